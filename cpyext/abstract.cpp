@@ -1,0 +1,395 @@
+// The abstract protocols: number, sequence, mapping, iterator, item access.
+// Mirrors Objects/abstract.c; everything is forwarded to the host.
+#define PY_SSIZE_T_CLEAN
+#include <Python.h>
+
+#include "cpyext/forward.h"
+
+using namespace ferry;
+using host::Handle;
+using host::Helper;
+using host::NumberOp;
+using host::UnaryOp;
+
+namespace {
+
+PyObject *binary(NumberOp op, PyObject *a, PyObject *b) {
+    return forward([op](Handle x, Handle y) { return host::number_binary(op, x, y); }, a, b);
+}
+PyObject *unary(UnaryOp op, PyObject *a) {
+    return forward([op](Handle x) { return host::number_unary(op, x); }, a);
+}
+PyObject *method(PyObject *o, const char *name, PyObject *arg = nullptr) {
+    Handle n = name_handle(name);
+    if (!n)
+        return nullptr;
+    PyObject *r = arg ? forward([n](Handle x, Handle y) { return host::call_helper(Helper::call_method, {x, n, y}); }, o, arg)
+                      : forward([n](Handle x) { return host::call_helper(Helper::call_method, {x, n}); }, o);
+    host::close(n);
+    return r;
+}
+Py_ssize_t size_of(PyObject *o) {
+    Handle h = handle_of(o);
+    if (!h)
+        return -1;
+    ptrdiff_t n = host::length(h);
+    return n < 0 ? minus_one_with_host_error() : n;
+}
+PyObject *index_object(Py_ssize_t i) { return PyLong_FromSsize_t(i); }
+
+} // namespace
+
+#define FERRY_BINARY(fn, op) \
+    PyObject *fn(PyObject *a, PyObject *b) { return binary(NumberOp::op, a, b); }
+FERRY_BINARY(PyNumber_Add, add)
+FERRY_BINARY(PyNumber_Subtract, subtract)
+FERRY_BINARY(PyNumber_Multiply, multiply)
+FERRY_BINARY(PyNumber_MatrixMultiply, matrix_multiply)
+FERRY_BINARY(PyNumber_FloorDivide, floor_divide)
+FERRY_BINARY(PyNumber_TrueDivide, true_divide)
+FERRY_BINARY(PyNumber_Remainder, remainder)
+FERRY_BINARY(PyNumber_Divmod, divmod)
+FERRY_BINARY(PyNumber_Lshift, lshift)
+FERRY_BINARY(PyNumber_Rshift, rshift)
+FERRY_BINARY(PyNumber_And, and_)
+FERRY_BINARY(PyNumber_Xor, xor_)
+FERRY_BINARY(PyNumber_Or, or_)
+FERRY_BINARY(PyNumber_InPlaceAdd, inplace_add)
+FERRY_BINARY(PyNumber_InPlaceSubtract, inplace_subtract)
+FERRY_BINARY(PyNumber_InPlaceMultiply, inplace_multiply)
+FERRY_BINARY(PyNumber_InPlaceMatrixMultiply, inplace_matrix_multiply)
+FERRY_BINARY(PyNumber_InPlaceFloorDivide, inplace_floor_divide)
+FERRY_BINARY(PyNumber_InPlaceTrueDivide, inplace_true_divide)
+FERRY_BINARY(PyNumber_InPlaceRemainder, inplace_remainder)
+FERRY_BINARY(PyNumber_InPlaceLshift, inplace_lshift)
+FERRY_BINARY(PyNumber_InPlaceRshift, inplace_rshift)
+FERRY_BINARY(PyNumber_InPlaceAnd, inplace_and)
+FERRY_BINARY(PyNumber_InPlaceXor, inplace_xor)
+FERRY_BINARY(PyNumber_InPlaceOr, inplace_or)
+#undef FERRY_BINARY
+
+PyObject *PyNumber_Power(PyObject *a, PyObject *b, PyObject *c) {
+    return forward([](Handle x, Handle y, Handle z) { return host::number_power(x, y, z, false); },
+                   a, b, c);
+}
+PyObject *PyNumber_InPlacePower(PyObject *a, PyObject *b, PyObject *c) {
+    return forward([](Handle x, Handle y, Handle z) { return host::number_power(x, y, z, true); },
+                   a, b, c);
+}
+
+PyObject *PyNumber_Negative(PyObject *o) { return unary(UnaryOp::negative, o); }
+PyObject *PyNumber_Positive(PyObject *o) { return unary(UnaryOp::positive, o); }
+PyObject *PyNumber_Absolute(PyObject *o) { return unary(UnaryOp::absolute, o); }
+PyObject *PyNumber_Invert(PyObject *o) { return unary(UnaryOp::invert, o); }
+PyObject *PyNumber_Long(PyObject *o) { return unary(UnaryOp::to_long, o); }
+PyObject *PyNumber_Float(PyObject *o) { return unary(UnaryOp::to_float, o); }
+
+PyObject *PyNumber_Index(PyObject *o) {
+    if (PyLong_Check(o))
+        return Py_NewRef(o);
+    if (!PyIndex_Check(o)) {
+        PyErr_Format(PyExc_TypeError,
+                     "'%.200s' object cannot be interpreted as an integer", Py_TYPE(o)->tp_name);
+        return nullptr;
+    }
+    return unary(UnaryOp::index, o);
+}
+
+int PyNumber_Check(PyObject *o) {
+    if (!o)
+        return 0;
+    PyNumberMethods *nb = Py_TYPE(o)->tp_as_number;
+    return (nb && (nb->nb_index || nb->nb_int || nb->nb_float)) || PyComplex_Check(o);
+}
+
+int PyIndex_Check(PyObject *o) {
+    PyNumberMethods *nb = Py_TYPE(o)->tp_as_number;
+    return nb && nb->nb_index;
+}
+
+Py_ssize_t PyNumber_AsSsize_t(PyObject *o, PyObject *exc) {
+    PyObject *v = PyNumber_Index(o);
+    if (!v)
+        return -1;
+    Py_ssize_t r = PyLong_AsSsize_t(v);
+    if (r == -1 && PyErr_Occurred() && PyErr_ExceptionMatches(PyExc_OverflowError)) {
+        if (exc) {
+            PyErr_Clear();
+            PyErr_Format(exc, "cannot fit '%.200s' into an index-sized integer", Py_TYPE(o)->tp_name);
+        } else {
+            PyErr_Clear();
+            r = _PyLong_Sign(v) < 0 ? PY_SSIZE_T_MIN : PY_SSIZE_T_MAX;
+        }
+    }
+    Py_DECREF(v);
+    return r;
+}
+
+PyObject *PyNumber_ToBase(PyObject *n, int base) {
+    const char *fn = base == 2 ? "bin" : base == 8 ? "oct" : base == 16 ? "hex" : nullptr;
+    if (base == 10)
+        return PyObject_Str(n);
+    if (!fn) {
+        PyErr_SetString(PyExc_SystemError, "PyNumber_ToBase: base must be 2, 8, 10 or 16");
+        return nullptr;
+    }
+    PyObject *index = PyNumber_Index(n);
+    if (!index)
+        return nullptr;
+    PyObject *builtins = PyImport_ImportModule("builtins");
+    PyObject *r = builtins ? PyObject_CallMethod(builtins, fn, "O", index) : nullptr;
+    Py_XDECREF(builtins);
+    Py_DECREF(index);
+    return r;
+}
+
+// ---------------------------------------------------------------- items
+
+PyObject *PyObject_GetItem(PyObject *o, PyObject *key) { return forward(host::getitem, o, key); }
+int PyObject_SetItem(PyObject *o, PyObject *key, PyObject *v) {
+    return forward_status(host::setitem, o, key, v);
+}
+int PyObject_DelItem(PyObject *o, PyObject *key) {
+    PyObject *r = forward([](Handle a, Handle b) { return host::call_helper(Helper::delitem, {a, b}); },
+                          o, key);
+    Py_XDECREF(r);
+    return r ? 0 : -1;
+}
+int PyObject_DelItemString(PyObject *o, const char *key) {
+    PyObject *k = PyUnicode_FromString(key);
+    int r = k ? PyObject_DelItem(o, k) : -1;
+    Py_XDECREF(k);
+    return r;
+}
+
+Py_ssize_t PyObject_Size(PyObject *o) { return size_of(o); }
+
+Py_ssize_t PyObject_LengthHint(PyObject *o, Py_ssize_t default_value) {
+    PyObject *operator_module = PyImport_ImportModule("operator");
+    PyObject *r = operator_module
+                      ? PyObject_CallMethod(operator_module, "length_hint", "On", o, default_value)
+                      : nullptr;
+    Py_XDECREF(operator_module);
+    if (!r)
+        return -1;
+    Py_ssize_t n = PyLong_AsSsize_t(r);
+    Py_DECREF(r);
+    return n;
+}
+
+PyObject *PyObject_GetIter(PyObject *o) {
+    return forward([](Handle x) { return host::call_helper(Helper::iter, {x}); }, o);
+}
+
+int PyIter_Check(PyObject *o) {
+    iternextfunc f = Py_TYPE(o)->tp_iternext;
+    return f && f != &_PyObject_NextNotImplemented;
+}
+
+PyObject *_PyObject_NextNotImplemented(PyObject *o) {
+    PyErr_Format(PyExc_TypeError, "'%.200s' object is not iterable", Py_TYPE(o)->tp_name);
+    return nullptr;
+}
+
+// NULL without an error at the end; the helper answers a 1-tuple or ().
+PyObject *PyIter_Next(PyObject *it) {
+    PyObject *r = forward([](Handle x) { return host::call_helper(Helper::next, {x}); }, it);
+    if (!r)
+        return nullptr;
+    PyObject *item = PyTuple_GET_SIZE(r) ? Py_NewRef(PyTuple_GET_ITEM(r, 0)) : nullptr;
+    Py_DECREF(r);
+    return item;
+}
+
+// ---------------------------------------------------------------- sequence
+
+int PySequence_Check(PyObject *o) {
+    if (PyDict_Check(o))
+        return 0;
+    PySequenceMethods *sq = Py_TYPE(o)->tp_as_sequence;
+    return sq && sq->sq_item;
+}
+
+Py_ssize_t PySequence_Size(PyObject *o) { return size_of(o); }
+
+PyObject *PySequence_GetItem(PyObject *o, Py_ssize_t i) {
+    Handle h = handle_of(o);
+    return h ? result(host::getitem_i(h, i)) : nullptr;
+}
+
+int PySequence_SetItem(PyObject *o, Py_ssize_t i, PyObject *v) {
+    PyObject *k = index_object(i);
+    int r = k ? (v ? PyObject_SetItem(o, k, v) : PyObject_DelItem(o, k)) : -1;
+    Py_XDECREF(k);
+    return r;
+}
+
+int PySequence_DelItem(PyObject *o, Py_ssize_t i) { return PySequence_SetItem(o, i, nullptr); }
+
+PyObject *PySequence_GetSlice(PyObject *o, Py_ssize_t i1, Py_ssize_t i2) {
+    PyObject *a = index_object(i1), *b = index_object(i2);
+    PyObject *r = a && b ? forward([](Handle x, Handle y, Handle z) {
+                                return host::call_helper(Helper::get_slice, {x, y, z});
+                            }, o, a, b)
+                         : nullptr;
+    Py_XDECREF(a);
+    Py_XDECREF(b);
+    return r;
+}
+
+int PySequence_SetSlice(PyObject *o, Py_ssize_t i1, Py_ssize_t i2, PyObject *v) {
+    PyObject *a = index_object(i1), *b = index_object(i2);
+    PyObject *r = a && b ? forward([](Handle w, Handle x, Handle y, Handle z) {
+                                return host::call_helper(Helper::set_slice, {w, x, y, z});
+                            }, o, a, b, v ? v : Py_None)
+                         : nullptr;
+    Py_XDECREF(a);
+    Py_XDECREF(b);
+    Py_XDECREF(r);
+    return r ? 0 : -1;
+}
+
+int PySequence_DelSlice(PyObject *o, Py_ssize_t i1, Py_ssize_t i2) {
+    return PySequence_SetSlice(o, i1, i2, nullptr);
+}
+
+PyObject *PySequence_Concat(PyObject *a, PyObject *b) { return PyNumber_Add(a, b); }
+PyObject *PySequence_InPlaceConcat(PyObject *a, PyObject *b) { return PyNumber_InPlaceAdd(a, b); }
+
+PyObject *PySequence_Repeat(PyObject *o, Py_ssize_t n) {
+    PyObject *k = index_object(n);
+    PyObject *r = k ? PyNumber_Multiply(o, k) : nullptr;
+    Py_XDECREF(k);
+    return r;
+}
+
+PyObject *PySequence_InPlaceRepeat(PyObject *o, Py_ssize_t n) {
+    PyObject *k = index_object(n);
+    PyObject *r = k ? PyNumber_InPlaceMultiply(o, k) : nullptr;
+    Py_XDECREF(k);
+    return r;
+}
+
+int PySequence_Contains(PyObject *o, PyObject *v) { return forward_status(host::contains, o, v); }
+
+Py_ssize_t PySequence_Count(PyObject *o, PyObject *v) {
+    PyObject *r = method(o, "count", v);
+    if (!r)
+        return -1;
+    Py_ssize_t n = PyLong_AsSsize_t(r);
+    Py_DECREF(r);
+    return n;
+}
+
+Py_ssize_t PySequence_Index(PyObject *o, PyObject *v) {
+    PyObject *r = method(o, "index", v);
+    if (!r) {
+        if (PyErr_ExceptionMatches(PyExc_ValueError)) {
+            PyErr_Clear();
+            PyErr_SetString(PyExc_ValueError, "sequence.index(x): x not in sequence");
+        }
+        return -1;
+    }
+    Py_ssize_t n = PyLong_AsSsize_t(r);
+    Py_DECREF(r);
+    return n;
+}
+
+PyObject *PySequence_Tuple(PyObject *o) {
+    if (PyTuple_CheckExact(o))
+        return Py_NewRef(o);
+    PyObject *tuple_type = reinterpret_cast<PyObject *>(&PyTuple_Type);
+    return PyObject_CallOneArg(tuple_type, o);
+}
+
+PyObject *PySequence_List(PyObject *o) {
+    return PyObject_CallOneArg(reinterpret_cast<PyObject *>(&PyList_Type), o);
+}
+
+PyObject *PySequence_Fast(PyObject *o, const char *message) {
+    if (PyList_CheckExact(o) || PyTuple_CheckExact(o))
+        return Py_NewRef(o);
+    PyObject *it = PyObject_GetIter(o);
+    if (!it) {
+        if (PyErr_ExceptionMatches(PyExc_TypeError)) {
+            PyErr_Clear();
+            PyErr_SetString(PyExc_TypeError, message);
+        }
+        return nullptr;
+    }
+    Py_DECREF(it);
+    return PySequence_List(o);
+}
+
+// ---------------------------------------------------------------- mapping
+
+int PyMapping_Check(PyObject *o) {
+    PyMappingMethods *mp = o ? Py_TYPE(o)->tp_as_mapping : nullptr;
+    return mp && mp->mp_subscript;
+}
+
+Py_ssize_t PyMapping_Size(PyObject *o) { return size_of(o); }
+
+PyObject *PyMapping_GetItemString(PyObject *o, const char *key) {
+    PyObject *k = PyUnicode_FromString(key);
+    PyObject *r = k ? PyObject_GetItem(o, k) : nullptr;
+    Py_XDECREF(k);
+    return r;
+}
+
+int PyMapping_SetItemString(PyObject *o, const char *key, PyObject *v) {
+    PyObject *k = PyUnicode_FromString(key);
+    int r = k ? PyObject_SetItem(o, k, v) : -1;
+    Py_XDECREF(k);
+    return r;
+}
+
+int PyMapping_HasKey(PyObject *o, PyObject *key) {
+    PyObject *r = PyObject_GetItem(o, key);
+    if (!r) {
+        PyErr_Clear();
+        return 0;
+    }
+    Py_DECREF(r);
+    return 1;
+}
+
+int PyMapping_HasKeyString(PyObject *o, const char *key) {
+    PyObject *r = PyMapping_GetItemString(o, key);
+    if (!r) {
+        PyErr_Clear();
+        return 0;
+    }
+    Py_DECREF(r);
+    return 1;
+}
+
+namespace {
+
+// keys()/values()/items() as a list, as CPython 3.11 returns them.
+PyObject *mapping_view(PyObject *o, const char *name) {
+    if (PyDict_CheckExact(o)) {
+        if (name[0] == 'k')
+            return PyDict_Keys(o);
+        if (name[0] == 'v')
+            return PyDict_Values(o);
+        return PyDict_Items(o);
+    }
+    PyObject *view = method(o, name);
+    if (!view)
+        return nullptr;
+    PyObject *r = PySequence_List(view);
+    if (!r && PyErr_ExceptionMatches(PyExc_TypeError)) {
+        PyErr_Clear();
+        PyErr_Format(PyExc_TypeError, "%.200s.%s() returned a non-iterable (type %.200s)",
+                     Py_TYPE(o)->tp_name, name, Py_TYPE(view)->tp_name);
+    }
+    Py_DECREF(view);
+    return r;
+}
+
+} // namespace
+
+PyObject *PyMapping_Keys(PyObject *o) { return mapping_view(o, "keys"); }
+PyObject *PyMapping_Values(PyObject *o) { return mapping_view(o, "values"); }
+PyObject *PyMapping_Items(PyObject *o) { return mapping_view(o, "items"); }

@@ -1,0 +1,384 @@
+// bytes objects: PyBytesObject proxies and native values (ob_shash -1, NUL
+// after the data) and the PyBytes_* API. Mirrors Objects/bytesobject.c.
+#define PY_SSIZE_T_CLEAN
+#include <Python.h>
+
+#include <cstdarg>
+#include <cstdio>
+#include <cstring>
+#include <string>
+
+#include "cpyext/internal.h"
+
+namespace ferry {
+namespace {
+
+constexpr size_t kHeadSize = offsetof(PyBytesObject, ob_sval);
+
+// ob_shash is deprecated in 3.11's headers but still part of the layout.
+#pragma GCC diagnostic push
+#pragma GCC diagnostic ignored "-Wdeprecated-declarations"
+inline void reset_hash(PyBytesObject *b) { reset_hash(b); }
+#pragma GCC diagnostic pop
+
+// A view of a bytes-like object: bytes and bytearray directly, anything else
+// through the buffer protocol.
+struct ByteView {
+    const char *data = nullptr;
+    Py_ssize_t len = 0;
+    Py_buffer buf{};
+    bool from_buffer = false;
+    ~ByteView() {
+        if (from_buffer)
+            PyBuffer_Release(&buf);
+    }
+    bool get(PyObject *o) {
+        if (PyBytes_Check(o)) {
+            data = PyBytes_AS_STRING(o);
+            len = PyBytes_GET_SIZE(o);
+            return true;
+        }
+        if (PyByteArray_Check(o)) {
+            data = PyByteArray_AS_STRING(o);
+            len = PyByteArray_GET_SIZE(o);
+            return true;
+        }
+        if (PyObject_GetBuffer(o, &buf, PyBUF_SIMPLE) != 0)
+            return false;
+        from_buffer = true;
+        data = static_cast<const char *>(buf.buf);
+        len = buf.len;
+        return true;
+    }
+};
+
+PyObject *bytes_concat(PyObject *a, PyObject *b) {
+    ByteView va, vb;
+    if (!va.get(a) || !vb.get(b)) {
+        PyErr_Format(PyExc_TypeError, "can't concat %.100s to %.100s", Py_TYPE(b)->tp_name,
+                     Py_TYPE(a)->tp_name);
+        return nullptr;
+    }
+    if (va.len > PY_SSIZE_T_MAX - vb.len)
+        return PyErr_NoMemory();
+    PyObject *r = bytes_from_data(nullptr, va.len + vb.len, &PyBytes_Type);
+    if (!r)
+        return nullptr;
+    if (va.len)
+        std::memcpy(PyBytes_AS_STRING(r), va.data, va.len);
+    if (vb.len)
+        std::memcpy(PyBytes_AS_STRING(r) + va.len, vb.data, vb.len);
+    return r;
+}
+
+PyObject *expected_bytes(PyObject *o) {
+    PyErr_Format(PyExc_TypeError, "expected bytes, %.200s found", Py_TYPE(o)->tp_name);
+    return nullptr;
+}
+
+} // namespace
+
+PyObject *bytes_from_data(const char *s, Py_ssize_t n, PyTypeObject *type) {
+    if (n < 0) {
+        PyErr_SetString(PyExc_SystemError, "Negative size passed to PyBytes_FromStringAndSize");
+        return nullptr;
+    }
+    size_t head = kHeadSize;
+    if (type->tp_basicsize > 0 && static_cast<size_t>(type->tp_basicsize) > head)
+        head = type->tp_basicsize;
+    if (static_cast<size_t>(n) > static_cast<size_t>(PY_SSIZE_T_MAX) - head - 1) {
+        PyErr_SetString(PyExc_OverflowError, "byte string is too large");
+        return nullptr;
+    }
+    auto *o = reinterpret_cast<PyObject *>(alloc_var_object(type, head + n + 1, n));
+    if (!o)
+        return nullptr;
+    if (type->tp_flags & Py_TPFLAGS_HEAPTYPE)
+        Py_INCREF(type);
+    auto *b = reinterpret_cast<PyBytesObject *>(o);
+    reset_hash(b);
+    if (s && n)
+        std::memcpy(b->ob_sval, s, n);
+    b->ob_sval[n] = '\0';
+    return o;
+}
+
+} // namespace ferry
+
+using namespace ferry;
+
+PyObject *PyBytes_FromStringAndSize(const char *str, Py_ssize_t size) {
+    if (size < 0) {
+        PyErr_SetString(PyExc_SystemError, "Negative size passed to PyBytes_FromStringAndSize");
+        return nullptr;
+    }
+    return bytes_from_data(str, size, &PyBytes_Type);
+}
+
+PyObject *PyBytes_FromString(const char *str) {
+    size_t size = std::strlen(str);
+    if (size > static_cast<size_t>(PY_SSIZE_T_MAX) - kHeadSize - 1) {
+        PyErr_SetString(PyExc_OverflowError, "byte string is too long");
+        return nullptr;
+    }
+    return bytes_from_data(str, static_cast<Py_ssize_t>(size), &PyBytes_Type);
+}
+
+PyObject *PyBytes_FromObject(PyObject *x) {
+    if (!x) {
+        PyErr_BadInternalCall();
+        return nullptr;
+    }
+    if (PyBytes_CheckExact(x))
+        return Py_NewRef(x);
+    if (PyUnicode_Check(x) || PyLong_Check(x) || PyFloat_Check(x)) {
+        PyErr_Format(PyExc_TypeError, "cannot convert '%.200s' object to bytes",
+                     Py_TYPE(x)->tp_name);
+        return nullptr;
+    }
+    host::Handle h = handle_of(x);
+    if (!h)
+        return nullptr;
+    host::Handle bytes_type = type_handle(&PyBytes_Type);
+    if (!bytes_type)
+        return nullptr;
+    host::Handle args = host::tuple_from(&h, 1);
+    if (!args)
+        return null_with_host_error();
+    host::Handle r = host::call(bytes_type, args, {});
+    host::close(args);
+    return result(r);
+}
+
+PyObject *PyBytes_FromFormatV(const char *format, va_list vargs) {
+    std::string out;
+    out.reserve(std::strlen(format));
+    char buffer[32];
+    va_list ap;
+    va_copy(ap, vargs);
+    for (const char *f = format; *f; f++) {
+        if (*f != '%') {
+            out.push_back(*f);
+            continue;
+        }
+        const char *start = f++;
+        while (Py_ISDIGIT(*f))   // the width is ignored
+            f++;
+        Py_ssize_t prec = 0;
+        if (*f == '.') {
+            f++;
+            for (; Py_ISDIGIT(*f); f++)
+                prec = prec * 10 + (*f - '0');
+        }
+        while (*f && *f != '%' && !Py_ISALPHA(*f))
+            f++;
+        bool longflag = false, size_tflag = false;
+        if (*f == 'l' && (f[1] == 'd' || f[1] == 'u')) {
+            longflag = true;
+            f++;
+        }
+        if (*f == 'z' && (f[1] == 'd' || f[1] == 'u')) {
+            size_tflag = true;
+            f++;
+        }
+        switch (*f) {
+        case 'c': {
+            int c = va_arg(ap, int);
+            if (c < 0 || c > 255) {
+                va_end(ap);
+                PyErr_SetString(PyExc_OverflowError,
+                                "PyBytes_FromFormatV(): %c format expects an integer in range "
+                                "[0; 255]");
+                return nullptr;
+            }
+            out.push_back(static_cast<char>(c));
+            break;
+        }
+        case 'd':
+            if (longflag)
+                std::snprintf(buffer, sizeof buffer, "%ld", va_arg(ap, long));
+            else if (size_tflag)
+                std::snprintf(buffer, sizeof buffer, "%zd", va_arg(ap, Py_ssize_t));
+            else
+                std::snprintf(buffer, sizeof buffer, "%d", va_arg(ap, int));
+            out += buffer;
+            break;
+        case 'u':
+            if (longflag)
+                std::snprintf(buffer, sizeof buffer, "%lu", va_arg(ap, unsigned long));
+            else if (size_tflag)
+                std::snprintf(buffer, sizeof buffer, "%zu", va_arg(ap, size_t));
+            else
+                std::snprintf(buffer, sizeof buffer, "%u", va_arg(ap, unsigned int));
+            out += buffer;
+            break;
+        case 'i':
+            std::snprintf(buffer, sizeof buffer, "%i", va_arg(ap, int));
+            out += buffer;
+            break;
+        case 'x':
+            std::snprintf(buffer, sizeof buffer, "%x", va_arg(ap, int));
+            out += buffer;
+            break;
+        case 's': {
+            const char *s = va_arg(ap, const char *);
+            size_t n = 0;
+            if (prec <= 0)
+                n = std::strlen(s);
+            else
+                while (static_cast<Py_ssize_t>(n) < prec && s[n])
+                    n++;
+            out.append(s, n);
+            break;
+        }
+        case 'p': {
+            std::snprintf(buffer, sizeof buffer, "%p", va_arg(ap, void *));
+            std::string p = buffer;   // %p is ill-defined: make sure of a leading 0x
+            if (p.size() > 1 && p[1] == 'X')
+                p[1] = 'x';
+            else if (p.size() < 2 || p[1] != 'x')
+                p = "0x" + p;
+            out += p;
+            break;
+        }
+        case '%':
+            out.push_back('%');
+            break;
+        default:
+            // An invalid format: the rest of the format is copied unformatted.
+            out += start;
+            va_end(ap);
+            return PyBytes_FromStringAndSize(out.data(), static_cast<Py_ssize_t>(out.size()));
+        }
+    }
+    va_end(ap);
+    return PyBytes_FromStringAndSize(out.data(), static_cast<Py_ssize_t>(out.size()));
+}
+
+PyObject *PyBytes_FromFormat(const char *format, ...) {
+    va_list vargs;
+    va_start(vargs, format);
+    PyObject *r = PyBytes_FromFormatV(format, vargs);
+    va_end(vargs);
+    return r;
+}
+
+Py_ssize_t PyBytes_Size(PyObject *op) {
+    if (!PyBytes_Check(op)) {
+        expected_bytes(op);
+        return -1;
+    }
+    return Py_SIZE(op);
+}
+
+char *PyBytes_AsString(PyObject *op) {
+    if (!PyBytes_Check(op)) {
+        expected_bytes(op);
+        return nullptr;
+    }
+    return reinterpret_cast<PyBytesObject *>(op)->ob_sval;
+}
+
+int PyBytes_AsStringAndSize(PyObject *obj, char **s, Py_ssize_t *len) {
+    if (!s) {
+        PyErr_BadInternalCall();
+        return -1;
+    }
+    if (!PyBytes_Check(obj)) {
+        expected_bytes(obj);
+        return -1;
+    }
+    *s = PyBytes_AS_STRING(obj);
+    if (len) {
+        *len = PyBytes_GET_SIZE(obj);
+    } else if (std::strlen(*s) != static_cast<size_t>(PyBytes_GET_SIZE(obj))) {
+        PyErr_SetString(PyExc_ValueError, "embedded null byte");
+        return -1;
+    }
+    return 0;
+}
+
+int _PyBytes_Resize(PyObject **pv, Py_ssize_t newsize) {
+    PyObject *v = *pv;
+    if (!v || !PyBytes_Check(v) || newsize < 0 || (Py_REFCNT(v) != 1 && Py_SIZE(v) != 0)) {
+        *pv = nullptr;
+        Py_XDECREF(v);
+        PyErr_BadInternalCall();
+        return -1;
+    }
+    Py_ssize_t oldsize = Py_SIZE(v);
+    if (oldsize == newsize)
+        return 0;
+    Header *hd = header_of(v);
+    if (oldsize == 0 || hd->managed || hd->flags || Py_TYPE(v) != &PyBytes_Type) {
+        // Shared with the host (or a subclass): a fresh object takes its place.
+        PyObject *n = bytes_from_data(nullptr, newsize, &PyBytes_Type);
+        if (n) {
+            Py_ssize_t keep = oldsize < newsize ? oldsize : newsize;
+            if (keep)
+                std::memcpy(PyBytes_AS_STRING(n), PyBytes_AS_STRING(v), keep);
+        }
+        *pv = n;
+        Py_DECREF(v);
+        return n ? 0 : -1;
+    }
+    if (static_cast<size_t>(newsize) > static_cast<size_t>(PY_SSIZE_T_MAX) - kHeadSize - 1) {
+        *pv = nullptr;
+        Py_DECREF(v);
+        PyErr_NoMemory();
+        return -1;
+    }
+    void *nb = realloc_block(v, kHeadSize + newsize + 1);
+    if (!nb) {
+        *pv = nullptr;
+        free_block(v);
+        PyErr_NoMemory();
+        return -1;
+    }
+    auto *b = static_cast<PyBytesObject *>(nb);
+    Py_SET_SIZE(b, newsize);
+    b->ob_sval[newsize] = '\0';
+    reset_hash(b);
+    *pv = reinterpret_cast<PyObject *>(b);
+    return 0;
+}
+
+void PyBytes_Concat(PyObject **pv, PyObject *w) {
+    if (!*pv)
+        return;
+    if (!w) {
+        Py_CLEAR(*pv);
+        return;
+    }
+    PyObject *v = *pv;
+    if (Py_REFCNT(v) == 1 && PyBytes_CheckExact(v) && !header_of(v)->managed) {
+        // Only one reference: resize in place.
+        ByteView wb;
+        if (!wb.get(w)) {
+            PyErr_Format(PyExc_TypeError, "can't concat %.100s to %.100s", Py_TYPE(w)->tp_name,
+                         Py_TYPE(v)->tp_name);
+            Py_CLEAR(*pv);
+            return;
+        }
+        Py_ssize_t oldsize = PyBytes_GET_SIZE(v);
+        if (oldsize > PY_SSIZE_T_MAX - wb.len) {
+            PyErr_NoMemory();
+            Py_CLEAR(*pv);
+            return;
+        }
+        // The view may point into *pv itself (w is v): copy it first.
+        std::string tail(wb.data, wb.len);
+        if (_PyBytes_Resize(pv, oldsize + wb.len) < 0)
+            return;
+        if (!tail.empty())
+            std::memcpy(PyBytes_AS_STRING(*pv) + oldsize, tail.data(), tail.size());
+        return;
+    }
+    PyObject *r = bytes_concat(v, w);
+    Py_SETREF(*pv, r);
+}
+
+void PyBytes_ConcatAndDel(PyObject **pv, PyObject *w) {
+    PyBytes_Concat(pv, w);
+    Py_XDECREF(w);
+}

@@ -1,0 +1,281 @@
+// dict: always managed. The C struct keeps ma_used (PyDict_GET_SIZE) in step;
+// everything else is a host call. Values handed out as borrowed references
+// (PyDict_GetItem*, PyDict_Next) are held by the dict's proxy until it dies.
+// Mirrors Objects/dictobject.c.
+#define PY_SSIZE_T_CLEAN
+#include <Python.h>
+
+#include <unordered_map>
+#include <vector>
+
+#include "cpyext/forward.h"
+
+using namespace ferry;
+using host::Handle;
+using host::Helper;
+
+namespace {
+
+// Per dict: the borrowed references it keeps alive, and its PyDict_Next snapshot.
+struct Borrowed {
+    std::vector<PyObject *> refs;
+    PyObject *snapshot = nullptr;   // a list of (key, value) tuples
+};
+std::unordered_map<PyObject *, Borrowed> g_borrowed;
+
+PyObject *keep_borrowed(PyObject *dict, PyObject *v) {
+    std::vector<PyObject *> &refs = g_borrowed[dict].refs;
+    for (PyObject *r : refs)
+        if (r == v) {
+            Py_DECREF(v);   // already held once
+            return v;
+        }
+    refs.push_back(v);
+    return v;
+}
+
+bool check_dict(PyObject *d) {
+    if (!d || !PyDict_Check(d)) {
+        PyErr_BadInternalCall();
+        return false;
+    }
+    return true;
+}
+
+int update_size(PyObject *d) {
+    ptrdiff_t n = host::length(header_of(d)->managed);
+    if (n < 0)
+        return minus_one_with_host_error();
+    reinterpret_cast<PyDictObject *>(d)->ma_used = n;
+    return 0;
+}
+
+// Lookup for the GetItem family: NULL without error when the key is absent.
+PyObject *lookup(PyObject *d, PyObject *key, bool keep_errors) {
+    Handle hd = handle_of(d), hk = hd ? handle_of(key) : Handle{};
+    if (!hk)
+        return nullptr;
+    int has = host::contains(hd, hk);
+    if (has <= 0) {
+        if (has < 0)
+            move_host_error_to_c();
+        return nullptr;
+    }
+    PyObject *v = result(host::getitem(hd, hk));
+    if (!v) {
+        if (!keep_errors || PyErr_ExceptionMatches(PyExc_KeyError))
+            PyErr_Clear();
+        return nullptr;
+    }
+    return keep_borrowed(d, v);
+}
+
+} // namespace
+
+namespace ferry {
+
+void dict_release(PyObject *d) {
+    auto it = g_borrowed.find(d);
+    if (it == g_borrowed.end())
+        return;
+    Borrowed b = std::move(it->second);
+    g_borrowed.erase(it);
+    for (PyObject *r : b.refs)
+        Py_DECREF(r);
+    Py_XDECREF(b.snapshot);
+}
+
+} // namespace ferry
+
+PyObject *PyDict_New() { return result(host::dict_new()); }
+
+PyObject *PyDict_GetItem(PyObject *d, PyObject *key) {
+    if (!d || !PyDict_Check(d))
+        return nullptr;
+    PyObject *t, *v, *tb;
+    PyErr_Fetch(&t, &v, &tb);   // PyDict_GetItem neither sees nor leaves an error
+    PyObject *r = lookup(d, key, false);
+    PyErr_Restore(t, v, tb);
+    return r;
+}
+
+PyObject *PyDict_GetItemWithError(PyObject *d, PyObject *key) {
+    if (!check_dict(d))
+        return nullptr;
+    return lookup(d, key, true);
+}
+
+PyObject *_PyDict_GetItemWithError(PyObject *d, PyObject *key) { return PyDict_GetItemWithError(d, key); }
+
+PyObject *PyDict_GetItemString(PyObject *d, const char *key) {
+    PyObject *k = PyUnicode_FromString(key);
+    if (!k) {
+        PyErr_Clear();
+        return nullptr;
+    }
+    PyObject *r = PyDict_GetItem(d, k);
+    Py_DECREF(k);
+    return r;
+}
+
+int PyDict_SetItem(PyObject *d, PyObject *key, PyObject *v) {
+    if (!check_dict(d) || !key || !v) {
+        if (d && PyDict_Check(d))
+            PyErr_BadInternalCall();
+        return -1;
+    }
+    if (forward_status(host::setitem, d, key, v) < 0)
+        return -1;
+    return update_size(d);
+}
+
+int PyDict_SetItemString(PyObject *d, const char *key, PyObject *v) {
+    PyObject *k = PyUnicode_FromString(key);
+    if (!k)
+        return -1;
+    int r = PyDict_SetItem(d, k, v);
+    Py_DECREF(k);
+    return r;
+}
+
+int PyDict_DelItem(PyObject *d, PyObject *key) {
+    if (!check_dict(d))
+        return -1;
+    if (PyObject_DelItem(d, key) < 0)
+        return -1;
+    return update_size(d);
+}
+
+int PyDict_DelItemString(PyObject *d, const char *key) {
+    PyObject *k = PyUnicode_FromString(key);
+    if (!k)
+        return -1;
+    int r = PyDict_DelItem(d, k);
+    Py_DECREF(k);
+    return r;
+}
+
+int PyDict_Contains(PyObject *d, PyObject *key) {
+    if (!check_dict(d))
+        return -1;
+    return forward_status(host::contains, d, key);
+}
+
+Py_ssize_t PyDict_Size(PyObject *d) {
+    if (!check_dict(d))
+        return -1;
+    return PyDict_GET_SIZE(d);
+}
+
+void PyDict_Clear(PyObject *d) {
+    if (!d || !PyDict_Check(d))
+        return;
+    PyObject *r = PyObject_CallMethod(d, "clear", nullptr);
+    if (!r)
+        PyErr_Clear();
+    Py_XDECREF(r);
+    reinterpret_cast<PyDictObject *>(d)->ma_used = 0;
+}
+
+namespace {
+
+PyObject *as_list(PyObject *d, const char *name) {
+    if (!check_dict(d))
+        return nullptr;
+    PyObject *view = PyObject_CallMethod(d, name, nullptr);
+    if (!view)
+        return nullptr;
+    PyObject *r = PySequence_List(view);
+    Py_DECREF(view);
+    return r;
+}
+
+} // namespace
+
+PyObject *PyDict_Keys(PyObject *d) { return as_list(d, "keys"); }
+PyObject *PyDict_Values(PyObject *d) { return as_list(d, "values"); }
+PyObject *PyDict_Items(PyObject *d) { return as_list(d, "items"); }
+
+PyObject *PyDict_Copy(PyObject *d) {
+    if (!check_dict(d))
+        return nullptr;
+    return PyObject_CallMethod(d, "copy", nullptr);
+}
+
+int PyDict_Update(PyObject *d, PyObject *other) {
+    if (!check_dict(d))
+        return -1;
+    PyObject *r = PyObject_CallMethod(d, "update", "O", other);
+    if (!r)
+        return -1;
+    Py_DECREF(r);
+    return update_size(d);
+}
+
+int PyDict_Merge(PyObject *d, PyObject *other, int override) {
+    if (override)
+        return PyDict_Update(d, other);
+    PyObject *keys = PyMapping_Keys(other);
+    if (!keys)
+        return -1;
+    for (Py_ssize_t i = 0; i < PyList_GET_SIZE(keys); i++) {
+        PyObject *k = PyList_GET_ITEM(keys, i);
+        int has = PyDict_Contains(d, k);
+        PyObject *v = has == 0 ? PyObject_GetItem(other, k) : nullptr;
+        if (has < 0 || (has == 0 && (!v || PyDict_SetItem(d, k, v) < 0))) {
+            Py_XDECREF(v);
+            Py_DECREF(keys);
+            return -1;
+        }
+        Py_XDECREF(v);
+    }
+    Py_DECREF(keys);
+    return 0;
+}
+
+PyObject *PyDict_SetDefault(PyObject *d, PyObject *key, PyObject *deflt) {
+    if (!check_dict(d))
+        return nullptr;
+    PyObject *r = PyObject_CallMethod(d, "setdefault", "OO", key, deflt);
+    if (!r || update_size(d) < 0) {
+        Py_XDECREF(r);
+        return nullptr;
+    }
+    return keep_borrowed(d, r);
+}
+
+int PyDict_Next(PyObject *d, Py_ssize_t *pos, PyObject **key, PyObject **value) {
+    if (!d || !PyDict_Check(d))
+        return 0;
+    Borrowed &b = g_borrowed[d];
+    if (*pos == 0 || !b.snapshot) {
+        // A new iteration: take the items now. An older snapshot stays alive
+        // (its borrowed references may still be in use by an outer loop).
+        Handle hd = handle_of(d);
+        PyObject *items = hd ? result(host::call_helper(Helper::dict_items, {hd})) : nullptr;
+        if (!items) {
+            PyErr_Clear();
+            return 0;
+        }
+        if (b.snapshot)
+            g_borrowed[d].refs.push_back(b.snapshot);
+        g_borrowed[d].snapshot = items;
+    }
+    PyObject *items = g_borrowed[d].snapshot;
+    if (*pos < 0 || *pos >= PyList_GET_SIZE(items))
+        return 0;
+    PyObject *pair = PyList_GET_ITEM(items, *pos);
+    if (key)
+        *key = PyTuple_GET_ITEM(pair, 0);
+    if (value)
+        *value = PyTuple_GET_ITEM(pair, 1);
+    ++*pos;
+    return 1;
+}
+
+PyObject *PyDictProxy_New(PyObject *mapping) {
+    PyObject *types = PyImport_ImportModule("types");
+    PyObject *r = types ? PyObject_CallMethod(types, "MappingProxyType", "O", mapping) : nullptr;
+    Py_XDECREF(types);
+    return r;
+}

@@ -1,0 +1,319 @@
+// The layer's single entry point from the host bootstrap (host/bootstrap.c):
+// one case per row of host/entry_codes.h. Every call runs in an EntryScope,
+// converts its arguments, and moves a C error back to the host on failure.
+#define PY_SSIZE_T_CLEAN
+#include <Python.h>
+#include "structmember.h"
+
+#include <string>
+
+#include "cpyext/internal.h"
+#include "cpyext/native_slots.h"
+#include "gc_bridge/bridge.h"
+#include "host/entry_codes.h"
+
+using namespace ferry;
+using host::Handle;
+
+namespace ferry {
+PyObject *load_extension(const std::string &name, const std::string &path, PyObject *spec);
+}
+
+namespace {
+
+enum Code {
+#define CODE(name, value) code_##name = value,
+    FERRY_ENTRY_CODES(CODE)
+#undef CODE
+};
+
+bool g_ready = false;
+
+void *address_of(Handle h) {
+    bool overflow = false;
+    return reinterpret_cast<void *>(host::long_as_unsigned(h, &overflow));
+}
+
+std::string utf8_of(Handle h) {
+    ptrdiff_t n = 0;
+    const char *s = host::unicode_as_utf8(h, &n);
+    return s ? std::string(s, n) : std::string();
+}
+
+// A PyObject* result as an owned handle; NULL moves the C error to the host.
+Handle to_host_result(PyObject *r) {
+    if (!r) {
+        move_c_error_to_host();
+        return {};
+    }
+    Handle h = new_handle(r);
+    Py_DECREF(r);
+    if (!h)
+        move_c_error_to_host();
+    return h;
+}
+
+Handle none_or_error(int status) {
+    if (status < 0) {
+        move_c_error_to_host();
+        return {};
+    }
+    return host::dup(host::borrowed(host::Builtin::None));
+}
+
+Handle type_error(const char *msg) {
+    PyErr_SetString(PyExc_TypeError, msg);
+    move_c_error_to_host();
+    return {};
+}
+
+Handle init(const Handle *args, ptrdiff_t nargs) {
+    if (g_ready)
+        return host::dup(host::borrowed(host::Builtin::None));
+    if (nargs != 1)
+        return {};
+    init_static_types();
+    if (!host::bind_support(args[0]))
+        return {};
+    if (!bind_static_types()) {
+        move_c_error_to_host();
+        return {};
+    }
+    g_ready = true;
+    return host::dup(host::borrowed(host::Builtin::None));
+}
+
+Handle load(const Handle *args, ptrdiff_t nargs) {
+    if (nargs != 3)
+        return type_error("load(name, path, spec)");
+    PyObject *spec = from_host(args[2]);
+    if (!spec) {
+        move_c_error_to_host();
+        return {};
+    }
+    PyObject *m = load_extension(utf8_of(args[0]), utf8_of(args[1]), spec);
+    Py_DECREF(spec);
+    return to_host_result(m);
+}
+
+// args: def address, self (an address for module functions, else the object), args tuple, kwargs.
+Handle call_function(const Handle *args, ptrdiff_t nargs, bool self_is_address) {
+    if (nargs != 4)
+        return type_error("call(def, self, args, kwargs)");
+    auto *def = static_cast<PyMethodDef *>(address_of(args[0]));
+    PyObject *self = nullptr;
+    if (self_is_address) {
+        self = static_cast<PyObject *>(address_of(args[1]));
+        Py_XINCREF(self);
+    } else if (!host::is(args[1], host::borrowed(host::Builtin::None)) || !(def->ml_flags & METH_STATIC)) {
+        self = from_host(args[1]);
+        if (!self) {
+            move_c_error_to_host();
+            return {};
+        }
+    }
+    PyTypeObject *defining = nullptr;
+    if ((def->ml_flags & METH_METHOD) && self)
+        defining = Py_TYPE(self);
+    Handle kw = host::is(args[3], host::borrowed(host::Builtin::None)) ? Handle{} : args[3];
+    PyObject *r = call_method_def(def, self, defining, args[2], kw);
+    Py_XDECREF(self);
+    return to_host_result(r);
+}
+
+PyObject *call_native_slot(NativeSlot slot, PyTypeObject *t, PyObject *self, const Handle *rest,
+                           ptrdiff_t n) {
+    auto arg = [&](ptrdiff_t i) -> PyObject * { return i < n ? from_host(rest[i]) : nullptr; };
+    auto with_arg = [&](auto f) -> PyObject * {
+        PyObject *a = arg(0);
+        if (!a)
+            return nullptr;
+        PyObject *r = f(a);
+        Py_DECREF(a);
+        return r;
+    };
+    auto status_result = [](int s) -> PyObject * { return s < 0 ? nullptr : Py_NewRef(Py_None); };
+    switch (slot) {
+    case NativeSlot::init: {
+        PyObject *a = args_from_host(rest[0]);
+        PyObject *k = a ? kwargs_from_host(rest[1]) : nullptr;
+        if (!a || PyErr_Occurred()) {
+            Py_XDECREF(a);
+            return nullptr;
+        }
+        int s = t->tp_init(self, a, k);
+        Py_DECREF(a);
+        Py_XDECREF(k);
+        return status_result(s);
+    }
+    case NativeSlot::call: {
+        PyObject *a = args_from_host(rest[0]);
+        PyObject *k = a ? kwargs_from_host(rest[1]) : nullptr;
+        if (!a || PyErr_Occurred()) {
+            Py_XDECREF(a);
+            return nullptr;
+        }
+        PyObject *r = t->tp_call(self, a, k);
+        Py_DECREF(a);
+        Py_XDECREF(k);
+        return r;
+    }
+    case NativeSlot::repr: return t->tp_repr(self);
+    case NativeSlot::str: return t->tp_str(self);
+    case NativeSlot::hash: {
+        Py_hash_t h = t->tp_hash(self);
+        return h == -1 && PyErr_Occurred() ? nullptr : PyLong_FromSsize_t(h);
+    }
+    case NativeSlot::iter: return t->tp_iter(self);
+    case NativeSlot::next: {
+        PyObject *r = t->tp_iternext(self);
+        if (!r && !PyErr_Occurred())
+            PyErr_SetNone(PyExc_StopIteration);
+        return r;
+    }
+    case NativeSlot::len: {
+        Py_ssize_t len = t->tp_as_mapping && t->tp_as_mapping->mp_length
+                             ? t->tp_as_mapping->mp_length(self)
+                             : t->tp_as_sequence->sq_length(self);
+        return len < 0 ? nullptr : PyLong_FromSsize_t(len);
+    }
+    case NativeSlot::getitem:
+        return with_arg([&](PyObject *k) -> PyObject * {
+            if (t->tp_as_mapping && t->tp_as_mapping->mp_subscript)
+                return t->tp_as_mapping->mp_subscript(self, k);
+            Py_ssize_t i = PyNumber_AsSsize_t(k, PyExc_IndexError);
+            return i == -1 && PyErr_Occurred() ? nullptr : t->tp_as_sequence->sq_item(self, i);
+        });
+    case NativeSlot::setitem:
+    case NativeSlot::delitem: {
+        PyObject *k = arg(0);
+        PyObject *v = slot == NativeSlot::setitem ? arg(1) : nullptr;
+        int s = -1;
+        if (k && (v || slot == NativeSlot::delitem)) {
+            if (t->tp_as_mapping && t->tp_as_mapping->mp_ass_subscript) {
+                s = t->tp_as_mapping->mp_ass_subscript(self, k, v);
+            } else {
+                Py_ssize_t i = PyNumber_AsSsize_t(k, PyExc_IndexError);
+                s = i == -1 && PyErr_Occurred() ? -1 : t->tp_as_sequence->sq_ass_item(self, i, v);
+            }
+        }
+        Py_XDECREF(k);
+        Py_XDECREF(v);
+        return status_result(s);
+    }
+    case NativeSlot::contains:
+        return with_arg([&](PyObject *v) -> PyObject * {
+            int s = t->tp_as_sequence->sq_contains(self, v);
+            return s < 0 ? nullptr : PyBool_FromLong(s);
+        });
+    case NativeSlot::richcompare: {
+        PyObject *other = arg(0);
+        bool overflow = false;
+        int op = n > 1 ? static_cast<int>(host::long_as(rest[1], &overflow)) : 0;
+        PyObject *r = other ? t->tp_richcompare(self, other, op) : nullptr;
+        Py_XDECREF(other);
+        return r;
+    }
+    case NativeSlot::bool_: {
+        int s = t->tp_as_number->nb_bool(self);
+        return s < 0 ? nullptr : PyBool_FromLong(s);
+    }
+    case NativeSlot::getattr: return with_arg([&](PyObject *name) { return t->tp_getattro(self, name); });
+    case NativeSlot::setattr:
+    case NativeSlot::delattr: {
+        PyObject *name = arg(0);
+        PyObject *v = slot == NativeSlot::setattr ? arg(1) : nullptr;
+        int s = name && (v || slot == NativeSlot::delattr) ? t->tp_setattro(self, name, v) : -1;
+        Py_XDECREF(name);
+        Py_XDECREF(v);
+        return status_result(s);
+    }
+    case NativeSlot::new_: break;
+    }
+    PyErr_Format(PyExc_SystemError, "ferry: unknown slot %d", static_cast<int>(slot));
+    return nullptr;
+}
+
+// args: slot id, type address, self (the class for __new__), then the slot's own.
+Handle call_slot(const Handle *args, ptrdiff_t nargs) {
+    if (nargs < 3)
+        return type_error("call_slot(slot, type, self, ...)");
+    bool overflow = false;
+    auto slot = static_cast<NativeSlot>(host::long_as(args[0], &overflow));
+    auto *t = static_cast<PyTypeObject *>(address_of(args[1]));
+    if (slot == NativeSlot::new_) {
+        if (nargs != 5)
+            return type_error("call_slot(new, type, cls, args, kwargs)");
+        Handle kw = host::is(args[4], host::borrowed(host::Builtin::None)) ? Handle{} : args[4];
+        return to_host_result(native_new_instance(t, args[2], args[3], kw));
+    }
+    PyObject *self = from_host(args[2]);
+    if (!self) {
+        move_c_error_to_host();
+        return {};
+    }
+    PyObject *r = call_native_slot(slot, t, self, args + 3, nargs - 3);
+    Py_DECREF(self);
+    return to_host_result(r);
+}
+
+// args: type address, index, self[, value]
+Handle member_or_getset(const Handle *args, ptrdiff_t nargs, int code) {
+    if (nargs < 3)
+        return type_error("member(type, index, self[, value])");
+    auto *t = static_cast<PyTypeObject *>(address_of(args[0]));
+    bool overflow = false;
+    long long i = host::long_as(args[1], &overflow);
+    PyObject *self = from_host(args[2]);
+    PyObject *value = nargs > 3 && self ? from_host(args[3]) : nullptr;
+    if (!self || (nargs > 3 && !value)) {
+        Py_XDECREF(self);
+        move_c_error_to_host();
+        return {};
+    }
+    Handle r;
+    switch (code) {
+    case code_get_member:
+        r = to_host_result(PyMember_GetOne(reinterpret_cast<const char *>(self), &t->tp_members[i]));
+        break;
+    case code_set_member:
+        r = none_or_error(PyMember_SetOne(reinterpret_cast<char *>(self), &t->tp_members[i],
+                                          value == Py_None && nargs == 3 ? nullptr : value));
+        break;
+    case code_get_getset:
+        r = to_host_result(t->tp_getset[i].get(self, t->tp_getset[i].closure));
+        break;
+    default:
+        r = none_or_error(t->tp_getset[i].set(self, value, t->tp_getset[i].closure));
+        break;
+    }
+    Py_DECREF(self);
+    Py_XDECREF(value);
+    return r;
+}
+
+} // namespace
+
+extern "C" __attribute__((visibility("default"))) Handle
+ferry_entry(void *ctx, int code, Handle self, const Handle *args, ptrdiff_t nargs, Handle kw) {
+    (void)self;
+    (void)kw;
+    host::bind_context(ctx);
+    if (code != code_init && !g_ready) {
+        host::err_set_string(host::borrowed(host::Builtin::None), "ferry: layer not initialized");
+        return {};
+    }
+    bridge::EntryScope scope;
+    switch (code) {
+    case code_init: return init(args, nargs);
+    case code_load: return load(args, nargs);
+    case code_call_function: return call_function(args, nargs, true);
+    case code_call_method: return call_function(args, nargs, false);
+    case code_call_slot: return call_slot(args, nargs);
+    case code_get_member:
+    case code_set_member:
+    case code_get_getset:
+    case code_set_getset: return member_or_getset(args, nargs, code);
+    }
+    return type_error("ferry: unknown entry code");
+}

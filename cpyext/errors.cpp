@@ -1,0 +1,359 @@
+// The error indicator and its crossing to and from the host. Mirrors
+// Python/errors.c. The indicator lives in a PyThreadState with the 3.11 layout
+// (Cython reads tstate->curexc_type directly); a host error is moved into it as
+// soon as a host call fails, and moved back when the layer returns to the host.
+#define PY_SSIZE_T_CLEAN
+#include <Python.h>
+
+#include <cerrno>
+#include <cstring>
+
+#include "cpyext/internal.h"
+
+using namespace ferry;
+using host::Handle;
+using host::Helper;
+
+namespace ferry {
+
+PyThreadState *current_tstate();
+
+void move_host_error_to_c() {
+    Handle t, v, tb;
+    if (!host::err_fetch(&t, &v, &tb)) {
+        if (!PyErr_Occurred())
+            PyErr_SetString(PyExc_SystemError, "ferry: a host call failed without an exception");
+        return;
+    }
+    PyObject *ct = from_host_steal(t);
+    PyObject *cv = v ? from_host_steal(v) : nullptr;
+    PyObject *ctb = nullptr;
+    if (tb && !host::is(tb, host::borrowed(host::Builtin::None)))
+        ctb = from_host(tb);
+    host::close(tb);
+    if (!ct) {
+        Py_XDECREF(cv);
+        Py_XDECREF(ctb);
+        return;   // from_host has set a SystemError
+    }
+    PyErr_Restore(ct, cv, ctb);
+}
+
+void move_c_error_to_host() {
+    PyObject *t, *v, *tb;
+    PyErr_Fetch(&t, &v, &tb);
+    if (!t) {
+        host::err_set_string(handle_of(PyExc_SystemError),
+                             "error return without exception set");
+        return;
+    }
+    Handle ht = handle_of(t);
+    Handle hv = v ? handle_of(v) : host::borrowed(host::Builtin::None);
+    Handle htb = tb ? handle_of(tb) : host::borrowed(host::Builtin::None);
+    if (!ht || !hv || !htb) {
+        // Materializing the error failed: report that failure instead.
+        PyObject *t2, *v2, *tb2;
+        PyErr_Fetch(&t2, &v2, &tb2);
+        host::err_set_string(handle_of(PyExc_SystemError),
+                             "ferry: an exception could not cross to the host");
+        Py_XDECREF(t2), Py_XDECREF(v2), Py_XDECREF(tb2);
+    } else {
+        Handle r = host::call_helper(Helper::raise_with_traceback, {ht, hv, htb});
+        host::close(r);   // always null: the helper raises
+    }
+    Py_XDECREF(t);
+    Py_XDECREF(v);
+    Py_XDECREF(tb);
+}
+
+PyObject *null_with_host_error() {
+    move_host_error_to_c();
+    return nullptr;
+}
+
+int minus_one_with_host_error() {
+    move_host_error_to_c();
+    return -1;
+}
+
+} // namespace ferry
+
+void PyErr_Restore(PyObject *type, PyObject *value, PyObject *traceback) {
+    PyThreadState *ts = current_tstate();
+    PyObject *ot = ts->curexc_type, *ov = ts->curexc_value, *otb = ts->curexc_traceback;
+    ts->curexc_type = type;
+    ts->curexc_value = value;
+    ts->curexc_traceback = traceback;
+    Py_XDECREF(ot);
+    Py_XDECREF(ov);
+    Py_XDECREF(otb);
+}
+
+void PyErr_Fetch(PyObject **type, PyObject **value, PyObject **traceback) {
+    PyThreadState *ts = current_tstate();
+    *type = ts->curexc_type;
+    *value = ts->curexc_value;
+    *traceback = ts->curexc_traceback;
+    ts->curexc_type = ts->curexc_value = ts->curexc_traceback = nullptr;
+}
+
+PyObject *PyErr_Occurred() { return current_tstate()->curexc_type; }
+
+void PyErr_Clear() { PyErr_Restore(nullptr, nullptr, nullptr); }
+
+void PyErr_SetObject(PyObject *type, PyObject *value) {
+    if (type && !PyExceptionClass_Check(type)) {
+        PyErr_Format(PyExc_SystemError,
+                     "_PyErr_SetObject: exception %R is not a BaseException subclass", type);
+        return;
+    }
+    Py_XINCREF(type);
+    Py_XINCREF(value);
+    PyErr_Restore(type, value, nullptr);
+}
+
+void PyErr_SetNone(PyObject *type) { PyErr_SetObject(type, nullptr); }
+
+void PyErr_SetString(PyObject *type, const char *message) {
+    PyObject *v = PyUnicode_FromString(message);
+    PyErr_SetObject(type, v);
+    Py_XDECREF(v);
+}
+
+int PyErr_GivenExceptionMatches(PyObject *given, PyObject *exc) {
+    if (!given || !exc)
+        return 0;
+    if (PyTuple_Check(exc)) {
+        for (Py_ssize_t i = 0; i < PyTuple_GET_SIZE(exc); i++)
+            if (PyErr_GivenExceptionMatches(given, PyTuple_GET_ITEM(exc, i)))
+                return 1;
+        return 0;
+    }
+    if (PyExceptionInstance_Check(given))
+        given = reinterpret_cast<PyObject *>(Py_TYPE(given));
+    if (PyExceptionClass_Check(given) && PyExceptionClass_Check(exc))
+        return PyType_IsSubtype(reinterpret_cast<PyTypeObject *>(given),
+                                reinterpret_cast<PyTypeObject *>(exc));
+    return given == exc;
+}
+
+int PyErr_ExceptionMatches(PyObject *exc) {
+    return PyErr_GivenExceptionMatches(PyErr_Occurred(), exc);
+}
+
+void PyErr_NormalizeException(PyObject **type, PyObject **value, PyObject **tb) {
+    PyObject *t = *type, *v = *value;
+    if (!t)
+        return;
+    if (!v) {
+        v = Py_None;
+        Py_INCREF(v);
+        *value = v;
+    }
+    if (!PyExceptionClass_Check(t))
+        return;
+    if (PyExceptionInstance_Check(v) &&
+        PyType_IsSubtype(Py_TYPE(v), reinterpret_cast<PyTypeObject *>(t)))
+        return;
+    PyObject *inst = v == Py_None ? PyObject_CallNoArgs(t)
+                     : PyTuple_Check(v) ? PyObject_Call(t, v, nullptr)
+                                        : PyObject_CallOneArg(t, v);
+    if (!inst) {
+        // Normalizing failed: the new error replaces the old one, as in CPython.
+        PyObject *t2, *v2, *tb2;
+        PyErr_Fetch(&t2, &v2, &tb2);
+        Py_DECREF(*type);
+        Py_XDECREF(*value);
+        Py_XDECREF(*tb);
+        *type = t2;
+        *value = v2;
+        *tb = tb2;
+        PyErr_NormalizeException(type, value, tb);
+        return;
+    }
+    Py_DECREF(v);
+    *value = inst;
+    PyObject *real = reinterpret_cast<PyObject *>(Py_TYPE(inst));
+    if (real != t) {
+        Py_INCREF(real);
+        Py_DECREF(t);
+        *type = real;
+    }
+}
+
+PyObject *PyErr_NoMemory() {
+    PyErr_SetNone(PyExc_MemoryError);
+    return nullptr;
+}
+
+int PyErr_BadArgument() {
+    PyErr_SetString(PyExc_TypeError, "bad argument type for built-in operation");
+    return 0;
+}
+
+void _PyErr_BadInternalCall(const char *filename, int lineno) {
+    PyErr_Format(PyExc_SystemError, "%s:%d: bad argument to internal function", filename, lineno);
+}
+
+void (PyErr_BadInternalCall)() {
+    PyErr_SetString(PyExc_SystemError, "bad argument to internal function");
+}
+
+PyObject *PyErr_NewException(const char *name, PyObject *base, PyObject *dict) {
+    const char *dot = std::strrchr(name, '.');
+    if (!dot) {
+        PyErr_SetString(PyExc_SystemError, "PyErr_NewException: name must be module.class");
+        return nullptr;
+    }
+    Handle hb = {}, hd = {};
+    if (base && !(hb = handle_of(base)))
+        return nullptr;
+    if (dict && !(hd = handle_of(dict)))
+        return nullptr;
+    return result(host::err_new_exception(name, hb, hd));
+}
+
+PyObject *PyErr_NewExceptionWithDoc(const char *name, const char *doc, PyObject *base,
+                                    PyObject *dict) {
+    PyObject *cls = PyErr_NewException(name, base, dict);
+    if (cls && doc) {
+        PyObject *d = PyUnicode_FromString(doc);
+        int r = d ? PyObject_SetAttrString(cls, "__doc__", d) : -1;
+        Py_XDECREF(d);
+        if (r < 0)
+            Py_CLEAR(cls);
+    }
+    return cls;
+}
+
+int PyErr_WarnEx(PyObject *category, const char *message, Py_ssize_t stack_level) {
+    Handle hc = handle_of(category ? category : PyExc_RuntimeWarning);
+    if (!hc)
+        return -1;
+    return status(host::err_warn(hc, message, stack_level));
+}
+
+int PyErr_WarnFormat(PyObject *category, Py_ssize_t stack_level, const char *format, ...) {
+    va_list va;
+    va_start(va, format);
+    PyObject *msg = PyUnicode_FromFormatV(format, va);
+    va_end(va);
+    if (!msg)
+        return -1;
+    const char *s = PyUnicode_AsUTF8(msg);
+    int r = s ? PyErr_WarnEx(category, s, stack_level) : -1;
+    Py_DECREF(msg);
+    return r;
+}
+
+void PyErr_WriteUnraisable(PyObject *obj) {
+    move_c_error_to_host();
+    Handle h = obj ? handle_of(obj) : Handle{};
+    if (obj && !h) {
+        PyErr_Clear();
+        h = {};
+    }
+    host::err_write_unraisable(h);
+}
+
+void PyErr_PrintEx(int) {
+    PyObject *t, *v, *tb;
+    PyErr_Fetch(&t, &v, &tb);
+    if (!t)
+        return;
+    PyErr_NormalizeException(&t, &v, &tb);
+    PyObject *traceback = PyImport_ImportModule("traceback");
+    PyObject *r = traceback ? PyObject_CallMethod(traceback, "print_exception", "OOO", t,
+                                                  v ? v : Py_None, tb ? tb : Py_None)
+                            : nullptr;
+    Py_XDECREF(r);
+    Py_XDECREF(traceback);
+    Py_XDECREF(t), Py_XDECREF(v), Py_XDECREF(tb);
+    PyErr_Clear();
+}
+
+void PyErr_Print() { PyErr_PrintEx(1); }
+
+PyObject *PyErr_SetFromErrnoWithFilenameObjects(PyObject *exc, PyObject *f1, PyObject *f2) {
+    int e = errno;
+    PyObject *msg = PyUnicode_FromString(e ? std::strerror(e) : "Error");
+    PyObject *args = !msg ? nullptr
+                     : f1 ? (f2 ? Py_BuildValue("(iOOiO)", e, msg, f1, 0, f2)
+                                : Py_BuildValue("(iOO)", e, msg, f1))
+                          : Py_BuildValue("(iO)", e, msg);
+    Py_XDECREF(msg);
+    if (!args)
+        return nullptr;
+    PyObject *inst = PyObject_Call(exc, args, nullptr);
+    Py_DECREF(args);
+    if (inst) {
+        PyErr_SetObject(reinterpret_cast<PyObject *>(Py_TYPE(inst)), inst);
+        Py_DECREF(inst);
+    }
+    return nullptr;
+}
+
+PyObject *PyErr_SetFromErrnoWithFilenameObject(PyObject *exc, PyObject *f) {
+    return PyErr_SetFromErrnoWithFilenameObjects(exc, f, nullptr);
+}
+
+PyObject *PyErr_SetFromErrno(PyObject *exc) {
+    return PyErr_SetFromErrnoWithFilenameObjects(exc, nullptr, nullptr);
+}
+
+PyObject *PyErr_SetFromErrnoWithFilename(PyObject *exc, const char *filename) {
+    int e = errno;
+    PyObject *f = filename ? PyUnicode_DecodeFSDefault(filename) : nullptr;
+    errno = e;
+    PyObject *r = PyErr_SetFromErrnoWithFilenameObjects(exc, f, nullptr);
+    Py_XDECREF(f);
+    return r;
+}
+
+void PyErr_GetExcInfo(PyObject **t, PyObject **v, PyObject **tb) {
+    _PyErr_StackItem *ei = current_tstate()->exc_info;
+    PyObject *val = ei ? ei->exc_value : nullptr;
+    if (val == Py_None)
+        val = nullptr;
+    *v = Py_XNewRef(val);
+    *t = val ? Py_NewRef(reinterpret_cast<PyObject *>(Py_TYPE(val))) : nullptr;
+    *tb = val ? PyException_GetTraceback(val) : nullptr;
+}
+
+void PyErr_SetExcInfo(PyObject *t, PyObject *v, PyObject *tb) {
+    _PyErr_StackItem *ei = current_tstate()->exc_info;
+    PyObject *old = ei->exc_value;
+    ei->exc_value = v;
+    Py_XDECREF(old);
+    Py_XDECREF(t);
+    Py_XDECREF(tb);
+}
+
+PyObject *PyException_GetTraceback(PyObject *e) {
+    PyObject *tb = PyObject_GetAttrString(e, "__traceback__");
+    if (tb == Py_None)
+        Py_CLEAR(tb);
+    return tb;
+}
+
+int PyException_SetTraceback(PyObject *e, PyObject *tb) {
+    return PyObject_SetAttrString(e, "__traceback__", tb ? tb : Py_None);
+}
+
+#define FERRY_EXC_LINK(Get, Set, attr)                                   \
+    PyObject *Get(PyObject *e) {                                         \
+        PyObject *r = PyObject_GetAttrString(e, attr);                   \
+        if (r == Py_None)                                                \
+            Py_CLEAR(r);                                                 \
+        return r;                                                        \
+    }                                                                    \
+    void Set(PyObject *e, PyObject *v) {                                 \
+        if (PyObject_SetAttrString(e, attr, v ? v : Py_None) < 0)        \
+            PyErr_Clear();                                               \
+        Py_XDECREF(v);                                                   \
+    }
+FERRY_EXC_LINK(PyException_GetCause, PyException_SetCause, "__cause__")
+FERRY_EXC_LINK(PyException_GetContext, PyException_SetContext, "__context__")
+#undef FERRY_EXC_LINK
+
+int PyErr_CheckSignals() { return 0; }

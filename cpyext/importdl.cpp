@@ -1,0 +1,120 @@
+// Loading an extension module: check the file (ELF, architecture, the ABI tag
+// in its name, every C API symbol it imports is one the layer exports), open
+// it in the layer's link namespace, run PyInit_<name> with single- or
+// multi-phase semantics. Mirrors Python/importdl.c.
+#define PY_SSIZE_T_CLEAN
+#include <Python.h>
+
+#include <dlfcn.h>
+#include <string>
+
+#include "cpyext/elf_symbols.h"
+#include "cpyext/internal.h"
+
+using namespace ferry;
+
+namespace {
+
+const elf::Inspection &layer_exports() {
+    static elf::Inspection self = [] {
+        Dl_info info{};
+        dladdr(reinterpret_cast<void *>(&PyModule_Create2), &info);
+        return elf::inspect(info.dli_fname ? info.dli_fname : "");
+    }();
+    return self;
+}
+
+bool is_c_api(const std::string &s) { return s.rfind("Py", 0) == 0 || s.rfind("_Py", 0) == 0; }
+
+PyObject *import_error(const std::string &message) {
+    PyErr_SetString(PyExc_ImportError, message.c_str());
+    return nullptr;
+}
+
+// "x.cpython-39-x86_64-linux-gnu.so" names the Python it was built for.
+bool wrong_abi_tag(const std::string &path, std::string *tag) {
+    auto slash = path.rfind('/');
+    std::string file = path.substr(slash == std::string::npos ? 0 : slash + 1);
+    auto pos = file.find(".cpython-");
+    if (pos == std::string::npos)
+        return false;
+    auto end = file.rfind(".so");
+    *tag = file.substr(pos + 1, end == std::string::npos ? std::string::npos : end - pos - 1);
+    return *tag != "cpython-311-x86_64-linux-gnu";
+}
+
+} // namespace
+
+namespace ferry {
+
+PyObject *load_extension(const std::string &name, const std::string &path, PyObject *spec) {
+    std::string tag;
+    if (wrong_abi_tag(path, &tag))
+        return import_error(path + ": built for another Python (" + tag +
+                            "); ferry loads CPython 3.11 (cpython-311-x86_64-linux-gnu) and abi3 extensions");
+    elf::Inspection file = elf::inspect(path);
+    if (!file.ok())
+        return import_error(file.error);
+    const elf::Inspection &layer = layer_exports();
+    std::string missing;
+    size_t count = 0;
+    for (const std::string &s : file.undefined)
+        if (is_c_api(s) && !layer.exports(s)) {
+            missing += (count++ ? ", " : "") + s;
+        }
+    if (count)
+        return import_error(path + ": needs " + std::to_string(count) +
+                            " C API symbol(s) that ferry does not implement yet: " + missing);
+
+    std::string shortname = name.substr(name.rfind('.') == std::string::npos ? 0 : name.rfind('.') + 1);
+    std::string init_name = "PyInit_" + shortname;
+    if (!file.exports(init_name))
+        return import_error(path + ": dynamic module does not define module export function (" +
+                            init_name + ")");
+    void *lib = dlopen(path.c_str(), RTLD_NOW | RTLD_LOCAL);
+    if (!lib)
+        return import_error(path + ": " + dlerror());
+    auto init = reinterpret_cast<PyObject *(*)()>(dlsym(lib, init_name.c_str()));
+    if (!init)
+        return import_error(path + ": dynamic module does not define module export function (" +
+                            init_name + ")");
+
+    PyObject *m = init();
+    if (!m) {
+        if (!PyErr_Occurred())
+            PyErr_Format(PyExc_SystemError, "initialization of %s failed without raising an exception",
+                         shortname.c_str());
+        return nullptr;
+    }
+    if (Py_TYPE(m) == &PyModuleDef_Type) {
+        auto *def = reinterpret_cast<PyModuleDef *>(m);
+        PyObject *mod = PyModule_FromDefAndSpec2(def, spec, PYTHON_API_VERSION);
+        if (!mod)
+            return nullptr;
+        if (PyModule_Check(mod) && PyModule_ExecDef(mod, def) < 0) {
+            Py_DECREF(mod);
+            return nullptr;
+        }
+        return mod;
+    }
+    if (PyErr_Occurred()) {
+        Py_DECREF(m);
+        PyErr_Format(PyExc_SystemError, "initialization of %s raised unreported exception",
+                     shortname.c_str());
+        return nullptr;
+    }
+    if (!PyModule_Check(m)) {
+        Py_DECREF(m);
+        PyErr_Format(PyExc_SystemError, "initialization of %s did not return an extension module",
+                     shortname.c_str());
+        return nullptr;
+    }
+    PyModuleDef *def = PyModule_GetDef(m);
+    if (def && PyState_AddModule(m, def) < 0) {
+        Py_DECREF(m);
+        return nullptr;
+    }
+    return m;
+}
+
+} // namespace ferry

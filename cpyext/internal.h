@@ -1,0 +1,88 @@
+// Shared declarations of the C API families (cpyext/*.cpp). Each function is
+// defined in the file of its family; this header only lets families and the
+// proxies call each other.
+#pragma once
+#include <Python.h>
+#include "structmember.h"
+
+#include "host/host.h"
+#include "proxies/proxy.h"
+
+namespace ferry {
+
+// errors.cpp
+void move_host_error_to_c();          // host's pending error -> C indicator
+void move_c_error_to_host();          // C indicator -> host's pending error
+PyObject *null_with_host_error();     // move_host_error_to_c(); return nullptr
+int minus_one_with_host_error();
+
+// The common shapes of a forwarded call: borrow handles, call, bring back.
+inline PyObject *result(host::Handle h) { return from_host_steal(h); }
+inline int status(int r) { return r < 0 ? minus_one_with_host_error() : r; }
+
+// object.cpp
+host::Handle static_singleton_handle(PyObject *o);
+host::Handle native_wrapper_of(PyObject *o, host::Handle cls);
+
+// longobject.cpp
+PyObject *long_from_int64(long long v, PyTypeObject *type);
+PyObject *long_from_magnitude(const unsigned char *le_bytes, Py_ssize_t n, bool negative,
+                              PyTypeObject *type);
+PyObject *small_int_for(host::Handle h);
+host::Handle long_to_host(PyObject *o);
+
+// unicodeobject.cpp
+PyObject *unicode_from_utf8_trusted(const char *s, Py_ssize_t n, PyTypeObject *type);
+PyObject *unicode_from_ucs4(const Py_UCS4 *s, Py_ssize_t n, PyTypeObject *type);
+host::Handle unicode_to_host(PyObject *o);
+void unicode_release(PyObject *o);
+
+// bytesobject.cpp
+PyObject *bytes_from_data(const char *s, Py_ssize_t n, PyTypeObject *type);
+
+// tupleobject.cpp / listobject.cpp / dictobject.cpp
+PyObject *tuple_alloc(PyTypeObject *type, Py_ssize_t n);
+PyObject *list_alloc(PyTypeObject *type, Py_ssize_t n);
+int list_refresh(PyObject *list, host::Handle h);
+host::Handle list_to_host(PyObject *o);
+void list_clear_items(PyObject *o);
+int refresh_container(PyObject *o, host::Handle h);
+void dict_release(PyObject *o);
+
+// complexobject.cpp, bytearrayobject.cpp, sliceobject.cpp, methodobject.cpp
+PyObject *complex_materialize(host::Handle h, PyTypeObject *type);
+host::Handle complex_to_host(PyObject *o);
+PyObject *bytearray_materialize(host::Handle h, PyTypeObject *type);
+host::Handle bytearray_to_host(PyObject *o);
+void bytearray_release(PyObject *o);
+PyObject *slice_materialize(host::Handle h, PyTypeObject *type);
+void slice_release(PyObject *o);
+PyObject *cfunction_materialize(host::Handle h, PyTypeObject *type);
+void cfunction_release(PyObject *o);
+host::Handle make_host_function(PyMethodDef *def, PyObject *self, PyObject *module,
+                                bool self_is_address);
+PyObject *call_method_def(PyMethodDef *def, PyObject *self, PyTypeObject *defining,
+                          host::Handle args, host::Handle kw);
+
+// moduleobject.cpp: the 3.11 PyModuleObject (internal in CPython's headers).
+struct ModuleObject {
+    PyObject_HEAD
+    PyObject *md_dict;
+    PyModuleDef *md_def;
+    void *md_state;
+    PyObject *md_weaklist;
+    PyObject *md_name;
+};
+void module_release(PyObject *o);
+
+// typeobject.cpp
+void init_static_types();
+bool bind_static_types();
+PyObject *native_new_instance(PyTypeObject *type, host::Handle cls, host::Handle args,
+                              host::Handle kw);
+
+// Argument helpers: a tuple/dict handle as C objects (new references).
+PyObject *args_from_host(host::Handle args);
+PyObject *kwargs_from_host(host::Handle kw);
+
+} // namespace ferry

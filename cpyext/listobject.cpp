@@ -1,0 +1,307 @@
+// list: PyListObject with an ob_item array, so PyList_GET_ITEM/SET_ITEM work
+// as on CPython. A list made by C is native until it crosses; a proxied
+// managed list is refreshed each time it crosses into C, and API mutations go
+// to both sides. Mirrors Objects/listobject.c.
+#define PY_SSIZE_T_CLEAN
+#include <Python.h>
+
+#include <vector>
+
+#include "cpyext/forward.h"
+
+using namespace ferry;
+using host::Handle;
+using host::Helper;
+
+namespace ferry {
+
+PyObject *list_alloc(PyTypeObject *type, Py_ssize_t n) {
+    PyObject *l = alloc_object(type, sizeof(PyListObject));
+    if (!l)
+        return nullptr;
+    auto *lo = reinterpret_cast<PyListObject *>(l);
+    if (n) {
+        lo->ob_item = static_cast<PyObject **>(PyMem_Calloc(n, sizeof(PyObject *)));
+        if (!lo->ob_item) {
+            Py_DECREF(l);
+            return PyErr_NoMemory();
+        }
+    }
+    Py_SET_SIZE(lo, n);
+    lo->allocated = n;
+    return l;
+}
+
+void list_clear_items(PyObject *o) {
+    auto *l = reinterpret_cast<PyListObject *>(o);
+    PyObject **items = l->ob_item;
+    Py_ssize_t n = Py_SIZE(l);
+    l->ob_item = nullptr;
+    Py_SET_SIZE(l, 0);
+    l->allocated = 0;
+    for (Py_ssize_t i = 0; i < n; i++)
+        Py_XDECREF(items[i]);
+    PyMem_Free(items);
+}
+
+int list_refresh(PyObject *o, Handle h) {
+    ptrdiff_t n = host::length(h);
+    if (n < 0)
+        return minus_one_with_host_error();
+    std::vector<PyObject *> items(n);
+    for (ptrdiff_t i = 0; i < n; i++) {
+        items[i] = from_host_steal(host::getitem_i(h, i));
+        if (!items[i]) {
+            for (ptrdiff_t j = 0; j < i; j++)
+                Py_DECREF(items[j]);
+            return -1;
+        }
+    }
+    list_clear_items(o);
+    auto *l = reinterpret_cast<PyListObject *>(o);
+    l->ob_item = static_cast<PyObject **>(PyMem_Malloc((n ? n : 1) * sizeof(PyObject *)));
+    if (!l->ob_item) {
+        for (PyObject *x : items)
+            Py_DECREF(x);
+        PyErr_NoMemory();
+        return -1;
+    }
+    for (ptrdiff_t i = 0; i < n; i++)
+        l->ob_item[i] = items[i];
+    Py_SET_SIZE(l, n);
+    l->allocated = n;
+    return 0;
+}
+
+Handle list_to_host(PyObject *o) {
+    Handle l = host::list_new();
+    for (Py_ssize_t i = 0; l && i < PyList_GET_SIZE(o); i++) {
+        Handle item = handle_of(PyList_GET_ITEM(o, i));
+        if (!item || host::list_append(l, item) < 0) {
+            host::close(l);
+            return {};
+        }
+    }
+    return l;
+}
+
+int refresh_container(PyObject *o, Handle h) {
+    if (PyList_Check(o))
+        return list_refresh(o, h);
+    ptrdiff_t n = host::length(h);
+    if (n < 0)
+        return minus_one_with_host_error();
+    if (PyDict_Check(o))
+        reinterpret_cast<PyDictObject *>(o)->ma_used = n;
+    else if (PyAnySet_Check(o))
+        reinterpret_cast<PySetObject *>(o)->used = n;
+    return 0;
+}
+
+} // namespace ferry
+
+namespace {
+
+bool check_list(PyObject *o) {
+    if (!o || !PyList_Check(o)) {
+        PyErr_BadInternalCall();
+        return false;
+    }
+    return true;
+}
+
+int grow(PyListObject *l, Py_ssize_t need) {
+    if (need <= l->allocated)
+        return 0;
+    Py_ssize_t cap = need + (need >> 3) + 6;
+    auto *items = static_cast<PyObject **>(PyMem_Realloc(l->ob_item, cap * sizeof(PyObject *)));
+    if (!items) {
+        PyErr_NoMemory();
+        return -1;
+    }
+    l->ob_item = items;
+    l->allocated = cap;
+    return 0;
+}
+
+// After a mutation through the host, the C mirror follows.
+int sync_from_host(PyObject *o) { return list_refresh(o, header_of(o)->managed); }
+
+int host_mutation(PyObject *o, Helper helper, std::initializer_list<PyObject *> args) {
+    std::vector<Handle> hs{header_of(o)->managed};
+    for (PyObject *a : args) {
+        Handle h = handle_of(a);
+        if (!h)
+            return -1;
+        hs.push_back(h);
+    }
+    Handle r;
+    switch (hs.size()) {
+    case 2: r = host::call_helper(helper, {hs[0], hs[1]}); break;
+    case 3: r = host::call_helper(helper, {hs[0], hs[1], hs[2]}); break;
+    default: r = host::call_helper(helper, {hs[0], hs[1], hs[2], hs[3]}); break;
+    }
+    if (!r)
+        return minus_one_with_host_error();
+    host::close(r);
+    return sync_from_host(o);
+}
+
+} // namespace
+
+PyObject *PyList_New(Py_ssize_t n) {
+    if (n < 0) {
+        PyErr_BadInternalCall();
+        return nullptr;
+    }
+    return list_alloc(&PyList_Type, n);
+}
+
+Py_ssize_t PyList_Size(PyObject *o) { return check_list(o) ? PyList_GET_SIZE(o) : -1; }
+
+PyObject *PyList_GetItem(PyObject *o, Py_ssize_t i) {
+    if (!check_list(o))
+        return nullptr;
+    if (i < 0 || i >= PyList_GET_SIZE(o)) {
+        PyErr_SetString(PyExc_IndexError, "list index out of range");
+        return nullptr;
+    }
+    return PyList_GET_ITEM(o, i);
+}
+
+int PyList_SetItem(PyObject *o, Py_ssize_t i, PyObject *v) {
+    if (!check_list(o)) {
+        Py_XDECREF(v);
+        return -1;
+    }
+    if (i < 0 || i >= PyList_GET_SIZE(o)) {
+        Py_XDECREF(v);
+        PyErr_SetString(PyExc_IndexError, "list assignment index out of range");
+        return -1;
+    }
+    if (header_of(o)->managed) {
+        Handle hv = handle_of(v);
+        Handle index = host::long_from(i);
+        int r = hv ? host::setitem(header_of(o)->managed, index, hv) : -1;
+        host::close(index);
+        if (hv && r < 0) {
+            Py_DECREF(v);
+            return minus_one_with_host_error();
+        }
+        if (!hv) {
+            Py_DECREF(v);
+            return -1;
+        }
+    }
+    PyObject *old = PyList_GET_ITEM(o, i);
+    PyList_SET_ITEM(o, i, v);
+    Py_XDECREF(old);
+    return 0;
+}
+
+int PyList_Insert(PyObject *o, Py_ssize_t where, PyObject *v) {
+    if (!check_list(o) || !v) {
+        if (check_list(o))
+            PyErr_BadInternalCall();
+        return -1;
+    }
+    auto *l = reinterpret_cast<PyListObject *>(o);
+    Py_ssize_t n = Py_SIZE(l);
+    where = where < 0 ? (where + n < 0 ? 0 : where + n) : (where > n ? n : where);
+    if (header_of(o)->managed) {
+        PyObject *w = PyLong_FromSsize_t(where);
+        PyObject *r = w ? PyObject_CallMethod(o, "insert", "OO", w, v) : nullptr;
+        Py_XDECREF(w);
+        if (!r)
+            return -1;
+        Py_DECREF(r);
+        return sync_from_host(o);
+    }
+    if (grow(l, n + 1) < 0)
+        return -1;
+    for (Py_ssize_t i = n; i > where; i--)
+        l->ob_item[i] = l->ob_item[i - 1];
+    l->ob_item[where] = Py_NewRef(v);
+    Py_SET_SIZE(l, n + 1);
+    return 0;
+}
+
+int PyList_Append(PyObject *o, PyObject *v) {
+    if (!check_list(o))
+        return -1;
+    if (!v) {
+        PyErr_BadInternalCall();
+        return -1;
+    }
+    auto *l = reinterpret_cast<PyListObject *>(o);
+    if (header_of(o)->managed) {
+        Handle hv = handle_of(v);
+        if (!hv)
+            return -1;
+        if (host::list_append(header_of(o)->managed, hv) < 0)
+            return minus_one_with_host_error();
+    }
+    if (grow(l, Py_SIZE(l) + 1) < 0)
+        return -1;
+    l->ob_item[Py_SIZE(l)] = Py_NewRef(v);
+    Py_SET_SIZE(l, Py_SIZE(l) + 1);
+    return 0;
+}
+
+PyObject *PyList_GetSlice(PyObject *o, Py_ssize_t lo, Py_ssize_t hi) {
+    if (!check_list(o))
+        return nullptr;
+    Py_ssize_t n = PyList_GET_SIZE(o);
+    lo = lo < 0 ? 0 : lo > n ? n : lo;
+    hi = hi < lo ? lo : hi > n ? n : hi;
+    PyObject *r = PyList_New(hi - lo);
+    for (Py_ssize_t i = lo; r && i < hi; i++)
+        PyList_SET_ITEM(r, i - lo, Py_NewRef(PyList_GET_ITEM(o, i)));
+    return r;
+}
+
+int PyList_SetSlice(PyObject *o, Py_ssize_t lo, Py_ssize_t hi, PyObject *v) {
+    if (!check_list(o))
+        return -1;
+    // Give a native list its managed counterpart, then mutate there and sync.
+    if (!handle_of(o))
+        return -1;
+    Py_ssize_t n = PyList_GET_SIZE(o);
+    lo = lo < 0 ? 0 : lo > n ? n : lo;
+    hi = hi < lo ? lo : hi > n ? n : hi;
+    PyObject *a = PyLong_FromSsize_t(lo), *b = PyLong_FromSsize_t(hi);
+    int r = a && b ? host_mutation(o, Helper::set_slice, {a, b, v ? v : Py_None}) : -1;
+    Py_XDECREF(a);
+    Py_XDECREF(b);
+    return r;
+}
+
+int PyList_Sort(PyObject *o) {
+    if (!check_list(o) || !handle_of(o))
+        return -1;
+    Handle r = host::call_helper(Helper::sort, {header_of(o)->managed});
+    if (!r)
+        return minus_one_with_host_error();
+    host::close(r);
+    return sync_from_host(o);
+}
+
+int PyList_Reverse(PyObject *o) {
+    if (!check_list(o) || !handle_of(o))
+        return -1;
+    PyObject *r = PyObject_CallMethod(o, "reverse", nullptr);
+    if (!r)
+        return -1;
+    Py_DECREF(r);
+    return sync_from_host(o);
+}
+
+PyObject *PyList_AsTuple(PyObject *o) {
+    if (!check_list(o))
+        return nullptr;
+    Py_ssize_t n = PyList_GET_SIZE(o);
+    PyObject *t = PyTuple_New(n);
+    for (Py_ssize_t i = 0; t && i < n; i++)
+        PyTuple_SET_ITEM(t, i, Py_NewRef(PyList_GET_ITEM(o, i)));
+    return t;
+}

@@ -1,0 +1,430 @@
+// The object protocol: every operation on a managed object (and on a native
+// one, through its wrapper, whose class dispatches back to the C slots) is a
+// host call. Mirrors Objects/object.c and Objects/call.c.
+// No PY_SSIZE_T_CLEAN here: this file defines both the plain and _SizeT calls.
+#include <Python.h>
+
+#include <cstring>
+#include <vector>
+
+#include "cpyext/forward.h"
+
+using namespace ferry;
+using host::Builtin;
+using host::Handle;
+using host::Helper;
+
+namespace ferry {
+
+Handle static_singleton_handle(PyObject *o) {
+    if (o == Py_None)
+        return host::borrowed(Builtin::None);
+    if (o == Py_True)
+        return host::borrowed(Builtin::True);
+    if (o == Py_False)
+        return host::borrowed(Builtin::False);
+    if (o == Py_NotImplemented)
+        return host::borrowed(Builtin::NotImplemented);
+    return host::borrowed(Builtin::Ellipsis);
+}
+
+Handle name_handle(const char *name) {
+    Handle h = host::unicode_from_utf8(name, std::strlen(name));
+    if (!h)
+        move_host_error_to_c();
+    return h;
+}
+
+PyObject *args_from_host(Handle args) {
+    if (!args)
+        return PyTuple_New(0);
+    return from_host(args);
+}
+
+PyObject *kwargs_from_host(Handle kw) {
+    if (!kw || host::is(kw, host::borrowed(Builtin::None)))
+        return nullptr;
+    ptrdiff_t n = host::length(kw);
+    if (n == 0)
+        return nullptr;
+    return from_host(kw);
+}
+
+} // namespace ferry
+
+namespace {
+
+// The positional and keyword parts of a vectorcall, as host objects.
+PyObject *vectorcall(PyObject *callable, PyObject *const *args, size_t nargsf,
+                     PyObject *kwnames, PyObject *kwdict) {
+    Py_ssize_t n = PyVectorcall_NARGS(nargsf);
+    PyObject *tuple = PyTuple_New(n);
+    if (!tuple)
+        return nullptr;
+    for (Py_ssize_t i = 0; i < n; i++)
+        PyTuple_SET_ITEM(tuple, i, Py_NewRef(args[i]));
+    PyObject *kw = kwdict;
+    if (kwnames && PyTuple_GET_SIZE(kwnames)) {
+        kw = PyDict_New();
+        for (Py_ssize_t i = 0; kw && i < PyTuple_GET_SIZE(kwnames); i++)
+            if (PyDict_SetItem(kw, PyTuple_GET_ITEM(kwnames, i), args[n + i]) < 0)
+                Py_CLEAR(kw);
+        if (!kw) {
+            Py_DECREF(tuple);
+            return nullptr;
+        }
+    }
+    PyObject *r = PyObject_Call(callable, tuple, kw);
+    Py_DECREF(tuple);
+    if (kw != kwdict)
+        Py_XDECREF(kw);
+    return r;
+}
+
+int g_recursion_depth = 0;
+constexpr int kRecursionLimit = 1000;
+
+} // namespace
+
+PyObject *PyObject_GetAttr(PyObject *o, PyObject *name) {
+    if (!PyUnicode_Check(name)) {
+        PyErr_Format(PyExc_TypeError, "attribute name must be string, not '%.200s'",
+                     Py_TYPE(name)->tp_name);
+        return nullptr;
+    }
+    return forward(host::getattr, o, name);
+}
+
+PyObject *PyObject_GetAttrString(PyObject *o, const char *name) {
+    Handle h = handle_of(o);
+    return h ? result(host::getattr_s(h, name)) : nullptr;
+}
+
+int PyObject_SetAttr(PyObject *o, PyObject *name, PyObject *v) {
+    if (!PyUnicode_Check(name)) {
+        PyErr_Format(PyExc_TypeError, "attribute name must be string, not '%.200s'",
+                     Py_TYPE(name)->tp_name);
+        return -1;
+    }
+    if (!v) {
+        PyObject *r = forward([](Handle a, Handle b) { return host::call_helper(Helper::delattr, {a, b}); },
+                              o, name);
+        Py_XDECREF(r);
+        return r ? 0 : -1;
+    }
+    return forward_status(host::setattr, o, name, v);
+}
+
+int PyObject_SetAttrString(PyObject *o, const char *name, PyObject *v) {
+    PyObject *n = PyUnicode_FromString(name);
+    if (!n)
+        return -1;
+    int r = PyObject_SetAttr(o, n, v);
+    Py_DECREF(n);
+    return r;
+}
+
+int PyObject_HasAttr(PyObject *o, PyObject *name) {
+    PyObject *r = PyObject_GetAttr(o, name);
+    if (r) {
+        Py_DECREF(r);
+        return 1;
+    }
+    PyErr_Clear();
+    return 0;
+}
+
+int PyObject_HasAttrString(PyObject *o, const char *name) {
+    PyObject *r = PyObject_GetAttrString(o, name);
+    if (r) {
+        Py_DECREF(r);
+        return 1;
+    }
+    PyErr_Clear();
+    return 0;
+}
+
+// Generic attribute access as seen from C: for our objects the host's own
+// lookup (object.__getattribute__ semantics) is the generic one.
+PyObject *PyObject_GenericGetAttr(PyObject *o, PyObject *name) { return PyObject_GetAttr(o, name); }
+int PyObject_GenericSetAttr(PyObject *o, PyObject *name, PyObject *v) {
+    return PyObject_SetAttr(o, name, v);
+}
+
+PyObject *PyObject_Repr(PyObject *o) { return forward(host::repr, o); }
+PyObject *PyObject_Str(PyObject *o) { return forward(host::str, o); }
+PyObject *PyObject_ASCII(PyObject *o) { return forward(host::ascii, o); }
+PyObject *PyObject_Bytes(PyObject *o) { return forward(host::bytes_of, o); }
+
+PyObject *PyObject_RichCompare(PyObject *a, PyObject *b, int op) {
+    return forward([op](Handle x, Handle y) { return host::rich_compare(x, y, op); }, a, b);
+}
+
+int PyObject_RichCompareBool(PyObject *a, PyObject *b, int op) {
+    if (a == b) {   // identity implies equality, as in CPython
+        if (op == Py_EQ)
+            return 1;
+        if (op == Py_NE)
+            return 0;
+    }
+    return forward_status([op](Handle x, Handle y) { return host::rich_compare_bool(x, y, op); },
+                          a, b);
+}
+
+Py_hash_t PyObject_Hash(PyObject *o) {
+    Handle h = handle_of(o);
+    if (!h)
+        return -1;
+    Py_hash_t r = host::hash(h);
+    if (r == -1 && host::err_occurred())
+        return minus_one_with_host_error();
+    return r;
+}
+
+Py_hash_t PyObject_HashNotImplemented(PyObject *o) {
+    PyErr_Format(PyExc_TypeError, "unhashable type: '%.200s'", Py_TYPE(o)->tp_name);
+    return -1;
+}
+
+int PyObject_IsTrue(PyObject *o) {
+    if (o == Py_True)
+        return 1;
+    if (o == Py_False || o == Py_None)
+        return 0;
+    return forward_status(host::is_true, o);
+}
+
+int PyObject_Not(PyObject *o) {
+    int r = PyObject_IsTrue(o);
+    return r < 0 ? r : !r;
+}
+
+PyObject *PyObject_Type(PyObject *o) { return Py_NewRef(reinterpret_cast<PyObject *>(Py_TYPE(o))); }
+
+int PyCallable_Check(PyObject *o) {
+    if (!o)
+        return 0;
+    Handle h = handle_of(o);
+    if (!h) {
+        PyErr_Clear();
+        return 0;
+    }
+    return host::callable_check(h);
+}
+
+PyObject *PyObject_Call(PyObject *callable, PyObject *args, PyObject *kwargs) {
+    if (!PyTuple_Check(args)) {
+        PyErr_SetString(PyExc_TypeError, "argument list must be a tuple");
+        return nullptr;
+    }
+    if (kwargs && !PyDict_Check(kwargs)) {
+        PyErr_SetString(PyExc_TypeError, "keyword list must be a dictionary");
+        return nullptr;
+    }
+    if (kwargs && PyDict_GET_SIZE(kwargs) == 0)
+        kwargs = nullptr;
+    if (kwargs)
+        return forward(host::call, callable, args, kwargs);
+    return forward([](Handle c, Handle a) { return host::call(c, a, {}); }, callable, args);
+}
+
+PyObject *PyObject_CallObject(PyObject *callable, PyObject *args) {
+    if (!args)
+        return PyObject_CallNoArgs(callable);
+    return PyObject_Call(callable, args, nullptr);
+}
+
+PyObject *PyEval_CallObjectWithKeywords(PyObject *callable, PyObject *args, PyObject *kw) {
+    if (!args)
+        args = PyTuple_New(0);
+    else
+        Py_INCREF(args);
+    PyObject *r = args ? PyObject_Call(callable, args, kw) : nullptr;
+    Py_XDECREF(args);
+    return r;
+}
+
+PyObject *PyObject_CallNoArgs(PyObject *callable) { return vectorcall(callable, nullptr, 0, nullptr, nullptr); }
+
+PyObject *PyObject_CallOneArg(PyObject *callable, PyObject *arg) {
+    return vectorcall(callable, &arg, 1, nullptr, nullptr);
+}
+
+PyObject *PyObject_Vectorcall(PyObject *callable, PyObject *const *args, size_t nargsf,
+                              PyObject *kwnames) {
+    return vectorcall(callable, args, nargsf, kwnames, nullptr);
+}
+
+PyObject *PyObject_VectorcallDict(PyObject *callable, PyObject *const *args, size_t nargsf,
+                                  PyObject *kwdict) {
+    return vectorcall(callable, args, nargsf, nullptr, kwdict);
+}
+
+PyObject *PyVectorcall_Call(PyObject *callable, PyObject *tuple, PyObject *dict) {
+    return PyObject_Call(callable, tuple, dict);
+}
+
+PyObject *PyObject_VectorcallMethod(PyObject *name, PyObject *const *args, size_t nargsf,
+                                    PyObject *kwnames) {
+    PyObject *method = PyObject_GetAttr(args[0], name);
+    if (!method)
+        return nullptr;
+    PyObject *r = vectorcall(method, args + 1, PyVectorcall_NARGS(nargsf) - 1, kwnames, nullptr);
+    Py_DECREF(method);
+    return r;
+}
+
+namespace {
+
+// Py_BuildValue's result as call arguments: a tuple stays, one value is wrapped.
+PyObject *call_with_format(PyObject *callable, const char *format, va_list va, bool size_t_clean) {
+    if (!format || !*format)
+        return PyObject_CallNoArgs(callable);
+    PyObject *args = size_t_clean ? _Py_VaBuildValue_SizeT(format, va) : Py_VaBuildValue(format, va);
+    if (!args)
+        return nullptr;
+    if (!PyTuple_Check(args)) {
+        PyObject *t = PyTuple_Pack(1, args);
+        Py_DECREF(args);
+        if (!t)
+            return nullptr;
+        args = t;
+    }
+    PyObject *r = PyObject_Call(callable, args, nullptr);
+    Py_DECREF(args);
+    return r;
+}
+
+PyObject *method_with_format(PyObject *o, const char *name, const char *format, va_list va,
+                             bool size_t_clean) {
+    if (!o || !name) {
+        if (!PyErr_Occurred())
+            PyErr_SetString(PyExc_SystemError, "null argument to internal routine");
+        return nullptr;
+    }
+    PyObject *callable = PyObject_GetAttrString(o, name);
+    if (!callable)
+        return nullptr;
+    PyObject *r = call_with_format(callable, format, va, size_t_clean);
+    Py_DECREF(callable);
+    return r;
+}
+
+PyObject *call_with_objargs(PyObject *callable, va_list va) {
+    std::vector<PyObject *> args;
+    while (PyObject *a = va_arg(va, PyObject *))
+        args.push_back(a);
+    return vectorcall(callable, args.data(), args.size(), nullptr, nullptr);
+}
+
+} // namespace
+
+#define FERRY_FORMAT_CALL(fn, clean)                                                 \
+    PyObject *fn(PyObject *callable, const char *format, ...) {                     \
+        va_list va;                                                                  \
+        va_start(va, format);                                                        \
+        PyObject *r = call_with_format(callable, format, va, clean);                 \
+        va_end(va);                                                                  \
+        return r;                                                                    \
+    }
+FERRY_FORMAT_CALL(PyObject_CallFunction, false)
+FERRY_FORMAT_CALL(_PyObject_CallFunction_SizeT, true)
+#undef FERRY_FORMAT_CALL
+
+#define FERRY_FORMAT_METHOD(fn, clean)                                               \
+    PyObject *fn(PyObject *o, const char *name, const char *format, ...) {           \
+        va_list va;                                                                  \
+        va_start(va, format);                                                        \
+        PyObject *r = method_with_format(o, name, format, va, clean);                \
+        va_end(va);                                                                  \
+        return r;                                                                    \
+    }
+FERRY_FORMAT_METHOD(PyObject_CallMethod, false)
+FERRY_FORMAT_METHOD(_PyObject_CallMethod_SizeT, true)
+#undef FERRY_FORMAT_METHOD
+
+PyObject *PyObject_CallFunctionObjArgs(PyObject *callable, ...) {
+    va_list va;
+    va_start(va, callable);
+    PyObject *r = call_with_objargs(callable, va);
+    va_end(va);
+    return r;
+}
+
+PyObject *PyObject_CallMethodObjArgs(PyObject *o, PyObject *name, ...) {
+    PyObject *callable = PyObject_GetAttr(o, name);
+    if (!callable)
+        return nullptr;
+    va_list va;
+    va_start(va, name);
+    PyObject *r = call_with_objargs(callable, va);
+    va_end(va);
+    Py_DECREF(callable);
+    return r;
+}
+
+int PyObject_IsInstance(PyObject *o, PyObject *cls) {
+    PyObject *r = forward([](Handle a, Handle b) { return host::call_helper(Helper::isinstance, {a, b}); },
+                          o, cls);
+    if (!r)
+        return -1;
+    int v = r == Py_True;
+    Py_DECREF(r);
+    return v;
+}
+
+int PyObject_IsSubclass(PyObject *derived, PyObject *cls) {
+    PyObject *r = forward([](Handle a, Handle b) { return host::call_helper(Helper::issubclass, {a, b}); },
+                          derived, cls);
+    if (!r)
+        return -1;
+    int v = r == Py_True;
+    Py_DECREF(r);
+    return v;
+}
+
+PyObject *PyObject_Format(PyObject *o, PyObject *spec) {
+    PyObject *empty = spec ? nullptr : PyUnicode_FromString("");
+    if (!spec && !empty)
+        return nullptr;
+    PyObject *r = forward([](Handle a, Handle b) { return host::call_helper(Helper::format, {a, b}); },
+                          o, spec ? spec : empty);
+    Py_XDECREF(empty);
+    return r;
+}
+
+PyObject *PyObject_Dir(PyObject *o) {
+    PyObject *builtins = PyImport_ImportModule("builtins");
+    PyObject *r = builtins ? PyObject_CallMethod(builtins, "dir", "O", o) : nullptr;
+    Py_XDECREF(builtins);
+    return r;
+}
+
+PyObject *PyObject_SelfIter(PyObject *o) { return Py_NewRef(o); }
+
+int Py_EnterRecursiveCall(const char *where) {
+    if (++g_recursion_depth > kRecursionLimit) {
+        --g_recursion_depth;
+        PyErr_Format(PyExc_RecursionError, "maximum recursion depth exceeded%s", where);
+        return -1;
+    }
+    return 0;
+}
+
+void Py_LeaveRecursiveCall() { --g_recursion_depth; }
+
+void _Py_Dealloc(PyObject *o) {
+    destructor d = Py_TYPE(o)->tp_dealloc;
+    if (d)
+        d(o);
+}
+
+void Py_IncRef(PyObject *o) { Py_XINCREF(o); }
+void Py_DecRef(PyObject *o) { Py_XDECREF(o); }
+
+int (Py_Is)(PyObject *x, PyObject *y) { return x == y; }
+int (Py_IsNone)(PyObject *x) { return x == Py_None; }
+int (Py_IsTrue)(PyObject *x) { return x == Py_True; }
+int (Py_IsFalse)(PyObject *x) { return x == Py_False; }
+PyObject *(Py_NewRef)(PyObject *o) { return _Py_NewRef(o); }
+PyObject *(Py_XNewRef)(PyObject *o) { return _Py_XNewRef(o); }

@@ -1,0 +1,50 @@
+// Process-level entry points: fatal errors, sys access, ctype tables.
+// Mirrors parts of Python/pylifecycle.c, Python/sysmodule.c, Python/pyctype.c.
+#define PY_SSIZE_T_CLEAN
+#include <Python.h>
+
+#include <cctype>
+#include <cstdio>
+#include <cstdlib>
+
+void (Py_FatalError)(const char *message) {
+    std::fprintf(stderr, "Fatal Python error: %s\n", message);
+    std::fflush(stderr);
+    std::abort();
+}
+
+void _Py_FatalErrorFunc(const char *func, const char *message) {
+    std::fprintf(stderr, "Fatal Python error: %s: %s\n", func, message);
+    std::fflush(stderr);
+    std::abort();
+}
+
+// Borrowed, as in CPython: the sys module keeps the object alive. The layer
+// keeps one reference per name it hands out.
+PyObject *PySys_GetObject(const char *name) {
+    PyObject *sys = PyImport_ImportModule("sys");
+    if (!sys)
+        return nullptr;
+    PyObject *v = PyObject_GetAttrString(sys, name);
+    Py_DECREF(sys);
+    if (!v) {
+        PyErr_Clear();
+        return nullptr;
+    }
+    static PyObject *held = PyList_New(0);
+    if (held && PyList_Append(held, v) < 0)
+        PyErr_Clear();
+    Py_DECREF(v);
+    return v;
+}
+
+const char *PyUnicode_GetDefaultEncoding() { return "utf-8"; }
+
+// pyctype.h's table: PY_CTF_LOWER 1, UPPER 2, DIGIT 4, SPACE 8, XDIGIT 16.
+const unsigned int _Py_ctype_table[256] = {
+#define C(c) ((std::islower(c) ? 1u : 0u) | (std::isupper(c) ? 2u : 0u) | (std::isdigit(c) ? 4u : 0u) | \
+              (std::isspace(c) ? 8u : 0u) | (std::isxdigit(c) ? 16u : 0u))
+#define R8(b) C(b), C(b + 1), C(b + 2), C(b + 3), C(b + 4), C(b + 5), C(b + 6), C(b + 7)
+    R8(0), R8(8), R8(16), R8(24), R8(32), R8(40), R8(48), R8(56),
+    R8(64), R8(72), R8(80), R8(88), R8(96), R8(104), R8(112), R8(120),
+};

@@ -1,0 +1,641 @@
+// Type objects: the layer's static types and exceptions, proxies of managed
+// types, extension types readied by PyType_Ready and the managed classes that
+// wrap them. Mirrors Objects/typeobject.c.
+#include <cstring>
+#include <string>
+#include <unordered_map>
+#include <vector>
+
+#include "cpyext/internal.h"
+#include "cpyext/native_slots.h"
+#include "gc_bridge/bridge.h"
+
+using ferry::Layout;
+using ferry::TypeInfo;
+using ferry::host::Builtin;
+using ferry::host::Handle;
+using ferry::host::Helper;
+
+// ---------------------------------------------------------------- the statics
+
+#define FERRY_STATIC_TYPE(sym, name, layout, basic, item, flags) PyTypeObject sym;
+#include "cpyext/static_types.def"
+#undef FERRY_STATIC_TYPE
+
+namespace {
+#define FERRY_EXCEPTION(name) PyTypeObject exc_##name;
+#include "cpyext/exceptions.def"
+#undef FERRY_EXCEPTION
+} // namespace
+
+#define FERRY_EXCEPTION(name) PyObject *PyExc_##name = reinterpret_cast<PyObject *>(&exc_##name);
+#include "cpyext/exceptions.def"
+#undef FERRY_EXCEPTION
+
+PyObject _Py_NoneStruct;
+PyObject _Py_NotImplementedStruct;
+PyObject _Py_EllipsisObject;
+struct _longobject _Py_FalseStruct;
+struct _longobject _Py_TrueStruct;
+
+namespace ferry {
+namespace {
+
+// A TypeInfo plus the slot tables a proxy type points to.
+struct TypeRecord {
+    TypeInfo info;
+    PyNumberMethods nb{};
+    PySequenceMethods sq{};
+    PyMappingMethods mp{};
+};
+
+std::unordered_map<int64_t, PyTypeObject *> g_types_by_id;
+
+TypeRecord *new_record(PyTypeObject *t) {
+    auto *r = new TypeRecord();
+    r->info.type = t;
+    t->tp_cache = reinterpret_cast<PyObject *>(&r->info);
+    return r;
+}
+
+// Which dunders a managed type has; decides which forwarding slots a proxy
+// type fills (PyIter_Check, PyCallable_Check, ... look at slots).
+#define FERRY_FEATURES(X)                                                          \
+    X(call, "__call__") X(iter, "__iter__") X(next, "__next__") X(len, "__len__")   \
+    X(getitem, "__getitem__") X(setitem, "__setitem__") X(contains, "__contains__") \
+    X(index, "__index__") X(int_, "__int__") X(float_, "__float__")                 \
+    X(add, "__add__") X(hash_none, "__hash__ is None")
+enum Feature : uint32_t {
+#define X(n, s) f_##n,
+    FERRY_FEATURES(X)
+#undef X
+};
+const char kFeatureNames[] =
+#define X(n, s) s ","
+    FERRY_FEATURES(X)
+#undef X
+    ;
+inline bool has(const TypeInfo &ti, Feature f) { return ti.features & (1u << f); }
+
+// Forwarding slots: the C view of the managed type's own behaviour.
+PyObject *slot_repr(PyObject *o) { return PyObject_Repr(o); }
+PyObject *slot_str(PyObject *o) { return PyObject_Str(o); }
+Py_hash_t slot_hash(PyObject *o) { return PyObject_Hash(o); }
+PyObject *slot_richcompare(PyObject *a, PyObject *b, int op) { return PyObject_RichCompare(a, b, op); }
+PyObject *slot_getattro(PyObject *o, PyObject *n) { return PyObject_GetAttr(o, n); }
+int slot_setattro(PyObject *o, PyObject *n, PyObject *v) { return PyObject_SetAttr(o, n, v); }
+PyObject *slot_call(PyObject *o, PyObject *a, PyObject *k) { return PyObject_Call(o, a, k); }
+PyObject *slot_iter(PyObject *o) { return PyObject_GetIter(o); }
+PyObject *slot_iternext(PyObject *o) {
+    PyObject *r = PyIter_Next(o);
+    return r;
+}
+Py_ssize_t slot_length(PyObject *o) { return PyObject_Size(o); }
+PyObject *slot_item(PyObject *o, Py_ssize_t i) {
+    PyObject *k = PyLong_FromSsize_t(i);
+    PyObject *r = k ? PyObject_GetItem(o, k) : nullptr;
+    Py_XDECREF(k);
+    return r;
+}
+int slot_contains(PyObject *o, PyObject *v) { return PySequence_Contains(o, v); }
+PyObject *slot_subscript(PyObject *o, PyObject *k) { return PyObject_GetItem(o, k); }
+int slot_ass_subscript(PyObject *o, PyObject *k, PyObject *v) {
+    return v ? PyObject_SetItem(o, k, v) : PyObject_DelItem(o, k);
+}
+PyObject *slot_index(PyObject *o) { return PyNumber_Index(o); }
+PyObject *slot_int(PyObject *o) { return PyNumber_Long(o); }
+PyObject *slot_float(PyObject *o) { return PyNumber_Float(o); }
+PyObject *slot_add(PyObject *a, PyObject *b) { return PyNumber_Add(a, b); }
+void slot_dealloc(PyObject *o) { object_dealloc(o); }
+
+void fill_forwarding_slots(PyTypeObject *t, TypeRecord *r) {
+    const TypeInfo &ti = r->info;
+    t->tp_dealloc = slot_dealloc;
+    t->tp_repr = slot_repr;
+    t->tp_str = slot_str;
+    t->tp_hash = has(ti, f_hash_none) ? PyObject_HashNotImplemented : slot_hash;
+    t->tp_richcompare = slot_richcompare;
+    t->tp_getattro = slot_getattro;
+    t->tp_setattro = slot_setattro;
+    t->tp_free = PyObject_Free;
+    t->tp_call = has(ti, f_call) ? slot_call : nullptr;
+    t->tp_iter = has(ti, f_iter) ? slot_iter : nullptr;
+    t->tp_iternext = has(ti, f_next) ? slot_iternext : nullptr;
+    r->nb.nb_index = has(ti, f_index) ? slot_index : nullptr;
+    r->nb.nb_int = has(ti, f_int_) ? slot_int : nullptr;
+    r->nb.nb_float = has(ti, f_float_) ? slot_float : nullptr;
+    r->nb.nb_add = has(ti, f_add) ? slot_add : nullptr;
+    r->sq.sq_length = has(ti, f_len) ? slot_length : nullptr;
+    r->sq.sq_item = has(ti, f_getitem) ? slot_item : nullptr;
+    r->sq.sq_contains = has(ti, f_contains) ? slot_contains : nullptr;
+    r->mp.mp_length = r->sq.sq_length;
+    r->mp.mp_subscript = has(ti, f_getitem) ? slot_subscript : nullptr;
+    r->mp.mp_ass_subscript = has(ti, f_setitem) ? slot_ass_subscript : nullptr;
+    t->tp_as_number = &r->nb;
+    t->tp_as_sequence = &r->sq;
+    t->tp_as_mapping = &r->mp;
+}
+
+uint32_t features_of(Handle host_type) {
+    Handle names = host::unicode_from_latin1(kFeatureNames, sizeof kFeatureNames - 1);
+    Handle r = host::call_helper(Helper::type_features, {host_type, names});
+    host::close(names);
+    bool overflow = false;
+    uint32_t f = r ? static_cast<uint32_t>(host::long_as(r, &overflow)) : 0;
+    host::close(r);
+    return f;
+}
+
+void init_static(PyTypeObject *t, const char *name, Layout layout, Py_ssize_t basic,
+                 Py_ssize_t item, unsigned long flags) {
+    Py_SET_REFCNT(t, 1 << 29);
+    Py_SET_TYPE(t, &PyType_Type);
+    t->tp_name = name;
+    t->tp_basicsize = basic;
+    t->tp_itemsize = item;
+    t->tp_flags = Py_TPFLAGS_DEFAULT | Py_TPFLAGS_READY | Py_TPFLAGS_IMMUTABLETYPE | flags;
+    t->tp_base = t == &PyBaseObject_Type ? nullptr : &PyBaseObject_Type;
+    t->tp_alloc = PyType_GenericAlloc;
+    t->tp_free = PyObject_Free;
+    TypeRecord *r = new_record(t);
+    r->info.layout = layout;
+    r->info.is_static = true;
+    fill_forwarding_slots(t, r);
+}
+
+// Binds a static type to the host type `h` (owned).
+bool bind_static(PyTypeObject *t, Handle h) {
+    TypeInfo *ti = type_info(t);
+    ti->host_type = h;
+    ti->features = features_of(h);
+    fill_forwarding_slots(t, reinterpret_cast<TypeRecord *>(ti));
+    int64_t id = bridge::host_id(h);
+    if (!id)
+        return false;
+    g_types_by_id[id] = t;
+    return true;
+}
+
+void init_singleton(PyObject *o, PyTypeObject *t) {
+    Py_SET_REFCNT(o, 1 << 29);
+    Py_SET_TYPE(o, t);
+}
+
+} // namespace
+
+PyTypeObject *base_from_host(PyTypeObject *t) {
+    Handle b = host::getattr_s(type_info(t)->host_type, "__base__");
+    if (!b) {
+        move_host_error_to_c();
+        return nullptr;
+    }
+    PyTypeObject *base = host::is(b, host::borrowed(Builtin::None)) ? nullptr : type_from_host(b);
+    host::close(b);
+    return base;
+}
+
+TypeInfo *type_info(PyTypeObject *t) { return reinterpret_cast<TypeInfo *>(t->tp_cache); }
+
+void init_static_types() {
+#define FERRY_STATIC_TYPE(sym, name, layout, basic, item, flags) \
+    init_static(&sym, name ? name : "moduledef", Layout::layout, basic, item, flags);
+#include "cpyext/static_types.def"
+#undef FERRY_STATIC_TYPE
+    PyBool_Type.tp_base = &PyLong_Type;
+    PyModuleDef_Type.tp_dealloc = nullptr;   // PyModuleDef structs are static
+#define FERRY_EXCEPTION(name)                                                         \
+    init_static(&exc_##name, #name, Layout::generic, sizeof(PyBaseExceptionObject), 0, \
+                Py_TPFLAGS_BASE_EXC_SUBCLASS | Py_TPFLAGS_BASETYPE | Py_TPFLAGS_HAVE_GC);
+#include "cpyext/exceptions.def"
+#undef FERRY_EXCEPTION
+    init_singleton(&_Py_NoneStruct, &_PyNone_Type);
+    init_singleton(&_Py_NotImplementedStruct, &_PyNotImplemented_Type);
+    init_singleton(&_Py_EllipsisObject, &PyEllipsis_Type);
+    init_singleton(reinterpret_cast<PyObject *>(&_Py_FalseStruct), &PyBool_Type);
+    init_singleton(reinterpret_cast<PyObject *>(&_Py_TrueStruct), &PyBool_Type);
+    _Py_TrueStruct.ob_base.ob_size = 1;
+    _Py_TrueStruct.ob_digit[0] = 1;
+}
+
+bool bind_static_types() {
+    auto bind_named = [](PyTypeObject *t, const char *name) {
+        Handle n = host::unicode_from_latin1(name, std::strlen(name));
+        Handle h = n ? host::call_helper(Helper::builtin, {n}) : Handle{};
+        host::close(n);
+        if (!h) {
+            move_host_error_to_c();
+            return false;
+        }
+        return bind_static(t, h);
+    };
+#define FERRY_STATIC_TYPE(sym, name, layout, basic, item, flags) \
+    if (name && !bind_named(&sym, name))                        \
+        return false;
+#include "cpyext/static_types.def"
+#undef FERRY_STATIC_TYPE
+#define FERRY_EXCEPTION(name)               \
+    if (!bind_named(&exc_##name, #name))    \
+        return false;
+#include "cpyext/exceptions.def"
+#undef FERRY_EXCEPTION
+    // Exception bases follow the host's hierarchy.
+#define FERRY_EXCEPTION(name) exc_##name.tp_base = base_from_host(&exc_##name);
+#include "cpyext/exceptions.def"
+#undef FERRY_EXCEPTION
+    return !PyErr_Occurred();
+}
+
+
+// ---------------------------------------------------------------- proxies of managed types
+
+namespace {
+
+const char *persistent_name(Handle t) {
+    Handle n = host::getattr_s(t, "__name__");
+    ptrdiff_t size = 0;
+    const char *s = n ? host::unicode_as_utf8(n, &size) : nullptr;
+    char *copy = strdup(s ? s : "?");
+    host::close(n);
+    if (!s)
+        host::err_clear();
+    return copy;
+}
+
+// A layout inherited from the nearest builtin base (a str subclass is laid
+// out as a str, so PyUnicode_Check and the data macros work on it).
+Layout layout_of_base(PyTypeObject *base, unsigned long *flags) {
+    *flags = base ? base->tp_flags & (Py_TPFLAGS_LONG_SUBCLASS | Py_TPFLAGS_LIST_SUBCLASS |
+                                      Py_TPFLAGS_TUPLE_SUBCLASS | Py_TPFLAGS_BYTES_SUBCLASS |
+                                      Py_TPFLAGS_UNICODE_SUBCLASS | Py_TPFLAGS_DICT_SUBCLASS |
+                                      Py_TPFLAGS_BASE_EXC_SUBCLASS | Py_TPFLAGS_TYPE_SUBCLASS)
+                  : 0;
+    if (!base)
+        return Layout::generic;
+    TypeInfo *bi = type_info(base);
+    if (bi->is_native)
+        return Layout::native;
+    return bi->layout == Layout::module || bi->layout == Layout::cfunction ? Layout::generic
+                                                                            : bi->layout;
+}
+
+PyTypeObject *make_type_proxy(Handle t, int64_t id) {
+    auto *heap = new PyHeapTypeObject();
+    PyTypeObject *type = &heap->ht_type;
+    Py_SET_REFCNT(type, 1 << 29);   // proxies of types live as long as the layer
+    Py_SET_TYPE(type, &PyType_Type);
+    g_types_by_id[id] = type;        // before the bases, which may refer back
+    TypeRecord *r = new_record(type);
+    r->info.host_type = host::dup(t);
+    r->info.features = features_of(t);
+    type->tp_name = persistent_name(t);
+    Handle b = host::getattr_s(t, "__base__");
+    PyTypeObject *base = nullptr;
+    if (b && !host::is(b, host::borrowed(Builtin::None)))
+        base = type_from_host(b);
+    host::close(b);
+    unsigned long inherited = 0;
+    r->info.layout = layout_of_base(base, &inherited);
+    type->tp_base = base;
+    type->tp_basicsize = base ? base->tp_basicsize : sizeof(PyObject);
+    type->tp_itemsize = base ? base->tp_itemsize : 0;
+    type->tp_flags = Py_TPFLAGS_DEFAULT | Py_TPFLAGS_READY | Py_TPFLAGS_HEAPTYPE |
+                     Py_TPFLAGS_BASETYPE | inherited;
+    type->tp_alloc = PyType_GenericAlloc;
+    fill_forwarding_slots(type, r);
+    return type;
+}
+
+} // namespace
+
+PyTypeObject *type_from_host(Handle t) {
+    int64_t id = bridge::host_id(t);
+    if (!id)
+        return nullptr;
+    auto it = g_types_by_id.find(id);
+    if (it != g_types_by_id.end())
+        return it->second;
+    return make_type_proxy(t, id);
+}
+
+// ---------------------------------------------------------------- extension types
+
+namespace {
+
+Handle str_handle(const char *s) {
+    return s ? host::unicode_from_utf8(s, std::strlen(s)) : host::dup(host::borrowed(Builtin::None));
+}
+Handle int_handle(long long v) { return host::long_from(v); }
+
+// A tuple of tuples, each built from handles that are closed afterwards.
+Handle tuple_of(std::vector<Handle> &items) {
+    Handle t = host::tuple_from(items.data(), items.size());
+    for (Handle h : items)
+        host::close(h);
+    items.clear();
+    return t;
+}
+
+void add_slot(std::vector<Handle> &v, bool present, NativeSlot s) {
+    if (present)
+        v.push_back(int_handle(static_cast<int>(s)));
+}
+
+Handle native_slot_list(PyTypeObject *t) {
+    std::vector<Handle> v;
+    PyTypeObject *b = t->tp_base;
+    auto own = [&](auto field) { return field(t) && (!b || field(t) != field(b)); };
+    add_slot(v, own([](PyTypeObject *x) { return (void *)x->tp_new; }), NativeSlot::new_);
+    add_slot(v, own([](PyTypeObject *x) { return (void *)x->tp_init; }), NativeSlot::init);
+    add_slot(v, own([](PyTypeObject *x) { return (void *)x->tp_call; }), NativeSlot::call);
+    add_slot(v, own([](PyTypeObject *x) { return (void *)x->tp_repr; }), NativeSlot::repr);
+    add_slot(v, own([](PyTypeObject *x) { return (void *)x->tp_str; }), NativeSlot::str);
+    add_slot(v, own([](PyTypeObject *x) { return (void *)x->tp_hash; }), NativeSlot::hash);
+    add_slot(v, own([](PyTypeObject *x) { return (void *)x->tp_iter; }), NativeSlot::iter);
+    add_slot(v, own([](PyTypeObject *x) { return (void *)x->tp_iternext; }), NativeSlot::next);
+    add_slot(v, own([](PyTypeObject *x) { return (void *)x->tp_richcompare; }), NativeSlot::richcompare);
+    add_slot(v, own([](PyTypeObject *x) { return (void *)x->tp_getattro; }) &&
+                    t->tp_getattro != PyObject_GenericGetAttr, NativeSlot::getattr);
+    add_slot(v, own([](PyTypeObject *x) { return (void *)x->tp_setattro; }) &&
+                    t->tp_setattro != PyObject_GenericSetAttr, NativeSlot::setattr);
+    auto mp_len = [](PyTypeObject *x) { return x->tp_as_mapping ? (void *)x->tp_as_mapping->mp_length : nullptr; };
+    auto sq_len = [](PyTypeObject *x) { return x->tp_as_sequence ? (void *)x->tp_as_sequence->sq_length : nullptr; };
+    add_slot(v, own(mp_len) || own(sq_len), NativeSlot::len);
+    auto mp_sub = [](PyTypeObject *x) { return x->tp_as_mapping ? (void *)x->tp_as_mapping->mp_subscript : nullptr; };
+    auto sq_item = [](PyTypeObject *x) { return x->tp_as_sequence ? (void *)x->tp_as_sequence->sq_item : nullptr; };
+    add_slot(v, own(mp_sub) || own(sq_item), NativeSlot::getitem);
+    auto mp_ass = [](PyTypeObject *x) { return x->tp_as_mapping ? (void *)x->tp_as_mapping->mp_ass_subscript : nullptr; };
+    auto sq_ass = [](PyTypeObject *x) { return x->tp_as_sequence ? (void *)x->tp_as_sequence->sq_ass_item : nullptr; };
+    add_slot(v, own(mp_ass) || own(sq_ass), NativeSlot::setitem);
+    auto sq_con = [](PyTypeObject *x) { return x->tp_as_sequence ? (void *)x->tp_as_sequence->sq_contains : nullptr; };
+    add_slot(v, own(sq_con), NativeSlot::contains);
+    auto nb_bool = [](PyTypeObject *x) { return x->tp_as_number ? (void *)x->tp_as_number->nb_bool : nullptr; };
+    add_slot(v, own(nb_bool), NativeSlot::bool_);
+    return tuple_of(v);
+}
+
+Handle native_method_list(PyTypeObject *t) {
+    std::vector<Handle> v;
+    for (PyMethodDef *m = t->tp_methods; m && m->ml_name; m++) {
+        std::vector<Handle> row = {str_handle(m->ml_name),
+                                   host::long_from_unsigned(reinterpret_cast<uintptr_t>(m)),
+                                   int_handle(m->ml_flags), str_handle(m->ml_doc)};
+        v.push_back(tuple_of(row));
+    }
+    return tuple_of(v);
+}
+
+Handle native_member_list(PyTypeObject *t) {
+    std::vector<Handle> v;
+    int i = 0;
+    for (PyMemberDef *m = t->tp_members; m && m->name; m++, i++) {
+        std::vector<Handle> row = {str_handle(m->name), int_handle(i),
+                                   int_handle(m->flags & READONLY), str_handle(m->doc)};
+        v.push_back(tuple_of(row));
+    }
+    return tuple_of(v);
+}
+
+Handle native_getset_list(PyTypeObject *t) {
+    std::vector<Handle> v;
+    int i = 0;
+    for (PyGetSetDef *g = t->tp_getset; g && g->name; g++, i++) {
+        std::vector<Handle> row = {str_handle(g->name), int_handle(i), int_handle(g->set != nullptr),
+                                   str_handle(g->doc)};
+        v.push_back(tuple_of(row));
+    }
+    return tuple_of(v);
+}
+
+bool build_native_class(PyTypeObject *t, TypeInfo *ti) {
+    Handle base = (!t->tp_base || type_info(t->tp_base)->is_static)
+                      ? host::dup(host::borrowed(Builtin::NativeObject))
+                      : host::dup(type_handle(t->tp_base));
+    if (!base)
+        return false;
+    std::string full = t->tp_name;
+    auto dot = full.rfind('.');
+    std::string module = dot == std::string::npos ? "builtins" : full.substr(0, dot);
+    std::string name = dot == std::string::npos ? full : full.substr(dot + 1);
+    std::vector<Handle> args = {
+        str_handle(name.c_str()), str_handle(module.c_str()), str_handle(t->tp_doc), base,
+        host::long_from_unsigned(reinterpret_cast<uintptr_t>(t)), native_slot_list(t),
+        native_method_list(t), native_member_list(t), native_getset_list(t),
+        host::bool_from(t->tp_flags & Py_TPFLAGS_BASETYPE),
+        t->tp_dict ? host::dup(handle_of(t->tp_dict)) : host::dup(host::borrowed(Builtin::None)),
+    };
+    for (Handle h : args)
+        if (!h) {
+            for (Handle x : args)
+                host::close(x);
+            move_host_error_to_c();
+            return false;
+        }
+    Handle packed = host::tuple_from(args.data(), args.size());
+    for (Handle h : args)
+        host::close(h);
+    Handle cls = {};
+    if (packed) {
+        cls = host::call_helper(Helper::make_native_type, {packed});
+        host::close(packed);
+    }
+    if (!cls) {
+        move_host_error_to_c();
+        return false;
+    }
+    ti->host_type = cls;
+    int64_t id = bridge::host_id(cls);
+    if (!id)
+        return false;
+    g_types_by_id[id] = t;
+    return true;
+}
+
+} // namespace
+
+Handle type_handle(PyTypeObject *t) {
+    TypeInfo *ti = type_info(t);
+    if (!ti) {
+        PyErr_Format(PyExc_SystemError, "ferry: type '%s' was not readied (PyType_Ready)",
+                     t->tp_name);
+        return {};
+    }
+    if (!ti->host_type && ti->is_native && !build_native_class(t, ti))
+        return {};
+    if (!ti->host_type)
+        PyErr_Format(PyExc_SystemError, "ferry: type '%s' has no managed counterpart", t->tp_name);
+    return ti->host_type;
+}
+
+PyObject *native_new_instance(PyTypeObject *type, Handle cls, Handle args, Handle kw) {
+    if (!type->tp_new) {
+        PyErr_Format(PyExc_TypeError, "cannot create '%s' instances", type->tp_name);
+        return nullptr;
+    }
+    PyObject *a = args_from_host(args);
+    PyObject *k = a ? kwargs_from_host(kw) : nullptr;
+    if (!a || (kw && !k)) {
+        Py_XDECREF(a);
+        return nullptr;
+    }
+    PyObject *o = type->tp_new(type, a, k);
+    Py_DECREF(a);
+    Py_XDECREF(k);
+    if (!o)
+        return nullptr;
+    // The wrapper made now is of the class the host asked for (a subclass, maybe).
+    if (type_info(Py_TYPE(o))->is_native && !header_of(o)->managed) {
+        Handle w = native_wrapper_of(o, cls);
+        if (!w) {
+            Py_DECREF(o);
+            return nullptr;
+        }
+        scope_keep(w);
+    }
+    return o;
+}
+
+} // namespace ferry
+
+// ---------------------------------------------------------------- the C API
+
+using namespace ferry;
+
+namespace {
+
+// Slot inheritance for a readied extension type (typeobject.c inherit_slots).
+template <typename T> void inherit(T &mine, T theirs) {
+    if (!mine)
+        mine = theirs;
+}
+
+void inherit_slots(PyTypeObject *t, PyTypeObject *b) {
+    inherit(t->tp_dealloc, b->tp_dealloc);
+    inherit(t->tp_repr, b->tp_repr);
+    inherit(t->tp_str, b->tp_str);
+    inherit(t->tp_getattro, b->tp_getattro);
+    inherit(t->tp_setattro, b->tp_setattro);
+    if (!t->tp_richcompare && !t->tp_hash) {
+        t->tp_richcompare = b->tp_richcompare;
+        t->tp_hash = b->tp_hash;
+    }
+    inherit(t->tp_iter, b->tp_iter);
+    inherit(t->tp_iternext, b->tp_iternext);
+    inherit(t->tp_call, b->tp_call);
+    inherit(t->tp_init, b->tp_init);
+    inherit(t->tp_alloc, b->tp_alloc);
+    inherit(t->tp_free, b->tp_free);
+    if (!t->tp_new && !(b == &PyBaseObject_Type && !(t->tp_flags & Py_TPFLAGS_HEAPTYPE)))
+        t->tp_new = b->tp_new;
+    if (t->tp_basicsize == 0)
+        t->tp_basicsize = b->tp_basicsize;
+    if (t->tp_itemsize == 0)
+        t->tp_itemsize = b->tp_itemsize;
+    inherit(t->tp_as_number, b->tp_as_number);
+    inherit(t->tp_as_sequence, b->tp_as_sequence);
+    inherit(t->tp_as_mapping, b->tp_as_mapping);
+    inherit(t->tp_as_buffer, b->tp_as_buffer);
+    t->tp_flags |= b->tp_flags & (Py_TPFLAGS_LONG_SUBCLASS | Py_TPFLAGS_LIST_SUBCLASS |
+                                  Py_TPFLAGS_TUPLE_SUBCLASS | Py_TPFLAGS_BYTES_SUBCLASS |
+                                  Py_TPFLAGS_UNICODE_SUBCLASS | Py_TPFLAGS_DICT_SUBCLASS |
+                                  Py_TPFLAGS_BASE_EXC_SUBCLASS | Py_TPFLAGS_TYPE_SUBCLASS);
+}
+
+} // namespace
+
+int PyType_Ready(PyTypeObject *t) {
+    if (t->tp_flags & Py_TPFLAGS_READY)
+        return 0;
+    if (!t->tp_base && t != &PyBaseObject_Type)
+        t->tp_base = &PyBaseObject_Type;
+    if (t->tp_base && !(t->tp_base->tp_flags & Py_TPFLAGS_READY) && PyType_Ready(t->tp_base) < 0)
+        return -1;
+    if (!Py_TYPE(t))
+        Py_SET_TYPE(t, &PyType_Type);
+    PyTypeObject *b = t->tp_base;
+    if (b) {
+        TypeInfo *bi = type_info(b);
+        if (bi->is_static && b != &PyBaseObject_Type) {
+            PyErr_Format(PyExc_SystemError,
+                         "ferry: extension type '%s' derives from builtin '%s', not supported yet",
+                         t->tp_name, b->tp_name);
+            return -1;
+        }
+        inherit_slots(t, b);
+    }
+    if (!t->tp_hash && !t->tp_richcompare)
+        t->tp_hash = PyObject_HashNotImplemented;
+    auto *info = new TypeInfo();
+    info->type = t;
+    info->is_native = true;
+    info->layout = Layout::native;
+    t->tp_cache = reinterpret_cast<PyObject *>(info);
+    t->tp_flags |= Py_TPFLAGS_READY;
+    return 0;
+}
+
+int PyType_IsSubtype(PyTypeObject *a, PyTypeObject *b) {
+    for (PyTypeObject *t = a; t; t = t->tp_base)
+        if (t == b)
+            return 1;
+    TypeInfo *ia = type_info(a), *ib = type_info(b);
+    if (!ia || !ib || ia->is_native || ib->is_native)
+        return 0;
+    Handle r = host::call_helper(Helper::issubclass, {ia->host_type, ib->host_type});
+    if (!r) {
+        host::err_clear();
+        return 0;
+    }
+    int v = host::is_true(r);
+    host::close(r);
+    return v > 0;
+}
+
+PyObject *PyType_GenericAlloc(PyTypeObject *t, Py_ssize_t nitems) {
+    size_t size = t->tp_basicsize + (nitems + 1) * t->tp_itemsize;
+    PyObject *o = alloc_object(t, size);
+    if (!o)
+        return nullptr;
+    if (t->tp_itemsize)
+        Py_SET_SIZE(o, nitems);
+    if (t->tp_flags & Py_TPFLAGS_HEAPTYPE)
+        Py_INCREF(t);
+    return o;
+}
+
+PyObject *PyType_GenericNew(PyTypeObject *t, PyObject *, PyObject *) {
+    return t->tp_alloc(t, 0);
+}
+
+PyObject *_PyObject_New(PyTypeObject *t) { return alloc_object(t, t->tp_basicsize); }
+
+PyVarObject *_PyObject_NewVar(PyTypeObject *t, Py_ssize_t n) {
+    return alloc_var_object(t, t->tp_basicsize + n * t->tp_itemsize, n);
+}
+
+PyObject *PyObject_Init(PyObject *o, PyTypeObject *t) {
+    if (!o)
+        return PyErr_NoMemory();
+    Py_SET_TYPE(o, t);
+    Py_SET_REFCNT(o, 1);
+    return o;
+}
+
+PyVarObject *PyObject_InitVar(PyVarObject *o, PyTypeObject *t, Py_ssize_t n) {
+    if (!o)
+        return reinterpret_cast<PyVarObject *>(PyErr_NoMemory());
+    Py_SET_SIZE(o, n);
+    PyObject_Init(reinterpret_cast<PyObject *>(o), t);
+    return o;
+}
+
+unsigned long PyType_GetFlags(PyTypeObject *t) { return t->tp_flags; }
+
+// The host's collector traces managed objects only; native objects are kept
+// by reference counts (gc_bridge), so tracking is bookkeeping CPython needs
+// and we do not.
+PyObject *_PyObject_GC_New(PyTypeObject *t) { return _PyObject_New(t); }
+PyVarObject *_PyObject_GC_NewVar(PyTypeObject *t, Py_ssize_t n) { return _PyObject_NewVar(t, n); }
+void PyObject_GC_Track(void *) {}
+void PyObject_GC_UnTrack(void *) {}
+void PyObject_GC_Del(void *p) { PyObject_Free(p); }
+int PyObject_IS_GC(PyObject *o) { return PyType_IS_GC(Py_TYPE(o)); }

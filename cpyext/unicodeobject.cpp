@@ -1,0 +1,499 @@
+// str: compact 3.11 layouts (ASCII, UCS1, UCS2, UCS4 with inline data), so
+// PyUnicode_DATA/KIND/READ work as on CPython. Mirrors the object part of
+// Objects/unicodeobject.c; formatting and codecs are in unicodeformat.cpp.
+#define PY_SSIZE_T_CLEAN
+#include <Python.h>
+
+#include <cstring>
+#include <cwchar>
+#include <string>
+#include <vector>
+
+#include "cpyext/forward.h"
+
+using namespace ferry;
+using host::Handle;
+using host::Helper;
+
+namespace {
+
+int kind_for(Py_UCS4 maxchar) {
+    return maxchar < 256 ? PyUnicode_1BYTE_KIND : maxchar < 65536 ? PyUnicode_2BYTE_KIND
+                                                                  : PyUnicode_4BYTE_KIND;
+}
+
+PyObject *unicode_alloc(PyTypeObject *type, Py_ssize_t size, Py_UCS4 maxchar) {
+    if (size < 0 || maxchar > 0x10ffff) {
+        PyErr_SetString(PyExc_SystemError, maxchar > 0x10ffff
+                                               ? "invalid maximum character passed to PyUnicode_New"
+                                               : "Negative size passed to PyUnicode_New");
+        return nullptr;
+    }
+    bool ascii = maxchar < 128;
+    int kind = kind_for(maxchar);
+    size_t head = ascii ? sizeof(PyASCIIObject) : sizeof(PyCompactUnicodeObject);
+    PyObject *o = alloc_object(type, head + (size + 1) * kind);
+    if (!o)
+        return nullptr;
+    auto *a = reinterpret_cast<PyASCIIObject *>(o);
+    a->length = size;
+    a->hash = -1;
+    a->state.kind = kind;
+    a->state.compact = 1;
+    a->state.ascii = ascii;
+    a->state.ready = 1;
+    return o;
+}
+
+Py_UCS4 decode_one(const unsigned char *&p) {
+    Py_UCS4 c = *p++;
+    if (c < 0x80)
+        return c;
+    int extra = c >= 0xf0 ? 3 : c >= 0xe0 ? 2 : 1;
+    c &= 0x3f >> extra;
+    while (extra--)
+        c = (c << 6) | (*p++ & 0x3f);
+    return c;
+}
+
+void put(PyObject *o, Py_ssize_t i, Py_UCS4 c) {
+    PyUnicode_WRITE(PyUnicode_KIND(o), PyUnicode_DATA(o), i, c);
+}
+
+} // namespace
+
+namespace ferry {
+
+// UTF-8 known to be valid (it comes from the host).
+PyObject *unicode_from_utf8_trusted(const char *s, Py_ssize_t n, PyTypeObject *type) {
+    auto *p = reinterpret_cast<const unsigned char *>(s), *end = p + n;
+    Py_ssize_t length = 0;
+    Py_UCS4 maxchar = 0;
+    for (const unsigned char *q = p; q < end;) {
+        Py_UCS4 c = decode_one(q);
+        maxchar = c > maxchar ? c : maxchar;
+        length++;
+    }
+    PyObject *o = unicode_alloc(type, length, maxchar);
+    if (!o)
+        return nullptr;
+    if (maxchar < 128) {
+        std::memcpy(PyUnicode_DATA(o), s, n);
+        return o;
+    }
+    for (Py_ssize_t i = 0; p < end; i++)
+        put(o, i, decode_one(p));
+    return o;
+}
+
+PyObject *unicode_from_ucs4(const Py_UCS4 *s, Py_ssize_t n, PyTypeObject *type) {
+    Py_UCS4 maxchar = 0;
+    for (Py_ssize_t i = 0; i < n; i++)
+        maxchar = s[i] > maxchar ? s[i] : maxchar;
+    PyObject *o = unicode_alloc(type, n, maxchar);
+    for (Py_ssize_t i = 0; o && i < n; i++)
+        put(o, i, s[i]);
+    return o;
+}
+
+Handle unicode_to_host(PyObject *o) {
+    Py_ssize_t n = PyUnicode_GET_LENGTH(o);
+    int kind = PyUnicode_KIND(o);
+    if (kind == PyUnicode_1BYTE_KIND)
+        return host::unicode_from_latin1(static_cast<const char *>(PyUnicode_DATA(o)), n);
+    // Wider kinds may hold lone surrogates, which have no UTF-8 form.
+    std::vector<Py_UCS4> units(n);
+    for (Py_ssize_t i = 0; i < n; i++)
+        units[i] = PyUnicode_READ(kind, PyUnicode_DATA(o), i);
+    Handle b = host::bytes_from(reinterpret_cast<const char *>(units.data()), n * 4);
+    if (!b)
+        return b;
+    Handle r = host::call_helper(Helper::decode_ucs, {b});
+    host::close(b);
+    return r;
+}
+
+void unicode_release(PyObject *o) {
+    auto *a = reinterpret_cast<PyASCIIObject *>(o);
+    PyObject_Free(a->wstr);
+    a->wstr = nullptr;
+    if (!a->state.ascii) {
+        auto *c = reinterpret_cast<PyCompactUnicodeObject *>(o);
+        PyObject_Free(c->utf8);
+        c->utf8 = nullptr;
+    }
+}
+
+} // namespace ferry
+
+PyObject *PyUnicode_New(Py_ssize_t size, Py_UCS4 maxchar) {
+    return unicode_alloc(&PyUnicode_Type, size, maxchar);
+}
+
+int _PyUnicode_Ready(PyObject *) { return 0; }   // every str we make is ready
+
+PyObject *PyUnicode_FromStringAndSize(const char *s, Py_ssize_t size) {
+    if (size < 0) {
+        PyErr_SetString(PyExc_SystemError, "Negative size passed to PyUnicode_FromStringAndSize");
+        return nullptr;
+    }
+    if (!s && size) {
+        PyErr_SetString(PyExc_SystemError,
+                        "NULL string with positive size with NULL passed to PyUnicode_FromStringAndSize");
+        return nullptr;
+    }
+    return PyUnicode_DecodeUTF8Stateful(s ? s : "", size, nullptr, nullptr);
+}
+
+PyObject *PyUnicode_FromString(const char *s) {
+    size_t n = std::strlen(s);
+    if (n > (size_t)PY_SSIZE_T_MAX) {
+        PyErr_SetString(PyExc_OverflowError, "input too long");
+        return nullptr;
+    }
+    return PyUnicode_FromStringAndSize(s, (Py_ssize_t)n);
+}
+
+PyObject *PyUnicode_FromKindAndData(int kind, const void *buffer, Py_ssize_t size) {
+    if (size < 0) {
+        PyErr_SetString(PyExc_ValueError, "size must be positive");
+        return nullptr;
+    }
+    std::vector<Py_UCS4> units(size);
+    for (Py_ssize_t i = 0; i < size; i++) {
+        switch (kind) {
+        case PyUnicode_1BYTE_KIND: units[i] = static_cast<const Py_UCS1 *>(buffer)[i]; break;
+        case PyUnicode_2BYTE_KIND: units[i] = static_cast<const Py_UCS2 *>(buffer)[i]; break;
+        case PyUnicode_4BYTE_KIND: units[i] = static_cast<const Py_UCS4 *>(buffer)[i]; break;
+        default:
+            PyErr_SetString(PyExc_SystemError, "invalid kind");
+            return nullptr;
+        }
+    }
+    for (Py_UCS4 c : units)
+        if (c > 0x10ffff) {
+            PyErr_SetString(PyExc_ValueError, "character U+110000 is not in range [U+0000; U+10ffff]");
+            return nullptr;
+        }
+    return unicode_from_ucs4(units.data(), size, &PyUnicode_Type);
+}
+
+PyObject *PyUnicode_FromOrdinal(int ordinal) {
+    if (ordinal < 0 || ordinal > 0x10ffff) {
+        PyErr_SetString(PyExc_ValueError, "chr() arg not in range(0x110000)");
+        return nullptr;
+    }
+    Py_UCS4 c = ordinal;
+    return unicode_from_ucs4(&c, 1, &PyUnicode_Type);
+}
+
+namespace {
+
+bool check_unicode(PyObject *o) {
+    if (!o || !PyUnicode_Check(o)) {
+        PyErr_BadArgument();
+        return false;
+    }
+    return true;
+}
+
+// Encodes to UTF-8 with strict errors; lone surrogates raise as in CPython.
+bool encode_utf8(PyObject *o, std::string &out) {
+    int kind = PyUnicode_KIND(o);
+    const void *data = PyUnicode_DATA(o);
+    Py_ssize_t n = PyUnicode_GET_LENGTH(o);
+    out.reserve(n);
+    for (Py_ssize_t i = 0; i < n; i++) {
+        Py_UCS4 c = PyUnicode_READ(kind, data, i);
+        if (c < 0x80) {
+            out += char(c);
+        } else if (c < 0x800) {
+            out += char(0xc0 | (c >> 6));
+            out += char(0x80 | (c & 0x3f));
+        } else if (c >= 0xd800 && c < 0xe000) {
+            PyObject *r = PyUnicode_AsEncodedString(o, "utf-8", "strict");   // raises exactly
+            Py_XDECREF(r);
+            if (!PyErr_Occurred())
+                PyErr_SetString(PyExc_UnicodeEncodeError, "surrogates not allowed");
+            return false;
+        } else if (c < 0x10000) {
+            out += char(0xe0 | (c >> 12));
+            out += char(0x80 | ((c >> 6) & 0x3f));
+            out += char(0x80 | (c & 0x3f));
+        } else {
+            out += char(0xf0 | (c >> 18));
+            out += char(0x80 | ((c >> 12) & 0x3f));
+            out += char(0x80 | ((c >> 6) & 0x3f));
+            out += char(0x80 | (c & 0x3f));
+        }
+    }
+    return true;
+}
+
+} // namespace
+
+const char *PyUnicode_AsUTF8AndSize(PyObject *o, Py_ssize_t *size) {
+    if (!check_unicode(o)) {
+        if (size)
+            *size = -1;
+        return nullptr;
+    }
+    auto *a = reinterpret_cast<PyASCIIObject *>(o);
+    if (a->state.ascii) {
+        if (size)
+            *size = a->length;
+        return static_cast<const char *>(PyUnicode_DATA(o));
+    }
+    auto *c = reinterpret_cast<PyCompactUnicodeObject *>(o);
+    if (!c->utf8) {
+        std::string s;
+        if (!encode_utf8(o, s))
+            return nullptr;
+        c->utf8 = static_cast<char *>(PyObject_Malloc(s.size() + 1));
+        if (!c->utf8) {
+            PyErr_NoMemory();
+            return nullptr;
+        }
+        std::memcpy(c->utf8, s.c_str(), s.size() + 1);
+        c->utf8_length = s.size();
+    }
+    if (size)
+        *size = c->utf8_length;
+    return c->utf8;
+}
+
+const char *PyUnicode_AsUTF8(PyObject *o) { return PyUnicode_AsUTF8AndSize(o, nullptr); }
+
+Py_ssize_t PyUnicode_GetLength(PyObject *o) {
+    return check_unicode(o) ? PyUnicode_GET_LENGTH(o) : -1;
+}
+
+Py_UCS4 PyUnicode_ReadChar(PyObject *o, Py_ssize_t i) {
+    if (!check_unicode(o))
+        return (Py_UCS4)-1;
+    if (i < 0 || i >= PyUnicode_GET_LENGTH(o)) {
+        PyErr_SetString(PyExc_IndexError, "string index out of range");
+        return (Py_UCS4)-1;
+    }
+    return PyUnicode_READ_CHAR(o, i);
+}
+
+int PyUnicode_WriteChar(PyObject *o, Py_ssize_t i, Py_UCS4 c) {
+    if (!check_unicode(o))
+        return -1;
+    if (i < 0 || i >= PyUnicode_GET_LENGTH(o)) {
+        PyErr_SetString(PyExc_IndexError, "string index out of range");
+        return -1;
+    }
+    if (Py_REFCNT(o) != 1 || header_of(o)->managed) {
+        PyErr_SetString(PyExc_SystemError, "Cannot modify a string currently used");
+        return -1;
+    }
+    if (c > PyUnicode_MAX_CHAR_VALUE(o)) {
+        PyErr_SetString(PyExc_ValueError, "character out of range");
+        return -1;
+    }
+    put(o, i, c);
+    return 0;
+}
+
+PyObject *PyUnicode_Substring(PyObject *o, Py_ssize_t start, Py_ssize_t end) {
+    if (!check_unicode(o))
+        return nullptr;
+    Py_ssize_t n = PyUnicode_GET_LENGTH(o);
+    if (start < 0 || end < 0) {
+        PyErr_SetString(PyExc_IndexError, "string index out of range");
+        return nullptr;
+    }
+    end = end > n ? n : end;
+    if (start >= end)
+        return PyUnicode_New(0, 0);
+    if (start == 0 && end == n && PyUnicode_CheckExact(o))
+        return Py_NewRef(o);
+    int kind = PyUnicode_KIND(o);
+    return PyUnicode_FromKindAndData(kind, static_cast<const char *>(PyUnicode_DATA(o)) + start * kind,
+                                     end - start);
+}
+
+PyObject *PyUnicode_Concat(PyObject *a, PyObject *b) {
+    if (!PyUnicode_Check(a) || !PyUnicode_Check(b)) {
+        PyErr_Format(PyExc_TypeError, "can only concatenate str (not \"%.200s\") to str",
+                     Py_TYPE(PyUnicode_Check(a) ? b : a)->tp_name);
+        return nullptr;
+    }
+    return PyNumber_Add(a, b);
+}
+
+void PyUnicode_Append(PyObject **left, PyObject *right) {
+    if (!*left)
+        return;
+    PyObject *r = right ? PyUnicode_Concat(*left, right) : nullptr;
+    Py_DECREF(*left);
+    *left = r;
+}
+
+void PyUnicode_AppendAndDel(PyObject **left, PyObject *right) {
+    PyUnicode_Append(left, right);
+    Py_XDECREF(right);
+}
+
+PyObject *PyUnicode_Join(PyObject *sep, PyObject *seq) {
+    PyObject *s = sep ? Py_NewRef(sep) : PyUnicode_FromString(" ");
+    if (!s)
+        return nullptr;
+    PyObject *r = PyObject_CallMethod(s, "join", "O", seq);
+    Py_DECREF(s);
+    return r;
+}
+
+PyObject *PyUnicode_InternFromString(const char *s) { return PyUnicode_FromString(s); }
+
+// The host interns as it sees fit; from C, an interned str is any str.
+void PyUnicode_InternInPlace(PyObject **) {}
+
+int PyUnicode_Compare(PyObject *a, PyObject *b) {
+    if (!PyUnicode_Check(a) || !PyUnicode_Check(b)) {
+        PyErr_Format(PyExc_TypeError, "Can't compare %.100s and %.100s", Py_TYPE(a)->tp_name,
+                     Py_TYPE(b)->tp_name);
+        return -1;
+    }
+    Py_ssize_t na = PyUnicode_GET_LENGTH(a), nb = PyUnicode_GET_LENGTH(b);
+    for (Py_ssize_t i = 0; i < na && i < nb; i++) {
+        Py_UCS4 x = PyUnicode_READ_CHAR(a, i), y = PyUnicode_READ_CHAR(b, i);
+        if (x != y)
+            return x < y ? -1 : 1;
+    }
+    return na < nb ? -1 : na > nb ? 1 : 0;
+}
+
+int PyUnicode_CompareWithASCIIString(PyObject *a, const char *s) {
+    Py_ssize_t n = PyUnicode_GET_LENGTH(a);
+    Py_ssize_t i = 0;
+    for (; i < n && s[i]; i++) {
+        Py_UCS4 x = PyUnicode_READ_CHAR(a, i);
+        auto y = static_cast<unsigned char>(s[i]);
+        if (x != y)
+            return x < y ? -1 : 1;
+    }
+    if (i < n)
+        return 1;
+    return s[i] ? -1 : 0;
+}
+
+PyObject *PyUnicode_RichCompare(PyObject *a, PyObject *b, int op) {
+    return PyObject_RichCompare(a, b, op);
+}
+
+int PyUnicode_Contains(PyObject *container, PyObject *element) {
+    if (!PyUnicode_Check(element)) {
+        PyErr_Format(PyExc_TypeError, "'in <string>' requires string as left operand, not %.100s",
+                     Py_TYPE(element)->tp_name);
+        return -1;
+    }
+    return PySequence_Contains(container, element);
+}
+
+PyObject *PyUnicode_Format(PyObject *format, PyObject *args) { return PyNumber_Remainder(format, args); }
+
+PyObject *PyUnicode_Split(PyObject *s, PyObject *sep, Py_ssize_t maxsplit) {
+    return PyObject_CallMethod(s, "split", "On", sep ? sep : Py_None, maxsplit);
+}
+
+PyObject *PyUnicode_Replace(PyObject *s, PyObject *old, PyObject *repl, Py_ssize_t count) {
+    return PyObject_CallMethod(s, "replace", "OOn", old, repl, count);
+}
+
+Py_ssize_t PyUnicode_Find(PyObject *s, PyObject *sub, Py_ssize_t start, Py_ssize_t end, int direction) {
+    PyObject *r = PyObject_CallMethod(s, direction > 0 ? "find" : "rfind", "Onn", sub, start, end);
+    if (!r)
+        return -2;
+    Py_ssize_t v = PyLong_AsSsize_t(r);
+    Py_DECREF(r);
+    return v;
+}
+
+Py_ssize_t PyUnicode_FindChar(PyObject *s, Py_UCS4 ch, Py_ssize_t start, Py_ssize_t end, int direction) {
+    Py_ssize_t n = PyUnicode_GET_LENGTH(s);
+    end = end > n ? n : end;
+    if (start < 0 || end <= start)
+        return -1;
+    if (direction > 0) {
+        for (Py_ssize_t i = start; i < end; i++)
+            if (PyUnicode_READ_CHAR(s, i) == ch)
+                return i;
+    } else {
+        for (Py_ssize_t i = end - 1; i >= start; i--)
+            if (PyUnicode_READ_CHAR(s, i) == ch)
+                return i;
+    }
+    return -1;
+}
+
+Py_UCS4 *PyUnicode_AsUCS4(PyObject *s, Py_UCS4 *buffer, Py_ssize_t buflen, int copy_null) {
+    Py_ssize_t n = PyUnicode_GET_LENGTH(s);
+    if (buflen < n + (copy_null ? 1 : 0)) {
+        PyErr_Format(PyExc_SystemError, "string is longer than the buffer");
+        return nullptr;
+    }
+    for (Py_ssize_t i = 0; i < n; i++)
+        buffer[i] = PyUnicode_READ_CHAR(s, i);
+    if (copy_null)
+        buffer[n] = 0;
+    return buffer;
+}
+
+Py_UCS4 *PyUnicode_AsUCS4Copy(PyObject *s) {
+    Py_ssize_t n = PyUnicode_GET_LENGTH(s);
+    auto *buf = static_cast<Py_UCS4 *>(PyMem_Malloc((n + 1) * sizeof(Py_UCS4)));
+    if (!buf) {
+        PyErr_NoMemory();
+        return nullptr;
+    }
+    return PyUnicode_AsUCS4(s, buf, n + 1, 1);
+}
+
+PyObject *PyUnicode_FromObject(PyObject *o) {
+    if (PyUnicode_CheckExact(o))
+        return Py_NewRef(o);
+    if (PyUnicode_Check(o))
+        return PyObject_Str(o);
+    PyErr_Format(PyExc_TypeError, "Can't convert '%.100s' object to str implicitly",
+                 Py_TYPE(o)->tp_name);
+    return nullptr;
+}
+
+PyObject *PyUnicode_FromWideChar(const wchar_t *w, Py_ssize_t size) {
+    static_assert(sizeof(wchar_t) == sizeof(Py_UCS4), "Linux wchar_t is UCS4");
+    if (!w && size != 0) {
+        PyErr_BadInternalCall();
+        return nullptr;
+    }
+    if (size == -1)
+        size = static_cast<Py_ssize_t>(wcslen(w));
+    return PyUnicode_FromKindAndData(PyUnicode_4BYTE_KIND, w, size);
+}
+
+// Deprecated (removed in 3.12) but in the 3.11 ABI: the wchar_t form, cached
+// in the object's wstr field as CPython does, freed with it.
+Py_UNICODE *PyUnicode_AsUnicodeAndSize(PyObject *o, Py_ssize_t *size) {
+    if (!check_unicode(o))
+        return nullptr;
+    auto *a = reinterpret_cast<PyASCIIObject *>(o);
+    Py_ssize_t n = a->length;
+    if (!a->wstr) {
+        auto *w = static_cast<wchar_t *>(PyObject_Malloc((n + 1) * sizeof(wchar_t)));
+        if (!w) {
+            PyErr_NoMemory();
+            return nullptr;
+        }
+        for (Py_ssize_t i = 0; i < n; i++)
+            w[i] = static_cast<wchar_t>(PyUnicode_READ_CHAR(o, i));
+        w[n] = 0;
+        a->wstr = w;
+        if (!a->state.ascii)
+            reinterpret_cast<PyCompactUnicodeObject *>(o)->wstr_length = n;
+    }
+    if (size)
+        *size = n;
+    return a->wstr;
+}

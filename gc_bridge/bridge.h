@@ -1,0 +1,40 @@
+// Lifetime across the boundary (first-light rules; see docs/lifetime.md).
+//
+//  * Identity: while C holds a proxy of a managed object, the same managed
+//    object maps to the same PyObject* (map keyed by the host's id()). int and
+//    float are exempt: PyPy compares them by value, and CPython promises no
+//    identity for them beyond the small-int cache, which we keep.
+//  * A proxy owns a handle to its managed object: the managed object lives at
+//    least as long as C holds the proxy.
+//  * A native object's wrapper owns one reference to it; the wrapper's death
+//    (host GC) queues that reference, dropped at the next entry into the layer.
+//  * Handles returned as "borrowed" for objects that own none (native objects)
+//    are kept in the current entry's scope and closed when it returns.
+#pragma once
+#include <Python.h>
+
+#include "host/host.h"
+
+namespace ferry::bridge {
+
+PyObject *identity_lookup(int64_t id);
+void identity_register(PyObject *o, int64_t id);
+void identity_forget(PyObject *o);
+
+// Host id() of a managed object; 0 with the C error set on failure.
+int64_t host_id(host::Handle h);
+
+// One per call from the host into the layer.
+class EntryScope {
+public:
+    EntryScope();
+    ~EntryScope();
+    EntryScope(const EntryScope &) = delete;
+    EntryScope &operator=(const EntryScope &) = delete;
+};
+void keep_until_exit(host::Handle h);
+
+void defer_release(void *native);
+void drain_deferred();
+
+} // namespace ferry::bridge

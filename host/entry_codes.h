@@ -1,0 +1,18 @@
+/* The calls the host bootstrap forwards to the layer: one row each, shared by
+ * host/bootstrap.c (which defines a module function per row) and the layer's
+ * dispatcher (host/entry.cpp). Arguments are positional; see entry.cpp. */
+#ifndef FERRY_ENTRY_CODES_H
+#define FERRY_ENTRY_CODES_H
+
+#define FERRY_ENTRY_CODES(X)      \
+    X(init, 0)                    \
+    X(load, 1)                    \
+    X(call_function, 2)           \
+    X(call_method, 3)             \
+    X(call_slot, 4)               \
+    X(get_member, 5)              \
+    X(set_member, 6)              \
+    X(get_getset, 7)              \
+    X(set_getset, 8)
+
+#endif

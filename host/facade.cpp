@@ -1,0 +1,262 @@
+// The host facade over HPy 0.0.4 (see host.h). Every use of HPyContext in the
+// layer is in this file.
+#include "host.h"
+
+#include <cstdio>
+#include <cstdlib>
+#include <initializer_list>
+
+#include "hpy.h"
+
+namespace ferry::host {
+namespace {
+
+HPyContext *g_ctx = nullptr;
+Handle g_builtins[static_cast<int>(Builtin::count)];
+Handle g_helpers[static_cast<int>(Helper::count)];
+
+const char *const kBuiltinNames[] = {
+#define FERRY_BUILTIN(name, pyname) pyname,
+#include "builtins.def"
+#undef FERRY_BUILTIN
+};
+const char *const kHelperNames[] = {
+#define FERRY_HELPER(name) #name,
+#include "helpers.def"
+#undef FERRY_HELPER
+};
+
+inline HPy H(Handle h) { return HPy{h.raw}; }
+inline Handle W(HPy h) { return Handle{h._i}; }
+
+struct NativeObjectData { void *native; };
+
+} // namespace
+
+void bind_context(void *hpy_context) { g_ctx = static_cast<HPyContext *>(hpy_context); }
+void *context() { return g_ctx; }
+
+bool bind_support(Handle support) {
+    HPy table = HPy_GetAttr_s(g_ctx, H(support), "BUILTINS");
+    if (HPy_IsNull(table))
+        return false;
+    for (int i = 0; i < static_cast<int>(Builtin::count); i++) {
+        HPy v = HPy_GetItem_s(g_ctx, table, kBuiltinNames[i]);
+        if (HPy_IsNull(v)) {
+            HPy_Close(g_ctx, table);
+            return false;
+        }
+        g_builtins[i] = W(v);
+    }
+    HPy_Close(g_ctx, table);
+    for (int i = 0; i < static_cast<int>(Helper::count); i++) {
+        HPy v = HPy_GetAttr_s(g_ctx, H(support), kHelperNames[i]);
+        if (HPy_IsNull(v))
+            return false;
+        g_helpers[i] = W(v);
+    }
+    return true;
+}
+
+Handle borrowed(Builtin b) { return g_builtins[static_cast<int>(b)]; }
+
+Handle dup(Handle h) { return W(HPy_Dup(g_ctx, H(h))); }
+void close(Handle h) {
+    if (h)
+        HPy_Close(g_ctx, H(h));
+}
+bool is(Handle a, Handle b) { return HPy_Is(g_ctx, H(a), H(b)); }
+Handle type(Handle h) { return W(HPy_Type(g_ctx, H(h))); }
+int type_check(Handle obj, Handle t) { return HPy_TypeCheck(g_ctx, H(obj), H(t)); }
+
+Handle long_from(long long v) { return W(HPyLong_FromLongLong(g_ctx, v)); }
+Handle long_from_unsigned(unsigned long long v) {
+    return W(HPyLong_FromUnsignedLongLong(g_ctx, v));
+}
+long long long_as(Handle h, bool *overflow) {
+    long long v = HPyLong_AsLongLong(g_ctx, H(h));
+    *overflow = false;
+    if (v == -1 && HPyErr_Occurred(g_ctx)) {
+        *overflow = HPyErr_ExceptionMatches(g_ctx, g_ctx->h_OverflowError);
+        if (*overflow)
+            HPyErr_Clear(g_ctx);
+    }
+    return v;
+}
+unsigned long long long_as_unsigned(Handle h, bool *overflow) {
+    unsigned long long v = HPyLong_AsUnsignedLongLong(g_ctx, H(h));
+    *overflow = false;
+    if (v == (unsigned long long)-1 && HPyErr_Occurred(g_ctx)) {
+        *overflow = HPyErr_ExceptionMatches(g_ctx, g_ctx->h_OverflowError);
+        if (*overflow)
+            HPyErr_Clear(g_ctx);
+    }
+    return v;
+}
+double long_as_double(Handle h) { return HPyLong_AsDouble(g_ctx, H(h)); }
+Handle float_from(double v) { return W(HPyFloat_FromDouble(g_ctx, v)); }
+double float_as(Handle h) { return HPyFloat_AsDouble(g_ctx, H(h)); }
+Handle bool_from(bool v) { return W(HPyBool_FromLong(g_ctx, v)); }
+
+Handle unicode_from_latin1(const char *s, size_t n) {
+    return W(HPyUnicode_DecodeLatin1(g_ctx, s, (HPy_ssize_t)n, "strict"));
+}
+Handle unicode_from_utf8(const char *s, size_t n) {
+    // HPy 0.0.4 has no sized UTF-8 decoder: go through bytes.decode.
+    HPy b = HPyBytes_FromStringAndSize(g_ctx, s, (HPy_ssize_t)n);
+    if (HPy_IsNull(b))
+        return {};
+    HPy decode = HPy_GetAttr_s(g_ctx, b, "decode");
+    HPy_Close(g_ctx, b);
+    if (HPy_IsNull(decode))
+        return {};
+    HPy args = HPyTuple_FromArray(g_ctx, nullptr, 0);
+    HPy r = HPy_CallTupleDict(g_ctx, decode, args, HPy_NULL);
+    HPy_Close(g_ctx, args);
+    HPy_Close(g_ctx, decode);
+    return W(r);
+}
+const char *unicode_as_utf8(Handle h, ptrdiff_t *size) {
+    HPy_ssize_t n = 0;
+    const char *s = HPyUnicode_AsUTF8AndSize(g_ctx, H(h), &n);
+    if (size)
+        *size = n;
+    return s;
+}
+Handle bytes_from(const char *s, size_t n) {
+    return W(HPyBytes_FromStringAndSize(g_ctx, s, (HPy_ssize_t)n));
+}
+const char *bytes_data(Handle h, ptrdiff_t *size) {
+    *size = HPyBytes_GET_SIZE(g_ctx, H(h));
+    return HPyBytes_AS_STRING(g_ctx, H(h));
+}
+
+Handle tuple_from(const Handle *items, size_t n) {
+    static_assert(sizeof(Handle) == sizeof(HPy));
+    return W(HPyTuple_FromArray(g_ctx, reinterpret_cast<HPy *>(const_cast<Handle *>(items)),
+                                (HPy_ssize_t)n));
+}
+Handle list_new() { return W(HPyList_New(g_ctx, 0)); }
+int list_append(Handle list, Handle item) { return HPyList_Append(g_ctx, H(list), H(item)); }
+Handle dict_new() { return W(HPyDict_New(g_ctx)); }
+
+Handle getattr(Handle o, Handle name) { return W(HPy_GetAttr(g_ctx, H(o), H(name))); }
+Handle getattr_s(Handle o, const char *name) { return W(HPy_GetAttr_s(g_ctx, H(o), name)); }
+int setattr(Handle o, Handle name, Handle v) { return HPy_SetAttr(g_ctx, H(o), H(name), H(v)); }
+int setattr_s(Handle o, const char *name, Handle v) {
+    return HPy_SetAttr_s(g_ctx, H(o), name, H(v));
+}
+int hasattr_s(Handle o, const char *name) { return HPy_HasAttr_s(g_ctx, H(o), name); }
+Handle getitem(Handle o, Handle key) { return W(HPy_GetItem(g_ctx, H(o), H(key))); }
+Handle getitem_i(Handle o, ptrdiff_t i) { return W(HPy_GetItem_i(g_ctx, H(o), i)); }
+int setitem(Handle o, Handle key, Handle v) { return HPy_SetItem(g_ctx, H(o), H(key), H(v)); }
+int contains(Handle o, Handle key) { return HPy_Contains(g_ctx, H(o), H(key)); }
+Handle call(Handle callable, Handle args, Handle kw) {
+    return W(HPy_CallTupleDict(g_ctx, H(callable), H(args), H(kw)));
+}
+Handle call_helper(Helper which, std::initializer_list<Handle> args) {
+    Handle t = tuple_from(args.begin(), args.size());
+    if (!t)
+        return {};
+    Handle r = call(g_helpers[static_cast<int>(which)], t, Handle{});
+    close(t);
+    return r;
+}
+Handle repr(Handle o) { return W(HPy_Repr(g_ctx, H(o))); }
+Handle str(Handle o) { return W(HPy_Str(g_ctx, H(o))); }
+Handle ascii(Handle o) { return W(HPy_ASCII(g_ctx, H(o))); }
+Handle bytes_of(Handle o) { return W(HPy_Bytes(g_ctx, H(o))); }
+Handle rich_compare(Handle a, Handle b, int op) {
+    return W(HPy_RichCompare(g_ctx, H(a), H(b), op));
+}
+int rich_compare_bool(Handle a, Handle b, int op) {
+    return HPy_RichCompareBool(g_ctx, H(a), H(b), op);
+}
+int64_t hash(Handle o) { return HPy_Hash(g_ctx, H(o)); }
+int is_true(Handle o) { return HPy_IsTrue(g_ctx, H(o)); }
+ptrdiff_t length(Handle o) { return HPy_Length(g_ctx, H(o)); }
+int callable_check(Handle o) { return HPyCallable_Check(g_ctx, H(o)); }
+Handle import_module(const char *name) { return W(HPyImport_ImportModule(g_ctx, name)); }
+
+Handle number_binary(NumberOp op, Handle a, Handle b) {
+    using F = HPy (*)(HPyContext *, HPy, HPy);
+    static const F table[] = {
+        HPy_Add, HPy_Subtract, HPy_Multiply, HPy_MatrixMultiply, HPy_FloorDivide,
+        HPy_TrueDivide, HPy_Remainder, HPy_Divmod, HPy_Lshift, HPy_Rshift, HPy_And,
+        HPy_Xor, HPy_Or, HPy_InPlaceAdd, HPy_InPlaceSubtract, HPy_InPlaceMultiply,
+        HPy_InPlaceMatrixMultiply, HPy_InPlaceFloorDivide, HPy_InPlaceTrueDivide,
+        HPy_InPlaceRemainder, HPy_InPlaceLshift, HPy_InPlaceRshift, HPy_InPlaceAnd,
+        HPy_InPlaceXor, HPy_InPlaceOr,
+    };
+    return W(table[static_cast<int>(op)](g_ctx, H(a), H(b)));
+}
+Handle number_power(Handle a, Handle b, Handle c, bool inplace) {
+    return W(inplace ? HPy_InPlacePower(g_ctx, H(a), H(b), H(c))
+                     : HPy_Power(g_ctx, H(a), H(b), H(c)));
+}
+Handle number_unary(UnaryOp op, Handle a) {
+    using F = HPy (*)(HPyContext *, HPy);
+    static const F table[] = {HPy_Negative, HPy_Positive, HPy_Absolute, HPy_Invert,
+                              HPy_Index,    HPy_Long,     HPy_Float};
+    return W(table[static_cast<int>(op)](g_ctx, H(a)));
+}
+
+Handle native_wrap(Handle cls, void *native) {
+    NativeObjectData *data = nullptr;
+    HPy h = HPy_New(g_ctx, H(cls), &data);
+    if (HPy_IsNull(h))
+        return {};
+    data->native = native;
+    return W(h);
+}
+void *native_unwrap(Handle h) {
+    if (!HPy_TypeCheck(g_ctx, H(h), H(borrowed(Builtin::NativeObject))))
+        return nullptr;
+    return static_cast<NativeObjectData *>(HPy_AsStruct(g_ctx, H(h)))->native;
+}
+
+bool err_occurred() { return HPyErr_Occurred(g_ctx); }
+bool err_matches(Handle exc_type) { return HPyErr_ExceptionMatches(g_ctx, H(exc_type)); }
+void err_clear() { HPyErr_Clear(g_ctx); }
+bool err_fetch(Handle *type, Handle *value, Handle *tb) {
+    // HPy 0.0.4 has no HPyErr_Fetch. WriteUnraisable hands the pending error to
+    // sys.unraisablehook, which _support replaced with one that keeps it when
+    // the object is FETCH_SENTINEL; fetch_error() then returns it.
+    *type = *value = *tb = Handle{};
+    if (!HPyErr_Occurred(g_ctx))
+        return false;
+    HPyErr_WriteUnraisable(g_ctx, H(borrowed(Builtin::fetch_sentinel)));
+    Handle triple = call_helper(Helper::fetch_error, {});
+    if (!triple) {
+        HPyErr_Clear(g_ctx);
+        return false;
+    }
+    *type = getitem_i(triple, 0);
+    *value = getitem_i(triple, 1);
+    *tb = getitem_i(triple, 2);
+    close(triple);
+    return bool(*type);
+}
+void err_set_object(Handle t, Handle v) { HPyErr_SetObject(g_ctx, H(t), H(v)); }
+void err_set_string(Handle t, const char *msg) { HPyErr_SetString(g_ctx, H(t), msg); }
+void err_no_memory() { HPyErr_NoMemory(g_ctx); }
+Handle err_new_exception(const char *name, Handle base, Handle dict) {
+    return W(HPyErr_NewException(g_ctx, name, H(base), H(dict)));
+}
+int err_warn(Handle category, const char *message, ptrdiff_t stack_level) {
+    return HPyErr_WarnEx(g_ctx, H(category), message, stack_level);
+}
+void err_write_unraisable(Handle obj) { HPyErr_WriteUnraisable(g_ctx, H(obj)); }
+
+void *leave_python() { return reinterpret_cast<void *>(HPy_LeavePythonExecution(g_ctx)._i); }
+void reenter_python(void *state) {
+    HPy_ReenterPythonExecution(g_ctx, HPyThreadState{reinterpret_cast<intptr_t>(state)});
+}
+
+void fatal(const char *message) {
+    std::fprintf(stderr, "ferry: fatal: %s\n", message);
+    std::fflush(stderr);
+    std::abort();
+}
+
+} // namespace ferry::host

@@ -1,0 +1,136 @@
+// The host facade: the only part of the layer that talks to the host
+// interpreter (through the HPy universal ABI, HPy 0.0.4 on PyPy 7.3.11).
+//
+// Terms. A *managed object* lives in the host's (moving) heap and is reached
+// only through a Handle. Every function here that returns a Handle returns a
+// new, owned handle (close it) unless its name says `borrowed`; a null Handle
+// means the host raised, and the caller moves that error to the C side
+// (errors.cpp). Handle arguments are borrowed.
+//
+// A second host (CPython with a handle context of our own, GraalPy, a later
+// HPy) is a new implementation of this header, nothing else.
+#pragma once
+#include <cstddef>
+#include <cstdint>
+#include <string_view>
+
+namespace ferry::host {
+
+struct Handle {
+    intptr_t raw = 0;
+    explicit operator bool() const { return raw != 0; }
+};
+
+// Objects the layer needs by name, bound once at start-up.
+enum class Builtin : int {
+#define FERRY_BUILTIN(name, pyname) name,
+#include "builtins.def"
+#undef FERRY_BUILTIN
+    count
+};
+Handle borrowed(Builtin b);
+
+// Python-level helpers from python/ferry/_support.py, for what HPy 0.0.4 lacks.
+enum class Helper : int {
+#define FERRY_HELPER(name) name,
+#include "helpers.def"
+#undef FERRY_HELPER
+    count
+};
+
+void bind_context(void *hpy_context);
+void *context();
+// Binds Builtin and Helper tables from the support module; false on error.
+bool bind_support(Handle support);
+
+Handle dup(Handle h);
+void close(Handle h);
+bool is(Handle a, Handle b);
+Handle type(Handle h);
+int type_check(Handle obj, Handle type);    // isinstance, never fails
+
+// Numbers.
+Handle long_from(long long v);
+Handle long_from_unsigned(unsigned long long v);
+long long long_as(Handle h, bool *overflow);   // overflow: value does not fit
+unsigned long long long_as_unsigned(Handle h, bool *overflow);
+double long_as_double(Handle h);
+Handle float_from(double v);
+double float_as(Handle h);
+Handle bool_from(bool v);
+
+// Strings and bytes.
+Handle unicode_from_latin1(const char *s, size_t n);
+Handle unicode_from_utf8(const char *s, size_t n);
+const char *unicode_as_utf8(Handle h, ptrdiff_t *size);   // valid while h lives
+Handle bytes_from(const char *s, size_t n);
+const char *bytes_data(Handle h, ptrdiff_t *size);         // valid while h lives
+
+// Containers.
+Handle tuple_from(const Handle *items, size_t n);
+Handle list_new();
+int list_append(Handle list, Handle item);
+Handle dict_new();
+
+// Object protocol.
+Handle getattr(Handle o, Handle name);
+Handle getattr_s(Handle o, const char *name);
+int setattr(Handle o, Handle name, Handle value);
+int setattr_s(Handle o, const char *name, Handle value);
+int hasattr_s(Handle o, const char *name);
+Handle getitem(Handle o, Handle key);
+Handle getitem_i(Handle o, ptrdiff_t i);
+int setitem(Handle o, Handle key, Handle value);
+int contains(Handle o, Handle key);
+Handle call(Handle callable, Handle args_tuple, Handle kwargs_or_null);
+Handle call_helper(Helper h, std::initializer_list<Handle> args);
+Handle repr(Handle o);
+Handle str(Handle o);
+Handle ascii(Handle o);
+Handle bytes_of(Handle o);
+Handle rich_compare(Handle a, Handle b, int op);
+int rich_compare_bool(Handle a, Handle b, int op);
+int64_t hash(Handle o);       // -1 on error
+int is_true(Handle o);
+ptrdiff_t length(Handle o);   // -1 on error
+int callable_check(Handle o);
+Handle import_module(const char *name);
+
+// Binary and unary number operations, named like the nb_* slots.
+enum class NumberOp : int {
+    add, subtract, multiply, matrix_multiply, floor_divide, true_divide,
+    remainder, divmod, lshift, rshift, and_, xor_, or_,
+    inplace_add, inplace_subtract, inplace_multiply, inplace_matrix_multiply,
+    inplace_floor_divide, inplace_true_divide, inplace_remainder,
+    inplace_lshift, inplace_rshift, inplace_and, inplace_xor, inplace_or,
+};
+Handle number_binary(NumberOp op, Handle a, Handle b);
+Handle number_power(Handle a, Handle b, Handle c, bool inplace);
+enum class UnaryOp : int { negative, positive, absolute, invert, index, to_long, to_float };
+Handle number_unary(UnaryOp op, Handle a);
+
+// Native wrappers: instances of _ferry_host.NativeObject (or subclasses).
+Handle native_wrap(Handle cls, void *native);
+void *native_unwrap(Handle h);      // nullptr when h is not a native wrapper
+
+// Errors. The C side keeps its own indicator (errors.cpp); these only move
+// an error across.
+bool err_occurred();
+bool err_matches(Handle exc_type);
+void err_clear();
+// Takes the pending host error as objects (type, value, traceback).
+bool err_fetch(Handle *type, Handle *value, Handle *tb);
+void err_set_object(Handle type, Handle value);
+void err_set_string(Handle type, const char *msg);
+void err_no_memory();
+Handle err_new_exception(const char *name, Handle base, Handle dict);
+int err_warn(Handle category, const char *message, ptrdiff_t stack_level);
+void err_write_unraisable(Handle obj);
+
+// Threads.
+void *leave_python();
+void reenter_python(void *state);
+
+[[noreturn]] void fatal(const char *message);
+
+} // namespace ferry::host

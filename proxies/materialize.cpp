@@ -1,0 +1,425 @@
+// Materialization: managed object -> proxy (from_host) and C object ->
+// managed object (handle_of), for every layout of proxy.h.
+#include "proxies/proxy.h"
+
+#include <cstring>
+#include <mimalloc.h>
+#include <string>
+#include <vector>
+
+#include "cpyext/internal.h"
+#include "gc_bridge/bridge.h"
+
+namespace ferry {
+using host::Builtin;
+using host::Handle;
+using host::Helper;
+
+// ---------------------------------------------------------------- memory
+
+void *alloc_block(size_t size) {
+    auto *h = static_cast<Header *>(mi_zalloc_aligned(sizeof(Header) + size, 16));
+    return h ? h + 1 : nullptr;
+}
+
+void free_block(void *p) {
+    if (!p)
+        return;
+    Header *h = static_cast<Header *>(p) - 1;
+    if (h->managed)
+        host::close(h->managed);
+    mi_free(h);
+}
+
+void *realloc_block(void *p, size_t size) {
+    if (!p)
+        return alloc_block(size);
+    Header *h = static_cast<Header *>(p) - 1;
+    auto *n = static_cast<Header *>(mi_realloc_aligned(h, sizeof(Header) + size, 16));
+    return n ? n + 1 : nullptr;
+}
+
+PyObject *alloc_object(PyTypeObject *type, size_t size) {
+    auto *o = static_cast<PyObject *>(alloc_block(size));
+    if (!o)
+        return PyErr_NoMemory();
+    o->ob_refcnt = 1;
+    o->ob_type = type;
+    return o;
+}
+
+PyVarObject *alloc_var_object(PyTypeObject *type, size_t size, Py_ssize_t ob_size) {
+    auto *o = reinterpret_cast<PyVarObject *>(alloc_object(type, size));
+    if (o)
+        o->ob_size = ob_size;
+    return o;
+}
+
+bool is_static_singleton(PyObject *o) {
+    PyTypeObject *t = Py_TYPE(o);
+    return t == &_PyNone_Type || t == &PyBool_Type || t == &_PyNotImplemented_Type ||
+           t == &PyEllipsis_Type;
+}
+
+void scope_keep(Handle h) { bridge::keep_until_exit(h); }
+
+// ---------------------------------------------------------------- C side
+
+namespace {
+
+PyObject *fail_from_host() {
+    move_host_error_to_c();
+    return nullptr;
+}
+
+// Proxies keep their managed object; identity-mapped layouts are registered.
+PyObject *finish_proxy(PyObject *o, Handle h_owned, int64_t id) {
+    header_of(o)->managed = h_owned;
+    if (id)
+        bridge::identity_register(o, id);
+    return o;
+}
+
+PyObject *make_long(Handle h, PyTypeObject *type) {
+    bool overflow = false;
+    long long v = host::long_as(h, &overflow);
+    if (!overflow) {
+        if (v == -1 && host::err_occurred())
+            return fail_from_host();
+        return long_from_int64(v, type);
+    }
+    Handle parts = host::call_helper(Helper::int_to_bytes, {h});
+    if (!parts)
+        return fail_from_host();
+    Handle neg = host::getitem_i(parts, 0);
+    Handle mag = host::getitem_i(parts, 1);
+    ptrdiff_t n = 0;
+    const char *bytes = host::bytes_data(mag, &n);
+    PyObject *r = long_from_magnitude(reinterpret_cast<const unsigned char *>(bytes), n,
+                                      host::is_true(neg), type);
+    host::close(neg);
+    host::close(mag);
+    host::close(parts);
+    return r;
+}
+
+PyObject *make_unicode(Handle h, PyTypeObject *type) {
+    ptrdiff_t n = 0;
+    const char *utf8 = host::unicode_as_utf8(h, &n);
+    if (!utf8) {
+        // Lone surrogates have no UTF-8 form: take the code points instead.
+        host::err_clear();
+        Handle units = host::call_helper(Helper::decode_ucs, {h});
+        if (!units)
+            return fail_from_host();
+        ptrdiff_t size = 0;
+        const char *data = host::bytes_data(units, &size);
+        PyObject *r = unicode_from_ucs4(reinterpret_cast<const Py_UCS4 *>(data),
+                                        size / 4, type);
+        host::close(units);
+        return r;
+    }
+    return unicode_from_utf8_trusted(utf8, n, type);
+}
+
+PyObject *make_tuple(Handle h, PyTypeObject *type) {
+    ptrdiff_t n = host::length(h);
+    if (n < 0)
+        return fail_from_host();
+    PyObject *t = tuple_alloc(type, n);
+    if (!t)
+        return nullptr;
+    for (ptrdiff_t i = 0; i < n; i++) {
+        PyObject *item = from_host_steal(host::getitem_i(h, i));
+        if (!item) {
+            Py_DECREF(t);
+            return nullptr;
+        }
+        PyTuple_SET_ITEM(t, i, item);
+    }
+    return t;
+}
+
+PyObject *make_list(Handle h, PyTypeObject *type) {
+    PyObject *l = list_alloc(type, 0);
+    if (!l)
+        return nullptr;
+    if (list_refresh(l, h) < 0) {
+        Py_DECREF(l);
+        return nullptr;
+    }
+    return l;
+}
+
+PyObject *make_float(Handle h, PyTypeObject *type) {
+    double v = host::float_as(h);
+    if (v == -1.0 && host::err_occurred())
+        return fail_from_host();
+    PyObject *o = alloc_object(type, sizeof(PyFloatObject));
+    if (o)
+        reinterpret_cast<PyFloatObject *>(o)->ob_fval = v;
+    return o;
+}
+
+PyObject *make_bytes(Handle h, PyTypeObject *type) {
+    ptrdiff_t n = 0;
+    const char *data = host::bytes_data(h, &n);
+    if (!data)
+        return fail_from_host();
+    return bytes_from_data(data, n, type);
+}
+
+PyObject *make_sized(Handle h, PyTypeObject *type, size_t size, Layout layout) {
+    PyObject *o = alloc_object(type, size);
+    if (!o)
+        return nullptr;
+    if (layout == Layout::dict || layout == Layout::set) {
+        ptrdiff_t n = host::length(h);
+        if (n < 0) {
+            Py_DECREF(o);
+            return fail_from_host();
+        }
+        if (layout == Layout::dict)
+            reinterpret_cast<PyDictObject *>(o)->ma_used = n;
+        else
+            reinterpret_cast<PySetObject *>(o)->used = n;
+    }
+    return o;
+}
+
+// Builds the C side of a managed object of a known layout (no identity work).
+PyObject *materialize(Handle h, TypeInfo *ti) {
+    PyTypeObject *type = ti->type;
+    switch (ti->layout) {
+    case Layout::long_: return make_long(h, type);
+    case Layout::float_: return make_float(h, type);
+    case Layout::unicode: return make_unicode(h, type);
+    case Layout::bytes: return make_bytes(h, type);
+    case Layout::tuple: return make_tuple(h, type);
+    case Layout::list: return make_list(h, type);
+    case Layout::dict: return make_sized(h, type, sizeof(PyDictObject), Layout::dict);
+    case Layout::set: return make_sized(h, type, sizeof(PySetObject), Layout::set);
+    case Layout::complex_: return complex_materialize(h, type);
+    case Layout::bytearray: return bytearray_materialize(h, type);
+    case Layout::slice: return slice_materialize(h, type);
+    case Layout::cfunction: return cfunction_materialize(h, type);
+    case Layout::module: return alloc_object(type, sizeof(ModuleObject));
+    case Layout::capsule:
+    case Layout::native:
+    case Layout::generic: return alloc_object(type, type->tp_basicsize ? type->tp_basicsize
+                                                                       : sizeof(PyObject));
+    }
+    return nullptr;
+}
+
+bool value_compared(Layout l) { return l == Layout::long_ || l == Layout::float_; }
+
+} // namespace
+
+PyObject *from_host(Handle h) {
+    if (!h) {
+        PyErr_SetString(PyExc_SystemError, "ferry: null handle crossing into C");
+        return nullptr;
+    }
+    if (host::is(h, host::borrowed(Builtin::None)))
+        Py_RETURN_NONE;
+    if (host::is(h, host::borrowed(Builtin::True)))
+        Py_RETURN_TRUE;
+    if (host::is(h, host::borrowed(Builtin::False)))
+        Py_RETURN_FALSE;
+
+    Handle t = host::type(h);
+    PyTypeObject *type = type_from_host(t);
+    host::close(t);
+    if (!type)
+        return nullptr;
+    TypeInfo *ti = type_info(type);
+    if (ti->is_native || ti->layout == Layout::capsule) {
+        auto *native = static_cast<PyObject *>(host::native_unwrap(h));
+        if (native) {
+            Py_INCREF(native);
+            return native;
+        }
+    }
+    if (type == &PyType_Type || PyType_FastSubclass(type, Py_TPFLAGS_TYPE_SUBCLASS)) {
+        PyTypeObject *as_type = type_from_host(h);
+        Py_XINCREF(as_type);
+        return reinterpret_cast<PyObject *>(as_type);
+    }
+    if (type == &_PyNotImplemented_Type)
+        return Py_NewRef(Py_NotImplemented);
+    if (type == &PyEllipsis_Type)
+        return Py_NewRef(Py_Ellipsis);
+
+    int64_t id = 0;
+    if (!value_compared(ti->layout)) {
+        id = bridge::host_id(h);
+        if (!id)
+            return nullptr;
+        if (PyObject *known = bridge::identity_lookup(id)) {
+            Py_INCREF(known);
+            if (ti->layout == Layout::list || ti->layout == Layout::dict || ti->layout == Layout::set)
+                if (refresh_container(known, h) < 0) {
+                    Py_DECREF(known);
+                    return nullptr;
+                }
+            return known;
+        }
+    } else if (ti->layout == Layout::long_ && type == &PyLong_Type) {
+        if (PyObject *small = small_int_for(h))
+            return small;
+    }
+    PyObject *o = materialize(h, ti);
+    if (!o)
+        return nullptr;
+    return finish_proxy(o, host::dup(h), id);
+}
+
+PyObject *from_host_steal(Handle h) {
+    if (!h)
+        return fail_from_host();
+    PyObject *o = from_host(h);
+    host::close(h);
+    return o;
+}
+
+// ---------------------------------------------------------------- host side
+
+namespace {
+
+Handle build_managed(PyObject *o, TypeInfo *ti) {
+    switch (ti->layout) {
+    case Layout::long_: return long_to_host(o);
+    case Layout::float_: return host::float_from(PyFloat_AS_DOUBLE(o));
+    case Layout::unicode: return unicode_to_host(o);
+    case Layout::bytes: return host::bytes_from(PyBytes_AS_STRING(o), PyBytes_GET_SIZE(o));
+    case Layout::tuple: {
+        Py_ssize_t n = PyTuple_GET_SIZE(o);
+        std::vector<Handle> items(n);
+        for (Py_ssize_t i = 0; i < n; i++) {
+            items[i] = handle_of(PyTuple_GET_ITEM(o, i));
+            if (!items[i])
+                return {};
+        }
+        return host::tuple_from(items.data(), items.size());
+    }
+    case Layout::list: return list_to_host(o);
+    case Layout::complex_: return complex_to_host(o);
+    case Layout::bytearray: return bytearray_to_host(o);
+    default: break;
+    }
+    PyErr_Format(PyExc_SystemError, "ferry: a '%s' object has no managed counterpart",
+                 Py_TYPE(o)->tp_name);
+    return {};
+}
+
+Handle native_to_host(PyObject *o, TypeInfo *ti, Handle cls) {
+    Header *hd = header_of(o);
+    if (hd->managed) {
+        Handle w = host::call_helper(Helper::deref, {hd->managed});
+        if (w && !host::is(w, host::borrowed(Builtin::None)))
+            return w;
+        host::close(w);
+        host::close(hd->managed);
+        hd->managed = {};
+    }
+    Handle w = host::native_wrap(cls ? cls : ti->host_type, o);
+    if (!w) {
+        move_host_error_to_c();
+        return {};
+    }
+    Handle ref = host::call_helper(Helper::weakref, {w});
+    if (!ref) {
+        host::close(w);
+        move_host_error_to_c();
+        return {};
+    }
+    hd->managed = ref;
+    hd->flags |= kWeakWrapper;
+    Py_INCREF(o);   // owned by the wrapper, released through ferry_defer_release
+    return w;
+}
+
+} // namespace
+
+Handle native_wrapper_of(PyObject *o, Handle cls) {
+    TypeInfo *ti = type_info(Py_TYPE(o));
+    if (!type_handle(Py_TYPE(o)))
+        return {};
+    return native_to_host(o, ti, cls);
+}
+
+Handle handle_of(PyObject *o) {
+    if (!o) {
+        if (!PyErr_Occurred())
+            PyErr_SetString(PyExc_SystemError, "ferry: NULL object crossing to the host");
+        return {};
+    }
+    if (is_static_singleton(o))
+        return static_singleton_handle(o);
+    PyTypeObject *type = Py_TYPE(o);
+    if (PyType_FastSubclass(type, Py_TPFLAGS_TYPE_SUBCLASS))
+        return type_handle(reinterpret_cast<PyTypeObject *>(o));
+    if (type == &PyModuleDef_Type) {
+        PyErr_SetString(PyExc_SystemError, "ferry: a PyModuleDef cannot cross to the host");
+        return {};
+    }
+    Header *hd = header_of(o);
+    if (hd->managed && !(hd->flags & kWeakWrapper))
+        return hd->managed;
+    TypeInfo *ti = type_info(type);
+    if (!ti) {
+        PyErr_Format(PyExc_SystemError, "ferry: type '%s' was not readied (PyType_Ready)",
+                     type->tp_name);
+        return {};
+    }
+    if (ti->is_native || ti->layout == Layout::capsule) {
+        Handle w = native_wrapper_of(o, {});
+        if (w)
+            scope_keep(w);
+        return w;
+    }
+    Handle m = build_managed(o, ti);
+    if (!m) {
+        if (!PyErr_Occurred())
+            move_host_error_to_c();
+        return {};
+    }
+    hd->managed = m;
+    if (!value_compared(ti->layout)) {
+        int64_t id = bridge::host_id(m);
+        if (!id)
+            return {};
+        bridge::identity_register(o, id);
+    }
+    return m;
+}
+
+Handle new_handle(PyObject *o) {
+    Handle h = handle_of(o);
+    return h ? host::dup(h) : h;
+}
+
+// ---------------------------------------------------------------- dealloc
+
+void object_dealloc(PyObject *o) {
+    bridge::identity_forget(o);
+    TypeInfo *ti = type_info(Py_TYPE(o));
+    switch (ti ? ti->layout : Layout::generic) {
+    case Layout::tuple:
+        for (Py_ssize_t i = 0; i < Py_SIZE(o); i++)
+            Py_XDECREF(PyTuple_GET_ITEM(o, i));
+        break;
+    case Layout::list: list_clear_items(o); break;
+    case Layout::unicode: unicode_release(o); break;
+    case Layout::dict: dict_release(o); break;
+    case Layout::bytearray: bytearray_release(o); break;
+    case Layout::slice: slice_release(o); break;
+    case Layout::cfunction: cfunction_release(o); break;
+    case Layout::module: module_release(o); break;
+    default: break;
+    }
+    free_block(o);
+}
+
+} // namespace ferry

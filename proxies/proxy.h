@@ -1,0 +1,87 @@
+// Objects seen from C, and their crossing to and from the host.
+//
+// Terms (used in every file of the layer):
+//   managed object  an object of the host heap, reached through a host::Handle;
+//   proxy           a C struct with CPython 3.11's exact layout that stands for a
+//                   managed object while C holds it (the proxy holds a handle);
+//   native object   an object made by C (PyTuple_New, an extension type's
+//                   tp_alloc, ...); when it crosses to the host it gets a
+//                   managed counterpart: for builtin layouts a managed copy
+//                   (after which it is a proxy like any other), for extension
+//                   types a wrapper (an instance of _ferry_host.NativeObject)
+//                   that owns one reference to it;
+//   static object   None, True, False, NotImplemented, Ellipsis and the type
+//                   objects of the layer: immortal, bound at start-up.
+//
+// Every block the layer hands out for an object (and every PyObject_Malloc /
+// PyMem_Malloc block, since extensions mix them) starts with a Header placed
+// just before the PyObject. Type objects carry their record in tp_cache, which
+// CPython 3.11 no longer uses.
+#pragma once
+#include <Python.h>
+
+#include <cstdint>
+
+#include "host/host.h"
+
+namespace ferry {
+
+// How an object's C struct is laid out, which decides how it is materialized.
+enum class Layout : uint8_t {
+    generic, long_, float_, complex_, unicode, bytes, bytearray, tuple, list,
+    dict, set, slice, module, cfunction, capsule, native,
+};
+
+struct Header {
+    host::Handle managed;   // the managed counterpart; a weakref for native objects
+    int64_t identity;       // host id() when registered in the identity map, else 0
+    uint32_t flags;
+    uint32_t reserved;
+    uint64_t padding;
+};
+static_assert(sizeof(Header) % 16 == 0, "keeps PyObject 16-byte aligned");
+
+enum HeaderFlags : uint32_t {
+    kRegistered = 1u << 0,    // present in the identity map under `identity`
+    kWeakWrapper = 1u << 1,   // `managed` is a weakref to a native object's wrapper
+};
+
+inline Header *header_of(PyObject *o) { return reinterpret_cast<Header *>(o) - 1; }
+
+// Per-type record, reached through PyTypeObject::tp_cache.
+struct TypeInfo {
+    PyTypeObject *type = nullptr;
+    host::Handle host_type;       // the managed type (a wrapper class for native types)
+    Layout layout = Layout::generic;
+    bool is_native = false;       // an extension's type: instances are native objects
+    bool is_static = false;       // one of the layer's static type objects
+    uint32_t features = 0;        // which dunders the managed type has (TypeFeature)
+};
+TypeInfo *type_info(PyTypeObject *t);   // nullptr for a type never readied
+
+// Allocation of object memory: zeroed, with a Header, refcount 1.
+void *alloc_block(size_t size);
+void free_block(void *p);
+void *realloc_block(void *p, size_t size);
+PyObject *alloc_object(PyTypeObject *type, size_t size);
+PyVarObject *alloc_var_object(PyTypeObject *type, size_t size, Py_ssize_t ob_size);
+
+bool is_static_singleton(PyObject *o);
+
+// Crossing. All return null with the C error indicator set on failure.
+PyObject *from_host(host::Handle h);          // new reference; h borrowed
+PyObject *from_host_steal(host::Handle h);    // new reference; consumes h (null h: host error)
+host::Handle handle_of(PyObject *o);          // borrowed: valid until the current entry returns
+host::Handle new_handle(PyObject *o);         // owned
+
+// The managed type of a type object, made on first need for native types.
+host::Handle type_handle(PyTypeObject *t);
+PyTypeObject *type_from_host(host::Handle t);
+
+// Handles that must outlive a C function but not the call into the layer.
+void scope_keep(host::Handle h);
+
+// Called by tp_dealloc of every layer-owned layout.
+void object_dealloc(PyObject *o);
+
+} // namespace ferry

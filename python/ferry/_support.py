@@ -1,0 +1,350 @@
+"""Python-level helpers the layer calls for what HPy 0.0.4 lacks.
+
+Every name listed in host/helpers.def and host/builtins.def must exist here;
+the layer binds them once at start-up (host::bind_support).
+"""
+import builtins as _builtins
+import operator as _operator
+import sys as _sys
+import types as _types
+import weakref as _weakref
+
+import _ferry_host
+
+NativeObject = _ferry_host.NativeObject
+
+
+class builtin_function_or_method:
+    """A function defined by an extension's PyMethodDef (PyCFunction_Type)."""
+    __slots__ = ('_def', '_self', '_by_address', '__name__', '__qualname__',
+                 '__doc__', '__module__', '__weakref__')
+
+    def __call__(self, *args, **kwargs):
+        if self._by_address:
+            return _ferry_host.call_function(self._def, self._self, args, kwargs or None)
+        return _ferry_host.call_method(self._def, self._self, args, kwargs or None)
+
+    @property
+    def __self__(self):
+        return self._self if not self._by_address else None
+
+    def __repr__(self):
+        return '<built-in function %s>' % self.__name__
+
+
+class PyCapsule(NativeObject):
+    __slots__ = ()
+
+    def __repr__(self):
+        return '<capsule object at 0x%x>' % id(self)
+
+
+BUILTINS = dict(vars(_builtins))
+BUILTINS.update({
+    'builtins': _builtins,
+    'NoneType': type(None),
+    'NotImplementedType': type(NotImplemented),
+    'ellipsis': type(Ellipsis),
+    'module': _types.ModuleType,
+    'function': _types.FunctionType,
+    'method': _types.MethodType,
+    'builtin_function_or_method': builtin_function_or_method,
+    'PyCapsule': PyCapsule,
+    'NativeObject': NativeObject,
+    'BaseExceptionGroup': getattr(_builtins, 'BaseExceptionGroup', BaseException),
+    'EncodingWarning': getattr(_builtins, 'EncodingWarning', Warning),
+})
+
+
+def builtin(name):
+    return BUILTINS[name]
+
+
+# ---------------------------------------------------------------- errors
+
+class _FetchSentinel:
+    pass
+
+
+FETCH_SENTINEL = _FetchSentinel()
+BUILTINS['FETCH_SENTINEL'] = FETCH_SENTINEL
+_fetched = []
+_previous_hook = _sys.unraisablehook
+
+
+def _unraisable_hook(args):
+    if args.object is FETCH_SENTINEL:
+        _fetched.append((args.exc_type, args.exc_value, args.exc_traceback))
+    else:
+        _previous_hook(args)
+
+
+_sys.unraisablehook = _unraisable_hook
+
+
+def fetch_error():
+    return _fetched.pop()
+
+
+def raise_with_traceback(tp, value, tb):
+    if value is None:
+        value = tp()
+    elif not isinstance(value, BaseException):
+        value = tp(*value) if isinstance(value, tuple) else tp(value)
+    if tb is not None:
+        raise value.with_traceback(tb)
+    raise value
+
+
+def exception_matches(given, exc):
+    return issubclass(given, exc)
+
+
+# ---------------------------------------------------------------- objects
+
+def type_features(tp, names):
+    bits = 0
+    for i, name in enumerate(names.split(',')[:-1]):
+        if name == '__hash__ is None':
+            present = getattr(tp, '__hash__', 0) is None
+        else:
+            present = hasattr(tp, name)
+        if present:
+            bits |= 1 << i
+    return bits
+
+
+def int_to_bytes(n):
+    mag = abs(n)
+    return (n < 0, mag.to_bytes((mag.bit_length() + 7) // 8 or 1, 'little'))
+
+
+def int_from_bytes(mag, negative):
+    v = int.from_bytes(mag, 'little')
+    return -v if negative else v
+
+
+def decode_ucs(value):
+    if isinstance(value, str):
+        return value.encode('utf-32-le', 'surrogatepass')
+    return bytes(value).decode('utf-32-le', 'surrogatepass')
+
+
+def new_module(name, doc):
+    m = _types.ModuleType(name, doc)
+    return m
+
+
+def make_function(defaddr, self, by_address, name, doc, module):
+    f = builtin_function_or_method.__new__(builtin_function_or_method)
+    f._def = defaddr
+    f._self = self
+    f._by_address = by_address
+    f.__name__ = name
+    f.__qualname__ = name
+    f.__doc__ = doc
+    f.__module__ = module
+    return f
+
+
+weakref = _weakref.ref
+
+
+def deref(ref):
+    return ref()
+
+
+def delattr(o, name):
+    _builtins.delattr(o, name)
+
+
+def delitem(o, key):
+    del o[key]
+
+
+iter = _builtins.iter
+
+
+def next(it):
+    for item in (it,):
+        try:
+            return (_builtins.next(it),)
+        except StopIteration:
+            return ()
+
+
+isinstance = _builtins.isinstance
+issubclass = _builtins.issubclass
+format = _builtins.format
+
+
+def dict_items(d):
+    return list(d.items())
+
+
+def getattr_default(o, name, default=None):
+    return _builtins.getattr(o, name, default)
+
+
+def complex_parts(c):
+    return (c.real, c.imag)
+
+
+def complex_new(real, imag):
+    return complex(real, imag)
+
+
+def call_method(o, name, *args):
+    return _builtins.getattr(o, name)(*args)
+
+
+def import_module(name):
+    __import__(name)
+    return _sys.modules[name]
+
+
+def sort(lst):
+    lst.sort()
+
+
+def set_slice(o, lo, hi, v):
+    if v is None:
+        del o[lo:hi]
+    else:
+        o[lo:hi] = v
+
+
+def get_slice(o, lo, hi):
+    return o[lo:hi]
+
+
+def slice_new(start, stop, step):
+    return slice(start, stop, step)
+
+
+def slice_parts(s):
+    return (s.start, s.stop, s.step)
+
+
+# ---------------------------------------------------------------- native types
+
+# Must match cpyext/native_slots.h.
+_SLOT_NEW, _SLOT_INIT, _SLOT_CALL, _SLOT_REPR, _SLOT_STR, _SLOT_HASH = 1, 2, 3, 4, 5, 6
+_SLOT_ITER, _SLOT_NEXT, _SLOT_LEN, _SLOT_GETITEM, _SLOT_SETITEM = 7, 8, 9, 10, 11
+_SLOT_DELITEM, _SLOT_CONTAINS, _SLOT_RICHCMP, _SLOT_BOOL = 12, 13, 14, 15
+_SLOT_GETATTR, _SLOT_SETATTR, _SLOT_DELATTR = 16, 17, 18
+_RICHCMP = (('__lt__', 0), ('__le__', 1), ('__eq__', 2), ('__ne__', 3), ('__gt__', 4), ('__ge__', 5))
+
+
+def _slot_methods(t):
+    slot = _ferry_host.call_slot
+
+    def new(cls, *args, **kw):
+        return slot(_SLOT_NEW, t, cls, args, kw or None)
+
+    def init(self, *args, **kw):
+        slot(_SLOT_INIT, t, self, args, kw or None)
+
+    def call(self, *args, **kw):
+        return slot(_SLOT_CALL, t, self, args, kw or None)
+
+    def setitem(self, k, v):
+        slot(_SLOT_SETITEM, t, self, k, v)
+        slot(_SLOT_DELITEM, t, self, k) if False else None
+
+    def delitem(self, k):
+        slot(_SLOT_DELITEM, t, self, k)
+
+    def setattr_(self, name, v):
+        slot(_SLOT_SETATTR, t, self, name, v)
+
+    def delattr_(self, name):
+        slot(_SLOT_DELATTR, t, self, name)
+
+    def unary(sid):
+        return lambda self: slot(sid, t, self)
+
+    def binary(sid):
+        return lambda self, other: slot(sid, t, self, other)
+
+    table = {
+        _SLOT_NEW: [('__new__', staticmethod(new))],
+        _SLOT_INIT: [('__init__', init)],
+        _SLOT_CALL: [('__call__', call)],
+        _SLOT_REPR: [('__repr__', unary(_SLOT_REPR))],
+        _SLOT_STR: [('__str__', unary(_SLOT_STR))],
+        _SLOT_HASH: [('__hash__', unary(_SLOT_HASH))],
+        _SLOT_ITER: [('__iter__', unary(_SLOT_ITER))],
+        _SLOT_NEXT: [('__next__', unary(_SLOT_NEXT))],
+        _SLOT_LEN: [('__len__', unary(_SLOT_LEN))],
+        _SLOT_GETITEM: [('__getitem__', binary(_SLOT_GETITEM))],
+        _SLOT_SETITEM: [('__setitem__', setitem), ('__delitem__', delitem)],
+        _SLOT_CONTAINS: [('__contains__', binary(_SLOT_CONTAINS))],
+        _SLOT_RICHCMP: [(name, (lambda op: lambda self, other: slot(_SLOT_RICHCMP, t, self, other, op))(op))
+                        for name, op in _RICHCMP],
+        _SLOT_BOOL: [('__bool__', unary(_SLOT_BOOL))],
+        _SLOT_GETATTR: [('__getattr__', binary(_SLOT_GETATTR))],
+        _SLOT_SETATTR: [('__setattr__', setattr_), ('__delattr__', delattr_)],
+    }
+    return table
+
+
+_METH_CLASS, _METH_STATIC = 0x10, 0x20
+
+
+def _method(defaddr, flags, name, doc):
+    call = _ferry_host.call_method
+
+    def m(self, *args, **kw):
+        return call(defaddr, self, args, kw or None)
+    m.__name__ = m.__qualname__ = name
+    m.__doc__ = doc
+    if flags & _METH_CLASS:
+        return classmethod(m)
+    if flags & _METH_STATIC:
+        def s(*args, **kw):
+            return call(defaddr, None, args, kw or None)
+        s.__name__ = s.__qualname__ = name
+        s.__doc__ = doc
+        return staticmethod(s)
+    return m
+
+
+def _member(t, index, readonly, doc):
+    get = _ferry_host.get_member
+    put = _ferry_host.set_member
+    fset = None if readonly else (lambda self, v: put(t, index, self, v))
+    return property(lambda self: get(t, index, self), fset, None, doc)
+
+
+def _getset(t, index, has_set, doc):
+    get = _ferry_host.get_getset
+    put = _ferry_host.set_getset
+    fset = (lambda self, v: put(t, index, self, v)) if has_set else None
+    return property(lambda self: get(t, index, self), fset, None, doc)
+
+
+def make_native_type(spec):
+    (name, module, doc, base, t, slots, methods, members, getsets, basetype, tp_dict) = spec
+    ns = {'__module__': module, '__doc__': doc, '__slots__': ()}
+    table = _slot_methods(t)
+    for sid in slots:
+        for dunder, fn in table.get(sid, ()):
+            ns[dunder] = fn
+    if _SLOT_RICHCMP not in slots and _SLOT_HASH in slots:
+        pass
+    for mname, defaddr, flags, mdoc in methods:
+        ns[mname] = _method(defaddr, flags, mname, mdoc)
+    for mname, index, readonly, mdoc in members:
+        ns[mname] = _member(t, index, readonly, mdoc)
+    for gname, index, has_set, gdoc in getsets:
+        ns[gname] = _getset(t, index, has_set, gdoc)
+    if tp_dict:
+        for k, v in tp_dict.items():
+            ns.setdefault(k, v)
+    if _SLOT_NEW not in slots and base is NativeObject:
+        def no_new(cls, *args, **kw):
+            raise TypeError("cannot create '%s.%s' instances" % (module, name))
+        ns['__new__'] = staticmethod(no_new)
+    cls = type(name, (base,), ns)
+    return cls

@@ -1,0 +1,185 @@
+/* list objects: PyList_* from Objects/listobject.c, including the
+ * GET_ITEM / SET_ITEM / GET_SIZE macros.
+ *
+ * Mirrors CPython's Modules/_testcapi/list.c.
+ */
+#define PY_SSIZE_T_CLEAN
+#include <Python.h>
+
+#include "ferrytest.h"
+
+/* PyList_New(n) then PyList_SET_ITEM for each item of a tuple. */
+static PyObject *
+list_new_fill(PyObject *Py_UNUSED(m), PyObject *items)
+{
+    if (!PyTuple_Check(items)) {
+        PyErr_SetString(PyExc_TypeError, "test needs a tuple");
+        return NULL;
+    }
+    Py_ssize_t n = PyTuple_GET_SIZE(items);
+    PyObject *l = PyList_New(n);
+    if (l == NULL) {
+        return NULL;
+    }
+    for (Py_ssize_t i = 0; i < n; i++) {
+        PyList_SET_ITEM(l, i, Py_NewRef(PyTuple_GET_ITEM(items, i)));
+    }
+    return l;
+}
+
+/* PyList_New alone (negative: SystemError); slots filled with None. */
+static PyObject *
+list_new(PyObject *Py_UNUSED(m), PyObject *args)
+{
+    Py_ssize_t n;
+    if (!PyArg_ParseTuple(args, "n", &n)) {
+        return NULL;
+    }
+    PyObject *l = PyList_New(n);
+    if (l == NULL) {
+        return NULL;
+    }
+    for (Py_ssize_t i = 0; i < n; i++) {
+        PyList_SET_ITEM(l, i, Py_NewRef(Py_None));
+    }
+    return l;
+}
+
+/* Appending to a list built in C and growing it past its first capacity. */
+static PyObject *
+list_append(PyObject *Py_UNUSED(m), PyObject *args)
+{
+    PyObject *l, *item;
+    if (!PyArg_ParseTuple(args, "OO", &l, &item)) {
+        return NULL;
+    }
+    RETURN_INT(PyList_Append(l, item));
+}
+
+static PyObject *
+list_insert(PyObject *Py_UNUSED(m), PyObject *args)
+{
+    PyObject *l, *item;
+    Py_ssize_t i;
+    if (!PyArg_ParseTuple(args, "OnO", &l, &i, &item)) {
+        return NULL;
+    }
+    RETURN_INT(PyList_Insert(l, i, item));
+}
+
+static PyObject *
+list_size(PyObject *Py_UNUSED(m), PyObject *o)
+{
+    RETURN_SIZE(PyList_Size(o));
+}
+
+static PyObject *
+list_getitem(PyObject *Py_UNUSED(m), PyObject *args)
+{
+    PyObject *l;
+    Py_ssize_t i;
+    if (!PyArg_ParseTuple(args, "On", &l, &i)) {
+        return NULL;
+    }
+    PyObject *item = PyList_GetItem(l, i);   /* borrowed */
+    if (item == NULL) {
+        return PyErr_Occurred() ? NULL : ferrytest_missing_error("NULL");
+    }
+    return Py_NewRef(item);
+}
+
+/* Steals `item` even on failure. */
+static PyObject *
+list_setitem(PyObject *Py_UNUSED(m), PyObject *args)
+{
+    PyObject *l, *item;
+    Py_ssize_t i;
+    if (!PyArg_ParseTuple(args, "OnO", &l, &i, &item)) {
+        return NULL;
+    }
+    RETURN_INT(PyList_SetItem(l, i, Py_NewRef(item)));
+}
+
+/* The macros; in-range indices of real lists only. SET_ITEM does not release
+ * the old item, so the wrapper does. */
+static PyObject *
+list_macros(PyObject *Py_UNUSED(m), PyObject *args)
+{
+    PyObject *l, *item;
+    Py_ssize_t i;
+    if (!PyArg_ParseTuple(args, "O!nO", &PyList_Type, &l, &i, &item)) {
+        return NULL;
+    }
+    if (i < 0 || i >= PyList_GET_SIZE(l)) {
+        PyErr_SetString(PyExc_IndexError, "test index out of range");
+        return NULL;
+    }
+    PyObject *old = PyList_GET_ITEM(l, i);
+    PyList_SET_ITEM(l, i, Py_NewRef(item));
+    return Py_BuildValue("(nN)", PyList_GET_SIZE(l), old);
+}
+
+static PyObject *
+list_getslice(PyObject *Py_UNUSED(m), PyObject *args)
+{
+    PyObject *l;
+    Py_ssize_t lo, hi;
+    if (!PyArg_ParseTuple(args, "Onn", &l, &lo, &hi)) {
+        return NULL;
+    }
+    return PyList_GetSlice(l, lo, hi);
+}
+
+/* v None means NULL: delete the slice. */
+static PyObject *
+list_setslice(PyObject *Py_UNUSED(m), PyObject *args)
+{
+    PyObject *l, *v;
+    Py_ssize_t lo, hi;
+    if (!PyArg_ParseTuple(args, "OnnO", &l, &lo, &hi, &v)) {
+        return NULL;
+    }
+    NULLABLE(v);
+    RETURN_INT(PyList_SetSlice(l, lo, hi, v));
+}
+
+static PyObject *
+list_sort(PyObject *Py_UNUSED(m), PyObject *l)
+{
+    RETURN_INT(PyList_Sort(l));
+}
+
+static PyObject *
+list_reverse(PyObject *Py_UNUSED(m), PyObject *l)
+{
+    RETURN_INT(PyList_Reverse(l));
+}
+
+static PyObject *
+list_astuple(PyObject *Py_UNUSED(m), PyObject *l)
+{
+    return PyList_AsTuple(l);
+}
+
+static PyMethodDef list_methods[] = {
+    {"list_new_fill", list_new_fill, METH_O, NULL},
+    {"list_new", list_new, METH_VARARGS, NULL},
+    {"list_append", list_append, METH_VARARGS, NULL},
+    {"list_insert", list_insert, METH_VARARGS, NULL},
+    {"list_size", list_size, METH_O, NULL},
+    {"list_getitem", list_getitem, METH_VARARGS, NULL},
+    {"list_setitem", list_setitem, METH_VARARGS, NULL},
+    {"list_macros", list_macros, METH_VARARGS, NULL},
+    {"list_getslice", list_getslice, METH_VARARGS, NULL},
+    {"list_setslice", list_setslice, METH_VARARGS, NULL},
+    {"list_sort", list_sort, METH_O, NULL},
+    {"list_reverse", list_reverse, METH_O, NULL},
+    {"list_astuple", list_astuple, METH_O, NULL},
+    {NULL, NULL, 0, NULL},
+};
+
+int
+ferrytest_init_list(PyObject *m)
+{
+    return PyModule_AddFunctions(m, list_methods);
+}

@@ -1,0 +1,1064 @@
+/* Object protocol: PyObject_* from Objects/object.c, the calls of
+ * Objects/call.c, the singletons and direct type-slot access.
+ *
+ * Mirrors CPython's Modules/_testcapi/object.c and abstract.c (object part).
+ */
+#define PY_SSIZE_T_CLEAN
+#include <Python.h>
+
+#include "ferrytest.h"
+
+/* --- str / repr / ascii / bytes ---------------------------------------- */
+
+/* All four accept NULL and return "<NULL>" (b"<NULL>"). */
+static PyObject *
+object_repr(PyObject *Py_UNUSED(m), PyObject *o)
+{
+    NULLABLE(o);
+    return PyObject_Repr(o);
+}
+
+static PyObject *
+object_str(PyObject *Py_UNUSED(m), PyObject *o)
+{
+    NULLABLE(o);
+    return PyObject_Str(o);
+}
+
+static PyObject *
+object_ascii(PyObject *Py_UNUSED(m), PyObject *o)
+{
+    NULLABLE(o);
+    return PyObject_ASCII(o);
+}
+
+static PyObject *
+object_bytes(PyObject *Py_UNUSED(m), PyObject *o)
+{
+    NULLABLE(o);
+    return PyObject_Bytes(o);
+}
+
+/* Direct slot call, as Cython and many hand-written extensions do. */
+static PyObject *
+type_slot_repr(PyObject *Py_UNUSED(m), PyObject *o)
+{
+    reprfunc f = Py_TYPE(o)->tp_repr;
+    if (f == NULL) {
+        Py_RETURN_NONE;
+    }
+    return f(o);
+}
+
+static PyObject *
+type_slot_str(PyObject *Py_UNUSED(m), PyObject *o)
+{
+    reprfunc f = Py_TYPE(o)->tp_str;
+    if (f == NULL) {
+        Py_RETURN_NONE;
+    }
+    return f(o);
+}
+
+static PyObject *
+type_slot_getattro(PyObject *Py_UNUSED(m), PyObject *args)
+{
+    PyObject *o, *name;
+    if (!PyArg_ParseTuple(args, "OU", &o, &name)) {
+        return NULL;
+    }
+    getattrofunc f = Py_TYPE(o)->tp_getattro;
+    if (f == NULL) {
+        Py_RETURN_NONE;
+    }
+    return f(o, name);
+}
+
+static PyObject *
+type_slot_hash(PyObject *Py_UNUSED(m), PyObject *o)
+{
+    hashfunc f = Py_TYPE(o)->tp_hash;
+    if (f == NULL) {
+        Py_RETURN_NONE;
+    }
+    Py_hash_t h = f(o);
+    if (h == -1) {
+        return NULL;
+    }
+    return PyLong_FromSsize_t(h);
+}
+
+static PyObject *
+type_slot_call(PyObject *Py_UNUSED(m), PyObject *args)
+{
+    PyObject *o, *callargs, *kwargs = NULL;
+    if (!PyArg_ParseTuple(args, "OO!|O!", &o, &PyTuple_Type, &callargs,
+                          &PyDict_Type, &kwargs)) {
+        return NULL;
+    }
+    ternaryfunc f = Py_TYPE(o)->tp_call;
+    if (f == NULL) {
+        Py_RETURN_NONE;
+    }
+    return f(o, callargs, kwargs);
+}
+
+static PyObject *
+type_slot_richcompare(PyObject *Py_UNUSED(m), PyObject *args)
+{
+    PyObject *a, *b;
+    int op;
+    if (!PyArg_ParseTuple(args, "OOi", &a, &b, &op)) {
+        return NULL;
+    }
+    richcmpfunc f = Py_TYPE(a)->tp_richcompare;
+    if (f == NULL) {
+        Py_RETURN_NONE;
+    }
+    return f(a, b, op);
+}
+
+static PyObject *
+type_slot_iter(PyObject *Py_UNUSED(m), PyObject *o)
+{
+    getiterfunc f = Py_TYPE(o)->tp_iter;
+    if (f == NULL) {
+        Py_RETURN_NONE;
+    }
+    return f(o);
+}
+
+static PyObject *
+type_name(PyObject *Py_UNUSED(m), PyObject *o)
+{
+    return PyUnicode_FromString(Py_TYPE(o)->tp_name);
+}
+
+/* The fast subclass bits of tp_flags that the Py*_Check macros read, plus the
+ * few others extensions test. Returned by name so the values of other bits
+ * (which may legitimately differ) are never compared. */
+static PyObject *
+type_flags(PyObject *Py_UNUSED(m), PyObject *o)
+{
+    unsigned long f = Py_TYPE(o)->tp_flags;
+    return Py_BuildValue(
+        "{sNsNsNsNsNsNsNsNsNsNsN}",
+        "long", PyBool_FromLong((f & Py_TPFLAGS_LONG_SUBCLASS) != 0),
+        "list", PyBool_FromLong((f & Py_TPFLAGS_LIST_SUBCLASS) != 0),
+        "tuple", PyBool_FromLong((f & Py_TPFLAGS_TUPLE_SUBCLASS) != 0),
+        "bytes", PyBool_FromLong((f & Py_TPFLAGS_BYTES_SUBCLASS) != 0),
+        "unicode", PyBool_FromLong((f & Py_TPFLAGS_UNICODE_SUBCLASS) != 0),
+        "dict", PyBool_FromLong((f & Py_TPFLAGS_DICT_SUBCLASS) != 0),
+        "exception", PyBool_FromLong((f & Py_TPFLAGS_BASE_EXC_SUBCLASS) != 0),
+        "type", PyBool_FromLong((f & Py_TPFLAGS_TYPE_SUBCLASS) != 0),
+        "heaptype", PyBool_FromLong((f & Py_TPFLAGS_HEAPTYPE) != 0),
+        "basetype", PyBool_FromLong((f & Py_TPFLAGS_BASETYPE) != 0),
+        "ready", PyBool_FromLong((f & Py_TPFLAGS_READY) != 0));
+}
+
+/* The Py*_Check / _CheckExact macros and functions, in one table. */
+static PyObject *
+type_checks(PyObject *Py_UNUSED(m), PyObject *o)
+{
+    return Py_BuildValue(
+        "{sisisisisisisisisisisisisisisisisisisisisisisisi}",
+        "PyLong_Check", PyLong_Check(o),
+        "PyLong_CheckExact", PyLong_CheckExact(o),
+        "PyBool_Check", PyBool_Check(o),
+        "PyFloat_Check", PyFloat_Check(o),
+        "PyFloat_CheckExact", PyFloat_CheckExact(o),
+        "PyComplex_Check", PyComplex_Check(o),
+        "PyUnicode_Check", PyUnicode_Check(o),
+        "PyUnicode_CheckExact", PyUnicode_CheckExact(o),
+        "PyBytes_Check", PyBytes_Check(o),
+        "PyBytes_CheckExact", PyBytes_CheckExact(o),
+        "PyByteArray_Check", PyByteArray_Check(o),
+        "PyTuple_Check", PyTuple_Check(o),
+        "PyTuple_CheckExact", PyTuple_CheckExact(o),
+        "PyList_Check", PyList_Check(o),
+        "PyList_CheckExact", PyList_CheckExact(o),
+        "PyDict_Check", PyDict_Check(o),
+        "PyDict_CheckExact", PyDict_CheckExact(o),
+        "PyAnySet_Check", PyAnySet_Check(o),
+        "PyFrozenSet_Check", PyFrozenSet_Check(o),
+        "PyType_Check", PyType_Check(o),
+        "PyExceptionInstance_Check", PyExceptionInstance_Check(o),
+        "PyExceptionClass_Check", PyExceptionClass_Check(o),
+        "PyCallable_Check", PyCallable_Check(o),
+        "PyIter_Check", PyIter_Check(o),
+        "PySlice_Check", PySlice_Check(o));
+}
+
+static PyObject *
+object_type(PyObject *Py_UNUSED(m), PyObject *o)
+{
+    /* PyObject_Type(NULL) sets SystemError; Py_TYPE(NULL) would crash. */
+    NULLABLE(o);
+    return PyObject_Type(o);
+}
+
+static PyObject *
+py_type_macro(PyObject *Py_UNUSED(m), PyObject *o)
+{
+    return Py_NewRef((PyObject *)Py_TYPE(o));
+}
+
+/* --- singletons ---------------------------------------------------------- */
+
+static PyObject *
+get_none(PyObject *Py_UNUSED(m), PyObject *Py_UNUSED(ignored))
+{
+    Py_RETURN_NONE;
+}
+
+static PyObject *
+get_true(PyObject *Py_UNUSED(m), PyObject *Py_UNUSED(ignored))
+{
+    Py_RETURN_TRUE;
+}
+
+static PyObject *
+get_false(PyObject *Py_UNUSED(m), PyObject *Py_UNUSED(ignored))
+{
+    Py_RETURN_FALSE;
+}
+
+static PyObject *
+get_notimplemented(PyObject *Py_UNUSED(m), PyObject *Py_UNUSED(ignored))
+{
+    Py_RETURN_NOTIMPLEMENTED;
+}
+
+static PyObject *
+get_ellipsis(PyObject *Py_UNUSED(m), PyObject *Py_UNUSED(ignored))
+{
+    return Py_NewRef(Py_Ellipsis);
+}
+
+/* Which singleton is `o`, compared by address as C code does. */
+static PyObject *
+which_singleton(PyObject *Py_UNUSED(m), PyObject *o)
+{
+    const char *name = "other";
+    if (o == Py_None) {
+        name = "None";
+    }
+    else if (o == Py_True) {
+        name = "True";
+    }
+    else if (o == Py_False) {
+        name = "False";
+    }
+    else if (o == Py_NotImplemented) {
+        name = "NotImplemented";
+    }
+    else if (o == Py_Ellipsis) {
+        name = "Ellipsis";
+    }
+    return PyUnicode_FromString(name);
+}
+
+static PyObject *
+is_functions(PyObject *Py_UNUSED(m), PyObject *o)
+{
+    return Py_BuildValue("(iiii)", Py_IsNone(o), Py_IsTrue(o), Py_IsFalse(o),
+                         Py_Is(o, Py_Ellipsis));
+}
+
+/* The singletons' static types, reached through their exported objects. */
+static PyObject *
+singleton_types(PyObject *Py_UNUSED(m), PyObject *Py_UNUSED(ignored))
+{
+    return Py_BuildValue("(OOOO)", (PyObject *)Py_TYPE(Py_None),
+                         (PyObject *)&PyBool_Type,
+                         (PyObject *)Py_TYPE(Py_NotImplemented),
+                         (PyObject *)&PyEllipsis_Type);
+}
+
+/* --- attributes ---------------------------------------------------------- */
+
+/* name=NULL crashes CPython for GetAttr/SetAttr/HasAttr: not passed. */
+static PyObject *
+object_getattr(PyObject *Py_UNUSED(m), PyObject *args)
+{
+    PyObject *o, *name;
+    if (!PyArg_ParseTuple(args, "OO", &o, &name)) {
+        return NULL;
+    }
+    return PyObject_GetAttr(o, name);
+}
+
+static PyObject *
+object_getattrstring(PyObject *Py_UNUSED(m), PyObject *args)
+{
+    PyObject *o;
+    const char *name;
+    if (!PyArg_ParseTuple(args, "Oy", &o, &name)) {
+        return NULL;
+    }
+    return PyObject_GetAttrString(o, name);
+}
+
+static PyObject *
+object_hasattr(PyObject *Py_UNUSED(m), PyObject *args)
+{
+    PyObject *o, *name;
+    if (!PyArg_ParseTuple(args, "OO", &o, &name)) {
+        return NULL;
+    }
+    int r = PyObject_HasAttr(o, name);   /* never fails: errors are cleared */
+    if (PyErr_Occurred()) {
+        return ferrytest_missing_error("an exception from PyObject_HasAttr");
+    }
+    return PyLong_FromLong(r);
+}
+
+static PyObject *
+object_hasattrstring(PyObject *Py_UNUSED(m), PyObject *args)
+{
+    PyObject *o;
+    const char *name;
+    if (!PyArg_ParseTuple(args, "Oy", &o, &name)) {
+        return NULL;
+    }
+    int r = PyObject_HasAttrString(o, name);
+    if (PyErr_Occurred()) {
+        return ferrytest_missing_error("an exception from PyObject_HasAttrString");
+    }
+    return PyLong_FromLong(r);
+}
+
+/* value None means NULL: delete the attribute. */
+static PyObject *
+object_setattr(PyObject *Py_UNUSED(m), PyObject *args)
+{
+    PyObject *o, *name, *value;
+    if (!PyArg_ParseTuple(args, "OOO", &o, &name, &value)) {
+        return NULL;
+    }
+    NULLABLE(value);
+    RETURN_INT(PyObject_SetAttr(o, name, value));
+}
+
+static PyObject *
+object_setattrstring(PyObject *Py_UNUSED(m), PyObject *args)
+{
+    PyObject *o, *value;
+    const char *name;
+    if (!PyArg_ParseTuple(args, "OyO", &o, &name, &value)) {
+        return NULL;
+    }
+    NULLABLE(value);
+    RETURN_INT(PyObject_SetAttrString(o, name, value));
+}
+
+static PyObject *
+object_delattr(PyObject *Py_UNUSED(m), PyObject *args)
+{
+    PyObject *o, *name;
+    if (!PyArg_ParseTuple(args, "OO", &o, &name)) {
+        return NULL;
+    }
+    RETURN_INT(PyObject_DelAttr(o, name));
+}
+
+static PyObject *
+object_delattrstring(PyObject *Py_UNUSED(m), PyObject *args)
+{
+    PyObject *o;
+    const char *name;
+    if (!PyArg_ParseTuple(args, "Oy", &o, &name)) {
+        return NULL;
+    }
+    RETURN_INT(PyObject_DelAttrString(o, name));
+}
+
+static PyObject *
+object_genericgetattr(PyObject *Py_UNUSED(m), PyObject *args)
+{
+    PyObject *o, *name;
+    if (!PyArg_ParseTuple(args, "OO", &o, &name)) {
+        return NULL;
+    }
+    return PyObject_GenericGetAttr(o, name);
+}
+
+static PyObject *
+object_genericsetattr(PyObject *Py_UNUSED(m), PyObject *args)
+{
+    PyObject *o, *name, *value;
+    if (!PyArg_ParseTuple(args, "OOO", &o, &name, &value)) {
+        return NULL;
+    }
+    NULLABLE(value);
+    RETURN_INT(PyObject_GenericSetAttr(o, name, value));
+}
+
+static PyObject *
+object_dir(PyObject *Py_UNUSED(m), PyObject *o)
+{
+    /* NULL means the current frame's locals: not meaningful from a C call. */
+    return PyObject_Dir(o);
+}
+
+/* --- comparison, hashing, truth ------------------------------------------ */
+
+static PyObject *
+object_richcompare(PyObject *Py_UNUSED(m), PyObject *args)
+{
+    PyObject *a, *b;
+    int op;
+    if (!PyArg_ParseTuple(args, "OOi", &a, &b, &op)) {
+        return NULL;
+    }
+    return PyObject_RichCompare(a, b, op);
+}
+
+static PyObject *
+object_richcomparebool(PyObject *Py_UNUSED(m), PyObject *args)
+{
+    PyObject *a, *b;
+    int op;
+    if (!PyArg_ParseTuple(args, "OOi", &a, &b, &op)) {
+        return NULL;
+    }
+    RETURN_INT(PyObject_RichCompareBool(a, b, op));
+}
+
+static PyObject *
+compare_ops(PyObject *Py_UNUSED(m), PyObject *Py_UNUSED(ignored))
+{
+    return Py_BuildValue("(iiiiii)", Py_LT, Py_LE, Py_EQ, Py_NE, Py_GT, Py_GE);
+}
+
+static PyObject *
+object_hash(PyObject *Py_UNUSED(m), PyObject *o)
+{
+    Py_hash_t h = PyObject_Hash(o);
+    if (h == -1) {
+        if (!PyErr_Occurred()) {
+            return ferrytest_missing_error("-1");
+        }
+        return NULL;
+    }
+    return PyLong_FromSsize_t(h);
+}
+
+static PyObject *
+object_hashnotimplemented(PyObject *Py_UNUSED(m), PyObject *o)
+{
+    Py_hash_t h = PyObject_HashNotImplemented(o);
+    if (h != -1) {
+        return ferrytest_missing_error("a value other than -1");
+    }
+    return NULL;
+}
+
+static PyObject *
+object_istrue(PyObject *Py_UNUSED(m), PyObject *o)
+{
+    RETURN_INT(PyObject_IsTrue(o));
+}
+
+static PyObject *
+object_not(PyObject *Py_UNUSED(m), PyObject *o)
+{
+    RETURN_INT(PyObject_Not(o));
+}
+
+/* --- instance / subclass / callable ------------------------------------ */
+
+static PyObject *
+object_isinstance(PyObject *Py_UNUSED(m), PyObject *args)
+{
+    PyObject *o, *cls;
+    if (!PyArg_ParseTuple(args, "OO", &o, &cls)) {
+        return NULL;
+    }
+    RETURN_INT(PyObject_IsInstance(o, cls));
+}
+
+static PyObject *
+object_issubclass(PyObject *Py_UNUSED(m), PyObject *args)
+{
+    PyObject *derived, *cls;
+    if (!PyArg_ParseTuple(args, "OO", &derived, &cls)) {
+        return NULL;
+    }
+    RETURN_INT(PyObject_IsSubclass(derived, cls));
+}
+
+/* Both arguments must be types: anything else crashes CPython. */
+static PyObject *
+type_issubtype(PyObject *Py_UNUSED(m), PyObject *args)
+{
+    PyTypeObject *a, *b;
+    if (!PyArg_ParseTuple(args, "O!O!", &PyType_Type, &a, &PyType_Type, &b)) {
+        return NULL;
+    }
+    return PyBool_FromLong(PyType_IsSubtype(a, b));
+}
+
+static PyObject *
+object_typecheck(PyObject *Py_UNUSED(m), PyObject *args)
+{
+    PyObject *o;
+    PyTypeObject *t;
+    if (!PyArg_ParseTuple(args, "OO!", &o, &PyType_Type, &t)) {
+        return NULL;
+    }
+    return PyBool_FromLong(PyObject_TypeCheck(o, t));
+}
+
+static PyObject *
+callable_check(PyObject *Py_UNUSED(m), PyObject *o)
+{
+    /* PyCallable_Check(NULL) returns 0. */
+    NULLABLE(o);
+    return PyLong_FromLong(PyCallable_Check(o));
+}
+
+/* --- items, length, format ---------------------------------------------- */
+
+/* NULL key or object: SystemError through null_error(). */
+static PyObject *
+object_getitem(PyObject *Py_UNUSED(m), PyObject *args)
+{
+    PyObject *o, *key;
+    if (!PyArg_ParseTuple(args, "OO", &o, &key)) {
+        return NULL;
+    }
+    NULLABLE(o);
+    NULLABLE(key);
+    return PyObject_GetItem(o, key);
+}
+
+static PyObject *
+object_setitem(PyObject *Py_UNUSED(m), PyObject *args)
+{
+    PyObject *o, *key, *value;
+    if (!PyArg_ParseTuple(args, "OOO", &o, &key, &value)) {
+        return NULL;
+    }
+    NULLABLE(o);
+    NULLABLE(key);
+    NULLABLE(value);
+    RETURN_INT(PyObject_SetItem(o, key, value));
+}
+
+static PyObject *
+object_delitem(PyObject *Py_UNUSED(m), PyObject *args)
+{
+    PyObject *o, *key;
+    if (!PyArg_ParseTuple(args, "OO", &o, &key)) {
+        return NULL;
+    }
+    NULLABLE(o);
+    NULLABLE(key);
+    RETURN_INT(PyObject_DelItem(o, key));
+}
+
+static PyObject *
+object_size(PyObject *Py_UNUSED(m), PyObject *o)
+{
+    NULLABLE(o);
+    RETURN_SIZE(PyObject_Size(o));
+}
+
+static PyObject *
+object_length(PyObject *Py_UNUSED(m), PyObject *o)
+{
+    NULLABLE(o);
+    RETURN_SIZE(PyObject_Length(o));
+}
+
+static PyObject *
+object_lengthhint(PyObject *Py_UNUSED(m), PyObject *args)
+{
+    PyObject *o;
+    Py_ssize_t dflt;
+    if (!PyArg_ParseTuple(args, "On", &o, &dflt)) {
+        return NULL;
+    }
+    RETURN_SIZE(PyObject_LengthHint(o, dflt));
+}
+
+static PyObject *
+object_format(PyObject *Py_UNUSED(m), PyObject *args)
+{
+    PyObject *o, *spec;
+    if (!PyArg_ParseTuple(args, "OO", &o, &spec)) {
+        return NULL;
+    }
+    NULLABLE(spec);   /* NULL means the empty format spec */
+    return PyObject_Format(o, spec);
+}
+
+/* --- iteration ------------------------------------------------------------ */
+
+static PyObject *
+object_getiter(PyObject *Py_UNUSED(m), PyObject *o)
+{
+    return PyObject_GetIter(o);
+}
+
+static PyObject *
+iter_check(PyObject *Py_UNUSED(m), PyObject *o)
+{
+    return PyLong_FromLong(PyIter_Check(o));
+}
+
+/* One step: the next item, or the NULL sentinel when exhausted. */
+static PyObject *
+iter_next(PyObject *Py_UNUSED(m), PyObject *it)
+{
+    PyObject *item = PyIter_Next(it);
+    if (item == NULL && !PyErr_Occurred()) {
+        return Py_NewRef(ferrytest_null);
+    }
+    return item;
+}
+
+/* The whole loop real extensions write: GetIter, then Next until NULL. */
+static PyObject *
+iterate_to_list(PyObject *Py_UNUSED(m), PyObject *o)
+{
+    PyObject *it = PyObject_GetIter(o);
+    if (it == NULL) {
+        return NULL;
+    }
+    PyObject *result = PyList_New(0);
+    if (result == NULL) {
+        Py_DECREF(it);
+        return NULL;
+    }
+    PyObject *item;
+    while ((item = PyIter_Next(it)) != NULL) {
+        int rc = PyList_Append(result, item);
+        Py_DECREF(item);
+        if (rc < 0) {
+            goto error;
+        }
+    }
+    if (PyErr_Occurred()) {
+        goto error;
+    }
+    Py_DECREF(it);
+    return result;
+
+error:
+    Py_DECREF(it);
+    Py_DECREF(result);
+    return NULL;
+}
+
+static PyObject *
+object_selfiter(PyObject *Py_UNUSED(m), PyObject *o)
+{
+    return PyObject_SelfIter(o);
+}
+
+/* PyIter_Send: returns (kind, value) with kind 'return', 'next' or raises. */
+static PyObject *
+iter_send(PyObject *Py_UNUSED(m), PyObject *args)
+{
+    PyObject *iter, *arg, *result = NULL;
+    if (!PyArg_ParseTuple(args, "OO", &iter, &arg)) {
+        return NULL;
+    }
+    PySendResult r = PyIter_Send(iter, arg, &result);
+    if (r == PYGEN_ERROR) {
+        return NULL;
+    }
+    return Py_BuildValue("(sN)", r == PYGEN_RETURN ? "return" : "next", result);
+}
+
+/* --- calls ---------------------------------------------------------------- */
+
+static PyObject *
+object_call(PyObject *Py_UNUSED(m), PyObject *args)
+{
+    PyObject *callable, *callargs, *kwargs = NULL;
+    if (!PyArg_ParseTuple(args, "OO|O", &callable, &callargs, &kwargs)) {
+        return NULL;
+    }
+    if (kwargs != NULL) {
+        NULLABLE(kwargs);   /* NULL: no keyword arguments */
+    }
+    /* callargs must be a tuple (CPython asserts it; not passed otherwise) */
+    if (!PyTuple_Check(callargs)) {
+        PyErr_SetString(PyExc_TypeError, "test needs a tuple of arguments");
+        return NULL;
+    }
+    return PyObject_Call(callable, callargs, kwargs);
+}
+
+static PyObject *
+object_callobject(PyObject *Py_UNUSED(m), PyObject *args)
+{
+    PyObject *callable, *callargs;
+    if (!PyArg_ParseTuple(args, "OO", &callable, &callargs)) {
+        return NULL;
+    }
+    NULLABLE(callargs);   /* NULL: no arguments; a non-tuple: TypeError */
+    return PyObject_CallObject(callable, callargs);
+}
+
+static PyObject *
+object_callnoargs(PyObject *Py_UNUSED(m), PyObject *callable)
+{
+    return PyObject_CallNoArgs(callable);
+}
+
+static PyObject *
+object_callonearg(PyObject *Py_UNUSED(m), PyObject *args)
+{
+    PyObject *callable, *arg;
+    if (!PyArg_ParseTuple(args, "OO", &callable, &arg)) {
+        return NULL;
+    }
+    return PyObject_CallOneArg(callable, arg);
+}
+
+/* PyObject_CallFunction with a fixed set of formats: `which` selects one. */
+static PyObject *
+object_callfunction(PyObject *Py_UNUSED(m), PyObject *args)
+{
+    PyObject *callable;
+    const char *which;
+    PyObject *obj = Py_None;
+    if (!PyArg_ParseTuple(args, "Os|O", &callable, &which, &obj)) {
+        return NULL;
+    }
+    if (strcmp(which, "null") == 0) {
+        return PyObject_CallFunction(callable, NULL);
+    }
+    if (strcmp(which, "empty") == 0) {
+        return PyObject_CallFunction(callable, "");
+    }
+    if (strcmp(which, "int") == 0) {
+        return PyObject_CallFunction(callable, "i", 7);
+    }
+    if (strcmp(which, "ints") == 0) {
+        return PyObject_CallFunction(callable, "iii", 1, 2, 3);
+    }
+    if (strcmp(which, "mixed") == 0) {
+        return PyObject_CallFunction(callable, "isdO", -1, "txt", 2.5, obj);
+    }
+    if (strcmp(which, "tuple") == 0) {
+        /* A single tuple is unpacked into the arguments. */
+        return PyObject_CallFunction(callable, "(ii)", 4, 5);
+    }
+    if (strcmp(which, "obj") == 0) {
+        /* A single "O" that is a tuple is also unpacked. */
+        return PyObject_CallFunction(callable, "O", obj);
+    }
+    if (strcmp(which, "sizet") == 0) {
+        return PyObject_CallFunction(callable, "s#", "abcdef", (Py_ssize_t)3);
+    }
+    PyErr_Format(PyExc_ValueError, "unknown case %s", which);
+    return NULL;
+}
+
+static PyObject *
+object_callfunctionobjargs(PyObject *Py_UNUSED(m), PyObject *args)
+{
+    PyObject *callable, *a = NULL, *b = NULL, *c = NULL;
+    if (!PyArg_ParseTuple(args, "O|OOO", &callable, &a, &b, &c)) {
+        return NULL;
+    }
+    /* The NULL terminator ends the list wherever the first missing one is. */
+    return PyObject_CallFunctionObjArgs(callable, a, b, c, NULL);
+}
+
+static PyObject *
+object_callmethod(PyObject *Py_UNUSED(m), PyObject *args)
+{
+    PyObject *o, *obj = Py_None;
+    const char *name, *which;
+    if (!PyArg_ParseTuple(args, "Oss|O", &o, &name, &which, &obj)) {
+        return NULL;
+    }
+    if (strcmp(which, "null") == 0) {
+        return PyObject_CallMethod(o, name, NULL);
+    }
+    if (strcmp(which, "int") == 0) {
+        return PyObject_CallMethod(o, name, "i", 7);
+    }
+    if (strcmp(which, "obj") == 0) {
+        return PyObject_CallMethod(o, name, "O", obj);
+    }
+    if (strcmp(which, "strs") == 0) {
+        return PyObject_CallMethod(o, name, "ss", "x", "y");
+    }
+    PyErr_Format(PyExc_ValueError, "unknown case %s", which);
+    return NULL;
+}
+
+static PyObject *
+object_callmethodobjargs(PyObject *Py_UNUSED(m), PyObject *args)
+{
+    PyObject *o, *name, *a = NULL, *b = NULL;
+    if (!PyArg_ParseTuple(args, "OO|OO", &o, &name, &a, &b)) {
+        return NULL;
+    }
+    return PyObject_CallMethodObjArgs(o, name, a, b, NULL);
+}
+
+static PyObject *
+object_callmethodnoargs(PyObject *Py_UNUSED(m), PyObject *args)
+{
+    PyObject *o, *name;
+    if (!PyArg_ParseTuple(args, "OU", &o, &name)) {
+        return NULL;
+    }
+    return PyObject_CallMethodNoArgs(o, name);
+}
+
+static PyObject *
+object_callmethodonearg(PyObject *Py_UNUSED(m), PyObject *args)
+{
+    PyObject *o, *name, *arg;
+    if (!PyArg_ParseTuple(args, "OUO", &o, &name, &arg)) {
+        return NULL;
+    }
+    return PyObject_CallMethodOneArg(o, name, arg);
+}
+
+/* Vectorcall with the PY_VECTORCALL_ARGUMENTS_OFFSET slot in front. */
+static PyObject *
+object_vectorcall(PyObject *Py_UNUSED(m), PyObject *args)
+{
+    PyObject *callable, *posargs, *kwnames = NULL;
+    if (!PyArg_ParseTuple(args, "OO!|O", &callable, &PyTuple_Type, &posargs,
+                          &kwnames)) {
+        return NULL;
+    }
+    if (kwnames != NULL) {
+        NULLABLE(kwnames);
+    }
+    Py_ssize_t nargs = PyTuple_GET_SIZE(posargs);
+    Py_ssize_t nkw = kwnames ? PyTuple_GET_SIZE(kwnames) : 0;
+    if (nkw > nargs) {
+        PyErr_SetString(PyExc_ValueError, "more keyword names than values");
+        return NULL;
+    }
+    PyObject **stack = PyMem_New(PyObject *, nargs + 1);
+    if (stack == NULL) {
+        return PyErr_NoMemory();
+    }
+    stack[0] = NULL;
+    for (Py_ssize_t i = 0; i < nargs; i++) {
+        stack[i + 1] = PyTuple_GET_ITEM(posargs, i);
+    }
+    PyObject *res = PyObject_Vectorcall(
+        callable, stack + 1,
+        (size_t)(nargs - nkw) | PY_VECTORCALL_ARGUMENTS_OFFSET, kwnames);
+    PyMem_Free(stack);
+    return res;
+}
+
+static PyObject *
+object_vectorcalldict(PyObject *Py_UNUSED(m), PyObject *args)
+{
+    PyObject *callable, *posargs, *kwargs = NULL;
+    if (!PyArg_ParseTuple(args, "OO!|O", &callable, &PyTuple_Type, &posargs,
+                          &kwargs)) {
+        return NULL;
+    }
+    if (kwargs != NULL) {
+        NULLABLE(kwargs);
+    }
+    return PyObject_VectorcallDict(callable, &PyTuple_GET_ITEM(posargs, 0),
+                                   (size_t)PyTuple_GET_SIZE(posargs), kwargs);
+}
+
+/* args[0] is self, args[1:] the arguments. */
+static PyObject *
+object_vectorcallmethod(PyObject *Py_UNUSED(m), PyObject *args)
+{
+    PyObject *name, *posargs;
+    if (!PyArg_ParseTuple(args, "UO!", &name, &PyTuple_Type, &posargs)) {
+        return NULL;
+    }
+    if (PyTuple_GET_SIZE(posargs) < 1) {
+        PyErr_SetString(PyExc_ValueError, "need self");
+        return NULL;
+    }
+    return PyObject_VectorcallMethod(name, &PyTuple_GET_ITEM(posargs, 0),
+                                     (size_t)PyTuple_GET_SIZE(posargs), NULL);
+}
+
+static PyObject *
+vectorcall_nargs(PyObject *Py_UNUSED(m), PyObject *args)
+{
+    Py_ssize_t n;
+    int offset;
+    if (!PyArg_ParseTuple(args, "np", &n, &offset)) {
+        return NULL;
+    }
+    size_t f = (size_t)n | (offset ? PY_VECTORCALL_ARGUMENTS_OFFSET : 0);
+    return PyLong_FromSsize_t(PyVectorcall_NARGS(f));
+}
+
+static PyObject *
+vectorcall_call(PyObject *Py_UNUSED(m), PyObject *args)
+{
+    PyObject *callable, *callargs, *kwargs = NULL;
+    if (!PyArg_ParseTuple(args, "OO!|O!", &callable, &PyTuple_Type, &callargs,
+                          &PyDict_Type, &kwargs)) {
+        return NULL;
+    }
+    return PyVectorcall_Call(callable, callargs, kwargs);
+}
+
+/* --- recursion guard ----------------------------------------------------- */
+
+/* Enter, call `callable` (which may come back here), leave. */
+static PyObject *
+recursive_call(PyObject *Py_UNUSED(m), PyObject *callable)
+{
+    if (Py_EnterRecursiveCall(" in ferrytest recursive_call")) {
+        return NULL;
+    }
+    PyObject *r = PyObject_CallNoArgs(callable);
+    Py_LeaveRecursiveCall();
+    return r;
+}
+
+/* Nest `depth` guards in C without calling back into Python; returns the
+ * depth reached, or raises RecursionError. */
+static int
+nest_guards(long depth, long *reached)
+{
+    if (depth == 0) {
+        return 0;
+    }
+    if (Py_EnterRecursiveCall(" in ferrytest nest")) {
+        return -1;
+    }
+    (*reached)++;
+    int rc = nest_guards(depth - 1, reached);
+    Py_LeaveRecursiveCall();
+    return rc;
+}
+
+static PyObject *
+recursion_nest(PyObject *Py_UNUSED(m), PyObject *arg)
+{
+    long depth = PyLong_AsLong(arg);
+    if (depth == -1 && PyErr_Occurred()) {
+        return NULL;
+    }
+    long reached = 0;
+    if (nest_guards(depth, &reached) < 0) {
+        return NULL;
+    }
+    return PyLong_FromLong(reached);
+}
+
+/* Py_ReprEnter / Py_ReprLeave: returns what Enter gave the first and second
+ * time for the same object. */
+static PyObject *
+repr_enter_twice(PyObject *Py_UNUSED(m), PyObject *o)
+{
+    int first = Py_ReprEnter(o);
+    if (first < 0) {
+        return NULL;
+    }
+    int second = Py_ReprEnter(o);
+    if (second < 0) {
+        Py_ReprLeave(o);
+        return NULL;
+    }
+    Py_ReprLeave(o);
+    return Py_BuildValue("(ii)", first, second);
+}
+
+static PyMethodDef object_methods[] = {
+    {"object_repr", object_repr, METH_O, NULL},
+    {"object_str", object_str, METH_O, NULL},
+    {"object_ascii", object_ascii, METH_O, NULL},
+    {"object_bytes", object_bytes, METH_O, NULL},
+    {"type_slot_repr", type_slot_repr, METH_O, NULL},
+    {"type_slot_str", type_slot_str, METH_O, NULL},
+    {"type_slot_getattro", type_slot_getattro, METH_VARARGS, NULL},
+    {"type_slot_hash", type_slot_hash, METH_O, NULL},
+    {"type_slot_call", type_slot_call, METH_VARARGS, NULL},
+    {"type_slot_richcompare", type_slot_richcompare, METH_VARARGS, NULL},
+    {"type_slot_iter", type_slot_iter, METH_O, NULL},
+    {"type_name", type_name, METH_O, NULL},
+    {"type_flags", type_flags, METH_O, NULL},
+    {"type_checks", type_checks, METH_O, NULL},
+    {"object_type", object_type, METH_O, NULL},
+    {"py_type_macro", py_type_macro, METH_O, NULL},
+    {"get_none", get_none, METH_NOARGS, NULL},
+    {"get_true", get_true, METH_NOARGS, NULL},
+    {"get_false", get_false, METH_NOARGS, NULL},
+    {"get_notimplemented", get_notimplemented, METH_NOARGS, NULL},
+    {"get_ellipsis", get_ellipsis, METH_NOARGS, NULL},
+    {"which_singleton", which_singleton, METH_O, NULL},
+    {"is_functions", is_functions, METH_O, NULL},
+    {"singleton_types", singleton_types, METH_NOARGS, NULL},
+    {"object_getattr", object_getattr, METH_VARARGS, NULL},
+    {"object_getattrstring", object_getattrstring, METH_VARARGS, NULL},
+    {"object_hasattr", object_hasattr, METH_VARARGS, NULL},
+    {"object_hasattrstring", object_hasattrstring, METH_VARARGS, NULL},
+    {"object_setattr", object_setattr, METH_VARARGS, NULL},
+    {"object_setattrstring", object_setattrstring, METH_VARARGS, NULL},
+    {"object_delattr", object_delattr, METH_VARARGS, NULL},
+    {"object_delattrstring", object_delattrstring, METH_VARARGS, NULL},
+    {"object_genericgetattr", object_genericgetattr, METH_VARARGS, NULL},
+    {"object_genericsetattr", object_genericsetattr, METH_VARARGS, NULL},
+    {"object_dir", object_dir, METH_O, NULL},
+    {"object_richcompare", object_richcompare, METH_VARARGS, NULL},
+    {"object_richcomparebool", object_richcomparebool, METH_VARARGS, NULL},
+    {"compare_ops", compare_ops, METH_NOARGS, NULL},
+    {"object_hash", object_hash, METH_O, NULL},
+    {"object_hashnotimplemented", object_hashnotimplemented, METH_O, NULL},
+    {"object_istrue", object_istrue, METH_O, NULL},
+    {"object_not", object_not, METH_O, NULL},
+    {"object_isinstance", object_isinstance, METH_VARARGS, NULL},
+    {"object_issubclass", object_issubclass, METH_VARARGS, NULL},
+    {"type_issubtype", type_issubtype, METH_VARARGS, NULL},
+    {"object_typecheck", object_typecheck, METH_VARARGS, NULL},
+    {"callable_check", callable_check, METH_O, NULL},
+    {"object_getitem", object_getitem, METH_VARARGS, NULL},
+    {"object_setitem", object_setitem, METH_VARARGS, NULL},
+    {"object_delitem", object_delitem, METH_VARARGS, NULL},
+    {"object_size", object_size, METH_O, NULL},
+    {"object_length", object_length, METH_O, NULL},
+    {"object_lengthhint", object_lengthhint, METH_VARARGS, NULL},
+    {"object_format", object_format, METH_VARARGS, NULL},
+    {"object_getiter", object_getiter, METH_O, NULL},
+    {"iter_check", iter_check, METH_O, NULL},
+    {"iter_next", iter_next, METH_O, NULL},
+    {"iterate_to_list", iterate_to_list, METH_O, NULL},
+    {"object_selfiter", object_selfiter, METH_O, NULL},
+    {"iter_send", iter_send, METH_VARARGS, NULL},
+    {"object_call", object_call, METH_VARARGS, NULL},
+    {"object_callobject", object_callobject, METH_VARARGS, NULL},
+    {"object_callnoargs", object_callnoargs, METH_O, NULL},
+    {"object_callonearg", object_callonearg, METH_VARARGS, NULL},
+    {"object_callfunction", object_callfunction, METH_VARARGS, NULL},
+    {"object_callfunctionobjargs", object_callfunctionobjargs, METH_VARARGS, NULL},
+    {"object_callmethod", object_callmethod, METH_VARARGS, NULL},
+    {"object_callmethodobjargs", object_callmethodobjargs, METH_VARARGS, NULL},
+    {"object_callmethodnoargs", object_callmethodnoargs, METH_VARARGS, NULL},
+    {"object_callmethodonearg", object_callmethodonearg, METH_VARARGS, NULL},
+    {"object_vectorcall", object_vectorcall, METH_VARARGS, NULL},
+    {"object_vectorcalldict", object_vectorcalldict, METH_VARARGS, NULL},
+    {"object_vectorcallmethod", object_vectorcallmethod, METH_VARARGS, NULL},
+    {"vectorcall_nargs", vectorcall_nargs, METH_VARARGS, NULL},
+    {"vectorcall_call", vectorcall_call, METH_VARARGS, NULL},
+    {"recursive_call", recursive_call, METH_O, NULL},
+    {"recursion_nest", recursion_nest, METH_O, NULL},
+    {"repr_enter_twice", repr_enter_twice, METH_O, NULL},
+    {NULL, NULL, 0, NULL},
+};
+
+int
+ferrytest_init_object(PyObject *m)
+{
+    return PyModule_AddFunctions(m, object_methods);
+}
