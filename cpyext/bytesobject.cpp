@@ -18,7 +18,7 @@ constexpr size_t kHeadSize = offsetof(PyBytesObject, ob_sval);
 // ob_shash is deprecated in 3.11's headers but still part of the layout.
 #pragma GCC diagnostic push
 #pragma GCC diagnostic ignored "-Wdeprecated-declarations"
-inline void reset_hash(PyBytesObject *b) { reset_hash(b); }
+inline void reset_hash(PyBytesObject *b) { b->ob_shash = -1; }
 #pragma GCC diagnostic pop
 
 // A view of a bytes-like object: bytes and bytearray directly, anything else

@@ -17,7 +17,7 @@ NativeObject = _ferry_host.NativeObject
 class builtin_function_or_method:
     """A function defined by an extension's PyMethodDef (PyCFunction_Type)."""
     __slots__ = ('_def', '_self', '_by_address', '__name__', '__qualname__',
-                 '__doc__', '__module__', '__weakref__')
+                 '__dict__', '__weakref__')
 
     def __call__(self, *args, **kwargs):
         if self._by_address:

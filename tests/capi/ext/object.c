@@ -161,7 +161,7 @@ static PyObject *
 type_checks(PyObject *Py_UNUSED(m), PyObject *o)
 {
     return Py_BuildValue(
-        "{sisisisisisisisisisisisisisisisisisisisisisisisi}",
+        "{sisisisisisisisisisisisisisisisisisisisisisisisisi}",
         "PyLong_Check", PyLong_Check(o),
         "PyLong_CheckExact", PyLong_CheckExact(o),
         "PyBool_Check", PyBool_Check(o),

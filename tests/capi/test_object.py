@@ -1,0 +1,923 @@
+"""Object protocol: PyObject_* (Objects/object.c, Objects/call.c), direct
+type-slot calls, the singletons and the Py*_Check macros.
+
+C side: tests/capi/ext/object.c. Runs unchanged on CPython 3.11 (the oracle)
+and on PyPy through ferry.
+"""
+import unittest
+
+import _ferrytest as ft
+
+NULL = ft.NULL
+LT, LE, EQ, NE, GT, GE = ft.compare_ops()
+
+BADCALL = "bad argument to internal function"
+NULLARG = "null argument to internal routine"
+
+LATIN1 = "caf\xe9"
+BMP = "\u20ac uro \u4e2d"
+ASTRAL = "snake \U0001f40d"
+
+
+class Plain:
+    """A Python class whose instances carry a __dict__."""
+
+    class_attr = "on the class"
+
+    def __init__(self):
+        self.attr = 1
+
+    def method(self, *args, **kwargs):
+        return ("method", args, kwargs)
+
+
+class Raising:
+    def __repr__(self):
+        raise ZeroDivisionError("repr failed")
+
+    def __str__(self):
+        raise ZeroDivisionError("str failed")
+
+    def __bool__(self):
+        raise ZeroDivisionError("bool failed")
+
+    def __len__(self):
+        raise ZeroDivisionError("len failed")
+
+    def __hash__(self):
+        raise ZeroDivisionError("hash failed")
+
+    @property
+    def prop(self):
+        raise ZeroDivisionError("property failed")
+
+    def __getitem__(self, key):
+        raise ZeroDivisionError("getitem failed")
+
+
+class BadReturns:
+    def __repr__(self):
+        return 42
+
+    def __str__(self):
+        return b"bytes"
+
+    def __bool__(self):
+        return 1
+
+    def __len__(self):
+        return -1
+
+
+def echo(*args, **kwargs):
+    return (args, kwargs)
+
+
+class TestStrRepr(unittest.TestCase):
+
+    def test_repr(self):
+        self.assertEqual(ft.object_repr(1), "1")
+        self.assertEqual(ft.object_repr("abc"), "'abc'")
+        self.assertEqual(ft.object_repr(""), "''")
+        for s in (LATIN1, BMP, ASTRAL):
+            self.assertEqual(ft.object_repr(s), repr(s))
+        self.assertEqual(ft.object_repr([1, "x"]), "[1, 'x']")
+        self.assertEqual(ft.object_repr(-0.0), "-0.0")
+        self.assertEqual(ft.object_repr(2**100), str(2**100))
+
+    def test_repr_null(self):
+        self.assertEqual(ft.object_repr(None), "<NULL>")
+
+    def test_repr_errors(self):
+        with self.assertRaisesRegex(ZeroDivisionError, "repr failed"):
+            ft.object_repr(Raising())
+        with self.assertRaisesRegex(TypeError,
+                                    r"__repr__ returned non-string \(type int\)"):
+            ft.object_repr(BadReturns())
+
+    def test_str(self):
+        self.assertEqual(ft.object_str(1), "1")
+        self.assertEqual(ft.object_str("abc"), "abc")
+        self.assertEqual(ft.object_str(b"x"), "b'x'")
+        self.assertEqual(ft.object_str(ASTRAL), ASTRAL)
+        self.assertEqual(ft.object_str(None), "<NULL>")
+        with self.assertRaisesRegex(ZeroDivisionError, "str failed"):
+            ft.object_str(Raising())
+        with self.assertRaisesRegex(TypeError,
+                                    r"__str__ returned non-string \(type bytes\)"):
+            ft.object_str(BadReturns())
+
+    def test_str_subclass_kept(self):
+        class S(str):
+            pass
+        s = S("sub")
+        # Only an exact str is returned unchanged; a subclass goes through
+        # str.__str__, which returns an exact str.
+        r = ft.object_str(s)
+        self.assertEqual(r, "sub")
+        self.assertIs(type(r), str)
+        exact = "exact"
+        self.assertIs(ft.object_str(exact), exact)
+
+    def test_ascii(self):
+        self.assertEqual(ft.object_ascii("abc"), "'abc'")
+        self.assertEqual(ft.object_ascii(LATIN1), "'caf\\xe9'")
+        self.assertEqual(ft.object_ascii(BMP), ascii(BMP))
+        self.assertEqual(ft.object_ascii(ASTRAL), "'snake \\U0001f40d'")
+        self.assertEqual(ft.object_ascii(None), "<NULL>")
+
+    def test_bytes(self):
+        b = b"bytes"
+        self.assertIs(ft.object_bytes(b), b)
+        self.assertEqual(ft.object_bytes(bytearray(b"ba")), b"ba")
+        self.assertEqual(ft.object_bytes([1, 2, 255]), b"\x01\x02\xff")
+        self.assertEqual(ft.object_bytes(memoryview(b"mv")), b"mv")
+        self.assertEqual(ft.object_bytes(None), b"<NULL>")
+
+        class WithBytes:
+            def __bytes__(self):
+                return b"dunder"
+        self.assertEqual(ft.object_bytes(WithBytes()), b"dunder")
+
+    def test_bytes_errors(self):
+        # Unlike bytes(3), the C API does not make zero-filled bytes from int.
+        with self.assertRaises(TypeError):
+            ft.object_bytes(3)
+        with self.assertRaises(TypeError):
+            ft.object_bytes("str")
+
+
+class TestTypeSlots(unittest.TestCase):
+
+    def test_tp_repr_and_tp_str(self):
+        self.assertEqual(ft.type_slot_repr(12), "12")
+        self.assertEqual(ft.type_slot_repr("s"), "'s'")
+        self.assertEqual(ft.type_slot_repr(Plain()).split(" object at ")[0],
+                         "<%s.Plain" % __name__)
+        self.assertEqual(ft.type_slot_str(b"b"), "b'b'")
+        self.assertEqual(ft.type_slot_str(3.5), "3.5")
+
+    def test_tp_getattro(self):
+        p = Plain()
+        self.assertEqual(ft.type_slot_getattro(p, "attr"), 1)
+        self.assertEqual(ft.type_slot_getattro(p, "class_attr"), "on the class")
+        self.assertEqual(ft.type_slot_getattro("abc", "upper")(), "ABC")
+        with self.assertRaises(AttributeError):
+            ft.type_slot_getattro(p, "missing")
+
+    def test_tp_hash(self):
+        self.assertEqual(ft.type_slot_hash("key"), hash("key"))
+        self.assertEqual(ft.type_slot_hash(-1), -2)
+        self.assertEqual(ft.type_slot_hash((1, 2)), hash((1, 2)))
+
+    def test_tp_call(self):
+        self.assertEqual(ft.type_slot_call(len, ("abcd",)), 4)
+        self.assertEqual(ft.type_slot_call(echo, (1,), {"k": 2}),
+                         ((1,), {"k": 2}))
+        self.assertIsNone(ft.type_slot_call(1, ()))  # int has no tp_call
+
+    def test_tp_richcompare(self):
+        self.assertIs(ft.type_slot_richcompare(1, 2, LT), True)
+        self.assertIs(ft.type_slot_richcompare("b", "a", GT), True)
+        self.assertIs(ft.type_slot_richcompare(1, "a", LT), NotImplemented)
+
+    def test_tp_iter(self):
+        it = ft.type_slot_iter([1, 2])
+        self.assertEqual(list(it), [1, 2])
+        self.assertIsNone(ft.type_slot_iter(1))
+
+    def test_tp_name(self):
+        self.assertEqual(ft.type_name(1), "int")
+        self.assertEqual(ft.type_name(True), "bool")
+        self.assertEqual(ft.type_name({}), "dict")
+        self.assertEqual(ft.type_name(Plain()), "Plain")
+
+    def test_tp_flags(self):
+        f = ft.type_flags(1)
+        self.assertTrue(f["long"])
+        self.assertFalse(f["list"] or f["tuple"] or f["bytes"] or f["unicode"]
+                         or f["dict"] or f["exception"] or f["type"])
+        self.assertFalse(f["heaptype"])
+        self.assertTrue(f["basetype"])
+        self.assertTrue(f["ready"])
+        self.assertTrue(ft.type_flags(True)["long"])
+        self.assertFalse(ft.type_flags(True)["basetype"])
+        self.assertTrue(ft.type_flags([])["list"])
+        self.assertTrue(ft.type_flags(())["tuple"])
+        self.assertTrue(ft.type_flags(b"")["bytes"])
+        self.assertTrue(ft.type_flags("")["unicode"])
+        self.assertTrue(ft.type_flags({})["dict"])
+        self.assertTrue(ft.type_flags(ValueError())["exception"])
+        self.assertTrue(ft.type_flags(int)["type"])
+        plain = ft.type_flags(Plain())
+        self.assertTrue(plain["heaptype"])
+        self.assertTrue(plain["basetype"])
+        self.assertFalse(plain["long"])
+
+        class MyList(list):
+            pass
+        self.assertTrue(ft.type_flags(MyList())["list"])
+        self.assertTrue(ft.type_flags(MyList())["heaptype"])
+
+    def test_check_macros(self):
+        c = ft.type_checks(True)
+        self.assertEqual((c["PyLong_Check"], c["PyLong_CheckExact"],
+                          c["PyBool_Check"]), (1, 0, 1))
+        c = ft.type_checks(5)
+        self.assertEqual((c["PyLong_Check"], c["PyLong_CheckExact"],
+                          c["PyBool_Check"], c["PyFloat_Check"]), (1, 1, 0, 0))
+        c = ft.type_checks(1.5)
+        self.assertEqual((c["PyFloat_Check"], c["PyFloat_CheckExact"],
+                          c["PyComplex_Check"]), (1, 1, 0))
+        self.assertEqual(ft.type_checks(1j)["PyComplex_Check"], 1)
+        c = ft.type_checks("s")
+        self.assertEqual((c["PyUnicode_Check"], c["PyUnicode_CheckExact"],
+                          c["PyBytes_Check"]), (1, 1, 0))
+        c = ft.type_checks(bytearray())
+        self.assertEqual((c["PyByteArray_Check"], c["PyBytes_Check"]), (1, 0))
+        c = ft.type_checks((1,))
+        self.assertEqual((c["PyTuple_Check"], c["PyTuple_CheckExact"],
+                          c["PyList_Check"]), (1, 1, 0))
+        c = ft.type_checks({})
+        self.assertEqual((c["PyDict_Check"], c["PyDict_CheckExact"],
+                          c["PyIter_Check"]), (1, 1, 0))
+        c = ft.type_checks(frozenset())
+        self.assertEqual((c["PyAnySet_Check"], c["PyFrozenSet_Check"]), (1, 1))
+        c = ft.type_checks(set())
+        self.assertEqual((c["PyAnySet_Check"], c["PyFrozenSet_Check"]), (1, 0))
+        c = ft.type_checks(KeyError)
+        self.assertEqual((c["PyType_Check"], c["PyExceptionClass_Check"],
+                          c["PyExceptionInstance_Check"], c["PyCallable_Check"]),
+                         (1, 1, 0, 1))
+        c = ft.type_checks(KeyError())
+        self.assertEqual((c["PyExceptionClass_Check"],
+                          c["PyExceptionInstance_Check"]), (0, 1))
+        self.assertEqual(ft.type_checks(iter([]))["PyIter_Check"], 1)
+        self.assertEqual(ft.type_checks(slice(1))["PySlice_Check"], 1)
+
+    def test_check_macros_subclasses(self):
+        class MyStr(str):
+            pass
+
+        class MyDict(dict):
+            pass
+
+        class MyInt(int):
+            pass
+        c = ft.type_checks(MyStr("x"))
+        self.assertEqual((c["PyUnicode_Check"], c["PyUnicode_CheckExact"]), (1, 0))
+        c = ft.type_checks(MyDict())
+        self.assertEqual((c["PyDict_Check"], c["PyDict_CheckExact"]), (1, 0))
+        c = ft.type_checks(MyInt(3))
+        self.assertEqual((c["PyLong_Check"], c["PyLong_CheckExact"]), (1, 0))
+
+    def test_object_type(self):
+        self.assertIs(ft.object_type(1), int)
+        self.assertIs(ft.object_type(Plain()), Plain)
+        self.assertIs(ft.object_type(int), type)
+        self.assertIs(ft.py_type_macro("x"), str)
+        self.assertIs(ft.py_type_macro(None), type(None))
+        with self.assertRaisesRegex(SystemError, NULLARG):
+            ft.object_type(None)
+
+
+class TestSingletons(unittest.TestCase):
+
+    def test_returned_singletons(self):
+        self.assertIs(ft.get_none(), None)
+        self.assertIs(ft.get_true(), True)
+        self.assertIs(ft.get_false(), False)
+        self.assertIs(ft.get_notimplemented(), NotImplemented)
+        self.assertIs(ft.get_ellipsis(), Ellipsis)
+
+    def test_received_singletons(self):
+        self.assertEqual(ft.which_singleton(None), "None")
+        self.assertEqual(ft.which_singleton(True), "True")
+        self.assertEqual(ft.which_singleton(False), "False")
+        self.assertEqual(ft.which_singleton(NotImplemented), "NotImplemented")
+        self.assertEqual(ft.which_singleton(...), "Ellipsis")
+        self.assertEqual(ft.which_singleton(0), "other")
+        self.assertEqual(ft.which_singleton(1 == 1), "True")
+        self.assertEqual(ft.which_singleton(bool(0)), "False")
+        self.assertEqual(ft.which_singleton([].sort()), "None")
+
+    def test_is_functions(self):
+        self.assertEqual(ft.is_functions(None), (1, 0, 0, 0))
+        self.assertEqual(ft.is_functions(True), (0, 1, 0, 0))
+        self.assertEqual(ft.is_functions(False), (0, 0, 1, 0))
+        self.assertEqual(ft.is_functions(...), (0, 0, 0, 1))
+        self.assertEqual(ft.is_functions(0), (0, 0, 0, 0))
+
+    def test_singleton_types(self):
+        self.assertEqual(ft.singleton_types(),
+                         (type(None), bool, type(NotImplemented), type(...)))
+
+
+class TestAttributes(unittest.TestCase):
+
+    def test_getattr(self):
+        p = Plain()
+        self.assertEqual(ft.object_getattr(p, "attr"), 1)
+        self.assertEqual(ft.object_getattr(p, "class_attr"), "on the class")
+        self.assertEqual(ft.object_getattr(1, "real"), 1)
+        with self.assertRaisesRegex(AttributeError, "missing"):
+            ft.object_getattr(p, "missing")
+        with self.assertRaisesRegex(TypeError,
+                                    "attribute name must be string, not 'int'"):
+            ft.object_getattr(p, 1)
+        with self.assertRaisesRegex(ZeroDivisionError, "property failed"):
+            ft.object_getattr(Raising(), "prop")
+
+    def test_getattr_nonascii_name(self):
+        p = Plain()
+        for name in (LATIN1, BMP, ASTRAL):
+            setattr(p, name, name)
+            self.assertEqual(ft.object_getattr(p, name), name)
+            self.assertEqual(ft.object_getattrstring(p, name.encode()), name)
+
+    def test_getattrstring(self):
+        p = Plain()
+        self.assertEqual(ft.object_getattrstring(p, b"attr"), 1)
+        with self.assertRaises(AttributeError):
+            ft.object_getattrstring(p, b"missing")
+        with self.assertRaises(UnicodeDecodeError):
+            ft.object_getattrstring(p, b"\xff")
+
+    def test_hasattr(self):
+        p = Plain()
+        self.assertEqual(ft.object_hasattr(p, "attr"), 1)
+        self.assertEqual(ft.object_hasattr(p, "method"), 1)
+        self.assertEqual(ft.object_hasattr(p, "missing"), 0)
+        # Errors other than AttributeError are swallowed too.
+        self.assertEqual(ft.object_hasattr(Raising(), "prop"), 0)
+        self.assertEqual(ft.object_hasattr(p, 1), 0)
+
+    def test_hasattrstring(self):
+        p = Plain()
+        self.assertEqual(ft.object_hasattrstring(p, b"attr"), 1)
+        self.assertEqual(ft.object_hasattrstring(p, b"missing"), 0)
+        self.assertEqual(ft.object_hasattrstring(Raising(), b"prop"), 0)
+        self.assertEqual(ft.object_hasattrstring(p, b"\xff"), 0)
+
+    def test_setattr(self):
+        p = Plain()
+        self.assertEqual(ft.object_setattr(p, "new", [1]), 0)
+        self.assertEqual(p.new, [1])
+        self.assertEqual(ft.object_setattrstring(p, b"other", "v"), 0)
+        self.assertEqual(p.other, "v")
+        with self.assertRaises(AttributeError):
+            ft.object_setattr(1, "real", 2)
+        with self.assertRaises(AttributeError):
+            ft.object_setattr(object(), "x", 2)
+        with self.assertRaisesRegex(TypeError,
+                                    "attribute name must be string, not 'bytes'"):
+            ft.object_setattr(p, b"x", 2)
+
+    def test_setattr_null_deletes(self):
+        p = Plain()
+        self.assertEqual(ft.object_setattr(p, "attr", None), 0)
+        self.assertFalse(hasattr(p, "attr"))
+        p.attr = 2
+        self.assertEqual(ft.object_setattrstring(p, b"attr", None), 0)
+        self.assertFalse(hasattr(p, "attr"))
+        with self.assertRaises(AttributeError):
+            ft.object_setattr(p, "attr", None)
+
+    def test_delattr(self):
+        p = Plain()
+        self.assertEqual(ft.object_delattr(p, "attr"), 0)
+        self.assertFalse(hasattr(p, "attr"))
+        with self.assertRaises(AttributeError):
+            ft.object_delattr(p, "attr")
+        p.x = 1
+        self.assertEqual(ft.object_delattrstring(p, b"x"), 0)
+        with self.assertRaises(AttributeError):
+            ft.object_delattrstring(p, b"x")
+
+    def test_generic_getattr_setattr(self):
+        p = Plain()
+        self.assertEqual(ft.object_genericgetattr(p, "attr"), 1)
+        with self.assertRaises(AttributeError):
+            ft.object_genericgetattr(p, "nope")
+        self.assertEqual(ft.object_genericsetattr(p, "g", 5), 0)
+        self.assertEqual(p.g, 5)
+        self.assertEqual(ft.object_genericsetattr(p, "g", None), 0)
+        self.assertFalse(hasattr(p, "g"))
+
+    def test_dir(self):
+        names = ft.object_dir(Plain())
+        self.assertIsInstance(names, list)
+        self.assertIn("attr", names)
+        self.assertIn("method", names)
+        self.assertEqual(names, sorted(names))
+
+
+class TestCompare(unittest.TestCase):
+
+    def test_ops_values(self):
+        self.assertEqual((LT, LE, EQ, NE, GT, GE), (0, 1, 2, 3, 4, 5))
+
+    def test_richcompare(self):
+        cases = [(1, 2), (2, 1), (1, 1), ("a", "b"), (1.5, 1), ((1, 2), (1, 3))]
+        for a, b in cases:
+            self.assertEqual(ft.object_richcompare(a, b, LT), a < b)
+            self.assertEqual(ft.object_richcompare(a, b, LE), a <= b)
+            self.assertEqual(ft.object_richcompare(a, b, EQ), a == b)
+            self.assertEqual(ft.object_richcompare(a, b, NE), a != b)
+            self.assertEqual(ft.object_richcompare(a, b, GT), a > b)
+            self.assertEqual(ft.object_richcompare(a, b, GE), a >= b)
+
+    def test_richcompare_non_bool_result(self):
+        class Weird:
+            def __eq__(self, other):
+                return "weird"
+        self.assertEqual(ft.object_richcompare(Weird(), 1, EQ), "weird")
+        self.assertEqual(ft.object_richcomparebool(Weird(), 1, EQ), 1)
+
+    def test_richcompare_errors(self):
+        with self.assertRaisesRegex(
+                TypeError,
+                "'<' not supported between instances of 'int' and 'str'"):
+            ft.object_richcompare(1, "a", LT)
+        with self.assertRaisesRegex(
+                TypeError,
+                "'>=' not supported between instances of 'list' and 'int'"):
+            ft.object_richcomparebool([], 1, GE)
+        # == and != fall back to identity.
+        self.assertIs(ft.object_richcompare(1, "a", EQ), False)
+        self.assertIs(ft.object_richcompare(1, "a", NE), True)
+
+    def test_richcomparebool(self):
+        self.assertEqual(ft.object_richcomparebool(1, 2, LT), 1)
+        self.assertEqual(ft.object_richcomparebool(1, 2, GT), 0)
+        self.assertEqual(ft.object_richcomparebool(2**64, 2**64, EQ), 1)
+
+    def test_richcomparebool_identity(self):
+        # Identity implies equality for EQ/NE in RichCompareBool only.
+        nan = float("nan")
+        self.assertEqual(ft.object_richcomparebool(nan, nan, EQ), 1)
+        self.assertEqual(ft.object_richcomparebool(nan, nan, NE), 0)
+        self.assertIs(ft.object_richcompare(nan, nan, EQ), False)
+        self.assertEqual(ft.object_richcomparebool(nan, float("nan"), EQ), 0)
+
+    def test_richcomparebool_error_from_bool(self):
+        class Bad:
+            def __eq__(self, other):
+                return Raising()
+        with self.assertRaisesRegex(ZeroDivisionError, "bool failed"):
+            ft.object_richcomparebool(Bad(), 1, EQ)
+
+
+class TestHashTruth(unittest.TestCase):
+
+    def test_hash(self):
+        for v in (0, 1, -1, 2**63, "", "key", ASTRAL, b"b", (1, "a"), 1.5,
+                  -0.0, None, True, frozenset({1})):
+            self.assertEqual(ft.object_hash(v), hash(v))
+        self.assertEqual(ft.object_hash(-1), -2)
+
+    def test_hash_errors(self):
+        with self.assertRaisesRegex(TypeError, "unhashable type: 'list'"):
+            ft.object_hash([])
+        with self.assertRaisesRegex(TypeError, "unhashable type: 'dict'"):
+            ft.object_hash({})
+        with self.assertRaisesRegex(ZeroDivisionError, "hash failed"):
+            ft.object_hash(Raising())
+
+    def test_hashnotimplemented(self):
+        with self.assertRaisesRegex(TypeError, "unhashable type: 'int'"):
+            ft.object_hashnotimplemented(1)
+        with self.assertRaisesRegex(TypeError, "unhashable type: 'Plain'"):
+            ft.object_hashnotimplemented(Plain())
+
+    def test_istrue(self):
+        for v in (0, 1, -1, 0.0, -0.0, float("nan"), "", "x", b"", [], [0],
+                  {}, None, True, False, Plain(), (), (None,), 2**100):
+            self.assertEqual(ft.object_istrue(v), int(bool(v)))
+            self.assertEqual(ft.object_not(v), int(not v))
+
+    def test_istrue_via_len(self):
+        class L:
+            def __init__(self, n):
+                self.n = n
+
+            def __len__(self):
+                return self.n
+        self.assertEqual(ft.object_istrue(L(0)), 0)
+        self.assertEqual(ft.object_istrue(L(3)), 1)
+
+    def test_istrue_errors(self):
+        with self.assertRaisesRegex(ZeroDivisionError, "bool failed"):
+            ft.object_istrue(Raising())
+        with self.assertRaisesRegex(ZeroDivisionError, "bool failed"):
+            ft.object_not(Raising())
+        with self.assertRaisesRegex(TypeError,
+                                    "__bool__ should return bool, returned int"):
+            ft.object_istrue(BadReturns())
+
+
+class TestInstanceSubclass(unittest.TestCase):
+
+    def test_isinstance(self):
+        self.assertEqual(ft.object_isinstance(1, int), 1)
+        self.assertEqual(ft.object_isinstance(True, int), 1)
+        self.assertEqual(ft.object_isinstance(1, str), 0)
+        self.assertEqual(ft.object_isinstance(1, (str, int)), 1)
+        self.assertEqual(ft.object_isinstance(1, (str, (bytes, int))), 1)
+        self.assertEqual(ft.object_isinstance(1, ()), 0)
+        self.assertEqual(ft.object_isinstance(Plain(), object), 1)
+
+    def test_isinstance_hooks(self):
+        class Meta(type):
+            def __instancecheck__(cls, inst):
+                return inst == "yes"
+
+        class Anything(metaclass=Meta):
+            pass
+        self.assertEqual(ft.object_isinstance("yes", Anything), 1)
+        self.assertEqual(ft.object_isinstance("no", Anything), 0)
+
+    def test_isinstance_errors(self):
+        with self.assertRaisesRegex(
+                TypeError,
+                r"isinstance\(\) arg 2 must be a type, a tuple of types, "
+                r"or a union"):
+            ft.object_isinstance(1, 1)
+
+    def test_issubclass(self):
+        self.assertEqual(ft.object_issubclass(bool, int), 1)
+        self.assertEqual(ft.object_issubclass(int, bool), 0)
+        self.assertEqual(ft.object_issubclass(KeyError, (ValueError, LookupError)), 1)
+        self.assertEqual(ft.object_issubclass(Plain, object), 1)
+        with self.assertRaisesRegex(TypeError, r"issubclass\(\) arg 1 must be a class"):
+            ft.object_issubclass(1, int)
+
+    def test_type_issubtype(self):
+        self.assertEqual(ft.type_issubtype(bool, int), True)
+        self.assertEqual(ft.type_issubtype(int, bool), False)
+        self.assertEqual(ft.type_issubtype(int, int), True)
+        self.assertEqual(ft.type_issubtype(KeyError, BaseException), True)
+        self.assertEqual(ft.type_issubtype(Plain, object), True)
+
+    def test_typecheck(self):
+        self.assertTrue(ft.object_typecheck(True, int))
+        self.assertFalse(ft.object_typecheck(1, bool))
+        self.assertTrue(ft.object_typecheck(Plain(), object))
+
+    def test_callable_check(self):
+        self.assertEqual(ft.callable_check(len), 1)
+        self.assertEqual(ft.callable_check(int), 1)
+        self.assertEqual(ft.callable_check(Plain().method), 1)
+        self.assertEqual(ft.callable_check(lambda: 0), 1)
+        self.assertEqual(ft.callable_check(1), 0)
+        self.assertEqual(ft.callable_check(Plain()), 0)
+        self.assertEqual(ft.callable_check(None), 0)   # NULL
+
+
+class TestItems(unittest.TestCase):
+
+    def test_getitem(self):
+        self.assertEqual(ft.object_getitem([1, 2, 3], 1), 2)
+        self.assertEqual(ft.object_getitem([1, 2, 3], -1), 3)
+        self.assertEqual(ft.object_getitem({"a": 1}, "a"), 1)
+        self.assertEqual(ft.object_getitem("abc", slice(1, None)), "bc")
+        with self.assertRaises(KeyError):
+            ft.object_getitem({}, "a")
+        with self.assertRaises(IndexError):
+            ft.object_getitem([], 0)
+        with self.assertRaisesRegex(TypeError, "'int' object is not subscriptable"):
+            ft.object_getitem(1, 0)
+        with self.assertRaisesRegex(SystemError, NULLARG):
+            ft.object_getitem(None, 0)
+        with self.assertRaisesRegex(SystemError, NULLARG):
+            ft.object_getitem([], None)
+
+    def test_getitem_class_getitem(self):
+        alias = ft.object_getitem(list, int)
+        self.assertEqual(alias, list[int])
+
+    def test_setitem(self):
+        d = {}
+        self.assertEqual(ft.object_setitem(d, "k", "v"), 0)
+        self.assertEqual(d, {"k": "v"})
+        lst = [1, 2]
+        self.assertEqual(ft.object_setitem(lst, 0, "x"), 0)
+        self.assertEqual(lst, ["x", 2])
+        with self.assertRaises(IndexError):
+            ft.object_setitem(lst, 5, 0)
+        with self.assertRaisesRegex(TypeError,
+                                    "'tuple' object does not support item assignment"):
+            ft.object_setitem((1,), 0, 0)
+        with self.assertRaisesRegex(TypeError, "unhashable type: 'list'"):
+            ft.object_setitem({}, [], 0)
+        with self.assertRaisesRegex(SystemError, NULLARG):
+            ft.object_setitem(d, "k", None)
+
+    def test_delitem(self):
+        d = {"k": 1}
+        self.assertEqual(ft.object_delitem(d, "k"), 0)
+        self.assertEqual(d, {})
+        with self.assertRaises(KeyError):
+            ft.object_delitem(d, "k")
+        lst = [1, 2, 3]
+        self.assertEqual(ft.object_delitem(lst, slice(0, 2)), 0)
+        self.assertEqual(lst, [3])
+        with self.assertRaisesRegex(TypeError,
+                                    "'str' object doesn't support item deletion"):
+            ft.object_delitem("abc", 0)
+        with self.assertRaisesRegex(SystemError, NULLARG):
+            ft.object_delitem(None, 0)
+
+    def test_size(self):
+        for o in ([], [1, 2], "", ASTRAL, {1: 2}, b"abc", range(10), set([1])):
+            self.assertEqual(ft.object_size(o), len(o))
+            self.assertEqual(ft.object_length(o), len(o))
+        with self.assertRaisesRegex(TypeError, "object of type 'int' has no len()"):
+            ft.object_size(1)
+        with self.assertRaisesRegex(ZeroDivisionError, "len failed"):
+            ft.object_size(Raising())
+        with self.assertRaisesRegex(ValueError, r"__len__\(\) should return >= 0"):
+            ft.object_length(BadReturns())
+        with self.assertRaisesRegex(SystemError, NULLARG):
+            ft.object_size(None)
+
+    def test_lengthhint(self):
+        self.assertEqual(ft.object_lengthhint([1, 2, 3], 7), 3)
+        self.assertEqual(ft.object_lengthhint(iter([1, 2]), 7), 2)
+        self.assertEqual(ft.object_lengthhint((x for x in ()), 7), 7)
+
+        class Hint:
+            def __length_hint__(self):
+                return 11
+        self.assertEqual(ft.object_lengthhint(Hint(), 0), 11)
+
+    def test_format(self):
+        self.assertEqual(ft.object_format(1.5, ".3f"), "1.500")
+        self.assertEqual(ft.object_format(255, "x"), "ff")
+        self.assertEqual(ft.object_format("s", ">3"), "  s")
+        self.assertEqual(ft.object_format(42, None), "42")
+        self.assertEqual(ft.object_format(ASTRAL, ""), ASTRAL)
+        with self.assertRaises(ValueError):
+            ft.object_format(1, "q")
+        with self.assertRaisesRegex(SystemError,
+                                    "Format specifier must be a string, not int"):
+            ft.object_format(1, 5)
+
+
+class TestIteration(unittest.TestCase):
+
+    def test_getiter(self):
+        self.assertEqual(list(ft.object_getiter([1, 2])), [1, 2])
+        self.assertEqual(list(ft.object_getiter("ab")), ["a", "b"])
+        it = iter([1])
+        self.assertIs(ft.object_getiter(it), it)
+        with self.assertRaisesRegex(TypeError, "'int' object is not iterable"):
+            ft.object_getiter(1)
+
+    def test_getiter_sequence_protocol(self):
+        class Seq:
+            def __getitem__(self, i):
+                if i >= 3:
+                    raise IndexError
+                return i * 10
+        self.assertEqual(list(ft.object_getiter(Seq())), [0, 10, 20])
+
+    def test_iter_check(self):
+        self.assertEqual(ft.iter_check(iter([])), 1)
+        self.assertEqual(ft.iter_check(x for x in ()), 1)
+        self.assertEqual(ft.iter_check([]), 0)
+        self.assertEqual(ft.iter_check(1), 0)
+
+    def test_iter_next(self):
+        it = iter([1, "two"])
+        self.assertEqual(ft.iter_next(it), 1)
+        self.assertEqual(ft.iter_next(it), "two")
+        self.assertIs(ft.iter_next(it), NULL)
+        self.assertIs(ft.iter_next(it), NULL)
+
+    def test_iter_next_stopiteration_value_cleared(self):
+        def gen():
+            yield 1
+            return "value"
+        g = gen()
+        self.assertEqual(ft.iter_next(g), 1)
+        self.assertIs(ft.iter_next(g), NULL)
+
+    def test_iter_next_error(self):
+        def gen():
+            yield 1
+            raise KeyError("in generator")
+        g = gen()
+        self.assertEqual(ft.iter_next(g), 1)
+        with self.assertRaises(KeyError):
+            ft.iter_next(g)
+
+    def test_iterate_to_list(self):
+        self.assertEqual(ft.iterate_to_list(range(5)), [0, 1, 2, 3, 4])
+        self.assertEqual(ft.iterate_to_list({"a": 1, "b": 2}), ["a", "b"])
+        self.assertEqual(ft.iterate_to_list(""), [])
+        self.assertEqual(ft.iterate_to_list(ASTRAL + BMP), list(ASTRAL + BMP))
+
+        def gen():
+            yield 1
+            raise ValueError("stop here")
+        with self.assertRaisesRegex(ValueError, "stop here"):
+            ft.iterate_to_list(gen())
+
+    def test_selfiter(self):
+        it = iter([])
+        self.assertIs(ft.object_selfiter(it), it)
+        p = Plain()
+        self.assertIs(ft.object_selfiter(p), p)
+
+    def test_iter_send(self):
+        def gen():
+            x = yield 1
+            yield x * 2
+            return "done"
+        g = gen()
+        self.assertEqual(ft.iter_send(g, None), ("next", 1))
+        self.assertEqual(ft.iter_send(g, 21), ("next", 42))
+        self.assertEqual(ft.iter_send(g, None), ("return", "done"))
+
+    def test_iter_send_plain_iterator(self):
+        it = iter([5])
+        self.assertEqual(ft.iter_send(it, None), ("next", 5))
+        self.assertEqual(ft.iter_send(it, None), ("return", None))
+
+
+class TestCalls(unittest.TestCase):
+
+    def test_call(self):
+        self.assertEqual(ft.object_call(echo, (1, 2), {"k": 3}),
+                         ((1, 2), {"k": 3}))
+        self.assertEqual(ft.object_call(echo, ()), ((), {}))
+        self.assertEqual(ft.object_call(echo, (), None), ((), {}))
+        self.assertEqual(ft.object_call(echo, (), {}), ((), {}))
+        self.assertEqual(ft.object_call(len, ("abc",)), 3)
+        self.assertEqual(ft.object_call(int, ("ff",), {"base": 16}), 255)
+        self.assertEqual(ft.object_call(Plain().method, (1,), {"a": 2}),
+                         ("method", (1,), {"a": 2}))
+
+    def test_call_errors(self):
+        with self.assertRaisesRegex(TypeError, "'int' object is not callable"):
+            ft.object_call(1, ())
+        with self.assertRaises(TypeError):
+            ft.object_call(len, (), {"bad": 1})
+
+        def boom():
+            raise KeyError("boom")
+        with self.assertRaises(KeyError):
+            ft.object_call(boom, ())
+
+    def test_callobject(self):
+        self.assertEqual(ft.object_callobject(echo, (1,)), ((1,), {}))
+        self.assertEqual(ft.object_callobject(echo, None), ((), {}))
+        self.assertEqual(ft.object_callobject(echo, ()), ((), {}))
+        with self.assertRaisesRegex(TypeError, "argument list must be a tuple"):
+            ft.object_callobject(echo, [1])
+
+    def test_callnoargs_callonearg(self):
+        self.assertEqual(ft.object_callnoargs(echo), ((), {}))
+        self.assertEqual(ft.object_callnoargs(list), [])
+        self.assertEqual(ft.object_callonearg(echo, (1, 2)), (((1, 2),), {}))
+        self.assertEqual(ft.object_callonearg(len, "four"), 4)
+        with self.assertRaisesRegex(TypeError, "'str' object is not callable"):
+            ft.object_callnoargs("x")
+
+    def test_callfunction(self):
+        self.assertEqual(ft.object_callfunction(echo, "null"), ((), {}))
+        self.assertEqual(ft.object_callfunction(echo, "empty"), ((), {}))
+        self.assertEqual(ft.object_callfunction(echo, "int"), ((7,), {}))
+        self.assertEqual(ft.object_callfunction(echo, "ints"), ((1, 2, 3), {}))
+        self.assertEqual(ft.object_callfunction(echo, "mixed", [1]),
+                         ((-1, "txt", 2.5, [1]), {}))
+        self.assertEqual(ft.object_callfunction(echo, "sizet"), (("abc",), {}))
+
+    def test_callfunction_tuple_unpacking(self):
+        # A format producing one tuple passes its items as the arguments.
+        self.assertEqual(ft.object_callfunction(echo, "tuple"), ((4, 5), {}))
+        self.assertEqual(ft.object_callfunction(echo, "obj", (8, 9)), ((8, 9), {}))
+        self.assertEqual(ft.object_callfunction(echo, "obj", [8, 9]), (([8, 9],), {}))
+
+    def test_callfunctionobjargs(self):
+        self.assertEqual(ft.object_callfunctionobjargs(echo), ((), {}))
+        self.assertEqual(ft.object_callfunctionobjargs(echo, 1), ((1,), {}))
+        self.assertEqual(ft.object_callfunctionobjargs(echo, 1, "a", None),
+                         ((1, "a", None), {}))
+        self.assertEqual(ft.object_callfunctionobjargs(echo, (1, 2)),
+                         (((1, 2),), {}))
+
+    def test_callmethod(self):
+        p = Plain()
+        self.assertEqual(ft.object_callmethod(p, "method", "null"),
+                         ("method", (), {}))
+        self.assertEqual(ft.object_callmethod(p, "method", "int"),
+                         ("method", (7,), {}))
+        self.assertEqual(ft.object_callmethod(p, "method", "strs"),
+                         ("method", ("x", "y"), {}))
+        self.assertEqual(ft.object_callmethod(p, "method", "obj", (1, 2)),
+                         ("method", (1, 2), {}))
+        self.assertEqual(ft.object_callmethod("a,b", "split", "obj", ","),
+                         ["a", "b"])
+        with self.assertRaises(AttributeError):
+            ft.object_callmethod(p, "nope", "null")
+        with self.assertRaisesRegex(TypeError,
+                                    "attribute of type 'int' is not callable"):
+            ft.object_callmethod(p, "attr", "null")
+
+    def test_callmethodobjargs(self):
+        p = Plain()
+        self.assertEqual(ft.object_callmethodobjargs(p, "method"),
+                         ("method", (), {}))
+        self.assertEqual(ft.object_callmethodobjargs(p, "method", 1, 2),
+                         ("method", (1, 2), {}))
+        self.assertEqual(ft.object_callmethodobjargs([3, 1], "index", 1), 1)
+        with self.assertRaises(AttributeError):
+            ft.object_callmethodobjargs(p, "nope")
+
+    def test_callmethod_noargs_onearg(self):
+        self.assertEqual(ft.object_callmethodnoargs("abc", "upper"), "ABC")
+        self.assertEqual(ft.object_callmethodonearg("a-b", "split", "-"),
+                         ["a", "b"])
+        self.assertEqual(ft.object_callmethodonearg(Plain(), "method", None),
+                         ("method", (None,), {}))
+
+    def test_vectorcall(self):
+        self.assertEqual(ft.object_vectorcall(echo, ()), ((), {}))
+        self.assertEqual(ft.object_vectorcall(echo, (1, 2)), ((1, 2), {}))
+        self.assertEqual(ft.object_vectorcall(echo, (1, 2, 3), ("b", "c")),
+                         ((1,), {"b": 2, "c": 3}))
+        self.assertEqual(ft.object_vectorcall(echo, (1,), None), ((1,), {}))
+        self.assertEqual(ft.object_vectorcall(int, ("7f", 16), ("base",)), 127)
+        self.assertEqual(ft.object_vectorcall(Plain().method, ("x",), ()),
+                         ("method", ("x",), {}))
+
+    def test_vectorcall_errors(self):
+        with self.assertRaisesRegex(TypeError, "'int' object is not callable"):
+            ft.object_vectorcall(1, ())
+        with self.assertRaises(TypeError):
+            ft.object_vectorcall(len, ("abc", 1), ("nope",))
+
+    def test_vectorcalldict(self):
+        self.assertEqual(ft.object_vectorcalldict(echo, (1,), {"k": 2}),
+                         ((1,), {"k": 2}))
+        self.assertEqual(ft.object_vectorcalldict(echo, ()), ((), {}))
+        self.assertEqual(ft.object_vectorcalldict(echo, (), None), ((), {}))
+
+    def test_vectorcallmethod(self):
+        self.assertEqual(ft.object_vectorcallmethod("split", ("a b c",)),
+                         ["a", "b", "c"])
+        self.assertEqual(ft.object_vectorcallmethod("split", ("a-b", "-")),
+                         ["a", "b"])
+        with self.assertRaises(AttributeError):
+            ft.object_vectorcallmethod("nope", ("x",))
+
+    def test_vectorcall_nargs(self):
+        self.assertEqual(ft.vectorcall_nargs(3, False), 3)
+        self.assertEqual(ft.vectorcall_nargs(3, True), 3)
+        self.assertEqual(ft.vectorcall_nargs(0, True), 0)
+
+    def test_vectorcall_call(self):
+        self.assertEqual(ft.vectorcall_call(len, ("abc",)), 3)
+        self.assertEqual(ft.vectorcall_call(echo, (1,), {"k": 2}),
+                         ((1,), {"k": 2}))
+
+
+class TestRecursion(unittest.TestCase):
+
+    def test_nest_within_limit(self):
+        self.assertEqual(ft.recursion_nest(0), 0)
+        self.assertEqual(ft.recursion_nest(50), 50)
+
+    def test_nest_beyond_limit(self):
+        with self.assertRaisesRegex(
+                RecursionError,
+                "maximum recursion depth exceeded in ferrytest nest"):
+            ft.recursion_nest(10**6)
+        # The guard is released on the way out: a later call works again.
+        self.assertEqual(ft.recursion_nest(50), 50)
+
+    def test_recursive_call_through_python(self):
+        depth = []
+
+        def again():
+            depth.append(1)
+            return ft.recursive_call(again)
+        with self.assertRaises(RecursionError):
+            ft.recursive_call(again)
+        self.assertGreater(len(depth), 10)
+        self.assertEqual(ft.recursive_call(lambda: "fine"), "fine")
+
+    def test_repr_enter(self):
+        self.assertEqual(ft.repr_enter_twice([]), (0, 1))
+        self.assertEqual(ft.repr_enter_twice({}), (0, 1))
+
+    def test_recursive_repr(self):
+        lst = [1]
+        lst.append(lst)
+        self.assertEqual(ft.object_repr(lst), "[1, [...]]")
+
+
+if __name__ == "__main__":
+    unittest.main()
