@@ -24,8 +24,6 @@ PyObject *bytearray_alloc(PyTypeObject *type, const char *s, Py_ssize_t n) {
     auto *o = reinterpret_cast<PyObject *>(alloc_var_object(type, size, n));
     if (!o)
         return nullptr;
-    if (type->tp_flags & Py_TPFLAGS_HEAPTYPE)
-        Py_INCREF(type);
     if (n > 0) {
         char *bytes = static_cast<char *>(PyObject_Malloc(static_cast<size_t>(n) + 1));
         if (!bytes) {

@@ -93,8 +93,6 @@ PyObject *bytes_from_data(const char *s, Py_ssize_t n, PyTypeObject *type) {
     auto *o = reinterpret_cast<PyObject *>(alloc_var_object(type, head + n + 1, n));
     if (!o)
         return nullptr;
-    if (type->tp_flags & Py_TPFLAGS_HEAPTYPE)
-        Py_INCREF(type);
     auto *b = reinterpret_cast<PyBytesObject *>(o);
     reset_hash(b);
     if (s && n)

@@ -15,8 +15,6 @@ PyObject *complex_alloc(PyTypeObject *type, Py_complex v) {
     PyObject *o = alloc_object(type, size);
     if (!o)
         return nullptr;
-    if (type->tp_flags & Py_TPFLAGS_HEAPTYPE)
-        Py_INCREF(type);
     reinterpret_cast<PyComplexObject *>(o)->cval = v;
     return o;
 }

@@ -37,8 +37,6 @@ PyObject *long_alloc(Py_ssize_t nd, PyTypeObject *type) {
         base = type->tp_basicsize;
     size_t size = base + static_cast<size_t>(nd > 0 ? nd : 1) * sizeof(digit);
     auto *o = reinterpret_cast<PyObject *>(alloc_var_object(type, size, nd));
-    if (o && (type->tp_flags & Py_TPFLAGS_HEAPTYPE))
-        Py_INCREF(type);
     return o;
 }
 

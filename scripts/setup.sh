@@ -1,0 +1,11 @@
+#!/usr/bin/env bash
+# Installs what ferry needs from Debian 12 and builds it. Run as root.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+export DEBIAN_FRONTEND=noninteractive
+apt-get update -q
+apt-get install -y -q meson ninja-build pkg-config g++ catch2 libffi-dev libmimalloc-dev \
+  python3.11-dev pypy3 pypy3-lib pypy3-dev \
+  python3-markupsafe python3-ujson python3-simplejson python3-xxhash python3-brotli
+[ -d build ] || meson setup build
+ninja -C build
