@@ -57,6 +57,8 @@ host::Handle bytearray_to_host(PyObject *o);
 void bytearray_release(PyObject *o);
 PyObject *slice_materialize(host::Handle h, PyTypeObject *type);
 void slice_release(PyObject *o);
+host::Handle slice_to_host(PyObject *o);
+void capsule_dealloc(PyObject *o);
 PyObject *cfunction_materialize(host::Handle h, PyTypeObject *type);
 void cfunction_release(PyObject *o);
 host::Handle make_host_function(PyMethodDef *def, PyObject *self, PyObject *module,

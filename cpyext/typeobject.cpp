@@ -203,6 +203,7 @@ void init_static_types() {
 #undef FERRY_STATIC_TYPE
     PyBool_Type.tp_base = &PyLong_Type;
     PyModuleDef_Type.tp_dealloc = nullptr;   // PyModuleDef structs are static
+    PyCapsule_Type.tp_dealloc = capsule_dealloc;   // runs the capsule's destructor
 #define FERRY_EXCEPTION(name)                                                         \
     init_static(&exc_##name, #name, Layout::generic, sizeof(PyBaseExceptionObject), 0, \
                 Py_TPFLAGS_BASE_EXC_SUBCLASS | Py_TPFLAGS_BASETYPE | Py_TPFLAGS_HAVE_GC);

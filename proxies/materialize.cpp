@@ -306,6 +306,7 @@ Handle build_managed(PyObject *o, TypeInfo *ti) {
     case Layout::list: return list_to_host(o);
     case Layout::complex_: return complex_to_host(o);
     case Layout::bytearray: return bytearray_to_host(o);
+    case Layout::slice: return slice_to_host(o);
     default: break;
     }
     PyErr_Format(PyExc_SystemError, "ferry: a '%s' object has no managed counterpart",
