@@ -63,7 +63,10 @@ def builtin(name):
 # ---------------------------------------------------------------- errors
 
 class _FetchSentinel:
-    pass
+    # PyPy's HPyErr_WriteUnraisable passes repr(obj) inside err_msg rather
+    # than obj itself, so the hook recognizes this text.
+    def __repr__(self):
+        return '<ferry: fetch pending error>'
 
 
 FETCH_SENTINEL = _FetchSentinel()
@@ -73,7 +76,7 @@ _previous_hook = _sys.unraisablehook
 
 
 def _unraisable_hook(args):
-    if args.object is FETCH_SENTINEL:
+    if args.object is FETCH_SENTINEL or repr(FETCH_SENTINEL) in (args.err_msg or ''):
         _fetched.append((args.exc_type, args.exc_value, args.exc_traceback))
     else:
         _previous_hook(args)
