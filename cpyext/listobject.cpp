@@ -15,6 +15,8 @@ using host::Helper;
 
 namespace ferry {
 
+int list_read_items(PyObject *o, Handle h);
+
 PyObject *list_alloc(PyTypeObject *type, Py_ssize_t n) {
     PyObject *l = alloc_object(type, sizeof(PyListObject));
     if (!l)
@@ -45,6 +47,16 @@ void list_clear_items(PyObject *o) {
 }
 
 int list_refresh(PyObject *o, Handle h) {
+    Header *hd = header_of(o);
+    if (hd->flags & kRefreshing)
+        return 0;   // a list inside itself: the outer refresh fills it
+    hd->flags |= kRefreshing;
+    int r = list_read_items(o, h);
+    hd->flags &= ~kRefreshing;
+    return r;
+}
+
+int list_read_items(PyObject *o, Handle h) {
     ptrdiff_t n = host::length(h);
     if (n < 0)
         return minus_one_with_host_error();

@@ -5,7 +5,7 @@
 #include <unordered_map>
 #include <vector>
 
-#include "proxies/proxy.h"
+#include "cpyext/internal.h"
 
 namespace ferry::bridge {
 namespace {
@@ -46,7 +46,7 @@ int64_t host_id(host::Handle h) {
     host::Handle r = args ? host::call(host::borrowed(host::Builtin::id), args, {}) : host::Handle{};
     host::close(args);
     if (!r) {
-        PyErr_SetString(PyExc_SystemError, "ferry: id() failed on a managed object");
+        move_host_error_to_c();
         return 0;
     }
     bool overflow = false;

@@ -140,17 +140,6 @@ PyObject *make_tuple(Handle h, PyTypeObject *type) {
     return t;
 }
 
-PyObject *make_list(Handle h, PyTypeObject *type) {
-    PyObject *l = list_alloc(type, 0);
-    if (!l)
-        return nullptr;
-    if (list_refresh(l, h) < 0) {
-        Py_DECREF(l);
-        return nullptr;
-    }
-    return l;
-}
-
 PyObject *make_float(Handle h, PyTypeObject *type) {
     double v = host::float_as(h);
     if (v == -1.0 && host::err_occurred())
@@ -196,7 +185,6 @@ PyObject *materialize(Handle h, TypeInfo *ti) {
     case Layout::unicode: return make_unicode(h, type);
     case Layout::bytes: return make_bytes(h, type);
     case Layout::tuple: return make_tuple(h, type);
-    case Layout::list: return make_list(h, type);
     case Layout::dict: return make_sized(h, type, sizeof(PyDictObject), Layout::dict);
     case Layout::set: return make_sized(h, type, sizeof(PySetObject), Layout::set);
     case Layout::complex_: return complex_materialize(h, type);
@@ -268,6 +256,18 @@ PyObject *from_host(Handle h) {
     } else if (ti->layout == Layout::long_ && type == &PyLong_Type) {
         if (PyObject *small = small_int_for(h))
             return small;
+    }
+    if (ti->layout == Layout::list) {
+        // Registered before its items are read: a list may contain itself.
+        PyObject *l = list_alloc(type, 0);
+        if (!l)
+            return nullptr;
+        finish_proxy(l, host::dup(h), id);
+        if (list_refresh(l, h) < 0) {
+            Py_DECREF(l);
+            return nullptr;
+        }
+        return l;
     }
     PyObject *o = materialize(h, ti);
     if (!o)
