@@ -314,6 +314,11 @@ ferry_entry(void *ctx, int code, Handle self, const Handle *args, ptrdiff_t narg
     case code_set_member:
     case code_get_getset:
     case code_set_getset: return member_or_getset(args, nargs, code);
+    case code_release:
+        // A wrapper died: drop the reference it owned (args: the native address).
+        if (nargs == 1)
+            Py_DECREF(static_cast<PyObject *>(address_of(args[0])));
+        return host::dup(host::borrowed(host::Builtin::None));
     }
     return type_error("ferry: unknown entry code");
 }

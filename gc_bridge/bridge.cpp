@@ -1,7 +1,6 @@
 // Identity map, entry scopes and deferred releases (see bridge.h).
 #include "gc_bridge/bridge.h"
 
-#include <mutex>
 #include <unordered_map>
 #include <vector>
 
@@ -13,9 +12,6 @@ namespace {
 std::unordered_map<int64_t, PyObject *> g_identity;
 std::vector<host::Handle> g_scope_handles;
 int g_depth = 0;
-
-std::mutex g_deferred_lock;   // the host GC may run destroy on another thread
-std::vector<void *> g_deferred;
 
 } // namespace
 
@@ -55,10 +51,7 @@ int64_t host_id(host::Handle h) {
     return v;
 }
 
-EntryScope::EntryScope() {
-    if (g_depth++ == 0)
-        drain_deferred();
-}
+EntryScope::EntryScope() { g_depth++; }
 
 EntryScope::~EntryScope() {
     if (--g_depth == 0) {
@@ -70,23 +63,4 @@ EntryScope::~EntryScope() {
 
 void keep_until_exit(host::Handle h) { g_scope_handles.push_back(h); }
 
-void defer_release(void *native) {
-    std::lock_guard<std::mutex> lock(g_deferred_lock);
-    g_deferred.push_back(native);
-}
-
-void drain_deferred() {
-    std::vector<void *> batch;
-    {
-        std::lock_guard<std::mutex> lock(g_deferred_lock);
-        batch.swap(g_deferred);
-    }
-    for (void *p : batch)
-        Py_DECREF(static_cast<PyObject *>(p));
-}
-
 } // namespace ferry::bridge
-
-extern "C" __attribute__((visibility("default"))) void ferry_defer_release(void *native) {
-    ferry::bridge::defer_release(native);
-}

@@ -6,8 +6,9 @@
 //    identity for them beyond the small-int cache, which we keep.
 //  * A proxy owns a handle to its managed object: the managed object lives at
 //    least as long as C holds the proxy.
-//  * A native object's wrapper owns one reference to it; the wrapper's death
-//    (host GC) queues that reference, dropped at the next entry into the layer.
+//  * A native object's wrapper owns one reference to it; the native object
+//    keeps a weakref to the wrapper whose callback drops that reference when
+//    the host collects the wrapper.
 //  * Handles returned as "borrowed" for objects that own none (native objects)
 //    are kept in the current entry's scope and closed when it returns.
 #pragma once
@@ -33,8 +34,5 @@ public:
     EntryScope &operator=(const EntryScope &) = delete;
 };
 void keep_until_exit(host::Handle h);
-
-void defer_release(void *native);
-void drain_deferred();
 
 } // namespace ferry::bridge

@@ -16,26 +16,16 @@
 #include "entry_codes.h"
 
 typedef HPy (*ferry_entry_fn)(HPyContext *, int, HPy, const HPy *, HPy_ssize_t, HPy);
-typedef void (*ferry_release_fn)(void *);
 
 static ferry_entry_fn layer_entry;
-static ferry_release_fn layer_defer_release;
 
 typedef struct { void *native; } NativeObject;
 HPyType_HELPERS(NativeObject)
 
-HPyDef_SLOT(NativeObject_destroy, NativeObject_destroy_impl, HPy_tp_destroy)
-static void NativeObject_destroy_impl(void *data)
-{
-    /* Runs inside the host GC: no Python may run here, so the reference the
-       wrapper owned is queued and dropped at the next crossing into C. */
-    NativeObject *n = (NativeObject *)data;
-    if (n->native && layer_defer_release)
-        layer_defer_release(n->native);
-    n->native = NULL;
-}
-
-static HPyDef *NativeObject_defines[] = { &NativeObject_destroy, NULL };
+/* No tp_destroy: PyPy 7.3.11 asserts in the finalizer of instances of Python
+   subclasses of an HPy type. The wrapper's reference to its native object is
+   dropped by a weakref callback instead (python/ferry/_support.py). */
+static HPyDef *NativeObject_defines[] = { NULL };
 static HPyType_Spec NativeObject_spec = {
     .name = "_ferry_host.NativeObject",
     .basicsize = sizeof(NativeObject),
@@ -63,8 +53,7 @@ static HPy open_layer_impl(HPyContext *ctx, HPy self, HPy path)
         return HPy_NULL;
     }
     layer_entry = (ferry_entry_fn)dlsym(lib, "ferry_entry");
-    layer_defer_release = (ferry_release_fn)dlsym(lib, "ferry_defer_release");
-    if (!layer_entry || !layer_defer_release) {
+    if (!layer_entry) {
         HPyErr_SetString(ctx, ctx->h_ImportError, "ferry: the layer lacks its entry points");
         layer_entry = NULL;
         return HPy_NULL;

@@ -13,6 +13,7 @@
     X(get_member, 5)              \
     X(set_member, 6)              \
     X(get_getset, 7)              \
-    X(set_getset, 8)
+    X(set_getset, 8)              \
+    X(release, 9)
 
 #endif

@@ -329,7 +329,9 @@ Handle native_to_host(PyObject *o, TypeInfo *ti, Handle cls) {
         move_host_error_to_c();
         return {};
     }
-    Handle ref = host::call_helper(Helper::weakref, {w});
+    Handle addr = host::long_from_unsigned(reinterpret_cast<uintptr_t>(o));
+    Handle ref = addr ? host::call_helper(Helper::weakref, {w, addr}) : Handle{};
+    host::close(addr);
     if (!ref) {
         host::close(w);
         move_host_error_to_c();
@@ -337,7 +339,7 @@ Handle native_to_host(PyObject *o, TypeInfo *ti, Handle cls) {
     }
     hd->managed = ref;
     hd->flags |= kWeakWrapper;
-    Py_INCREF(o);   // owned by the wrapper, released through ferry_defer_release
+    Py_INCREF(o);   // owned by the wrapper, released by its weakref's callback
     return w;
 }
 

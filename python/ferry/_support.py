@@ -150,7 +150,11 @@ def make_function(defaddr, self, by_address, name, doc, module):
     return f
 
 
-weakref = _weakref.ref
+def weakref(wrapper, native_address):
+    """The native object's link to its wrapper; when the wrapper dies, the
+    reference it owned is dropped."""
+    release = _ferry_host.release
+    return _weakref.ref(wrapper, lambda _, a=native_address: release(a))
 
 
 def deref(ref):
