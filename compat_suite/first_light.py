@@ -77,3 +77,8 @@ try:
     brotli.decompress(b'not brotli')
 except brotli.error as e:
     show('brotli error', str(e))
+
+import subprocess
+child = subprocess.run([sys.executable, '-c', 'import ujson, markupsafe._speedups; print(ujson.dumps([1, "x"]))'],
+                       capture_output=True, text=True)
+show('subprocess with sys.executable', (child.returncode, child.stdout.strip()))
