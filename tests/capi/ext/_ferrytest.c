@@ -44,18 +44,6 @@ ferrytest_borrowed_or_null(PyObject *o)
     return Py_NewRef(ferrytest_null);
 }
 
-PyObject *
-ferrytest_or_none(PyObject *o)
-{
-    if (o != NULL) {
-        return o;
-    }
-    if (PyErr_Occurred()) {
-        return NULL;
-    }
-    Py_RETURN_NONE;
-}
-
 /* --- module state ------------------------------------------------------ */
 
 static PyObject *

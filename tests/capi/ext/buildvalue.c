@@ -78,7 +78,7 @@ buildvalue(PyObject *Py_UNUSED(m), PyObject *args)
     CASE("dict", "{s:i,s:O}", "a", 1, "b", obj)
     CASE("empty_dict", "{}")
     CASE("nested", "((ii)[s{s:(d)}])", 1, 2, "x", "k", 2.5)
-    CASE("whitespace", "( i , s )", 5, "sp")
+    CASE("whitespace", "(i, s)", 5, "sp")
     CASE("colon_comma", "i:i", 1, 2)
     CASE("single_in_parens", "(O)", obj)
     /* Errors. */

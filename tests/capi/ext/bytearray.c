@@ -35,10 +35,25 @@ bytearray_fromobject(PyObject *Py_UNUSED(m), PyObject *o)
     return PyByteArray_FromObject(o);
 }
 
+/* AsString, Size and Resize do not check the type in a release build of
+ * CPython (only an assert): non-bytearrays are refused by the wrappers. */
+static int
+require_bytearray(PyObject *o)
+{
+    if (!PyByteArray_Check(o)) {
+        PyErr_SetString(PyExc_TypeError, "test needs a bytearray");
+        return -1;
+    }
+    return 0;
+}
+
 /* NULL-terminated: copied out up to the first NUL. */
 static PyObject *
 bytearray_asstring(PyObject *Py_UNUSED(m), PyObject *o)
 {
+    if (require_bytearray(o) < 0) {
+        return NULL;
+    }
     const char *s = PyByteArray_AsString(o);
     if (s == NULL) {
         return NULL;
@@ -49,6 +64,9 @@ bytearray_asstring(PyObject *Py_UNUSED(m), PyObject *o)
 static PyObject *
 bytearray_size(PyObject *Py_UNUSED(m), PyObject *o)
 {
+    if (require_bytearray(o) < 0) {
+        return NULL;
+    }
     RETURN_SIZE(PyByteArray_Size(o));
 }
 
@@ -74,13 +92,17 @@ bytearray_concat(PyObject *Py_UNUSED(m), PyObject *args)
 }
 
 /* Resizes in place; growing leaves the new bytes unspecified, so the test
- * only reads the old prefix. */
+ * only reads the old prefix. A negative size is not passed (CPython only
+ * asserts against it). */
 static PyObject *
 bytearray_resize(PyObject *Py_UNUSED(m), PyObject *args)
 {
     PyObject *o;
     Py_ssize_t size;
     if (!PyArg_ParseTuple(args, "On", &o, &size)) {
+        return NULL;
+    }
+    if (require_bytearray(o) < 0) {
         return NULL;
     }
     RETURN_INT(PyByteArray_Resize(o, size));

@@ -108,7 +108,7 @@ err_format(PyObject *Py_UNUSED(m), PyObject *args)
     CASE("V", "%V and %V", obj, "unused", (PyObject *)NULL, "fallback")
     CASE("tp_name", "'%.200s' object has no attribute '%U'",
          Py_TYPE(obj)->tp_name, obj)
-    CASE("width", "[%5d][%-3s]", 7, "ab")
+    CASE("width", "[%5d][%5s]", 7, "ab")
     CASE("p", "%p", (void *)0xabcdef)
 #undef CASE
     PyErr_Format(PyExc_ValueError, "unknown case %s", which);

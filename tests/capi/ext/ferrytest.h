@@ -67,10 +67,6 @@ extern PyObject *ferrytest_null;
  * is NULL without an error; NULL (error propagated) otherwise. */
 PyObject *ferrytest_borrowed_or_null(PyObject *o);
 
-/* A new reference to `o`, or to None when `o` is NULL and no error is set;
- * NULL (error propagated) when `o` is NULL and an error is set. */
-PyObject *ferrytest_or_none(PyObject *o);
-
 int ferrytest_init_object(PyObject *m);
 int ferrytest_init_abstract(PyObject *m);
 int ferrytest_init_long(PyObject *m);

@@ -1,0 +1,238 @@
+"""dict objects: PyDict_* (Objects/dictobject.c).
+
+C side: tests/capi/ext/dict.c. Lookups that return NULL without an exception
+answer the sentinel _ferrytest.NULL.
+"""
+import types
+import unittest
+
+import _ferrytest as ft
+
+NULL = ft.NULL
+BADCALL = "bad argument to internal function"
+KEYS = [0, -1, 2**64, "", "caf\xe9", "\u20ac", "\U0001f40d", b"b", (1, 2), None,
+        1.5, frozenset({1})]
+
+
+class MyDict(dict):
+    pass
+
+
+class BadEq:
+    """Hashes like 1 and raises on comparison."""
+
+    def __hash__(self):
+        return 1
+
+    def __eq__(self, other):
+        raise ZeroDivisionError("eq failed")
+
+
+class TestDict(unittest.TestCase):
+
+    def test_new(self):
+        d = ft.dict_new()
+        self.assertEqual(d, {})
+        self.assertIs(type(d), dict)
+        self.assertTrue(ft.dict_type_exact(d))
+        self.assertFalse(ft.dict_type_exact(MyDict()))
+
+    def test_build_and_setitem(self):
+        items = []
+        for i, k in enumerate(KEYS):
+            items += [k, i]
+        d = ft.dict_build(tuple(items))
+        self.assertEqual(d, {k: i for i, k in enumerate(KEYS)})
+        # Insertion order is kept.
+        self.assertEqual(list(d), KEYS)
+
+    def test_setitem(self):
+        d = {}
+        self.assertEqual(ft.dict_setitem(d, "k", "v"), 0)
+        self.assertEqual(ft.dict_setitem(d, "k", "w"), 0)
+        self.assertEqual(d, {"k": "w"})
+        md = MyDict()
+        self.assertEqual(ft.dict_setitem(md, 1, 2), 0)
+        self.assertEqual(md, {1: 2})
+        with self.assertRaisesRegex(TypeError, "unhashable type: 'list'"):
+            ft.dict_setitem(d, [], 1)
+        with self.assertRaisesRegex(SystemError, BADCALL):
+            ft.dict_setitem([], 1, 2)
+
+    def test_setitemstring(self):
+        d = {}
+        self.assertEqual(ft.dict_setitemstring(d, b"key", 1), 0)
+        self.assertEqual(ft.dict_setitemstring(d, "caf\xe9".encode(), 2), 0)
+        self.assertEqual(d, {"key": 1, "caf\xe9": 2})
+        with self.assertRaises(UnicodeDecodeError):
+            ft.dict_setitemstring(d, b"\xff", 1)
+        with self.assertRaisesRegex(SystemError, BADCALL):
+            ft.dict_setitemstring([], b"k", 1)
+
+    def test_getitem(self):
+        d = {k: i for i, k in enumerate(KEYS)}
+        for i, k in enumerate(KEYS):
+            self.assertEqual(ft.dict_getitem(d, k), i)
+        self.assertIs(ft.dict_getitem(d, "missing"), NULL)
+        value = []
+        self.assertIs(ft.dict_getitem({"v": value}, "v"), value)
+
+    def test_getitem_swallows_errors(self):
+        self.assertIs(ft.dict_getitem({}, []), NULL)         # unhashable
+        self.assertIs(ft.dict_getitem({1: 1}, BadEq()), NULL)
+        self.assertIs(ft.dict_getitem([], 1), NULL)          # not a dict
+
+    def test_getitem_equal_keys(self):
+        d = {1: "int"}
+        self.assertEqual(ft.dict_getitem(d, 1.0), "int")
+        self.assertEqual(ft.dict_getitem(d, True), "int")
+
+    def test_getitemwitherror(self):
+        d = {"a": 1}
+        self.assertEqual(ft.dict_getitemwitherror(d, "a"), 1)
+        self.assertIs(ft.dict_getitemwitherror(d, "b"), NULL)
+        with self.assertRaisesRegex(TypeError, "unhashable type: 'list'"):
+            ft.dict_getitemwitherror(d, [])
+        with self.assertRaisesRegex(ZeroDivisionError, "eq failed"):
+            ft.dict_getitemwitherror({1: 1}, BadEq())
+        with self.assertRaisesRegex(SystemError, BADCALL):
+            ft.dict_getitemwitherror([], 1)
+
+    def test_getitemstring(self):
+        d = {"a": 1, "\U0001f40d": 2}
+        self.assertEqual(ft.dict_getitemstring(d, b"a"), 1)
+        self.assertEqual(ft.dict_getitemstring(d, "\U0001f40d".encode()), 2)
+        self.assertIs(ft.dict_getitemstring(d, b"b"), NULL)
+        self.assertIs(ft.dict_getitemstring(d, b"\xff"), NULL)
+
+    def test_delitem(self):
+        d = {"a": 1, "b": 2}
+        self.assertEqual(ft.dict_delitem(d, "a"), 0)
+        self.assertEqual(d, {"b": 2})
+        with self.assertRaisesRegex(KeyError, "'a'"):
+            ft.dict_delitem(d, "a")
+        with self.assertRaisesRegex(TypeError, "unhashable type: 'list'"):
+            ft.dict_delitem(d, [])
+        with self.assertRaisesRegex(SystemError, BADCALL):
+            ft.dict_delitem([], 1)
+        self.assertEqual(ft.dict_delitemstring(d, b"b"), 0)
+        self.assertEqual(d, {})
+        with self.assertRaises(KeyError):
+            ft.dict_delitemstring(d, b"b")
+
+    def test_contains(self):
+        d = {"a": 1, 2: None}
+        self.assertEqual(ft.dict_contains(d, "a"), 1)
+        self.assertEqual(ft.dict_contains(d, 2), 1)
+        self.assertEqual(ft.dict_contains(d, "b"), 0)
+        with self.assertRaisesRegex(TypeError, "unhashable type: 'list'"):
+            ft.dict_contains(d, [])
+        with self.assertRaisesRegex(ZeroDivisionError, "eq failed"):
+            ft.dict_contains({1: 1}, BadEq())
+
+    def test_size(self):
+        self.assertEqual(ft.dict_size({}), 0)
+        self.assertEqual(ft.dict_size(dict.fromkeys(range(50))), 50)
+        self.assertEqual(ft.dict_size(MyDict(a=1)), 1)
+        self.assertEqual(ft.dict_get_size_macro({1: 2, 3: 4}), 2)
+        with self.assertRaisesRegex(SystemError, BADCALL):
+            ft.dict_size([])
+
+    def test_keys_values_items(self):
+        d = {k: i for i, k in enumerate(KEYS)}
+        keys = ft.dict_keys(d)
+        self.assertIs(type(keys), list)
+        self.assertEqual(keys, KEYS)
+        self.assertEqual(ft.dict_values(d), list(range(len(KEYS))))
+        items = ft.dict_items(d)
+        self.assertIs(type(items), list)
+        self.assertEqual(items, list(d.items()))
+        self.assertEqual(ft.dict_items({}), [])
+        for f in (ft.dict_keys, ft.dict_values, ft.dict_items):
+            with self.assertRaisesRegex(SystemError, BADCALL):
+                f([])
+
+    def test_next(self):
+        d = {k: i for i, k in enumerate(KEYS)}
+        self.assertEqual(ft.dict_next_all(d), list(d.items()))
+        self.assertEqual(ft.dict_next_all({}), [])
+        d = {1: 1, 2: 2, 3: 3}
+        del d[2]
+        self.assertEqual(ft.dict_next_all(d), [(1, 1), (3, 3)])
+        self.assertEqual(ft.dict_next_nondict([1]), 0)
+
+    def test_clear(self):
+        d = {"a": 1}
+        self.assertIsNone(ft.dict_clear(d))
+        self.assertEqual(d, {})
+        lst = [1]
+        self.assertIsNone(ft.dict_clear(lst))    # not a dict: ignored
+        self.assertEqual(lst, [1])
+
+    def test_copy(self):
+        inner = []
+        d = {"a": inner}
+        c = ft.dict_copy(d)
+        self.assertEqual(c, d)
+        self.assertIsNot(c, d)
+        self.assertIs(c["a"], inner)
+        self.assertIs(type(ft.dict_copy(MyDict(a=1))), dict)
+        with self.assertRaisesRegex(SystemError, BADCALL):
+            ft.dict_copy([])
+
+    def test_update_merge(self):
+        d = {"a": 1}
+        self.assertEqual(ft.dict_update(d, {"a": 2, "b": 3}), 0)
+        self.assertEqual(d, {"a": 2, "b": 3})
+        self.assertEqual(ft.dict_merge(d, {"a": 9, "c": 4}, 0), 0)
+        self.assertEqual(d, {"a": 2, "b": 3, "c": 4})
+        self.assertEqual(ft.dict_merge(d, {"a": 9}, 1), 0)
+        self.assertEqual(d["a"], 9)
+        # Any mapping with keys() works.
+        self.assertEqual(ft.dict_update(d, types.MappingProxyType({"m": 1})), 0)
+        self.assertEqual(d["m"], 1)
+        with self.assertRaisesRegex(AttributeError, "keys"):
+            ft.dict_update(d, [("x", 1)])
+        with self.assertRaisesRegex(SystemError, BADCALL):
+            ft.dict_update([], {})
+
+    def test_mergefromseq2(self):
+        d = {"a": 1}
+        self.assertEqual(ft.dict_mergefromseq2(d, [("a", 2), ("b", 3)], 0), 0)
+        self.assertEqual(d, {"a": 1, "b": 3})
+        self.assertEqual(ft.dict_mergefromseq2(d, [("a", 2)], 1), 0)
+        self.assertEqual(d["a"], 2)
+        with self.assertRaisesRegex(
+                ValueError,
+                "dictionary update sequence element #0 has length 3; 2 is required"):
+            ft.dict_mergefromseq2(d, [(1, 2, 3)], 1)
+        with self.assertRaisesRegex(
+                TypeError,
+                "cannot convert dictionary update sequence element #0 to a sequence"):
+            ft.dict_mergefromseq2(d, [1], 1)
+
+    def test_setdefault(self):
+        d = {"a": 1}
+        self.assertEqual(ft.dict_setdefault(d, "a", 2), 1)
+        default = []
+        self.assertIs(ft.dict_setdefault(d, "b", default), default)
+        self.assertIs(d["b"], default)
+        with self.assertRaises(TypeError):
+            ft.dict_setdefault(d, [], 1)
+
+    def test_dictproxy(self):
+        d = {"a": 1}
+        p = ft.dictproxy_new(d)
+        self.assertIs(type(p), types.MappingProxyType)
+        self.assertEqual(p["a"], 1)
+        d["b"] = 2
+        self.assertEqual(p["b"], 2)
+        with self.assertRaises(TypeError):
+            p["c"] = 3
+        with self.assertRaisesRegex(
+                TypeError, "mappingproxy\\(\\) argument must be a mapping, not list"):
+            ft.dictproxy_new([])
+
+
+if __name__ == "__main__":
+    unittest.main()

@@ -1,0 +1,153 @@
+"""list objects: PyList_* (Objects/listobject.c) and its macros.
+
+C side: tests/capi/ext/list.c.
+"""
+import sys
+import unittest
+
+import _ferrytest as ft
+
+BADCALL = "bad argument to internal function"
+ITEMS = (1, "two", None, 2**100, (3,), [4])
+
+
+class MyList(list):
+    pass
+
+
+class TestList(unittest.TestCase):
+
+    def test_new_set_item_macro(self):
+        lst = ft.list_new_fill(ITEMS)
+        self.assertEqual(lst, list(ITEMS))
+        self.assertIs(type(lst), list)
+        self.assertIs(lst[5], ITEMS[5])
+        self.assertEqual(ft.list_new_fill(()), [])
+        # The new list is an ordinary list: it can grow.
+        lst.append("more")
+        self.assertEqual(len(lst), 7)
+
+    def test_new(self):
+        self.assertEqual(ft.list_new(0), [])
+        self.assertEqual(ft.list_new(2), [None, None])
+        with self.assertRaisesRegex(SystemError, BADCALL):
+            ft.list_new(-1)
+        with self.assertRaises(MemoryError):
+            ft.list_new(sys.maxsize)
+
+    def test_append(self):
+        lst = []
+        for i in range(100):
+            self.assertEqual(ft.list_append(lst, i), 0)
+        self.assertEqual(lst, list(range(100)))
+        ml = MyList()
+        self.assertEqual(ft.list_append(ml, "x"), 0)
+        self.assertEqual(ml, ["x"])
+        with self.assertRaisesRegex(SystemError, BADCALL):
+            ft.list_append((), 1)
+
+    def test_insert(self):
+        lst = [1, 2]
+        self.assertEqual(ft.list_insert(lst, 0, "a"), 0)
+        self.assertEqual(ft.list_insert(lst, 100, "z"), 0)
+        self.assertEqual(ft.list_insert(lst, -1, "m"), 0)
+        self.assertEqual(lst, ["a", 1, 2, "m", "z"])
+        with self.assertRaisesRegex(SystemError, BADCALL):
+            ft.list_insert((), 0, 1)
+
+    def test_size(self):
+        self.assertEqual(ft.list_size([]), 0)
+        self.assertEqual(ft.list_size(list(range(7))), 7)
+        self.assertEqual(ft.list_size(MyList([1])), 1)
+        with self.assertRaisesRegex(SystemError, BADCALL):
+            ft.list_size((1,))
+
+    def test_getitem(self):
+        lst = list(ITEMS)
+        for i, item in enumerate(ITEMS):
+            self.assertIs(ft.list_getitem(lst, i), item)
+        with self.assertRaisesRegex(IndexError, "list index out of range"):
+            ft.list_getitem(lst, len(lst))
+        with self.assertRaisesRegex(IndexError, "list index out of range"):
+            ft.list_getitem(lst, -1)
+        with self.assertRaisesRegex(SystemError, BADCALL):
+            ft.list_getitem((1,), 0)
+
+    def test_setitem(self):
+        lst = [1, 2, 3]
+        self.assertEqual(ft.list_setitem(lst, 1, "b"), 0)
+        self.assertEqual(lst, [1, "b", 3])
+        with self.assertRaisesRegex(IndexError,
+                                    "list assignment index out of range"):
+            ft.list_setitem(lst, 3, 0)
+        with self.assertRaisesRegex(IndexError,
+                                    "list assignment index out of range"):
+            ft.list_setitem(lst, -1, 0)
+        with self.assertRaisesRegex(SystemError, BADCALL):
+            ft.list_setitem((1,), 0, 0)
+
+    def test_macros(self):
+        lst = ["a", "b", "c"]
+        self.assertEqual(ft.list_macros(lst, 1, "B"), (3, "b"))
+        self.assertEqual(lst, ["a", "B", "c"])
+        ml = MyList([1])
+        self.assertEqual(ft.list_macros(ml, 0, 2), (1, 1))
+        self.assertEqual(ml, [2])
+
+    def test_getslice(self):
+        lst = list(range(10))
+        self.assertEqual(ft.list_getslice(lst, 2, 5), [2, 3, 4])
+        self.assertEqual(ft.list_getslice(lst, 5, 2), [])
+        self.assertEqual(ft.list_getslice(lst, 0, 100), lst)
+        self.assertEqual(ft.list_getslice(lst, -5, 2), [0, 1])
+        copy = ft.list_getslice(lst, 0, 10)
+        self.assertIsNot(copy, lst)
+        with self.assertRaisesRegex(SystemError, BADCALL):
+            ft.list_getslice((), 0, 1)
+
+    def test_setslice(self):
+        lst = list(range(5))
+        self.assertEqual(ft.list_setslice(lst, 1, 3, ["a", "b", "c"]), 0)
+        self.assertEqual(lst, [0, "a", "b", "c", 3, 4])
+        self.assertEqual(ft.list_setslice(lst, 0, 2, None), 0)   # delete
+        self.assertEqual(lst, ["b", "c", 3, 4])
+        self.assertEqual(ft.list_setslice(lst, 100, 100, (9,)), 0)
+        self.assertEqual(lst, ["b", "c", 3, 4, 9])
+        self.assertEqual(ft.list_setslice(lst, 0, 100, "xy"), 0)
+        self.assertEqual(lst, ["x", "y"])
+        self.assertEqual(ft.list_setslice(lst, 0, 0, lst), 0)   # self-insertion
+        self.assertEqual(lst, ["x", "y", "x", "y"])
+        with self.assertRaisesRegex(TypeError, "can only assign an iterable"):
+            ft.list_setslice(lst, 0, 1, 5)
+        with self.assertRaisesRegex(SystemError, BADCALL):
+            ft.list_setslice((), 0, 1, None)
+
+    def test_sort(self):
+        lst = [3, 1, 2]
+        self.assertEqual(ft.list_sort(lst), 0)
+        self.assertEqual(lst, [1, 2, 3])
+        lst = ["\U0001f40d", "b", "\xe9", "a"]
+        self.assertEqual(ft.list_sort(lst), 0)
+        self.assertEqual(lst, sorted(lst))
+        with self.assertRaisesRegex(
+                TypeError, "'<' not supported between instances of 'str' and 'int'"):
+            ft.list_sort([1, "a"])
+        with self.assertRaisesRegex(SystemError, BADCALL):
+            ft.list_sort((2, 1))
+
+    def test_reverse(self):
+        lst = [1, 2, 3]
+        self.assertEqual(ft.list_reverse(lst), 0)
+        self.assertEqual(lst, [3, 2, 1])
+        with self.assertRaisesRegex(SystemError, BADCALL):
+            ft.list_reverse((1,))
+
+    def test_astuple(self):
+        self.assertEqual(ft.list_astuple([1, "a"]), (1, "a"))
+        self.assertEqual(ft.list_astuple([]), ())
+        with self.assertRaisesRegex(SystemError, BADCALL):
+            ft.list_astuple((1,))
+
+
+if __name__ == "__main__":
+    unittest.main()

@@ -1,0 +1,596 @@
+"""str objects: PyUnicode_* (Objects/unicodeobject.c), across the three PEP 393
+kinds (latin-1, BMP, astral), including in-place writes after PyUnicode_New.
+
+C side: tests/capi/ext/unicode.c.
+"""
+import sys
+import unittest
+
+import _ferrytest as ft
+
+KIND1, KIND2, KIND4 = ft.unicode_kinds()
+LT, LE, EQ, NE, GT, GE = ft.compare_ops()
+
+ASCII = "ascii text"
+LATIN1 = "caf\xe9 \xff"
+BMP = "\u20ac uro \u4e2d\uffff"
+ASTRAL = "snake \U0001f40d \U0010ffff"
+SAMPLES = ["", ASCII, LATIN1, BMP, ASTRAL]
+BADARG = "bad argument type for built-in operation"
+BADCALL = "bad argument to internal function"
+
+
+def native(s, kind):
+    """The canonical buffer of `s` for `kind`, in native byte order."""
+    codec = {1: "latin-1", 2: "utf-16-le", 4: "utf-32-le"}[kind]
+    data = s.encode(codec)
+    if sys.byteorder == "big" and kind > 1:
+        data = s.encode(codec.replace("le", "be"))
+    return data
+
+
+class TestNew(unittest.TestCase):
+
+    def test_kinds(self):
+        self.assertEqual((KIND1, KIND2, KIND4), (1, 2, 4))
+
+    def test_new_and_write(self):
+        for s in SAMPLES:
+            maxchar = max(map(ord, s), default=0)
+            r = ft.unicode_new_write([ord(c) for c in s], maxchar)
+            self.assertEqual(r, s)
+            self.assertIs(type(r), str)
+
+    def test_new_and_write_wider_maxchar(self):
+        # A larger maxchar than needed is allowed (the string is then not
+        # canonical, so only its code points are compared, not equality).
+        r = ft.unicode_new_write([97, 98], 0x10FFFF)
+        self.assertEqual(len(r), 2)
+        self.assertEqual(ft.unicode_inspect(r)[3], [97, 98])
+        r = ft.unicode_new_write([0xe9], 0xFFFF)
+        self.assertEqual(ft.unicode_inspect(r)[3], [0xe9])
+
+    def test_new_shape(self):
+        self.assertEqual(ft.unicode_new_shape(0, 0), (0, KIND1, 1))
+        self.assertEqual(ft.unicode_new_shape(3, 0x7F), (3, KIND1, 1))
+        self.assertEqual(ft.unicode_new_shape(3, 0xFF), (3, KIND1, 0))
+        self.assertEqual(ft.unicode_new_shape(3, 0x100), (3, KIND2, 0))
+        self.assertEqual(ft.unicode_new_shape(3, 0xFFFF), (3, KIND2, 0))
+        self.assertEqual(ft.unicode_new_shape(3, 0x10000), (3, KIND4, 0))
+        self.assertEqual(ft.unicode_new_shape(3, 0x10FFFF), (3, KIND4, 0))
+
+    def test_new_errors(self):
+        with self.assertRaisesRegex(
+                SystemError, "invalid maximum character passed to PyUnicode_New"):
+            ft.unicode_new_shape(1, 0x110000)
+        with self.assertRaisesRegex(SystemError,
+                                    "Negative size passed to PyUnicode_New"):
+            ft.unicode_new_shape(-1, 0x7F)
+        with self.assertRaises(MemoryError):
+            ft.unicode_new_shape(sys.maxsize, 0x10FFFF)
+
+    def test_fromkindanddata(self):
+        for s in SAMPLES:
+            for kind in (KIND1, KIND2, KIND4):
+                if s and max(map(ord, s)) >= {1: 0x100, 2: 0x10000, 4: 0x110000}[kind]:
+                    continue
+                r = ft.unicode_fromkindanddata(kind, native(s, kind))
+                self.assertEqual(r, s)
+                # The result is canonical: its kind fits its content.
+                self.assertEqual(ft.unicode_inspect(r)[1],
+                                 ft.unicode_inspect(s)[1])
+
+    def test_fromkindanddata_errors(self):
+        with self.assertRaisesRegex(SystemError, "invalid kind"):
+            ft.unicode_fromkindanddata(3, b"abc")
+        with self.assertRaisesRegex(SystemError, "invalid kind"):
+            ft.unicode_fromkindanddata(0, b"x")
+        # Code points above 0x10FFFF in a UCS4 buffer.
+        with self.assertRaisesRegex(
+                SystemError, "invalid maximum character passed to PyUnicode_New"):
+            ft.unicode_fromkindanddata(4, (0x110000).to_bytes(4, sys.byteorder))
+
+    def test_fromordinal(self):
+        for cp in (0, 0x41, 0xe9, 0xff, 0x100, 0x20ac, 0xffff, 0x10000, 0x10ffff):
+            self.assertEqual(ft.unicode_fromordinal(cp), chr(cp))
+        for bad in (-1, 0x110000, 2**31 - 1):
+            with self.assertRaisesRegex(ValueError,
+                                        r"chr\(\) arg not in range\(0x110000\)"):
+                ft.unicode_fromordinal(bad)
+
+    def test_fromstring(self):
+        self.assertEqual(ft.unicode_fromstring(b""), "")
+        for s in SAMPLES:
+            self.assertEqual(ft.unicode_fromstring(s.encode()), s)
+        with self.assertRaises(UnicodeDecodeError):
+            ft.unicode_fromstring(b"\xff")
+        with self.assertRaises(UnicodeDecodeError):
+            ft.unicode_fromstring(b"\xed\xa0\x80")   # encoded surrogate
+
+    def test_fromstringandsize(self):
+        self.assertEqual(ft.unicode_fromstringandsize(b"abcdef", 3), "abc")
+        self.assertEqual(ft.unicode_fromstringandsize(b"a\0b", 3), "a\0b")
+        self.assertEqual(ft.unicode_fromstringandsize(b"", 0), "")
+        self.assertEqual(ft.unicode_fromstringandsize(None, 0), "")
+        data = ASTRAL.encode()
+        self.assertEqual(ft.unicode_fromstringandsize(data, len(data)), ASTRAL)
+        with self.assertRaises(UnicodeDecodeError):
+            # cut in the middle of the 4-byte sequence
+            ft.unicode_fromstringandsize(b"\xf0\x9f\x90\x8d", 2)
+        with self.assertRaisesRegex(
+                SystemError, "Negative size passed to PyUnicode_FromStringAndSize"):
+            ft.unicode_fromstringandsize(b"abc", -1)
+
+    def test_intern(self):
+        for s in ("interned", "caf\xe9", "\u20ac\u20ac", "\U0001f40d", ""):
+            r = ft.unicode_internfromstring(s.encode())
+            self.assertEqual(r, s)
+            self.assertTrue(ft.unicode_intern_identity(s.encode()))
+        a = ft.unicode_internfromstring(b"ferry_interned_name")
+        b = ft.unicode_internfromstring(b"ferry_interned_name")
+        self.assertIs(a, b)
+        self.assertIs(a, sys.intern("ferry_interned_name"))
+
+    def test_fromobject(self):
+        self.assertEqual(ft.unicode_fromobject("s"), "s")
+
+        class S(str):
+            pass
+        r = ft.unicode_fromobject(S("sub"))
+        self.assertEqual(r, "sub")
+        self.assertIs(type(r), str)
+        with self.assertRaisesRegex(TypeError, "Can't convert 'int' object to str implicitly"):
+            ft.unicode_fromobject(1)
+
+    def test_fromencodedobject(self):
+        self.assertEqual(ft.unicode_fromencodedobject(b"caf\xc3\xa9"), "caf\xe9")
+        self.assertEqual(ft.unicode_fromencodedobject(b"caf\xe9", "latin-1"),
+                         "caf\xe9")
+        self.assertEqual(ft.unicode_fromencodedobject(bytearray(b"ab")), "ab")
+        self.assertEqual(ft.unicode_fromencodedobject(b"a\xffb", "utf-8", "replace"),
+                         "a\ufffdb")
+        with self.assertRaisesRegex(TypeError, "decoding str is not supported"):
+            ft.unicode_fromencodedobject("str")
+        with self.assertRaisesRegex(
+                TypeError, "decoding to str: need a bytes-like object, int found"):
+            ft.unicode_fromencodedobject(1)
+        with self.assertRaises(LookupError):
+            ft.unicode_fromencodedobject(b"x", "no-such-codec")
+
+    def test_fromwidechar(self):
+        for s in SAMPLES:
+            self.assertEqual(ft.unicode_fromwidechar([ord(c) for c in s]), s)
+        with self.assertRaisesRegex(ValueError,
+                                    r"character U\+110000 is not in range"):
+            ft.unicode_fromwidechar([0x110000])
+
+
+class TestRead(unittest.TestCase):
+
+    def test_inspect(self):
+        for s, kind in ((ASCII, KIND1), (LATIN1, KIND1), (BMP, KIND2),
+                        (ASTRAL, KIND4), ("", KIND1)):
+            n, k, is_ascii, a, b, c = ft.unicode_inspect(s)
+            cps = [ord(ch) for ch in s]
+            self.assertEqual(n, len(s))
+            self.assertEqual(k, kind)
+            self.assertEqual(is_ascii, int(s.isascii()))
+            self.assertEqual(a, cps)
+            self.assertEqual(b, cps)
+            self.assertEqual(c, cps)
+
+    def test_inspect_subclass(self):
+        class S(str):
+            pass
+        self.assertEqual(ft.unicode_inspect(S(BMP))[3], [ord(c) for c in BMP])
+
+    def test_maxcharvalue(self):
+        self.assertEqual(ft.unicode_maxcharvalue(ASCII), 0x7F)
+        self.assertEqual(ft.unicode_maxcharvalue(LATIN1), 0xFF)
+        self.assertEqual(ft.unicode_maxcharvalue(BMP), 0xFFFF)
+        self.assertEqual(ft.unicode_maxcharvalue(ASTRAL), 0x10FFFF)
+
+    def test_readchar(self):
+        self.assertEqual(ft.unicode_readchar(ASTRAL, 6), 0x1f40d)
+        self.assertEqual(ft.unicode_readchar(LATIN1, 3), 0xe9)
+        with self.assertRaisesRegex(IndexError, "string index out of range"):
+            ft.unicode_readchar("abc", 3)
+        with self.assertRaisesRegex(IndexError, "string index out of range"):
+            ft.unicode_readchar("abc", -1)
+        with self.assertRaisesRegex(TypeError, BADARG):
+            ft.unicode_readchar(b"abc", 0)
+
+    def test_writechar(self):
+        self.assertEqual(ft.unicode_writechar("abc", 1, ord("X")), "aXc")
+        self.assertEqual(ft.unicode_writechar(BMP, 0, 0x4e2d), "\u4e2d" + BMP[1:])
+        self.assertEqual(ft.unicode_writechar(ASTRAL, 0, 0x10000),
+                         "\U00010000" + ASTRAL[1:])
+        with self.assertRaisesRegex(IndexError, "string index out of range"):
+            ft.unicode_writechar("abc", 3, 65)
+        with self.assertRaisesRegex(ValueError,
+                                    "character out of range"):
+            ft.unicode_writechar("abc", 0, 0x20ac)   # wider than the kind
+
+    def test_getlength(self):
+        for s in SAMPLES:
+            self.assertEqual(ft.unicode_getlength(s), len(s))
+        with self.assertRaisesRegex(TypeError, BADARG):
+            ft.unicode_getlength(b"abc")
+
+    def test_substring(self):
+        for s in SAMPLES:
+            for start, end in ((0, len(s)), (1, 3), (2, 2), (0, 100), (5, 1)):
+                self.assertEqual(ft.unicode_substring(s, start, end),
+                                 s[start:end])
+        with self.assertRaisesRegex(IndexError, "string index out of range"):
+            ft.unicode_substring("abc", -1, 2)
+        with self.assertRaisesRegex(IndexError, "string index out of range"):
+            ft.unicode_substring("abc", 0, -1)
+
+    def test_substring_canonical(self):
+        # Slicing an astral string down to ASCII yields a 1-byte kind result.
+        r = ft.unicode_substring(ASTRAL, 0, 5)
+        self.assertEqual(r, "snake")
+        self.assertEqual(ft.unicode_inspect(r)[1], KIND1)
+
+
+class TestUTF8(unittest.TestCase):
+
+    def test_asutf8(self):
+        for s in SAMPLES:
+            self.assertEqual(ft.unicode_asutf8(s), s.encode())
+        with self.assertRaisesRegex(TypeError, BADARG):
+            ft.unicode_asutf8(b"bytes")
+        with self.assertRaisesRegex(UnicodeEncodeError, "surrogates not allowed"):
+            ft.unicode_asutf8("\ud800")
+
+    def test_asutf8_embedded_nul(self):
+        # PyUnicode_AsUTF8 does not reject NUL in 3.11; the C string stops there.
+        self.assertEqual(ft.unicode_asutf8("a\0b"), b"a")
+
+    def test_asutf8andsize(self):
+        for s in SAMPLES + ["a\0b"]:
+            self.assertEqual(ft.unicode_asutf8andsize(s),
+                             (s.encode(), len(s.encode())))
+        self.assertEqual(ft.unicode_asutf8andsize(ASTRAL, False),
+                         (ASTRAL.encode(), None))
+        with self.assertRaisesRegex(TypeError, BADARG):
+            ft.unicode_asutf8andsize(1)
+        with self.assertRaises(UnicodeEncodeError):
+            ft.unicode_asutf8andsize("x\udfff")
+
+    def test_asutf8_cached(self):
+        for s in SAMPLES:
+            self.assertTrue(ft.unicode_asutf8_stable(s + "!"))
+
+    def test_asutf8string(self):
+        for s in SAMPLES:
+            self.assertEqual(ft.unicode_asutf8string(s), s.encode())
+        with self.assertRaisesRegex(TypeError, BADARG):
+            ft.unicode_asutf8string(1)
+        with self.assertRaises(UnicodeEncodeError):
+            ft.unicode_asutf8string("\udc80")
+
+    def test_decodeutf8(self):
+        for s in SAMPLES:
+            self.assertEqual(ft.unicode_decodeutf8(s.encode()), s)
+        self.assertEqual(ft.unicode_decodeutf8(b"a\xffb", "replace"), "a\ufffdb")
+        self.assertEqual(ft.unicode_decodeutf8(b"a\xffb", "ignore"), "ab")
+        self.assertEqual(ft.unicode_decodeutf8(b"a\xffb", "surrogateescape"),
+                         "a\udcffb")
+        with self.assertRaisesRegex(
+                UnicodeDecodeError,
+                "'utf-8' codec can't decode byte 0xff in position 1: "
+                "invalid start byte"):
+            ft.unicode_decodeutf8(b"a\xffb")
+        with self.assertRaises(LookupError):
+            ft.unicode_decodeutf8(b"a\xffb", "no-such-handler")
+
+    def test_decodeutf8stateful(self):
+        data = ASTRAL.encode()
+        self.assertEqual(ft.unicode_decodeutf8stateful(data),
+                         (ASTRAL, len(data)))
+        # An incomplete trailing sequence is left unconsumed.
+        self.assertEqual(ft.unicode_decodeutf8stateful(b"ab\xf0\x9f"), ("ab", 2))
+        self.assertEqual(ft.unicode_decodeutf8stateful(b"\xe2\x82"), ("", 0))
+        with self.assertRaises(UnicodeDecodeError):
+            ft.unicode_decodeutf8stateful(b"\xff")
+
+
+class TestCodecs(unittest.TestCase):
+
+    def test_ascii_latin1(self):
+        self.assertEqual(ft.unicode_asasciistring(ASCII), ASCII.encode())
+        self.assertEqual(ft.unicode_aslatin1string(LATIN1), LATIN1.encode("latin-1"))
+        with self.assertRaisesRegex(
+                UnicodeEncodeError,
+                "'ascii' codec can't encode character '\\\\xe9' in position 3"):
+            ft.unicode_asasciistring(LATIN1)
+        with self.assertRaises(UnicodeEncodeError):
+            ft.unicode_aslatin1string(BMP)
+        with self.assertRaisesRegex(TypeError, BADARG):
+            ft.unicode_asasciistring(b"x")
+        self.assertEqual(ft.unicode_decodelatin1(b"\xe9\xff"), "\xe9\xff")
+        self.assertEqual(ft.unicode_decodeascii(b"abc"), "abc")
+        self.assertEqual(ft.unicode_decodeascii(b"a\x80", "replace"), "a\ufffd")
+        with self.assertRaisesRegex(
+                UnicodeDecodeError,
+                "'ascii' codec can't decode byte 0x80 in position 1: "
+                "ordinal not in range\\(128\\)"):
+            ft.unicode_decodeascii(b"a\x80")
+
+    def test_asencodedstring(self):
+        self.assertEqual(ft.unicode_asencodedstring(ASTRAL), ASTRAL.encode())
+        self.assertEqual(ft.unicode_asencodedstring(BMP, "utf-16-le"),
+                         BMP.encode("utf-16-le"))
+        self.assertEqual(ft.unicode_asencodedstring(LATIN1, "latin-1"),
+                         LATIN1.encode("latin-1"))
+        self.assertEqual(ft.unicode_asencodedstring(BMP, "ascii", "replace"),
+                         BMP.encode("ascii", "replace"))
+        self.assertEqual(ft.unicode_asencodedstring(BMP, "ascii",
+                                                    "backslashreplace"),
+                         BMP.encode("ascii", "backslashreplace"))
+        self.assertEqual(ft.unicode_asencodedstring("x", "UTF8"), b"x")
+        with self.assertRaises(UnicodeEncodeError):
+            ft.unicode_asencodedstring(BMP, "ascii")
+        with self.assertRaisesRegex(LookupError, "unknown encoding: no-such-codec"):
+            ft.unicode_asencodedstring("x", "no-such-codec")
+        with self.assertRaisesRegex(TypeError, BADARG):
+            ft.unicode_asencodedstring(b"x", "utf-8")
+
+    def test_asencodedstring_nonbytes_codec(self):
+        with self.assertRaisesRegex(
+                LookupError,
+                "'rot13' is not a text encoding; use codecs.encode\\(\\) to "
+                "handle arbitrary codecs"):
+            ft.unicode_asencodedstring("abc", "rot13")
+
+    def test_decode(self):
+        self.assertEqual(ft.unicode_decode(b"caf\xc3\xa9"), "caf\xe9")
+        self.assertEqual(ft.unicode_decode(b"caf\xe9", "latin-1"), "caf\xe9")
+        self.assertEqual(ft.unicode_decode(BMP.encode("utf-16"), "utf-16"), BMP)
+        self.assertEqual(ft.unicode_decode(ASTRAL.encode("utf-32-be"),
+                                           "utf-32-be"), ASTRAL)
+        self.assertEqual(ft.unicode_decode(b"a\xff", "utf-8", "replace"),
+                         "a\ufffd")
+        self.assertEqual(ft.unicode_decode(b"", "utf-8"), "")
+        with self.assertRaises(UnicodeDecodeError):
+            ft.unicode_decode(b"\xff", "utf-8")
+        with self.assertRaisesRegex(LookupError, "unknown encoding: no-such-codec"):
+            ft.unicode_decode(b"x", "no-such-codec")
+
+    def test_decodeutf16_utf32(self):
+        data = BMP.encode("utf-16-le")
+        self.assertEqual(ft.unicode_decodeutf16(data, -1), (BMP, -1))
+        self.assertEqual(ft.unicode_decodeutf16(BMP.encode("utf-16-be"), 1),
+                         (BMP, 1))
+        # byteorder 0: a BOM decides and is reported back.
+        self.assertEqual(ft.unicode_decodeutf16(b"\xfe\xff\x00A", 0), ("A", 1))
+        self.assertEqual(ft.unicode_decodeutf16(b"\xff\xfeA\x00", 0), ("A", -1))
+        self.assertEqual(ft.unicode_decodeutf32(ASTRAL.encode("utf-32-le"), -1),
+                         (ASTRAL, -1))
+        with self.assertRaises(UnicodeDecodeError):
+            ft.unicode_decodeutf16(b"\x00", -1)
+
+    def test_fsdefault(self):
+        self.assertEqual(sys.getfilesystemencoding(), "utf-8")
+        for s in SAMPLES:
+            self.assertEqual(ft.unicode_encodefsdefault(s), s.encode())
+            self.assertEqual(ft.unicode_decodefsdefault(s.encode()), s)
+        self.assertEqual(ft.unicode_decodefsdefault(b"\xff"), "\udcff")
+        self.assertEqual(ft.unicode_encodefsdefault("\udcff"), b"\xff")
+
+    def test_widechar(self):
+        for s in SAMPLES:
+            cps = [ord(c) for c in s]
+            self.assertEqual(ft.unicode_aswidecharstring(s), (cps, len(s), 1))
+            self.assertEqual(ft.unicode_aswidechar(s, len(s) + 1), (len(s), cps))
+        # A short buffer: copies what fits, returns the number written.
+        self.assertEqual(ft.unicode_aswidechar("abcdef", 3), (3, [97, 98, 99]))
+        # Embedded NULs are copied, not rejected.
+        self.assertEqual(ft.unicode_aswidecharstring("a\0b"), ([97, 0, 98], 3, 1))
+        with self.assertRaisesRegex(TypeError, BADARG):
+            ft.unicode_aswidecharstring(b"x")
+
+    def test_asucs4copy(self):
+        for s in SAMPLES:
+            self.assertEqual(ft.unicode_asucs4copy(s), ([ord(c) for c in s], 1))
+
+
+class TestOperations(unittest.TestCase):
+
+    def test_concat(self):
+        for a in SAMPLES:
+            for b in SAMPLES:
+                self.assertEqual(ft.unicode_concat(a, b), a + b)
+        with self.assertRaisesRegex(
+                TypeError, 'can only concatenate str \\(not "int"\\) to str'):
+            ft.unicode_concat("a", 1)
+        with self.assertRaisesRegex(TypeError, "must be str, not bytes"):
+            ft.unicode_concat(b"a", "b")
+
+    def test_append(self):
+        self.assertEqual(ft.unicode_append("ab", ASTRAL), "ab" + ASTRAL)
+        self.assertEqual(ft.unicode_appendanddel(LATIN1, BMP), LATIN1 + BMP)
+        with self.assertRaisesRegex(SystemError, BADCALL):
+            ft.unicode_append("a", 1)
+
+    def test_join(self):
+        self.assertEqual(ft.unicode_join("-", ["a", "b", "c"]), "a-b-c")
+        self.assertEqual(ft.unicode_join(BMP, [LATIN1, ASTRAL]),
+                         BMP.join([LATIN1, ASTRAL]))
+        self.assertEqual(ft.unicode_join("", []), "")
+        self.assertEqual(ft.unicode_join("x", ("only",)), "only")
+        self.assertEqual(ft.unicode_join(None, ["a", "b"]), "a b")
+        self.assertEqual(ft.unicode_join(",", iter(["p", "q"])), "p,q")
+        with self.assertRaisesRegex(
+                TypeError, "sequence item 1: expected str instance, int found"):
+            ft.unicode_join(",", ["a", 1])
+        with self.assertRaises(TypeError):
+            ft.unicode_join(",", 5)
+
+    def test_split(self):
+        self.assertEqual(ft.unicode_split("a b  c", None), ["a", "b", "c"])
+        self.assertEqual(ft.unicode_split("a,b,c", ","), ["a", "b", "c"])
+        self.assertEqual(ft.unicode_split("a,b,c", ",", 1), ["a", "b,c"])
+        self.assertEqual(ft.unicode_split(ASTRAL, " "), ASTRAL.split(" "))
+        with self.assertRaisesRegex(ValueError, "empty separator"):
+            ft.unicode_split("abc", "")
+
+    def test_splitlines(self):
+        self.assertEqual(ft.unicode_splitlines("a\nb\r\nc"), ["a", "b", "c"])
+        self.assertEqual(ft.unicode_splitlines("a\nb\u2028c", 1),
+                         ["a\n", "b\u2028", "c"])
+
+    def test_replace(self):
+        self.assertEqual(ft.unicode_replace("aaa", "a", "b"), "bbb")
+        self.assertEqual(ft.unicode_replace("aaa", "a", "b", 2), "bba")
+        self.assertEqual(ft.unicode_replace(LATIN1, "\xe9", "\U0001f40d"),
+                         LATIN1.replace("\xe9", "\U0001f40d"))
+        self.assertEqual(ft.unicode_replace("abc", "", "-"), "-a-b-c-")
+
+    def test_compare(self):
+        self.assertEqual(ft.unicode_compare("a", "b"), -1)
+        self.assertEqual(ft.unicode_compare("b", "a"), 1)
+        self.assertEqual(ft.unicode_compare(ASTRAL, ASTRAL), 0)
+        self.assertEqual(ft.unicode_compare("\xff", "\u0100"), -1)
+        self.assertEqual(ft.unicode_compare("\U00010000", "\uffff"), 1)
+        with self.assertRaisesRegex(TypeError,
+                                    "Can't compare str and int"):
+            ft.unicode_compare("a", 1)
+
+    def test_comparewithasciistring(self):
+        self.assertEqual(ft.unicode_comparewithasciistring("abc", b"abc"), 0)
+        self.assertEqual(ft.unicode_comparewithasciistring("abc", b"abd"), -1)
+        self.assertEqual(ft.unicode_comparewithasciistring("abd", b"abc"), 1)
+        self.assertEqual(ft.unicode_comparewithasciistring("ab", b"abc"), -1)
+        self.assertEqual(ft.unicode_comparewithasciistring("abc", b"ab"), 1)
+        self.assertEqual(ft.unicode_comparewithasciistring("", b""), 0)
+        self.assertEqual(ft.unicode_comparewithasciistring("\xe9", b"e"), 1)
+        self.assertEqual(ft.unicode_comparewithasciistring(ASTRAL, b"snake"), 1)
+
+    def test_richcompare(self):
+        self.assertIs(ft.unicode_richcompare("a", "b", LT), True)
+        self.assertIs(ft.unicode_richcompare("a", "a", EQ), True)
+        self.assertIs(ft.unicode_richcompare(BMP, ASTRAL, NE), True)
+        self.assertIs(ft.unicode_richcompare("a", 1, EQ), NotImplemented)
+        self.assertIs(ft.unicode_richcompare("a", 1, LT), NotImplemented)
+
+    def test_contains(self):
+        self.assertEqual(ft.unicode_contains(ASTRAL, "\U0001f40d"), 1)
+        self.assertEqual(ft.unicode_contains(BMP, "\xe9"), 0)
+        self.assertEqual(ft.unicode_contains("abc", ""), 1)
+        with self.assertRaisesRegex(
+                TypeError, "'in <string>' requires string as left operand, not int"):
+            ft.unicode_contains("abc", 1)
+
+    def test_find(self):
+        s = "abcabc" + ASTRAL
+        self.assertEqual(ft.unicode_find(s, "c", 0, len(s), 1), 2)
+        self.assertEqual(ft.unicode_find(s, "c", 0, len(s), -1), 5)
+        self.assertEqual(ft.unicode_find(s, "\U0001f40d", 0, len(s), 1),
+                         s.index("\U0001f40d"))
+        self.assertEqual(ft.unicode_find(s, "z", 0, len(s), 1), -1)
+        self.assertEqual(ft.unicode_find(s, "a", 1, 3, 1), -1)
+        self.assertEqual(ft.unicode_find(s, "a", -3, 100, 1), -1)
+        self.assertEqual(ft.unicode_findchar(s, ord("b"), 0, len(s), 1), 1)
+        self.assertEqual(ft.unicode_findchar(s, ord("b"), 0, len(s), -1), 4)
+        self.assertEqual(ft.unicode_findchar(s, 0x10ffff, 0, len(s), 1), len(s) - 1)
+        self.assertEqual(ft.unicode_findchar(s, ord("q"), 0, len(s), 1), -1)
+        with self.assertRaises(TypeError):
+            ft.unicode_find(s, 1, 0, 1, 1)
+
+    def test_count(self):
+        self.assertEqual(ft.unicode_count("aaaa", "a", 0, 4), 4)
+        self.assertEqual(ft.unicode_count("aaaa", "aa", 0, 4), 2)
+        self.assertEqual(ft.unicode_count("aaaa", "a", 1, 3), 2)
+        self.assertEqual(ft.unicode_count(ASTRAL, "\U0001f40d", 0, 100), 1)
+        self.assertEqual(ft.unicode_count("abc", "", 0, 3), 4)
+
+    def test_tailmatch(self):
+        self.assertEqual(ft.unicode_tailmatch("prefix-body", "prefix", 0, 11, -1), 1)
+        self.assertEqual(ft.unicode_tailmatch("prefix-body", "body", 0, 11, 1), 1)
+        self.assertEqual(ft.unicode_tailmatch("prefix-body", "body", 0, 11, -1), 0)
+        self.assertEqual(ft.unicode_tailmatch(ASTRAL, "\U0010ffff", 0, 100, 1), 1)
+
+    def test_format(self):
+        self.assertEqual(ft.unicode_format("%s-%d", ("a", 3)), "a-3")
+        self.assertEqual(ft.unicode_format("%(k)r", {"k": BMP}), repr(BMP))
+        self.assertEqual(ft.unicode_format("%c", 0x1f40d), "\U0001f40d")
+        self.assertEqual(ft.unicode_format("%5.1f|%-3s|", (2.25, "x")),
+                         "  2.2|x  |")
+        with self.assertRaisesRegex(
+                TypeError, "not all arguments converted during string formatting"):
+            ft.unicode_format("%s", ("a", "b"))
+        with self.assertRaisesRegex(TypeError,
+                                    "not enough arguments for format string"):
+            ft.unicode_format("%s %s", ("a",))
+
+
+class TestFromFormat(unittest.TestCase):
+
+    def check(self, case, expected, obj=None):
+        self.assertEqual(ft.unicode_fromformat(case, obj), expected)
+
+    def test_text(self):
+        self.check("empty", "")
+        self.check("text", "plain text")
+        self.check("percent", "100%")
+
+    def test_chars(self):
+        self.check("c", "[a\u20ac]")
+        self.check("c_astral", "[\U0001f40d]")
+
+    def test_integers(self):
+        self.check("d", "0 -1 2147483647")
+        self.check("i", "-2147483648")
+        self.check("u", "4294967295")
+        self.check("ld", "%d %d" % (-2**63, 2**63 - 1))
+        self.check("li", "-42")
+        self.check("lu", str(2**64 - 1))
+        self.check("lld", "%d %d" % (-2**63, 2**63 - 1))
+        self.check("llu", str(2**64 - 1))
+        self.check("zd", "%d %d" % (-2**63, 2**63 - 1))
+        self.check("zi", "-5")
+        self.check("zu", str(2**64 - 1))
+        self.check("x", "ff deadbeef")
+
+    def test_width_precision(self):
+        self.check("width", "[   42][12345]")
+        self.check("zero_pad", "[00042][007]")
+        self.check("precision_int", "[0007]")
+        self.check("s_precision", "[abc]")
+        self.check("s_width", "[     abc]")
+
+    def test_utf8_string(self):
+        self.check("s", "[caf\xe9 \u20ac \U0001f40d]")
+
+    def test_objects(self):
+        obj = "caf\xe9\U0001f40d"
+        self.check("U", "[%s]" % obj, obj)
+        self.check("U_precision", "[ca]", obj)
+        self.check("V_obj", "[%s]" % obj, obj)
+        self.check("V_null", "[fallb\xe4ck]")
+        self.check("S", "[%s]" % obj, obj)
+        self.check("S", "[[1, 2]]", [1, 2])
+        self.check("R", "[%r]" % obj, obj)
+        self.check("R", "[b'x']", b"x")
+        self.check("A", "[%a]" % obj, obj)
+        self.check("S_precision", "[caf]", obj)
+        self.check("R_width", "[%10r]" % obj, obj)
+        self.check("mixed", "key=3 (%r)" % obj, obj)
+
+    def test_object_errors(self):
+        class BadRepr:
+            def __repr__(self):
+                raise KeyError("repr")
+        with self.assertRaises(KeyError):
+            ft.unicode_fromformat("R", BadRepr())
+
+    def test_pointer(self):
+        r = ft.unicode_fromformat("p")
+        self.assertEqual(r.lower(), "0x1234")
+
+
+if __name__ == "__main__":
+    unittest.main()
