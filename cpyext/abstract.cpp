@@ -393,3 +393,62 @@ PyObject *mapping_view(PyObject *o, const char *name) {
 PyObject *PyMapping_Keys(PyObject *o) { return mapping_view(o, "keys"); }
 PyObject *PyMapping_Values(PyObject *o) { return mapping_view(o, "values"); }
 PyObject *PyMapping_Items(PyObject *o) { return mapping_view(o, "items"); }
+
+namespace {
+
+// _PyGen_FetchStopIterationValue: the value of a pending StopIteration (None
+// when nothing is pending); -1 with the error kept for any other error.
+int fetch_stop_iteration_value(PyObject **pvalue) {
+    PyObject *value = nullptr;
+    if (PyErr_ExceptionMatches(PyExc_StopIteration)) {
+        PyObject *et, *ev, *tb;
+        PyErr_Fetch(&et, &ev, &tb);
+        if (ev) {
+            if (PyObject_TypeCheck(ev, reinterpret_cast<PyTypeObject *>(et))) {
+                value = PyObject_GetAttrString(ev, "value");
+                Py_DECREF(ev);
+            } else if (et == PyExc_StopIteration && !PyTuple_Check(ev)) {
+                value = ev;
+            } else {
+                PyErr_NormalizeException(&et, &ev, &tb);
+                if (!PyObject_TypeCheck(ev, reinterpret_cast<PyTypeObject *>(PyExc_StopIteration))) {
+                    PyErr_Restore(et, ev, tb);
+                    return -1;
+                }
+                value = PyObject_GetAttrString(ev, "value");
+                Py_DECREF(ev);
+            }
+            if (!value) {   // reading .value failed: that error is the result
+                Py_XDECREF(et);
+                Py_XDECREF(tb);
+                return -1;
+            }
+        }
+        Py_XDECREF(et);
+        Py_XDECREF(tb);
+    } else if (PyErr_Occurred()) {
+        return -1;
+    }
+    *pvalue = value ? value : Py_NewRef(Py_None);
+    return 0;
+}
+
+} // namespace
+
+PySendResult PyIter_Send(PyObject *iter, PyObject *arg, PyObject **result) {
+    PyTypeObject *t = Py_TYPE(iter);
+    if (t->tp_as_async && t->tp_as_async->am_send)
+        return t->tp_as_async->am_send(iter, arg, result);
+    if (arg == Py_None && PyIter_Check(iter)) {
+        TypeInfo *ti = type_info(t);
+        // A managed iterator's own __next__, so a StopIteration keeps its value.
+        *result = ti && ti->is_native ? t->tp_iternext(iter) : method(iter, "__next__");
+    } else {
+        *result = method(iter, "send", arg);
+    }
+    if (*result)
+        return PYGEN_NEXT;
+    if (fetch_stop_iteration_value(result) == 0)
+        return PYGEN_RETURN;
+    return PYGEN_ERROR;
+}

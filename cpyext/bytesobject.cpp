@@ -380,3 +380,70 @@ void PyBytes_ConcatAndDel(PyObject **pv, PyObject *w) {
     PyBytes_Concat(pv, w);
     Py_XDECREF(w);
 }
+
+PyObject *PyBytes_Repr(PyObject *obj, int smartquotes) {
+    if (!obj || !PyBytes_Check(obj)) {
+        PyErr_BadInternalCall();
+        return nullptr;
+    }
+    const auto *s = reinterpret_cast<const unsigned char *>(PyBytes_AS_STRING(obj));
+    Py_ssize_t length = PyBytes_GET_SIZE(obj);
+    Py_ssize_t squotes = 0, dquotes = 0, newsize = 3;   // b''
+    for (Py_ssize_t i = 0; i < length; i++) {
+        Py_ssize_t incr = 1;
+        switch (s[i]) {
+        case '\'': squotes++; break;
+        case '"': dquotes++; break;
+        case '\\': case '\t': case '\n': case '\r': incr = 2; break;
+        default:
+            if (s[i] < ' ' || s[i] >= 0x7f)
+                incr = 4;
+        }
+        if (newsize > PY_SSIZE_T_MAX - incr)
+            goto overflow;
+        newsize += incr;
+    }
+    {
+        unsigned char quote = '\'';
+        if (smartquotes && squotes && !dquotes)
+            quote = '"';
+        if (squotes && quote == '\'') {
+            if (newsize > PY_SSIZE_T_MAX - squotes)
+                goto overflow;
+            newsize += squotes;
+        }
+        std::string out;
+        try {
+            out.reserve(newsize);
+            out += 'b';
+            out += char(quote);
+            static const char hex[] = "0123456789abcdef";
+            for (Py_ssize_t i = 0; i < length; i++) {
+                unsigned char c = s[i];
+                if (c == quote || c == '\\') {
+                    out += '\\';
+                    out += char(c);
+                } else if (c == '\t') {
+                    out += "\\t";
+                } else if (c == '\n') {
+                    out += "\\n";
+                } else if (c == '\r') {
+                    out += "\\r";
+                } else if (c < ' ' || c >= 0x7f) {
+                    out += "\\x";
+                    out += hex[(c & 0xf0) >> 4];
+                    out += hex[c & 0xf];
+                } else {
+                    out += char(c);
+                }
+            }
+            out += char(quote);
+        } catch (...) {
+            return PyErr_NoMemory();
+        }
+        return PyUnicode_DecodeASCII(out.data(), static_cast<Py_ssize_t>(out.size()), nullptr);
+    }
+overflow:
+    PyErr_SetString(PyExc_OverflowError, "bytes object is too large to make repr");
+    return nullptr;
+}

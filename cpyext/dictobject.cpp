@@ -279,3 +279,58 @@ PyObject *PyDictProxy_New(PyObject *mapping) {
     Py_XDECREF(types);
     return r;
 }
+
+int PyDict_MergeFromSeq2(PyObject *d, PyObject *seq2, int override) {
+    if (!d || !PyDict_Check(d) || !seq2) {
+        PyErr_BadInternalCall();
+        return -1;
+    }
+    PyObject *it = PyObject_GetIter(seq2);
+    if (!it)
+        return -1;
+    PyObject *item = nullptr, *fast = nullptr;
+    Py_ssize_t i;
+    for (i = 0;; ++i) {
+        fast = nullptr;
+        item = PyIter_Next(it);
+        if (!item) {
+            if (PyErr_Occurred())
+                goto fail;
+            break;
+        }
+        fast = PySequence_Fast(item, "");
+        if (!fast) {
+            if (PyErr_ExceptionMatches(PyExc_TypeError))
+                PyErr_Format(PyExc_TypeError,
+                             "cannot convert dictionary update sequence element #%zd to a sequence",
+                             i);
+            goto fail;
+        }
+        {
+            Py_ssize_t n = PySequence_Fast_GET_SIZE(fast);
+            if (n != 2) {
+                PyErr_Format(PyExc_ValueError,
+                             "dictionary update sequence element #%zd has length %zd; 2 is required",
+                             i, n);
+                goto fail;
+            }
+            PyObject *key = Py_NewRef(PySequence_Fast_GET_ITEM(fast, 0));
+            PyObject *value = Py_NewRef(PySequence_Fast_GET_ITEM(fast, 1));
+            int bad = override ? PyDict_SetItem(d, key, value) < 0
+                               : PyDict_SetDefault(d, key, value) == nullptr;
+            Py_DECREF(key);
+            Py_DECREF(value);
+            if (bad)
+                goto fail;
+        }
+        Py_DECREF(fast);
+        Py_DECREF(item);
+    }
+    Py_DECREF(it);
+    return 0;
+fail:
+    Py_XDECREF(item);
+    Py_XDECREF(fast);
+    Py_DECREF(it);
+    return -1;
+}

@@ -230,6 +230,10 @@ int PyErr_WarnEx(PyObject *category, const char *message, Py_ssize_t stack_level
     Handle hc = handle_of(category ? category : PyExc_RuntimeWarning);
     if (!hc)
         return -1;
+    // Levels count Python frames from the C caller's: skip the layer's own
+    // frames (the function wrappers of ferry._support) above it.
+    if (stack_level > 0)
+        stack_level += layer_frame_depth();
     return status(host::err_warn(hc, message, stack_level));
 }
 
@@ -311,13 +315,17 @@ PyObject *PyErr_SetFromErrnoWithFilename(PyObject *exc, const char *filename) {
 }
 
 void PyErr_GetExcInfo(PyObject **t, PyObject **v, PyObject **tb) {
-    _PyErr_StackItem *ei = current_tstate()->exc_info;
-    PyObject *val = ei ? ei->exc_value : nullptr;
-    if (val == Py_None)
-        val = nullptr;
-    *v = Py_XNewRef(val);
-    *t = val ? Py_NewRef(reinterpret_cast<PyObject *>(Py_TYPE(val))) : nullptr;
-    *tb = val ? PyException_GetTraceback(val) : nullptr;
+    // The handled exception (see PyErr_GetHandledException); None for each
+    // part when there is none, as CPython's topmost exc_info gives.
+    PyObject *et, *ev, *etb;
+    PyErr_Fetch(&et, &ev, &etb);   // the indicator is neither read nor changed
+    PyObject *val = PyErr_GetHandledException();
+    PyObject *trace = val ? PyException_GetTraceback(val) : nullptr;
+    PyErr_Clear();
+    PyErr_Restore(et, ev, etb);
+    *v = val ? val : Py_NewRef(Py_None);
+    *t = Py_NewRef(val ? reinterpret_cast<PyObject *>(Py_TYPE(val)) : Py_None);
+    *tb = trace ? trace : Py_NewRef(Py_None);
 }
 
 void PyErr_SetExcInfo(PyObject *t, PyObject *v, PyObject *tb) {
@@ -357,3 +365,72 @@ FERRY_EXC_LINK(PyException_GetContext, PyException_SetContext, "__context__")
 #undef FERRY_EXC_LINK
 
 int PyErr_CheckSignals() { return 0; }
+
+// The exception being handled: the layer's own exc_info (PyErr_SetExcInfo)
+// when set, else the host's, as sys.exc_info() sees it from the calling frame.
+PyObject *PyErr_GetHandledException() {
+    _PyErr_StackItem *ei = current_tstate()->exc_info;
+    for (; ei; ei = ei->previous_item)
+        if (ei->exc_value && ei->exc_value != Py_None)
+            return Py_NewRef(ei->exc_value);
+    PyObject *et, *ev, *etb;
+    PyErr_Fetch(&et, &ev, &etb);   // never sets or clears the error indicator
+    PyObject *sys = PyImport_ImportModule("sys");
+    PyObject *info = sys ? PyObject_CallMethod(sys, "exc_info", nullptr) : nullptr;
+    Py_XDECREF(sys);
+    PyObject *r = nullptr;
+    if (info && PyTuple_Check(info) && PyTuple_GET_SIZE(info) == 3 &&
+        PyTuple_GET_ITEM(info, 1) != Py_None)
+        r = Py_NewRef(PyTuple_GET_ITEM(info, 1));
+    Py_XDECREF(info);
+    PyErr_Clear();
+    PyErr_Restore(et, ev, etb);
+    return r;
+}
+
+int PyErr_WarnExplicit(PyObject *category, const char *text, const char *filename_str, int lineno,
+                       const char *module_str, PyObject *registry) {
+    PyObject *message = PyUnicode_FromString(text);
+    PyObject *filename = message ? PyUnicode_DecodeFSDefault(filename_str) : nullptr;
+    PyObject *module = nullptr;
+    int ret = -1;
+    if (!filename)
+        goto exit;
+    if (module_str) {
+        module = PyUnicode_FromString(module_str);
+        if (!module)
+            goto exit;
+    } else {
+        // warnings' C implementation: the filename without a ".py" suffix.
+        Py_ssize_t n = PyUnicode_GET_LENGTH(filename);
+        if (n == 0) {
+            module = PyUnicode_FromString("<unknown>");
+        } else if (n >= 3 && PyUnicode_READ_CHAR(filename, n - 3) == '.' &&
+                   PyUnicode_READ_CHAR(filename, n - 2) == 'p' &&
+                   PyUnicode_READ_CHAR(filename, n - 1) == 'y') {
+            module = PyUnicode_Substring(filename, 0, n - 3);
+        } else {
+            module = Py_NewRef(filename);
+        }
+        if (!module)
+            goto exit;
+    }
+    {
+        PyObject *warnings = PyImport_ImportModule("warnings");
+        PyObject *r = warnings ? PyObject_CallMethod(warnings, "warn_explicit", "OOOiOO", message,
+                                                     category ? category : PyExc_RuntimeWarning,
+                                                     filename, lineno, module,
+                                                     registry ? registry : Py_None)
+                               : nullptr;
+        Py_XDECREF(warnings);
+        if (r) {
+            Py_DECREF(r);
+            ret = 0;
+        }
+    }
+exit:
+    Py_XDECREF(message);
+    Py_XDECREF(module);
+    Py_XDECREF(filename);
+    return ret;
+}

@@ -83,6 +83,12 @@ bool bind_static_types();
 PyObject *native_new_instance(PyTypeObject *type, host::Handle cls, host::Handle args,
                               host::Handle kw);
 
+// ceval.cpp: a new reference made a borrowed one that stays valid (the
+// layer keeps one reference to it for good).
+PyObject *keep_borrowed(PyObject *o);
+// How many innermost Python frames are the layer's own (ferry.*) code.
+int layer_frame_depth();
+
 // Argument helpers: a tuple/dict handle as C objects (new references).
 PyObject *args_from_host(host::Handle args);
 PyObject *kwargs_from_host(host::Handle kw);

@@ -109,6 +109,8 @@ PyObject *call_method_def(PyMethodDef *def, PyObject *self, PyTypeObject *defini
 // self_is_address: self is a module (or other long-lived object) that the
 // function reaches by address; otherwise the managed self is captured.
 Handle make_host_function(PyMethodDef *def, PyObject *self, PyObject *module, bool self_is_address) {
+    if (!self)
+        self_is_address = true;   // NULL self: address 0, passed to C as NULL (__self__ is None)
     Handle hself = self_is_address
                        ? host::long_from_unsigned(reinterpret_cast<uintptr_t>(self))
                        : host::dup(self ? handle_of(self) : host::borrowed(Builtin::None));
@@ -142,7 +144,8 @@ PyObject *cfunction_materialize(Handle h, PyTypeObject *type) {
     return o;
 }
 
-void cfunction_release(PyObject *) {}
+// m_self holds the reference PyCFunction_GetSelf handed out borrowed.
+void cfunction_release(PyObject *o) { Py_CLEAR(reinterpret_cast<PyCFunctionObject *>(o)->m_self); }
 
 } // namespace ferry
 
@@ -182,4 +185,44 @@ int PyCFunction_GetFlags(PyObject *o) {
         return -1;
     }
     return reinterpret_cast<PyCFunctionObject *>(o)->m_ml->ml_flags;
+}
+
+PyObject *PyCFunction_GetSelf(PyObject *o) {
+    if (!o || !PyCFunction_Check(o)) {
+        PyErr_BadInternalCall();
+        return nullptr;
+    }
+    auto *f = reinterpret_cast<PyCFunctionObject *>(o);
+    if (f->m_ml && (f->m_ml->ml_flags & METH_STATIC))
+        return nullptr;
+    if (f->m_self)
+        return f->m_self;
+    Handle h = handle_of(o);
+    if (!h)
+        return nullptr;
+    Handle by_address = host::getattr_s(h, "_by_address");
+    Handle self = by_address ? host::getattr_s(h, "_self") : Handle{};
+    if (!self) {
+        host::close(by_address);
+        return null_with_host_error();
+    }
+    int addr = host::is_true(by_address);
+    host::close(by_address);
+    PyObject *r = nullptr;
+    if (addr < 0) {
+        host::close(self);
+        return null_with_host_error();
+    }
+    if (addr) {
+        bool overflow = false;
+        r = reinterpret_cast<PyObject *>(host::long_as_unsigned(self, &overflow));
+        host::close(self);
+        Py_XINCREF(r);
+    } else {
+        r = from_host_steal(self);
+        if (!r)
+            return nullptr;
+    }
+    f->m_self = r;   // kept while the function's proxy lives
+    return r;
 }

@@ -179,8 +179,10 @@ void *PyModule_GetState(PyObject *m) { return check_module(m) ? as_module(m)->md
 PyModuleDef *PyModule_GetDef(PyObject *m) { return check_module(m) ? as_module(m)->md_def : nullptr; }
 
 PyObject *PyModule_GetDict(PyObject *m) {
-    if (!check_module(m))
+    if (!m || !PyModule_Check(m)) {
+        PyErr_BadInternalCall();
         return nullptr;
+    }
     ModuleObject *mo = as_module(m);
     if (!mo->md_dict)
         mo->md_dict = PyObject_GetAttrString(m, "__dict__");   // held: returned borrowed
@@ -289,4 +291,21 @@ int PyState_RemoveModule(PyModuleDef *def) {
     }
     Py_CLEAR(g_modules_by_index[i]);
     return 0;
+}
+
+PyObject *PyModule_GetFilenameObject(PyObject *m) {
+    if (!check_module(m))
+        return nullptr;
+    PyObject *d = PyModule_GetDict(m);
+    PyObject *key = PyUnicode_FromString("__file__");
+    if (!key)
+        return nullptr;
+    PyObject *fileobj = d && PyDict_Check(d) ? PyDict_GetItemWithError(d, key) : nullptr;
+    Py_DECREF(key);
+    if (!fileobj || !PyUnicode_Check(fileobj)) {
+        if (!PyErr_Occurred())
+            PyErr_SetString(PyExc_SystemError, "module filename missing");
+        return nullptr;
+    }
+    return Py_NewRef(fileobj);
 }

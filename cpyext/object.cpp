@@ -428,3 +428,41 @@ int (Py_IsTrue)(PyObject *x) { return x == Py_True; }
 int (Py_IsFalse)(PyObject *x) { return x == Py_False; }
 PyObject *(Py_NewRef)(PyObject *o) { return _Py_NewRef(o); }
 PyObject *(Py_XNewRef)(PyObject *o) { return _Py_XNewRef(o); }
+
+// Py_ReprEnter / Py_ReprLeave: the objects being repr'd by this thread. The
+// list holds a reference to each, so an object keeps its address (its proxy)
+// while it is in the list.
+namespace {
+thread_local std::vector<PyObject *> *t_repr_list = nullptr;
+}
+
+int Py_ReprEnter(PyObject *obj) {
+    try {
+        if (!t_repr_list)
+            t_repr_list = new std::vector<PyObject *>();
+        for (auto i = t_repr_list->size(); i-- > 0;)
+            if ((*t_repr_list)[i] == obj)
+                return 1;
+        t_repr_list->push_back(Py_NewRef(obj));
+    } catch (...) {
+        PyErr_NoMemory();
+        return -1;
+    }
+    return 0;
+}
+
+void Py_ReprLeave(PyObject *obj) {
+    if (!t_repr_list)
+        return;
+    // Count backwards because obj is expected to be the last one.
+    for (auto i = t_repr_list->size(); i-- > 0;) {
+        if ((*t_repr_list)[i] == obj) {
+            t_repr_list->erase(t_repr_list->begin() + static_cast<std::ptrdiff_t>(i));
+            PyObject *t, *v, *tb;
+            PyErr_Fetch(&t, &v, &tb);
+            Py_DECREF(obj);
+            PyErr_Restore(t, v, tb);
+            break;
+        }
+    }
+}

@@ -51,3 +51,20 @@ void PyGILState_Release(PyGILState_STATE state) {
 }
 
 int PyGILState_Check() { return g_released == 0; }
+
+// The per-thread dict of PyThreadState_GetDict: made on first use, kept by
+// the layer for the life of the thread (borrowed by callers).
+namespace {
+thread_local PyObject *t_dict = nullptr;
+}
+
+PyObject *PyThreadState_GetDict() {
+    if (!t_dict) {
+        t_dict = PyDict_New();
+        if (!t_dict) {
+            PyErr_Clear();   // CPython: NULL without an exception set
+            return nullptr;
+        }
+    }
+    return t_dict;
+}

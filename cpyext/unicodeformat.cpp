@@ -1598,3 +1598,141 @@ PyObject* PyUnicode_EncodeLocale(PyObject* unicode, const char* errors) {
 }
 
 }  // extern "C"
+
+// ---------------------------------------------------------------------------
+// Decoding bytes-like objects; the filesystem-path converters
+// ---------------------------------------------------------------------------
+
+PyObject* PyUnicode_FromEncodedObject(PyObject* obj, const char* encoding, const char* errors) {
+    return guarded([&]() -> PyObject* {
+        if (obj == nullptr) {
+            return bad_internal_call();
+        }
+        if (PyBytes_Check(obj)) {
+            // PyUnicode_Decode checks encoding and errors also for empty input.
+            return PyUnicode_Decode(PyBytes_AS_STRING(obj), PyBytes_GET_SIZE(obj), encoding,
+                                    errors);
+        }
+        if (PyUnicode_Check(obj)) {
+            PyErr_SetString(PyExc_TypeError, "decoding str is not supported");
+            return nullptr;
+        }
+        Py_buffer buffer;
+        if (PyObject_GetBuffer(obj, &buffer, PyBUF_SIMPLE) < 0) {
+            PyErr_Format(PyExc_TypeError,
+                         "decoding to str: need a bytes-like object, %.80s found",
+                         Py_TYPE(obj)->tp_name);
+            return nullptr;
+        }
+        PyObject* v = PyUnicode_Decode(static_cast<const char*>(buffer.buf), buffer.len, encoding,
+                                       errors);
+        PyBuffer_Release(&buffer);
+        return v;
+    });
+}
+
+namespace {
+
+// PyOS_FSPath (Modules/posixmodule.c), through the host's os.fspath.
+Ref fs_path(PyObject* arg) {
+    if (PyUnicode_Check(arg) || PyBytes_Check(arg)) {
+        return Ref(Py_NewRef(arg));
+    }
+    Ref os(PyImport_ImportModule("os"));
+    if (!os) {
+        return Ref();
+    }
+    return Ref(PyObject_CallMethod(os.get(), "fspath", "O", arg));
+}
+
+} // namespace
+
+int PyUnicode_FSConverter(PyObject* arg, void* addr) {
+    auto* out = static_cast<PyObject**>(addr);
+    if (arg == nullptr) {
+        Py_DECREF(*out);
+        *out = nullptr;
+        return 1;
+    }
+    PyObject* r = guarded([&]() -> PyObject* {
+        Ref path = fs_path(arg);
+        if (!path) {
+            return nullptr;
+        }
+        Ref output;
+        if (PyBytes_Check(path.get())) {
+            output = std::move(path);
+        } else {
+            output = Ref(PyUnicode_EncodeFSDefault(path.get()));
+            if (!output) {
+                return nullptr;
+            }
+        }
+        Py_ssize_t size = PyBytes_GET_SIZE(output.get());
+        const char* data = PyBytes_AS_STRING(output.get());
+        if (static_cast<size_t>(size) != std::strlen(data)) {
+            PyErr_SetString(PyExc_ValueError, "embedded null byte");
+            return nullptr;
+        }
+        return output.release();
+    });
+    if (r == nullptr) {
+        return 0;
+    }
+    *out = r;
+    return Py_CLEANUP_SUPPORTED;
+}
+
+int PyUnicode_FSDecoder(PyObject* arg, void* addr) {
+    auto* out = static_cast<PyObject**>(addr);
+    if (arg == nullptr) {
+        Py_DECREF(*out);
+        *out = nullptr;
+        return 1;
+    }
+    PyObject* r = guarded([&]() -> PyObject* {
+        bool is_buffer = PyObject_CheckBuffer(arg);
+        Ref path = is_buffer ? Ref(Py_NewRef(arg)) : fs_path(arg);
+        if (!path) {
+            return nullptr;
+        }
+        Ref output;
+        if (PyUnicode_Check(path.get())) {
+            output = std::move(path);
+        } else if (PyBytes_Check(path.get()) || is_buffer) {
+            if (!PyBytes_Check(path.get()) &&
+                PyErr_WarnFormat(PyExc_DeprecationWarning, 1,
+                                 "path should be string, bytes, or os.PathLike, not %.200s",
+                                 Py_TYPE(arg)->tp_name)) {
+                return nullptr;
+            }
+            Ref path_bytes(PyBytes_FromObject(path.get()));
+            if (!path_bytes) {
+                return nullptr;
+            }
+            output = Ref(PyUnicode_DecodeFSDefaultAndSize(PyBytes_AS_STRING(path_bytes.get()),
+                                                          PyBytes_GET_SIZE(path_bytes.get())));
+            if (!output) {
+                return nullptr;
+            }
+        } else {
+            PyErr_Format(PyExc_TypeError,
+                         "path should be string, bytes, or os.PathLike, not %.200s",
+                         Py_TYPE(arg)->tp_name);
+            return nullptr;
+        }
+        PyObject* s = output.get();
+        for (Py_ssize_t i = 0; i < PyUnicode_GET_LENGTH(s); i++) {
+            if (PyUnicode_READ_CHAR(s, i) == 0) {
+                PyErr_SetString(PyExc_ValueError, "embedded null character");
+                return nullptr;
+            }
+        }
+        return output.release();
+    });
+    if (r == nullptr) {
+        return 0;
+    }
+    *out = r;
+    return Py_CLEANUP_SUPPORTED;
+}

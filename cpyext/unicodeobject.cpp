@@ -497,3 +497,149 @@ Py_UNICODE *PyUnicode_AsUnicodeAndSize(PyObject *o, Py_ssize_t *size) {
         *size = n;
     return a->wstr;
 }
+
+namespace {
+
+// ensure_unicode of Objects/unicodeobject.c.
+bool ensure_unicode(PyObject *o) {
+    if (!PyUnicode_Check(o)) {
+        PyErr_Format(PyExc_TypeError, "must be str, not %.100s", Py_TYPE(o)->tp_name);
+        return false;
+    }
+    return true;
+}
+
+// ADJUST_INDICES of Objects/unicodeobject.c.
+void adjust_indices(Py_ssize_t &start, Py_ssize_t &end, Py_ssize_t len) {
+    if (end > len) {
+        end = len;
+    } else if (end < 0) {
+        end += len;
+        if (end < 0)
+            end = 0;
+    }
+    if (start < 0) {
+        start += len;
+        if (start < 0)
+            start = 0;
+    }
+}
+
+bool matches_at(PyObject *s, Py_ssize_t at, PyObject *sub) {
+    Py_ssize_t n = PyUnicode_GET_LENGTH(sub);
+    int ks = PyUnicode_KIND(s), kb = PyUnicode_KIND(sub);
+    const void *ds = PyUnicode_DATA(s), *db = PyUnicode_DATA(sub);
+    for (Py_ssize_t j = 0; j < n; j++)
+        if (PyUnicode_READ(ks, ds, at + j) != PyUnicode_READ(kb, db, j))
+            return false;
+    return true;
+}
+
+// wchar_t is UCS4 on Linux: the wide form is the code points.
+void copy_as_widechar(PyObject *s, wchar_t *w, Py_ssize_t size) {
+    Py_ssize_t n = PyUnicode_GET_LENGTH(s);
+    int kind = PyUnicode_KIND(s);
+    const void *data = PyUnicode_DATA(s);
+    for (Py_ssize_t i = 0; i < size; i++)
+        w[i] = i < n ? static_cast<wchar_t>(PyUnicode_READ(kind, data, i)) : 0;
+}
+
+} // namespace
+
+Py_ssize_t PyUnicode_Count(PyObject *str, PyObject *substr, Py_ssize_t start, Py_ssize_t end) {
+    if (!ensure_unicode(str) || !ensure_unicode(substr))
+        return -1;
+    if (PyUnicode_KIND(str) < PyUnicode_KIND(substr))
+        return 0;
+    Py_ssize_t len1 = PyUnicode_GET_LENGTH(str), len2 = PyUnicode_GET_LENGTH(substr);
+    adjust_indices(start, end, len1);
+    if (end - start < len2)
+        return 0;
+    if (len2 == 0)
+        return end - start + 1;
+    Py_ssize_t count = 0;
+    for (Py_ssize_t i = start; i + len2 <= end;) {
+        if (matches_at(str, i, substr)) {
+            count++;
+            i += len2;
+        } else {
+            i++;
+        }
+    }
+    return count;
+}
+
+Py_ssize_t PyUnicode_Tailmatch(PyObject *str, PyObject *substr, Py_ssize_t start, Py_ssize_t end,
+                               int direction) {
+    if (!ensure_unicode(str) || !ensure_unicode(substr))
+        return -1;
+    Py_ssize_t len2 = PyUnicode_GET_LENGTH(substr);
+    adjust_indices(start, end, PyUnicode_GET_LENGTH(str));
+    end -= len2;
+    if (end < start)
+        return 0;
+    if (len2 == 0)
+        return 1;
+    return matches_at(str, direction > 0 ? end : start, substr) ? 1 : 0;
+}
+
+PyObject *PyUnicode_Splitlines(PyObject *string, int keepends) {
+    if (!ensure_unicode(string))
+        return nullptr;
+    // str.splitlines itself, not a subclass's override.
+    PyObject *keep = PyBool_FromLong(keepends);
+    PyObject *r = PyObject_CallMethod(reinterpret_cast<PyObject *>(&PyUnicode_Type), "splitlines",
+                                      "OO", string, keep);
+    Py_DECREF(keep);
+    return r;
+}
+
+Py_ssize_t PyUnicode_AsWideChar(PyObject *unicode, wchar_t *w, Py_ssize_t size) {
+    if (!unicode) {
+        PyErr_BadInternalCall();
+        return -1;
+    }
+    if (!PyUnicode_Check(unicode)) {
+        PyErr_BadArgument();
+        return -1;
+    }
+    Py_ssize_t res = PyUnicode_GET_LENGTH(unicode);
+    if (!w)
+        return res + 1;
+    if (size > res)
+        size = res + 1;
+    else
+        res = size;
+    copy_as_widechar(unicode, w, size);
+    return res;
+}
+
+wchar_t *PyUnicode_AsWideCharString(PyObject *unicode, Py_ssize_t *size) {
+    if (!unicode) {
+        PyErr_BadInternalCall();
+        return nullptr;
+    }
+    if (!PyUnicode_Check(unicode)) {
+        PyErr_BadArgument();
+        return nullptr;
+    }
+    Py_ssize_t buflen = PyUnicode_GET_LENGTH(unicode);
+    if (static_cast<size_t>(buflen) > PY_SSIZE_T_MAX / sizeof(wchar_t) - 1) {
+        PyErr_NoMemory();
+        return nullptr;
+    }
+    auto *buffer = static_cast<wchar_t *>(PyMem_Malloc((buflen + 1) * sizeof(wchar_t)));
+    if (!buffer) {
+        PyErr_NoMemory();
+        return nullptr;
+    }
+    copy_as_widechar(unicode, buffer, buflen + 1);
+    if (size) {
+        *size = buflen;
+    } else if (wcslen(buffer) != static_cast<size_t>(buflen)) {
+        PyMem_Free(buffer);
+        PyErr_SetString(PyExc_ValueError, "embedded null character");
+        return nullptr;
+    }
+    return buffer;
+}
