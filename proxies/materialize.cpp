@@ -184,6 +184,7 @@ PyObject *materialize(Handle h, TypeInfo *ti) {
     case Layout::float_: return make_float(h, type);
     case Layout::unicode: return make_unicode(h, type);
     case Layout::bytes: return make_bytes(h, type);
+    case Layout::list: return list_alloc(type, 0);   // filled once registered (from_host)
     case Layout::tuple: return make_tuple(h, type);
     case Layout::dict: return make_sized(h, type, sizeof(PyDictObject), Layout::dict);
     case Layout::set: return make_sized(h, type, sizeof(PySetObject), Layout::set);
@@ -257,22 +258,16 @@ PyObject *from_host(Handle h) {
         if (PyObject *small = small_int_for(h))
             return small;
     }
-    if (ti->layout == Layout::list) {
-        // Registered before its items are read: a list may contain itself.
-        PyObject *l = list_alloc(type, 0);
-        if (!l)
-            return nullptr;
-        finish_proxy(l, host::dup(h), id);
-        if (list_refresh(l, h) < 0) {
-            Py_DECREF(l);
-            return nullptr;
-        }
-        return l;
-    }
     PyObject *o = materialize(h, ti);
     if (!o)
         return nullptr;
-    return finish_proxy(o, host::dup(h), id);
+    finish_proxy(o, host::dup(h), id);
+    // A list's items are read after it is registered: it may contain itself.
+    if (ti->layout == Layout::list && list_refresh(o, h) < 0) {
+        Py_DECREF(o);
+        return nullptr;
+    }
+    return o;
 }
 
 PyObject *from_host_steal(Handle h) {
