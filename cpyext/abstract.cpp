@@ -29,6 +29,16 @@ PyObject *method(PyObject *o, const char *name, PyObject *arg = nullptr) {
     return r;
 }
 Py_ssize_t size_of(PyObject *o) {
+    if (!o) {
+        PyErr_SetString(PyExc_SystemError, "null argument to internal routine");
+        return -1;
+    }
+    PyTypeObject *t = Py_TYPE(o);
+    if (!(t->tp_as_sequence && t->tp_as_sequence->sq_length) &&
+        !(t->tp_as_mapping && t->tp_as_mapping->mp_length)) {
+        PyErr_Format(PyExc_TypeError, "object of type '%.200s' has no len()", t->tp_name);
+        return -1;
+    }
     Handle h = handle_of(o);
     if (!h)
         return -1;
@@ -145,16 +155,64 @@ PyObject *PyNumber_ToBase(PyObject *n, int base) {
 
 // ---------------------------------------------------------------- items
 
-PyObject *PyObject_GetItem(PyObject *o, PyObject *key) { return forward(host::getitem, o, key); }
+// The type checks of abstract.c come first, so errors carry CPython's messages.
+namespace {
+
+bool can_subscript(PyTypeObject *t) {
+    return (t->tp_as_mapping && t->tp_as_mapping->mp_subscript) ||
+           (t->tp_as_sequence && t->tp_as_sequence->sq_item);
+}
+
+bool can_assign(PyTypeObject *t) {
+    return (t->tp_as_mapping && t->tp_as_mapping->mp_ass_subscript) ||
+           (t->tp_as_sequence && t->tp_as_sequence->sq_ass_item);
+}
+
+bool null_args(PyObject *a, PyObject *b) {
+    if (a && b)
+        return false;
+    if (!PyErr_Occurred())
+        PyErr_SetString(PyExc_SystemError, "null argument to internal routine");
+    return true;
+}
+
+} // namespace
+
+PyObject *PyObject_GetItem(PyObject *o, PyObject *key) {
+    if (null_args(o, key))
+        return nullptr;
+    if (!can_subscript(Py_TYPE(o)) && !PyType_Check(o)) {
+        PyErr_Format(PyExc_TypeError, "'%.200s' object is not subscriptable", Py_TYPE(o)->tp_name);
+        return nullptr;
+    }
+    return forward(host::getitem, o, key);
+}
+
 int PyObject_SetItem(PyObject *o, PyObject *key, PyObject *v) {
+    if (null_args(o, key) || null_args(o, v))
+        return -1;
+    if (!can_assign(Py_TYPE(o))) {
+        PyErr_Format(PyExc_TypeError, "'%.200s' object does not support item assignment",
+                     Py_TYPE(o)->tp_name);
+        return -1;
+    }
     return forward_status(host::setitem, o, key, v);
 }
+
 int PyObject_DelItem(PyObject *o, PyObject *key) {
+    if (null_args(o, key))
+        return -1;
+    if (!can_assign(Py_TYPE(o))) {
+        PyErr_Format(PyExc_TypeError, "'%.200s' object doesn't support item deletion",
+                     Py_TYPE(o)->tp_name);
+        return -1;
+    }
     PyObject *r = forward([](Handle a, Handle b) { return host::call_helper(Helper::delitem, {a, b}); },
                           o, key);
     Py_XDECREF(r);
     return r ? 0 : -1;
 }
+
 int PyObject_DelItemString(PyObject *o, const char *key) {
     PyObject *k = PyUnicode_FromString(key);
     int r = k ? PyObject_DelItem(o, k) : -1;

@@ -21,6 +21,8 @@ inline PyObject *result(host::Handle h) { return from_host_steal(h); }
 inline int status(int r) { return r < 0 ? minus_one_with_host_error() : r; }
 
 // object.cpp
+PyObject *call_dunder(PyObject *o, const char *name, PyObject *arg = nullptr);
+int has_dunder(PyObject *o, const char *name);
 host::Handle static_singleton_handle(PyObject *o);
 host::Handle native_wrapper_of(PyObject *o, host::Handle cls);
 

@@ -6,6 +6,7 @@
 #include <Python.h>
 
 #include <cstring>
+#include <unordered_set>
 #include <vector>
 
 #include "cpyext/forward.h"
@@ -18,6 +19,14 @@ using host::Helper;
 namespace {
 
 std::vector<PyObject *> g_modules_by_index(1, nullptr);   // PyState_FindModule
+std::unordered_set<PyObject *> g_kept_modules;
+
+// A module's C struct lives as long as the layer: its functions reach it by
+// address, and its state must not move or vanish.
+void keep_module(PyObject *m) {
+    if (g_kept_modules.insert(m).second)
+        Py_INCREF(m);
+}
 
 ModuleObject *as_module(PyObject *m) { return reinterpret_cast<ModuleObject *>(m); }
 
@@ -38,7 +47,7 @@ PyObject *new_module(const char *name, const char *doc) {
     host::close(hn);
     host::close(hd);
     if (m)
-        Py_INCREF(m);   // the layer keeps every module's C struct
+        keep_module(m);
     return m;
 }
 
@@ -155,6 +164,7 @@ int PyModule_AddFunctions(PyObject *m, PyMethodDef *functions) {
             Py_DECREF(name);
             return -1;
         }
+        keep_module(m);
         Handle f = make_host_function(def, m, name, true);
         if (!f || host::setattr_s(handle_of(m), def->ml_name, f) < 0) {
             host::close(f);

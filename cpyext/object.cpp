@@ -96,8 +96,12 @@ PyObject *PyObject_GetAttr(PyObject *o, PyObject *name) {
 }
 
 PyObject *PyObject_GetAttrString(PyObject *o, const char *name) {
-    Handle h = handle_of(o);
-    return h ? result(host::getattr_s(h, name)) : nullptr;
+    PyObject *n = PyUnicode_FromString(name);
+    if (!n)
+        return nullptr;
+    PyObject *r = PyObject_GetAttr(o, n);
+    Py_DECREF(n);
+    return r;
 }
 
 int PyObject_SetAttr(PyObject *o, PyObject *name, PyObject *v) {
@@ -151,10 +155,87 @@ int PyObject_GenericSetAttr(PyObject *o, PyObject *name, PyObject *v) {
     return PyObject_SetAttr(o, name, v);
 }
 
-PyObject *PyObject_Repr(PyObject *o) { return forward(host::repr, o); }
-PyObject *PyObject_Str(PyObject *o) { return forward(host::str, o); }
-PyObject *PyObject_ASCII(PyObject *o) { return forward(host::ascii, o); }
-PyObject *PyObject_Bytes(PyObject *o) { return forward(host::bytes_of, o); }
+namespace ferry {
+
+// type(o).<name>(o, args...): the way CPython's slot wrappers reach Python
+// methods, so results are checked here with CPython's messages rather than
+// the host's.
+PyObject *call_dunder(PyObject *o, const char *name, PyObject *arg) {
+    Handle n = name_handle(name);
+    if (!n)
+        return nullptr;
+    PyObject *r = arg ? forward([n](Handle a, Handle b) { return host::call_helper(Helper::call_dunder, {a, n, b}); }, o, arg)
+                      : forward([n](Handle a) { return host::call_helper(Helper::call_dunder, {a, n}); }, o);
+    host::close(n);
+    return r;
+}
+
+int has_dunder(PyObject *o, const char *name) {
+    Handle n = name_handle(name);
+    if (!n)
+        return -1;
+    PyObject *r = forward([n](Handle a) { return host::call_helper(Helper::has_dunder, {a, n}); }, o);
+    host::close(n);
+    if (!r)
+        return -1;
+    int v = r == Py_True;
+    Py_DECREF(r);
+    return v;
+}
+
+} // namespace ferry
+
+namespace {
+
+PyObject *text_of(PyObject *o, const char *dunder) {
+    if (!o)
+        return PyUnicode_FromString("<NULL>");
+    if (Py_EnterRecursiveCall(" while getting the repr of an object"))
+        return nullptr;
+    PyObject *r = call_dunder(o, dunder);
+    Py_LeaveRecursiveCall();
+    if (r && !PyUnicode_Check(r)) {
+        PyErr_Format(PyExc_TypeError, "%s returned non-string (type %.200s)", dunder,
+                     Py_TYPE(r)->tp_name);
+        Py_CLEAR(r);
+    }
+    return r;
+}
+
+} // namespace
+
+PyObject *PyObject_Repr(PyObject *o) { return text_of(o, "__repr__"); }
+
+PyObject *PyObject_Str(PyObject *o) {
+    if (o && PyUnicode_CheckExact(o))
+        return Py_NewRef(o);
+    return text_of(o, "__str__");
+}
+
+PyObject *PyObject_ASCII(PyObject *o) {
+    if (!o)
+        return PyUnicode_FromString("<NULL>");
+    return forward(host::ascii, o);
+}
+
+PyObject *PyObject_Bytes(PyObject *o) {
+    if (!o)
+        return PyBytes_FromString("<NULL>");
+    if (PyBytes_CheckExact(o))
+        return Py_NewRef(o);
+    int has = has_dunder(o, "__bytes__");
+    if (has < 0)
+        return nullptr;
+    if (!has)
+        return PyBytes_FromObject(o);
+    PyObject *r = call_dunder(o, "__bytes__");
+    if (r && !PyBytes_Check(r)) {
+        PyErr_Format(PyExc_TypeError, "__bytes__ returned non-bytes (type %.200s)",
+                     Py_TYPE(r)->tp_name);
+        Py_CLEAR(r);
+    }
+    return r;
+}
 
 PyObject *PyObject_RichCompare(PyObject *a, PyObject *b, int op) {
     return forward([op](Handle x, Handle y) { return host::rich_compare(x, y, op); }, a, b);
@@ -191,6 +272,23 @@ int PyObject_IsTrue(PyObject *o) {
         return 1;
     if (o == Py_False || o == Py_None)
         return 0;
+    // As typeobject.c's slot_nb_bool: __bool__ must return a bool, else __len__.
+    int has = has_dunder(o, "__bool__");
+    if (has < 0)
+        return -1;
+    if (has) {
+        PyObject *r = call_dunder(o, "__bool__");
+        if (!r)
+            return -1;
+        if (!PyBool_Check(r)) {
+            PyErr_Format(PyExc_TypeError, "__bool__ should return bool, returned %.200s",
+                         Py_TYPE(r)->tp_name);
+            Py_DECREF(r);
+            return -1;
+        }
+        Py_DECREF(r);
+        return r == Py_True;
+    }
     return forward_status(host::is_true, o);
 }
 
@@ -199,7 +297,13 @@ int PyObject_Not(PyObject *o) {
     return r < 0 ? r : !r;
 }
 
-PyObject *PyObject_Type(PyObject *o) { return Py_NewRef(reinterpret_cast<PyObject *>(Py_TYPE(o))); }
+PyObject *PyObject_Type(PyObject *o) {
+    if (!o) {
+        PyErr_SetString(PyExc_SystemError, "null argument to internal routine");
+        return nullptr;
+    }
+    return Py_NewRef(reinterpret_cast<PyObject *>(Py_TYPE(o)));
+}
 
 int PyCallable_Check(PyObject *o) {
     if (!o)
@@ -305,6 +409,12 @@ PyObject *method_with_format(PyObject *o, const char *name, const char *format, 
     PyObject *callable = PyObject_GetAttrString(o, name);
     if (!callable)
         return nullptr;
+    if (!PyCallable_Check(callable)) {
+        PyErr_Format(PyExc_TypeError, "attribute of type '%.200s' is not callable",
+                     Py_TYPE(callable)->tp_name);
+        Py_DECREF(callable);
+        return nullptr;
+    }
     PyObject *r = call_with_format(callable, format, va, size_t_clean);
     Py_DECREF(callable);
     return r;
@@ -363,27 +473,107 @@ PyObject *PyObject_CallMethodObjArgs(PyObject *o, PyObject *name, ...) {
     return r;
 }
 
-int PyObject_IsInstance(PyObject *o, PyObject *cls) {
-    PyObject *r = forward([](Handle a, Handle b) { return host::call_helper(Helper::isinstance, {a, b}); },
-                          o, cls);
+namespace {
+
+int host_predicate(Helper which, PyObject *a, PyObject *b) {
+    PyObject *r = forward([which](Handle x, Handle y) { return host::call_helper(which, {x, y}); }, a, b);
     if (!r)
         return -1;
     int v = r == Py_True;
     Py_DECREF(r);
     return v;
+}
+
+// abstract.c's check_class: a "class" is anything with a tuple __bases__.
+int check_class(PyObject *o) {
+    PyObject *bases = PyObject_GetAttrString(o, "__bases__");
+    if (!bases) {
+        if (!PyErr_ExceptionMatches(PyExc_AttributeError))
+            return -1;
+        PyErr_Clear();
+        return 0;
+    }
+    int r = PyTuple_Check(bases);
+    Py_DECREF(bases);
+    return r;
+}
+
+// The checks CPython makes before it calls __instancecheck__/__subclasscheck__,
+// so that bad arguments get CPython's messages, not the host's.
+int classinfo_check(PyObject *cls, const char *dunder) {
+    if (PyType_Check(cls))
+        return 1;
+    int r = has_dunder(cls, dunder);
+    return r != 0 ? r : check_class(cls);
+}
+
+} // namespace
+
+int PyObject_IsInstance(PyObject *o, PyObject *cls) {
+    if (reinterpret_cast<PyObject *>(Py_TYPE(o)) == cls)
+        return 1;
+    if (PyTuple_Check(cls)) {
+        for (Py_ssize_t i = 0; i < PyTuple_GET_SIZE(cls); i++) {
+            if (Py_EnterRecursiveCall(" in __instancecheck__"))
+                return -1;
+            int r = PyObject_IsInstance(o, PyTuple_GET_ITEM(cls, i));
+            Py_LeaveRecursiveCall();
+            if (r != 0)
+                return r;
+        }
+        return 0;
+    }
+    int ok = classinfo_check(cls, "__instancecheck__");
+    if (ok <= 0) {
+        if (ok == 0)
+            PyErr_SetString(PyExc_TypeError,
+                            "isinstance() arg 2 must be a type, a tuple of types, or a union");
+        return -1;
+    }
+    return host_predicate(Helper::isinstance, o, cls);
 }
 
 int PyObject_IsSubclass(PyObject *derived, PyObject *cls) {
-    PyObject *r = forward([](Handle a, Handle b) { return host::call_helper(Helper::issubclass, {a, b}); },
-                          derived, cls);
-    if (!r)
-        return -1;
-    int v = r == Py_True;
-    Py_DECREF(r);
-    return v;
+    if (PyTuple_Check(cls)) {
+        for (Py_ssize_t i = 0; i < PyTuple_GET_SIZE(cls); i++) {
+            if (Py_EnterRecursiveCall(" in __subclasscheck__"))
+                return -1;
+            int r = PyObject_IsSubclass(derived, PyTuple_GET_ITEM(cls, i));
+            Py_LeaveRecursiveCall();
+            if (r != 0)
+                return r;
+        }
+        return 0;
+    }
+    if (!(PyType_Check(cls) && PyType_Check(derived))) {
+        int custom = PyType_Check(cls) ? 0 : has_dunder(cls, "__subclasscheck__");
+        if (custom < 0)
+            return -1;
+        if (!custom) {
+            int d = check_class(derived);
+            if (d <= 0) {
+                if (d == 0)
+                    PyErr_SetString(PyExc_TypeError, "issubclass() arg 1 must be a class");
+                return -1;
+            }
+            int c = check_class(cls);
+            if (c <= 0) {
+                if (c == 0)
+                    PyErr_SetString(PyExc_TypeError,
+                                    "issubclass() arg 2 must be a class, a tuple of classes, or a union");
+                return -1;
+            }
+        }
+    }
+    return host_predicate(Helper::issubclass, derived, cls);
 }
 
 PyObject *PyObject_Format(PyObject *o, PyObject *spec) {
+    if (spec && !PyUnicode_Check(spec)) {
+        PyErr_Format(PyExc_SystemError, "Format specifier must be a string, not %.200s",
+                     Py_TYPE(spec)->tp_name);
+        return nullptr;
+    }
     PyObject *empty = spec ? nullptr : PyUnicode_FromString("");
     if (!spec && !empty)
         return nullptr;

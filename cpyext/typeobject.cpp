@@ -81,7 +81,16 @@ inline bool has(const TypeInfo &ti, Feature f) { return ti.features & (1u << f);
 PyObject *slot_repr(PyObject *o) { return PyObject_Repr(o); }
 PyObject *slot_str(PyObject *o) { return PyObject_Str(o); }
 Py_hash_t slot_hash(PyObject *o) { return PyObject_Hash(o); }
-PyObject *slot_richcompare(PyObject *a, PyObject *b, int op) { return PyObject_RichCompare(a, b, op); }
+// A type's own comparison, which may answer NotImplemented (as a C
+// tp_richcompare does), not the whole protocol of PyObject_RichCompare.
+PyObject *slot_richcompare(PyObject *a, PyObject *b, int op) {
+    static const char *const names[] = {"__lt__", "__le__", "__eq__", "__ne__", "__gt__", "__ge__"};
+    if (op < Py_LT || op > Py_GE) {
+        PyErr_BadInternalCall();
+        return nullptr;
+    }
+    return call_dunder(a, names[op], b);
+}
 PyObject *slot_getattro(PyObject *o, PyObject *n) { return PyObject_GetAttr(o, n); }
 int slot_setattro(PyObject *o, PyObject *n, PyObject *v) { return PyObject_SetAttr(o, n, v); }
 PyObject *slot_call(PyObject *o, PyObject *a, PyObject *k) { return PyObject_Call(o, a, k); }
@@ -105,7 +114,23 @@ int slot_ass_subscript(PyObject *o, PyObject *k, PyObject *v) {
 PyObject *slot_index(PyObject *o) { return PyNumber_Index(o); }
 PyObject *slot_int(PyObject *o) { return PyNumber_Long(o); }
 PyObject *slot_float(PyObject *o) { return PyNumber_Float(o); }
-PyObject *slot_add(PyObject *a, PyObject *b) { return PyNumber_Add(a, b); }
+// nb_add as typeobject.c's SLOT1BINFULL: called for either operand; the left
+// one's __add__ first, then the right one's __radd__.
+PyObject *slot_add(PyObject *a, PyObject *b) {
+    auto is_ours = [](PyObject *o) {
+        return Py_TYPE(o)->tp_as_number && Py_TYPE(o)->tp_as_number->nb_add == slot_add;
+    };
+    if (is_ours(a)) {
+        PyObject *r = call_dunder(a, "__add__", b);
+        if (r != Py_NotImplemented || Py_TYPE(a) == Py_TYPE(b) || !is_ours(b))
+            return r;
+        Py_DECREF(r);
+    }
+    int has = has_dunder(b, "__radd__");
+    if (has <= 0)
+        return has < 0 ? nullptr : Py_NewRef(Py_NotImplemented);
+    return call_dunder(b, "__radd__", a);
+}
 void slot_dealloc(PyObject *o) { object_dealloc(o); }
 
 void fill_forwarding_slots(PyTypeObject *t, TypeRecord *r) {

@@ -1,9 +1,9 @@
 // Lifetime across the boundary (first-light rules; see docs/lifetime.md).
 //
 //  * Identity: while C holds a proxy of a managed object, the same managed
-//    object maps to the same PyObject* (map keyed by the host's id()). int and
-//    float are exempt: PyPy compares them by value, and CPython promises no
-//    identity for them beyond the small-int cache, which we keep.
+//    object maps to the same PyObject* (map keyed by the host's id()). int is
+//    exempt: CPython promises no int identity beyond the small-int cache,
+//    which we keep.
 //  * A proxy owns a handle to its managed object: the managed object lives at
 //    least as long as C holds the proxy.
 //  * A native object's wrapper owns one reference to it; the native object

@@ -215,6 +215,28 @@ void *native_unwrap(Handle h) {
     return static_cast<NativeObjectData *>(HPy_AsStruct(g_ctx, H(h)))->native;
 }
 
+namespace {
+
+// Moves the host's recursion limit by delta; returns the old limit (0 on failure).
+long long adjust_recursion_limit(long long delta) {
+    HPy empty = HPyTuple_FromArray(g_ctx, nullptr, 0);
+    HPy cur = HPy_CallTupleDict(g_ctx, H(borrowed(Builtin::getrecursionlimit)), empty, HPy_NULL);
+    HPy_Close(g_ctx, empty);
+    if (HPy_IsNull(cur))
+        return 0;
+    long long old = HPyLong_AsLongLong(g_ctx, cur);
+    HPy_Close(g_ctx, cur);
+    HPy n = HPyLong_FromLongLong(g_ctx, old + delta);
+    HPy args = HPyTuple_FromArray(g_ctx, &n, 1);
+    HPy r = HPy_CallTupleDict(g_ctx, H(borrowed(Builtin::setrecursionlimit)), args, HPy_NULL);
+    HPy_Close(g_ctx, args);
+    HPy_Close(g_ctx, n);
+    HPy_Close(g_ctx, r);
+    return old;
+}
+
+} // namespace
+
 bool err_occurred() { return HPyErr_Occurred(g_ctx); }
 bool err_matches(Handle exc_type) { return HPyErr_ExceptionMatches(g_ctx, H(exc_type)); }
 void err_clear() { HPyErr_Clear(g_ctx); }
@@ -225,8 +247,15 @@ bool err_fetch(Handle *type, Handle *value, Handle *tb) {
     *type = *value = *tb = Handle{};
     if (!HPyErr_Occurred(g_ctx))
         return false;
+    // At the recursion limit the hook (Python code) could not run: give it
+    // room for the fetch. The limit functions are builtins and need no frame.
+    long long limit = 0;
+    if (HPyErr_ExceptionMatches(g_ctx, H(borrowed(Builtin::RecursionError))))
+        limit = adjust_recursion_limit(100);
     HPyErr_WriteUnraisable(g_ctx, H(borrowed(Builtin::fetch_sentinel)));
     Handle triple = call_helper(Helper::fetch_error, {});
+    if (limit)
+        adjust_recursion_limit(-100);
     if (!triple) {
         HPyErr_Clear(g_ctx);
         return false;

@@ -201,7 +201,10 @@ PyObject *materialize(Handle h, TypeInfo *ti) {
     return nullptr;
 }
 
-bool value_compared(Layout l) { return l == Layout::long_ || l == Layout::float_; }
+// ints skip the identity map: equal ints behave alike, and CPython itself
+// promises no int identity beyond the small-int cache (kept, see longobject.cpp).
+// floats are mapped: NaN makes identity observable (RichCompareBool).
+bool value_compared(Layout l) { return l == Layout::long_; }
 
 } // namespace
 
@@ -350,7 +353,7 @@ Handle native_wrapper_of(PyObject *o, Handle cls) {
 Handle handle_of(PyObject *o) {
     if (!o) {
         if (!PyErr_Occurred())
-            PyErr_SetString(PyExc_SystemError, "ferry: NULL object crossing to the host");
+            PyErr_SetString(PyExc_SystemError, "null argument to internal routine");   // as abstract.c
         return {};
     }
     if (is_static_singleton(o))

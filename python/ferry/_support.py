@@ -51,6 +51,8 @@ BUILTINS.update({
     'builtin_function_or_method': builtin_function_or_method,
     'PyCapsule': PyCapsule,
     'NativeObject': NativeObject,
+    'getrecursionlimit': _sys.getrecursionlimit,
+    'setrecursionlimit': _sys.setrecursionlimit,
     'BaseExceptionGroup': getattr(_builtins, 'BaseExceptionGroup', BaseException),
     'EncodingWarning': getattr(_builtins, 'EncodingWarning', Warning),
 })
@@ -105,16 +107,45 @@ def exception_matches(given, exc):
 
 # ---------------------------------------------------------------- objects
 
+def _type_lookup(tp, name):
+    """The attribute as the type's slots see it: found in the MRO's own
+    dicts, never through the metaclass (type.__call__ is not int's tp_call)."""
+    for klass in tp.__mro__:
+        d = vars(klass)
+        if name in d:
+            return d[name]
+    raise AttributeError(name)
+
+
+_MISSING = object()
+
+
 def type_features(tp, names):
     bits = 0
     for i, name in enumerate(names.split(',')[:-1]):
         if name == '__hash__ is None':
-            present = getattr(tp, '__hash__', 0) is None
+            present = _lookup_or_missing(tp, '__hash__') is None
         else:
-            present = hasattr(tp, name)
+            present = _lookup_or_missing(tp, name) not in (_MISSING, None)
         if present:
             bits |= 1 << i
     return bits
+
+
+def _lookup_or_missing(tp, name):
+    try:
+        return _type_lookup(tp, name)
+    except AttributeError:
+        return _MISSING
+
+
+def call_dunder(o, name, *args):
+    """type(o).name(o, *args): how CPython's slots call a Python-level method."""
+    return _type_lookup(type(o), name).__get__(o, type(o))(*args)
+
+
+def has_dunder(o, name):
+    return _lookup_or_missing(type(o), name) is not _MISSING
 
 
 def int_to_bytes(n):
