@@ -11,6 +11,8 @@ using namespace ferry;
 namespace ferry {
 
 PyObject *tuple_alloc(PyTypeObject *type, Py_ssize_t n) {
+    if (n > (PY_SSIZE_T_MAX - (Py_ssize_t)sizeof(PyTupleObject)) / (Py_ssize_t)sizeof(PyObject *))
+        return PyErr_NoMemory();
     return reinterpret_cast<PyObject *>(alloc_var_object(
         type, offsetof(PyTupleObject, ob_item) + (n ? n : 1) * sizeof(PyObject *), n));
 }

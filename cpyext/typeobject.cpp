@@ -617,6 +617,8 @@ int PyType_IsSubtype(PyTypeObject *a, PyTypeObject *b) {
 }
 
 PyObject *PyType_GenericAlloc(PyTypeObject *t, Py_ssize_t nitems) {
+    if (t->tp_itemsize && nitems > (PY_SSIZE_T_MAX - t->tp_basicsize) / t->tp_itemsize - 1)
+        return PyErr_NoMemory();
     size_t size = t->tp_basicsize + (nitems + 1) * t->tp_itemsize;
     PyObject *o = alloc_object(t, size);
     if (!o)
@@ -635,6 +637,8 @@ PyObject *PyType_GenericNew(PyTypeObject *t, PyObject *, PyObject *) {
 PyObject *_PyObject_New(PyTypeObject *t) { return alloc_object(t, t->tp_basicsize); }
 
 PyVarObject *_PyObject_NewVar(PyTypeObject *t, Py_ssize_t n) {
+    if (t->tp_itemsize && n > (PY_SSIZE_T_MAX - t->tp_basicsize) / t->tp_itemsize)
+        return reinterpret_cast<PyVarObject *>(PyErr_NoMemory());
     return alloc_var_object(t, t->tp_basicsize + n * t->tp_itemsize, n);
 }
 

@@ -32,6 +32,8 @@ PyObject *unicode_alloc(PyTypeObject *type, Py_ssize_t size, Py_UCS4 maxchar) {
     bool ascii = maxchar < 128;
     int kind = kind_for(maxchar);
     size_t head = ascii ? sizeof(PyASCIIObject) : sizeof(PyCompactUnicodeObject);
+    if (size > (PY_SSIZE_T_MAX - (Py_ssize_t)head) / kind - 1)
+        return PyErr_NoMemory();
     PyObject *o = alloc_object(type, head + (size + 1) * kind);
     if (!o)
         return nullptr;
