@@ -48,7 +48,8 @@ PyObject *PyTuple_GetItem(PyObject *t, Py_ssize_t i) {
 }
 
 int PyTuple_SetItem(PyObject *t, Py_ssize_t i, PyObject *v) {
-    if (!PyTuple_Check(t) || Py_REFCNT(t) != 1) {
+    // A tuple with a managed counterpart is shared with the host, whatever its count.
+    if (!PyTuple_Check(t) || Py_REFCNT(t) != 1 || header_of(t)->managed) {
         Py_XDECREF(v);
         PyErr_BadInternalCall();
         return -1;

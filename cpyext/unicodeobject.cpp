@@ -4,6 +4,7 @@
 #define PY_SSIZE_T_CLEAN
 #include <Python.h>
 
+#include <algorithm>
 #include <cstring>
 #include <cwchar>
 #include <string>
@@ -161,23 +162,14 @@ PyObject *PyUnicode_FromKindAndData(int kind, const void *buffer, Py_ssize_t siz
         PyErr_SetString(PyExc_ValueError, "size must be positive");
         return nullptr;
     }
-    std::vector<Py_UCS4> units(size);
-    for (Py_ssize_t i = 0; i < size; i++) {
-        switch (kind) {
-        case PyUnicode_1BYTE_KIND: units[i] = static_cast<const Py_UCS1 *>(buffer)[i]; break;
-        case PyUnicode_2BYTE_KIND: units[i] = static_cast<const Py_UCS2 *>(buffer)[i]; break;
-        case PyUnicode_4BYTE_KIND: units[i] = static_cast<const Py_UCS4 *>(buffer)[i]; break;
-        default:
-            PyErr_SetString(PyExc_SystemError, "invalid kind");
-            return nullptr;
-        }
+    if (kind != PyUnicode_1BYTE_KIND && kind != PyUnicode_2BYTE_KIND && kind != PyUnicode_4BYTE_KIND) {
+        PyErr_SetString(PyExc_SystemError, "invalid kind");
+        return nullptr;
     }
-    for (Py_UCS4 c : units)
-        if (c > 0x10ffff) {
-            PyErr_SetString(PyExc_ValueError, "character U+110000 is not in range [U+0000; U+10ffff]");
-            return nullptr;
-        }
-    return unicode_from_ucs4(units.data(), size, &PyUnicode_Type);
+    std::vector<Py_UCS4> units(size);
+    for (Py_ssize_t i = 0; i < size; i++)
+        units[i] = PyUnicode_READ(kind, buffer, i);
+    return unicode_from_ucs4(units.data(), size, &PyUnicode_Type);   // checks the maximum
 }
 
 PyObject *PyUnicode_FromOrdinal(int ordinal) {
@@ -317,20 +309,73 @@ PyObject *PyUnicode_Substring(PyObject *o, Py_ssize_t start, Py_ssize_t end) {
                                      end - start);
 }
 
+namespace {
+
+void copy_chars(PyObject *dst, Py_ssize_t at, PyObject *src) {
+    int kind = PyUnicode_KIND(src);
+    const void *data = PyUnicode_DATA(src);
+    for (Py_ssize_t i = 0; i < PyUnicode_GET_LENGTH(src); i++)
+        put(dst, at + i, PyUnicode_READ(kind, data, i));
+}
+
+// A new str holding the parts in order, with sep between them.
+PyObject *joined(PyObject *sep, PyObject *const *parts, Py_ssize_t n) {
+    Py_ssize_t length = 0;
+    Py_UCS4 maxchar = 0;
+    for (Py_ssize_t i = 0; i < n; i++) {
+        length += PyUnicode_GET_LENGTH(parts[i]);
+        maxchar = std::max(maxchar, PyUnicode_MAX_CHAR_VALUE(parts[i]));
+    }
+    if (sep && n > 1) {
+        length += (n - 1) * PyUnicode_GET_LENGTH(sep);
+        maxchar = std::max(maxchar, PyUnicode_MAX_CHAR_VALUE(sep));
+    }
+    PyObject *r = PyUnicode_New(length, maxchar);
+    if (!r)
+        return nullptr;
+    Py_ssize_t at = 0;
+    for (Py_ssize_t i = 0; i < n; i++) {
+        if (sep && i) {
+            copy_chars(r, at, sep);
+            at += PyUnicode_GET_LENGTH(sep);
+        }
+        copy_chars(r, at, parts[i]);
+        at += PyUnicode_GET_LENGTH(parts[i]);
+    }
+    return r;
+}
+
+} // namespace
+
 PyObject *PyUnicode_Concat(PyObject *a, PyObject *b) {
-    if (!PyUnicode_Check(a) || !PyUnicode_Check(b)) {
-        PyErr_Format(PyExc_TypeError, "can only concatenate str (not \"%.200s\") to str",
-                     Py_TYPE(PyUnicode_Check(a) ? b : a)->tp_name);
+    if (!PyUnicode_Check(a)) {
+        PyErr_Format(PyExc_TypeError, "must be str, not %.100s", Py_TYPE(a)->tp_name);
         return nullptr;
     }
-    return PyNumber_Add(a, b);
+    if (!PyUnicode_Check(b)) {
+        PyErr_Format(PyExc_TypeError, "can only concatenate str (not \"%.200s\") to str",
+                     Py_TYPE(b)->tp_name);
+        return nullptr;
+    }
+    PyObject *parts[] = {a, b};
+    return joined(nullptr, parts, 2);
 }
 
 void PyUnicode_Append(PyObject **left, PyObject *right) {
-    if (!*left)
+    if (!left)
         return;
-    PyObject *r = right ? PyUnicode_Concat(*left, right) : nullptr;
-    Py_DECREF(*left);
+    PyObject *l = *left;
+    if (!l)
+        return;
+    if (!right || !PyUnicode_Check(l) || !PyUnicode_Check(right)) {
+        if (!PyErr_Occurred())
+            PyErr_BadInternalCall();
+        Py_DECREF(l);
+        *left = nullptr;
+        return;
+    }
+    PyObject *r = PyUnicode_Concat(l, right);
+    Py_DECREF(l);
     *left = r;
 }
 
@@ -340,18 +385,53 @@ void PyUnicode_AppendAndDel(PyObject **left, PyObject *right) {
 }
 
 PyObject *PyUnicode_Join(PyObject *sep, PyObject *seq) {
-    PyObject *s = sep ? Py_NewRef(sep) : PyUnicode_FromString(" ");
-    if (!s)
+    if (sep && !PyUnicode_Check(sep)) {
+        PyErr_Format(PyExc_TypeError, "separator: expected str instance, %.80s found",
+                     Py_TYPE(sep)->tp_name);
         return nullptr;
-    PyObject *r = PyObject_CallMethod(s, "join", "O", seq);
-    Py_DECREF(s);
+    }
+    PyObject *fast = PySequence_Fast(seq, "can only join an iterable");
+    if (!fast)
+        return nullptr;
+    Py_ssize_t n = PySequence_Fast_GET_SIZE(fast);
+    PyObject **items = PySequence_Fast_ITEMS(fast);
+    for (Py_ssize_t i = 0; i < n; i++)
+        if (!PyUnicode_Check(items[i])) {
+            PyErr_Format(PyExc_TypeError, "sequence item %zd: expected str instance, %.80s found", i,
+                         Py_TYPE(items[i])->tp_name);
+            Py_DECREF(fast);
+            return nullptr;
+        }
+    PyObject *space = sep ? nullptr : PyUnicode_FromString(" ");
+    PyObject *r = n == 1 && PyUnicode_CheckExact(items[0]) ? Py_NewRef(items[0])
+                                                           : joined(sep ? sep : space, items, n);
+    Py_XDECREF(space);
+    Py_DECREF(fast);
     return r;
 }
 
-PyObject *PyUnicode_InternFromString(const char *s) { return PyUnicode_FromString(s); }
+PyObject *PyUnicode_InternFromString(const char *s) {
+    PyObject *r = PyUnicode_FromString(s);
+    if (r)
+        PyUnicode_InternInPlace(&r);
+    return r;
+}
 
-// The host interns as it sees fit; from C, an interned str is any str.
-void PyUnicode_InternInPlace(PyObject **) {}
+// Interning is the host's: *p becomes the host's interned str (sys.intern).
+void PyUnicode_InternInPlace(PyObject **p) {
+    PyObject *s = *p;
+    if (!s || !PyUnicode_CheckExact(s))
+        return;
+    PyObject *sys = PyImport_ImportModule("sys");
+    PyObject *r = sys ? PyObject_CallMethod(sys, "intern", "O", s) : nullptr;
+    Py_XDECREF(sys);
+    if (!r) {
+        PyErr_Clear();
+        return;
+    }
+    *p = r;
+    Py_DECREF(s);
+}
 
 int PyUnicode_Compare(PyObject *a, PyObject *b) {
     if (!PyUnicode_Check(a) || !PyUnicode_Check(b)) {
@@ -383,7 +463,10 @@ int PyUnicode_CompareWithASCIIString(PyObject *a, const char *s) {
 }
 
 PyObject *PyUnicode_RichCompare(PyObject *a, PyObject *b, int op) {
-    return PyObject_RichCompare(a, b, op);
+    if (!PyUnicode_Check(a) || !PyUnicode_Check(b))
+        Py_RETURN_NOTIMPLEMENTED;
+    int c = a == b ? 0 : PyUnicode_Compare(a, b);
+    Py_RETURN_RICHCOMPARE(c, 0, op);
 }
 
 int PyUnicode_Contains(PyObject *container, PyObject *element) {
@@ -472,6 +555,12 @@ PyObject *PyUnicode_FromWideChar(const wchar_t *w, Py_ssize_t size) {
     }
     if (size == -1)
         size = static_cast<Py_ssize_t>(wcslen(w));
+    for (Py_ssize_t i = 0; i < size; i++)
+        if (static_cast<Py_UCS4>(w[i]) > 0x10ffff) {
+            PyErr_Format(PyExc_ValueError, "character U+%x is not in range [U+0000; U+10ffff]",
+                         static_cast<Py_UCS4>(w[i]));
+            return nullptr;
+        }
     return PyUnicode_FromKindAndData(PyUnicode_4BYTE_KIND, w, size);
 }
 

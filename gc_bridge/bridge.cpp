@@ -1,6 +1,7 @@
 // Identity map, entry scopes and deferred releases (see bridge.h).
 #include "gc_bridge/bridge.h"
 
+#include <cstring>
 #include <unordered_map>
 #include <vector>
 
@@ -10,6 +11,7 @@ namespace ferry::bridge {
 namespace {
 
 std::unordered_map<int64_t, PyObject *> g_identity;
+std::unordered_map<uint64_t, PyObject *> g_float_identity;   // by bits: PyPy's float identity
 std::vector<host::Handle> g_scope_handles;
 int g_depth = 0;
 
@@ -21,20 +23,46 @@ PyObject *identity_lookup(int64_t id) {
 }
 
 void identity_register(PyObject *o, int64_t id) {
+    // The first proxy keeps the entry: on PyPy distinct C objects can reach
+    // one managed identity (one-character and empty strs, floats compare by value).
+    if (!g_identity.emplace(id, o).second)
+        return;
     Header *h = header_of(o);
     h->identity = id;
     h->flags |= kRegistered;
-    g_identity[id] = o;
+}
+
+PyObject *float_identity_lookup(double v) {
+    uint64_t bits;
+    std::memcpy(&bits, &v, sizeof bits);
+    auto it = g_float_identity.find(bits);
+    return it == g_float_identity.end() ? nullptr : it->second;
+}
+
+void float_identity_register(PyObject *o, double v) {
+    uint64_t bits;
+    std::memcpy(&bits, &v, sizeof bits);
+    if (!g_float_identity.emplace(bits, o).second)
+        return;
+    Header *h = header_of(o);
+    h->identity = static_cast<int64_t>(bits);
+    h->flags |= kRegistered | kFloatIdentity;
 }
 
 void identity_forget(PyObject *o) {
     Header *h = header_of(o);
     if (!(h->flags & kRegistered))
         return;
-    auto it = g_identity.find(h->identity);
-    if (it != g_identity.end() && it->second == o)
-        g_identity.erase(it);
-    h->flags &= ~kRegistered;
+    if (h->flags & kFloatIdentity) {
+        auto it = g_float_identity.find(static_cast<uint64_t>(h->identity));
+        if (it != g_float_identity.end() && it->second == o)
+            g_float_identity.erase(it);
+    } else {
+        auto it = g_identity.find(h->identity);
+        if (it != g_identity.end() && it->second == o)
+            g_identity.erase(it);
+    }
+    h->flags &= ~(kRegistered | kFloatIdentity);
 }
 
 int64_t host_id(host::Handle h) {
@@ -48,7 +76,7 @@ int64_t host_id(host::Handle h) {
     bool overflow = false;
     int64_t v = host::long_as(r, &overflow);
     host::close(r);
-    return v;
+    return overflow ? 0 : v;   // PyPy's ids of value objects (complex, ...) can exceed 64 bits
 }
 
 EntryScope::EntryScope() { g_depth++; }

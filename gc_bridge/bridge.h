@@ -22,7 +22,12 @@ PyObject *identity_lookup(int64_t id);
 void identity_register(PyObject *o, int64_t id);
 void identity_forget(PyObject *o);
 
-// Host id() of a managed object; 0 with the C error set on failure.
+// PyPy's floats are identical when their bits are: they are keyed by value.
+PyObject *float_identity_lookup(double v);
+void float_identity_register(PyObject *o, double v);
+
+// Host id() of a managed object; 0 with the C error set on failure, 0 with no
+// error when the id has no 64-bit form (then the object is not identity-mapped).
 int64_t host_id(host::Handle h);
 
 // One per call from the host into the layer.

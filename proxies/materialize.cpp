@@ -203,8 +203,9 @@ PyObject *materialize(Handle h, TypeInfo *ti) {
 
 // ints skip the identity map: equal ints behave alike, and CPython itself
 // promises no int identity beyond the small-int cache (kept, see longobject.cpp).
-// floats are mapped: NaN makes identity observable (RichCompareBool).
-bool value_compared(Layout l) { return l == Layout::long_; }
+// floats are mapped by value bits, which is PyPy's identity for them (NaN
+// makes it observable through RichCompareBool).
+bool value_compared(Layout l) { return l == Layout::long_ || l == Layout::float_; }
 
 } // namespace
 
@@ -244,11 +245,22 @@ PyObject *from_host(Handle h) {
         return Py_NewRef(Py_Ellipsis);
 
     int64_t id = 0;
+    if (ti->layout == Layout::float_ && type == &PyFloat_Type) {
+        double v = host::float_as(h);
+        if (PyObject *known = bridge::float_identity_lookup(v))
+            return Py_NewRef(known);
+        PyObject *o = materialize(h, ti);
+        if (o) {
+            finish_proxy(o, host::dup(h), 0);
+            bridge::float_identity_register(o, v);
+        }
+        return o;
+    }
     if (!value_compared(ti->layout)) {
         id = bridge::host_id(h);
-        if (!id)
+        if (!id && PyErr_Occurred())
             return nullptr;
-        if (PyObject *known = bridge::identity_lookup(id)) {
+        if (PyObject *known = !id ? nullptr : bridge::identity_lookup(id)) {
             Py_INCREF(known);
             if (ti->layout == Layout::list || ti->layout == Layout::dict || ti->layout == Layout::set)
                 if (refresh_container(known, h) < 0) {
@@ -387,11 +399,14 @@ Handle handle_of(PyObject *o) {
         return {};
     }
     hd->managed = m;
-    if (!value_compared(ti->layout)) {
+    if (type == &PyFloat_Type) {
+        bridge::float_identity_register(o, PyFloat_AS_DOUBLE(o));
+    } else if (!value_compared(ti->layout)) {
         int64_t id = bridge::host_id(m);
-        if (!id)
+        if (!id && PyErr_Occurred())
             return {};
-        bridge::identity_register(o, id);
+        if (id)
+            bridge::identity_register(o, id);
     }
     return m;
 }

@@ -44,7 +44,8 @@ static_assert(sizeof(Header) % 16 == 0, "keeps PyObject 16-byte aligned");
 enum HeaderFlags : uint32_t {
     kRegistered = 1u << 0,    // present in the identity map under `identity`
     kWeakWrapper = 1u << 1,   // `managed` is a weakref to a native object's wrapper
-    kRefreshing = 1u << 2,    // a container whose items are being read (it may contain itself)
+    kRefreshing = 1u << 2,
+    kFloatIdentity = 1u << 3, // registered by value bits (bridge::float_identity_*)    // a container whose items are being read (it may contain itself)
 };
 
 inline Header *header_of(PyObject *o) { return reinterpret_cast<Header *>(o) - 1; }
