@@ -47,13 +47,18 @@ Py_ssize_t size_of(PyObject *o) {
 }
 PyObject *index_object(Py_ssize_t i) { return PyLong_FromSsize_t(i); }
 
+PyObject *null_argument() {
+    if (!PyErr_Occurred())
+        PyErr_SetString(PyExc_SystemError, "null argument to internal routine");
+    return nullptr;
+}
+
 } // namespace
 
 #define FERRY_BINARY(fn, op) \
     PyObject *fn(PyObject *a, PyObject *b) { return binary(NumberOp::op, a, b); }
 FERRY_BINARY(PyNumber_Add, add)
 FERRY_BINARY(PyNumber_Subtract, subtract)
-FERRY_BINARY(PyNumber_Multiply, multiply)
 FERRY_BINARY(PyNumber_MatrixMultiply, matrix_multiply)
 FERRY_BINARY(PyNumber_FloorDivide, floor_divide)
 FERRY_BINARY(PyNumber_TrueDivide, true_divide)
@@ -78,31 +83,146 @@ FERRY_BINARY(PyNumber_InPlaceXor, inplace_xor)
 FERRY_BINARY(PyNumber_InPlaceOr, inplace_or)
 #undef FERRY_BINARY
 
+namespace {
+
+// int.__pow__'s argument errors, with CPython's words (PyPy words them differently).
+bool power_arguments_ok(PyObject *a, PyObject *b, PyObject *c) {
+    if (c == Py_None)
+        return true;
+    bool ints = PyLong_Check(a) && PyLong_Check(b) && PyLong_Check(c);
+    bool builtin_numbers = (PyLong_Check(a) || PyFloat_Check(a)) && (PyLong_Check(b) || PyFloat_Check(b));
+    if (builtin_numbers && !ints && (PyLong_Check(c) || PyFloat_Check(c))) {
+        PyErr_SetString(PyExc_TypeError,
+                        "pow() 3rd argument not allowed unless all arguments are integers");
+        return false;
+    }
+    if (ints && PyLong_CheckExact(c) && _PyLong_Sign(c) == 0) {
+        PyErr_SetString(PyExc_ValueError, "pow() 3rd argument cannot be 0");
+        return false;
+    }
+    return true;
+}
+
+bool is_sequence_operand(PyObject *o) {
+    return Py_TYPE(o)->tp_as_sequence && Py_TYPE(o)->tp_as_sequence->sq_repeat;
+}
+
+} // namespace
+
+PyObject *PyNumber_Multiply(PyObject *a, PyObject *b) {
+    PyObject *r = binary(NumberOp::multiply, a, b);
+    // As abstract.c: when neither operand multiplies, a sequence wants an index.
+    if (!r && PyErr_ExceptionMatches(PyExc_TypeError)) {
+        PyObject *n = is_sequence_operand(a) ? b : is_sequence_operand(b) ? a : nullptr;
+        if (n && !PyIndex_Check(n)) {
+            PyErr_Clear();
+            PyErr_Format(PyExc_TypeError, "can't multiply sequence by non-int of type '%.200s'",
+                         Py_TYPE(n)->tp_name);
+        }
+    }
+    return r;
+}
+
 PyObject *PyNumber_Power(PyObject *a, PyObject *b, PyObject *c) {
+    if (!power_arguments_ok(a, b, c))
+        return nullptr;
     return forward([](Handle x, Handle y, Handle z) { return host::number_power(x, y, z, false); },
                    a, b, c);
 }
 PyObject *PyNumber_InPlacePower(PyObject *a, PyObject *b, PyObject *c) {
+    if (!power_arguments_ok(a, b, c))
+        return nullptr;
     return forward([](Handle x, Handle y, Handle z) { return host::number_power(x, y, z, true); },
                    a, b, c);
 }
 
-PyObject *PyNumber_Negative(PyObject *o) { return unary(UnaryOp::negative, o); }
-PyObject *PyNumber_Positive(PyObject *o) { return unary(UnaryOp::positive, o); }
-PyObject *PyNumber_Absolute(PyObject *o) { return unary(UnaryOp::absolute, o); }
-PyObject *PyNumber_Invert(PyObject *o) { return unary(UnaryOp::invert, o); }
-PyObject *PyNumber_Long(PyObject *o) { return unary(UnaryOp::to_long, o); }
-PyObject *PyNumber_Float(PyObject *o) { return unary(UnaryOp::to_float, o); }
+namespace {
 
-PyObject *PyNumber_Index(PyObject *o) {
-    if (PyLong_Check(o))
+// abstract.c's unary operations: the type must have the slot, else CPython's message.
+PyObject *checked_unary(UnaryOp op, PyObject *o, const char *dunder, const char *what) {
+    if (!o)
+        return null_argument();
+    int has = has_dunder(o, dunder);
+    if (has <= 0) {
+        if (has == 0)
+            PyErr_Format(PyExc_TypeError, "bad operand type for %s: '%.200s'", what,
+                         Py_TYPE(o)->tp_name);
+        return nullptr;
+    }
+    return unary(op, o);
+}
+
+bool bytes_like(PyObject *o) {
+    return PyUnicode_Check(o) || PyBytes_Check(o) || PyByteArray_Check(o) || PyObject_CheckBuffer(o);
+}
+
+// The conversions accept what CPython's int()/float() accept; others get its message.
+PyObject *checked_conversion(UnaryOp op, PyObject *o, std::initializer_list<const char *> dunders,
+                             const char *message) {
+    if (!o)
+        return null_argument();
+    bool ok = bytes_like(o);
+    for (const char *d : dunders) {
+        if (ok)
+            break;
+        int has = has_dunder(o, d);
+        if (has < 0)
+            return nullptr;
+        ok = has;
+    }
+    if (!ok) {
+        PyErr_Format(PyExc_TypeError, message, Py_TYPE(o)->tp_name);
+        return nullptr;
+    }
+    return unary(op, o);
+}
+
+} // namespace
+
+PyObject *PyNumber_Negative(PyObject *o) { return checked_unary(UnaryOp::negative, o, "__neg__", "unary -"); }
+PyObject *PyNumber_Positive(PyObject *o) { return checked_unary(UnaryOp::positive, o, "__pos__", "unary +"); }
+PyObject *PyNumber_Absolute(PyObject *o) { return checked_unary(UnaryOp::absolute, o, "__abs__", "abs()"); }
+PyObject *PyNumber_Invert(PyObject *o) { return checked_unary(UnaryOp::invert, o, "__invert__", "unary ~"); }
+
+PyObject *PyNumber_Long(PyObject *o) {
+    return checked_conversion(UnaryOp::to_long, o, {"__int__", "__index__", "__trunc__"},
+                              "int() argument must be a string, a bytes-like object or a real number, not '%.200s'");
+}
+
+PyObject *PyNumber_Float(PyObject *o) {
+    if (o && PyFloat_CheckExact(o))
         return Py_NewRef(o);
+    return checked_conversion(UnaryOp::to_float, o, {"__float__", "__index__"},
+                              "float() argument must be a string or a real number, not '%.200s'");
+}
+
+// Since 3.10 the result is always an exact int.
+PyObject *PyNumber_Index(PyObject *o) {
+    if (!o)
+        return null_argument();
+    if (PyLong_CheckExact(o))
+        return Py_NewRef(o);
+    if (PyLong_Check(o))
+        return _PyLong_Copy(reinterpret_cast<PyLongObject *>(o));
     if (!PyIndex_Check(o)) {
         PyErr_Format(PyExc_TypeError,
                      "'%.200s' object cannot be interpreted as an integer", Py_TYPE(o)->tp_name);
         return nullptr;
     }
-    return unary(UnaryOp::index, o);
+    PyObject *r = call_dunder(o, "__index__");
+    if (!r)
+        return nullptr;
+    if (!PyLong_Check(r)) {
+        PyErr_Format(PyExc_TypeError, "__index__ returned non-int (type %.200s)", Py_TYPE(r)->tp_name);
+        Py_DECREF(r);
+        return nullptr;
+    }
+    if (!PyLong_CheckExact(r)) {
+        PyObject *exact = _PyLong_Copy(reinterpret_cast<PyLongObject *>(r));
+        Py_DECREF(r);
+        return exact;
+    }
+    return r;
 }
 
 int PyNumber_Check(PyObject *o) {
@@ -137,15 +257,18 @@ Py_ssize_t PyNumber_AsSsize_t(PyObject *o, PyObject *exc) {
 
 PyObject *PyNumber_ToBase(PyObject *n, int base) {
     const char *fn = base == 2 ? "bin" : base == 8 ? "oct" : base == 16 ? "hex" : nullptr;
-    if (base == 10)
-        return PyObject_Str(n);
-    if (!fn) {
+    if (!fn && base != 10) {
         PyErr_SetString(PyExc_SystemError, "PyNumber_ToBase: base must be 2, 8, 10 or 16");
         return nullptr;
     }
     PyObject *index = PyNumber_Index(n);
     if (!index)
         return nullptr;
+    if (base == 10) {
+        PyObject *r = PyObject_Str(index);
+        Py_DECREF(index);
+        return r;
+    }
     PyObject *builtins = PyImport_ImportModule("builtins");
     PyObject *r = builtins ? PyObject_CallMethod(builtins, fn, "O", index) : nullptr;
     Py_XDECREF(builtins);
@@ -268,14 +391,59 @@ int PySequence_Check(PyObject *o) {
     return sq && sq->sq_item;
 }
 
-Py_ssize_t PySequence_Size(PyObject *o) { return size_of(o); }
+namespace {
+
+PySequenceMethods *sq_of(PyObject *o) { return Py_TYPE(o)->tp_as_sequence; }
+PyMappingMethods *mp_of(PyObject *o) { return Py_TYPE(o)->tp_as_mapping; }
+
+// abstract.c's message when an object is not a sequence: a mapping (one that
+// would support the operation as a mapping) is named as such.
+void not_a_sequence(PyObject *o, const char *otherwise, bool as_mapping) {
+    if (as_mapping)
+        PyErr_Format(PyExc_TypeError, "%.200s is not a sequence", Py_TYPE(o)->tp_name);
+    else
+        PyErr_Format(PyExc_TypeError, otherwise, Py_TYPE(o)->tp_name);
+}
+
+} // namespace
+
+Py_ssize_t PySequence_Size(PyObject *o) {
+    if (!o) {
+        null_argument();
+        return -1;
+    }
+    if (!(sq_of(o) && sq_of(o)->sq_length)) {
+        if (mp_of(o) && mp_of(o)->mp_length)
+            PyErr_Format(PyExc_TypeError, "%.200s is not a sequence", Py_TYPE(o)->tp_name);
+        else
+            PyErr_Format(PyExc_TypeError, "object of type '%.200s' has no len()", Py_TYPE(o)->tp_name);
+        return -1;
+    }
+    return size_of(o);
+}
 
 PyObject *PySequence_GetItem(PyObject *o, Py_ssize_t i) {
+    if (!o)
+        return null_argument();
+    if (!(sq_of(o) && sq_of(o)->sq_item)) {
+        not_a_sequence(o, "'%.200s' object does not support indexing", mp_of(o) && mp_of(o)->mp_subscript);
+        return nullptr;
+    }
     Handle h = handle_of(o);
     return h ? result(host::getitem_i(h, i)) : nullptr;
 }
 
 int PySequence_SetItem(PyObject *o, Py_ssize_t i, PyObject *v) {
+    if (!o) {
+        null_argument();
+        return -1;
+    }
+    if (!(sq_of(o) && sq_of(o)->sq_ass_item)) {
+        not_a_sequence(o, v ? "'%.200s' object does not support item assignment"
+                            : "'%.200s' object doesn't support item deletion",
+                       mp_of(o) && mp_of(o)->mp_ass_subscript);
+        return -1;
+    }
     PyObject *k = index_object(i);
     int r = k ? (v ? PyObject_SetItem(o, k, v) : PyObject_DelItem(o, k)) : -1;
     Py_XDECREF(k);
@@ -285,6 +453,12 @@ int PySequence_SetItem(PyObject *o, Py_ssize_t i, PyObject *v) {
 int PySequence_DelItem(PyObject *o, Py_ssize_t i) { return PySequence_SetItem(o, i, nullptr); }
 
 PyObject *PySequence_GetSlice(PyObject *o, Py_ssize_t i1, Py_ssize_t i2) {
+    if (!o)
+        return null_argument();
+    if (!(mp_of(o) && mp_of(o)->mp_subscript)) {
+        PyErr_Format(PyExc_TypeError, "'%.200s' object is unsliceable", Py_TYPE(o)->tp_name);
+        return nullptr;
+    }
     PyObject *a = index_object(i1), *b = index_object(i2);
     PyObject *r = a && b ? forward([](Handle x, Handle y, Handle z) {
                                 return host::call_helper(Helper::get_slice, {x, y, z});
@@ -296,6 +470,15 @@ PyObject *PySequence_GetSlice(PyObject *o, Py_ssize_t i1, Py_ssize_t i2) {
 }
 
 int PySequence_SetSlice(PyObject *o, Py_ssize_t i1, Py_ssize_t i2, PyObject *v) {
+    if (!o) {
+        null_argument();
+        return -1;
+    }
+    if (!(mp_of(o) && mp_of(o)->mp_ass_subscript)) {
+        PyErr_Format(PyExc_TypeError, "'%.200s' object doesn't support slice %s", Py_TYPE(o)->tp_name,
+                     v ? "assignment" : "deletion");
+        return -1;
+    }
     PyObject *a = index_object(i1), *b = index_object(i2);
     PyObject *r = a && b ? forward([](Handle w, Handle x, Handle y, Handle z) {
                                 return host::call_helper(Helper::set_slice, {w, x, y, z});
@@ -311,24 +494,55 @@ int PySequence_DelSlice(PyObject *o, Py_ssize_t i1, Py_ssize_t i2) {
     return PySequence_SetSlice(o, i1, i2, nullptr);
 }
 
-PyObject *PySequence_Concat(PyObject *a, PyObject *b) { return PyNumber_Add(a, b); }
-PyObject *PySequence_InPlaceConcat(PyObject *a, PyObject *b) { return PyNumber_InPlaceAdd(a, b); }
+namespace {
 
-PyObject *PySequence_Repeat(PyObject *o, Py_ssize_t n) {
+bool can_concat(PyObject *o) { return sq_of(o) && sq_of(o)->sq_concat; }
+bool can_repeat(PyObject *o) { return sq_of(o) && sq_of(o)->sq_repeat; }
+
+PyObject *cannot(PyObject *o, const char *what) {
+    if (o)
+        PyErr_Format(PyExc_TypeError, "'%.200s' object can't be %s", Py_TYPE(o)->tp_name, what);
+    return o ? nullptr : null_argument();
+}
+
+PyObject *repeat(PyObject *o, Py_ssize_t n, bool inplace) {
+    if (!o || !can_repeat(o))
+        return cannot(o, "repeated");
     PyObject *k = index_object(n);
-    PyObject *r = k ? PyNumber_Multiply(o, k) : nullptr;
+    PyObject *r = k ? (inplace ? PyNumber_InPlaceMultiply(o, k) : PyNumber_Multiply(o, k)) : nullptr;
     Py_XDECREF(k);
     return r;
 }
 
-PyObject *PySequence_InPlaceRepeat(PyObject *o, Py_ssize_t n) {
-    PyObject *k = index_object(n);
-    PyObject *r = k ? PyNumber_InPlaceMultiply(o, k) : nullptr;
-    Py_XDECREF(k);
-    return r;
+} // namespace
+
+PyObject *PySequence_Concat(PyObject *a, PyObject *b) {
+    if (!a || !b || !can_concat(a))
+        return cannot(a, "concatenated");
+    return PyNumber_Add(a, b);
 }
 
-int PySequence_Contains(PyObject *o, PyObject *v) { return forward_status(host::contains, o, v); }
+PyObject *PySequence_InPlaceConcat(PyObject *a, PyObject *b) {
+    if (!a || !b || !can_concat(a))
+        return cannot(a, "concatenated");
+    return PyNumber_InPlaceAdd(a, b);
+}
+
+PyObject *PySequence_Repeat(PyObject *o, Py_ssize_t n) { return repeat(o, n, false); }
+PyObject *PySequence_InPlaceRepeat(PyObject *o, Py_ssize_t n) { return repeat(o, n, true); }
+
+int PySequence_Contains(PyObject *o, PyObject *v) {
+    if (!o || !v) {
+        null_argument();
+        return -1;
+    }
+    // Without sq_contains CPython iterates, and says so when it cannot.
+    if (!(sq_of(o) && sq_of(o)->sq_contains) && !Py_TYPE(o)->tp_iter && !(sq_of(o) && sq_of(o)->sq_item)) {
+        PyErr_Format(PyExc_TypeError, "argument of type '%.200s' is not iterable", Py_TYPE(o)->tp_name);
+        return -1;
+    }
+    return forward_status(host::contains, o, v);
+}
 
 Py_ssize_t PySequence_Count(PyObject *o, PyObject *v) {
     PyObject *r = method(o, "count", v);
@@ -386,7 +600,20 @@ int PyMapping_Check(PyObject *o) {
     return mp && mp->mp_subscript;
 }
 
-Py_ssize_t PyMapping_Size(PyObject *o) { return size_of(o); }
+Py_ssize_t PyMapping_Size(PyObject *o) {
+    if (!o) {
+        null_argument();
+        return -1;
+    }
+    if (!(mp_of(o) && mp_of(o)->mp_length)) {
+        if (sq_of(o) && sq_of(o)->sq_length)
+            PyErr_Format(PyExc_TypeError, "%.200s is not a mapping", Py_TYPE(o)->tp_name);
+        else
+            PyErr_Format(PyExc_TypeError, "object of type '%.200s' has no len()", Py_TYPE(o)->tp_name);
+        return -1;
+    }
+    return size_of(o);
+}
 
 PyObject *PyMapping_GetItemString(PyObject *o, const char *key) {
     PyObject *k = PyUnicode_FromString(key);

@@ -107,6 +107,14 @@ PyObject *slot_item(PyObject *o, Py_ssize_t i) {
     return r;
 }
 int slot_contains(PyObject *o, PyObject *v) { return PySequence_Contains(o, v); }
+int slot_ass_item(PyObject *o, Py_ssize_t i, PyObject *v) { return PySequence_SetItem(o, i, v); }
+PyObject *slot_concat(PyObject *a, PyObject *b) { return PyNumber_Add(a, b); }
+PyObject *slot_repeat(PyObject *o, Py_ssize_t n) {
+    PyObject *k = PyLong_FromSsize_t(n);
+    PyObject *r = k ? PyNumber_Multiply(o, k) : nullptr;
+    Py_XDECREF(k);
+    return r;
+}
 PyObject *slot_subscript(PyObject *o, PyObject *k) { return PyObject_GetItem(o, k); }
 int slot_ass_subscript(PyObject *o, PyObject *k, PyObject *v) {
     return v ? PyObject_SetItem(o, k, v) : PyObject_DelItem(o, k);
@@ -156,6 +164,28 @@ void fill_forwarding_slots(PyTypeObject *t, TypeRecord *r) {
     r->mp.mp_length = r->sq.sq_length;
     r->mp.mp_subscript = has(ti, f_getitem) ? slot_subscript : nullptr;
     r->mp.mp_ass_subscript = has(ti, f_setitem) ? slot_ass_subscript : nullptr;
+    r->sq.sq_ass_item = has(ti, f_setitem) ? slot_ass_item : nullptr;
+    // The builtin containers fill their slot tables as CPython's own types do:
+    // the sequences concatenate and repeat, a dict is no sequence, a set no mapping.
+    switch (ti.layout) {
+    case Layout::list: case Layout::tuple: case Layout::unicode: case Layout::bytes:
+    case Layout::bytearray:
+        r->sq.sq_concat = slot_concat;
+        r->sq.sq_repeat = slot_repeat;
+        break;
+    case Layout::dict:
+        r->sq.sq_length = nullptr;
+        r->sq.sq_item = nullptr;
+        r->sq.sq_ass_item = nullptr;
+        break;
+    case Layout::set:
+        r->mp.mp_length = nullptr;
+        r->mp.mp_subscript = nullptr;
+        r->mp.mp_ass_subscript = nullptr;
+        break;
+    default:
+        break;
+    }
     t->tp_as_number = &r->nb;
     t->tp_as_sequence = &r->sq;
     t->tp_as_mapping = &r->mp;
