@@ -66,6 +66,27 @@ void move_c_error_to_host() {
     Py_XDECREF(tb);
 }
 
+// Calls python/ferry/_support.<name>(args...) through the import system, for
+// the rare paths that need a Python-level helper with C objects.
+PyObject *call_support(const char *name, std::initializer_list<PyObject *> args) {
+    PyObject *support = PyImport_ImportModule("ferry._support");
+    if (!support)
+        return nullptr;
+    PyObject *fn = PyObject_GetAttrString(support, name);
+    Py_DECREF(support);
+    if (!fn)
+        return nullptr;
+    PyObject *tuple = PyTuple_New(args.size());
+    Py_ssize_t i = 0;
+    for (PyObject *a : args)
+        if (tuple)
+            PyTuple_SET_ITEM(tuple, i++, Py_NewRef(a));
+    PyObject *r = tuple ? PyObject_Call(fn, tuple, nullptr) : nullptr;
+    Py_XDECREF(tuple);
+    Py_DECREF(fn);
+    return r;
+}
+
 PyObject *null_with_host_error() {
     move_host_error_to_c();
     return nullptr;
@@ -153,8 +174,15 @@ void PyErr_NormalizeException(PyObject **type, PyObject **value, PyObject **tb) 
     if (!PyExceptionClass_Check(t))
         return;
     if (PyExceptionInstance_Check(v) &&
-        PyType_IsSubtype(Py_TYPE(v), reinterpret_cast<PyTypeObject *>(t)))
+        PyType_IsSubtype(Py_TYPE(v), reinterpret_cast<PyTypeObject *>(t))) {
+        PyObject *actual = reinterpret_cast<PyObject *>(Py_TYPE(v));
+        if (actual != t) {   // the type follows the instance
+            Py_INCREF(actual);
+            Py_DECREF(t);
+            *type = actual;
+        }
         return;
+    }
     PyObject *inst = v == Py_None ? PyObject_CallNoArgs(t)
                      : PyTuple_Check(v) ? PyObject_Call(t, v, nullptr)
                                         : PyObject_CallOneArg(t, v);
@@ -250,14 +278,22 @@ int PyErr_WarnFormat(PyObject *category, Py_ssize_t stack_level, const char *for
     return r;
 }
 
+// sys.unraisablehook gets the exception and the object itself, as in CPython
+// (the host's own WriteUnraisable passes only the object's repr).
 void PyErr_WriteUnraisable(PyObject *obj) {
-    move_c_error_to_host();
-    Handle h = obj ? handle_of(obj) : Handle{};
-    if (obj && !h) {
-        PyErr_Clear();
-        h = {};
-    }
-    host::err_write_unraisable(h);
+    PyObject *t, *v, *tb;
+    PyErr_Fetch(&t, &v, &tb);
+    if (!t)
+        return;
+    PyErr_NormalizeException(&t, &v, &tb);
+    PyObject *r = call_support("write_unraisable", {t, v ? v : Py_None, tb ? tb : Py_None,
+                                                    obj ? obj : Py_None});
+    Py_XDECREF(r);
+    if (!r)
+        PyErr_Clear();   // nothing more can be reported
+    Py_XDECREF(t);
+    Py_XDECREF(v);
+    Py_XDECREF(tb);
 }
 
 void PyErr_PrintEx(int) {
@@ -328,12 +364,15 @@ void PyErr_GetExcInfo(PyObject **t, PyObject **v, PyObject **tb) {
     *tb = trace ? trace : Py_NewRef(Py_None);
 }
 
+// Sets the exception the calling Python code is handling (sys.exc_info()).
+// Steals the three references, as CPython does.
 void PyErr_SetExcInfo(PyObject *t, PyObject *v, PyObject *tb) {
-    _PyErr_StackItem *ei = current_tstate()->exc_info;
-    PyObject *old = ei->exc_value;
-    ei->exc_value = v;
-    Py_XDECREF(old);
+    PyObject *r = call_support("set_exc_info", {t ? t : Py_None, v ? v : Py_None, tb ? tb : Py_None});
+    if (!r)
+        PyErr_WriteUnraisable(nullptr);
+    Py_XDECREF(r);
     Py_XDECREF(t);
+    Py_XDECREF(v);
     Py_XDECREF(tb);
 }
 

@@ -3,6 +3,8 @@
 // proxies call each other.
 #pragma once
 #include <Python.h>
+
+#include <initializer_list>
 #include "structmember.h"
 
 #include "host/host.h"
@@ -14,6 +16,7 @@ namespace ferry {
 void move_host_error_to_c();          // host's pending error -> C indicator
 void move_c_error_to_host();          // C indicator -> host's pending error
 PyObject *null_with_host_error();     // move_host_error_to_c(); return nullptr
+PyObject *call_support(const char *name, std::initializer_list<PyObject *> args);
 int minus_one_with_host_error();
 
 // The common shapes of a forwarded call: borrow handles, call, bring back.

@@ -53,9 +53,26 @@ BUILTINS.update({
     'NativeObject': NativeObject,
     'getrecursionlimit': _sys.getrecursionlimit,
     'setrecursionlimit': _sys.setrecursionlimit,
-    'BaseExceptionGroup': getattr(_builtins, 'BaseExceptionGroup', BaseException),
-    'EncodingWarning': getattr(_builtins, 'EncodingWarning', Warning),
 })
+
+
+# Exceptions CPython 3.11 has and a Python 3.9 host lacks: distinct classes
+# with the 3.11 bases, so PyExc_* never aliases another exception.
+if 'BaseExceptionGroup' not in BUILTINS:
+    class BaseExceptionGroup(BaseException):
+        def __init__(self, message, exceptions):
+            if not isinstance(message, str):
+                raise TypeError('argument 1 must be str, not %s' % type(message).__name__)
+            exceptions = tuple(exceptions)
+            if not exceptions:
+                raise ValueError('second argument (exceptions) must be a non-empty sequence')
+            super().__init__(message, exceptions)
+            self.message, self.exceptions = message, exceptions
+    BUILTINS['BaseExceptionGroup'] = BaseExceptionGroup
+if 'EncodingWarning' not in BUILTINS:
+    class EncodingWarning(Warning):
+        pass
+    BUILTINS['EncodingWarning'] = EncodingWarning
 
 
 def builtin(name):
@@ -99,6 +116,34 @@ def raise_with_traceback(tp, value, tb):
     if tb is not None:
         raise value.with_traceback(tb)
     raise value
+
+
+class UnraisableHookArgs:
+    """What sys.unraisablehook receives (CPython's sys.UnraisableHookArgs)."""
+    __slots__ = ('exc_type', 'exc_value', 'exc_traceback', 'err_msg', 'object')
+
+    def __init__(self, exc_type, exc_value, exc_traceback, err_msg, obj):
+        self.exc_type, self.exc_value, self.exc_traceback = exc_type, exc_value, exc_traceback
+        self.err_msg, self.object = err_msg, obj
+
+
+def write_unraisable(exc_type, exc_value, tb, obj):
+    args = UnraisableHookArgs(exc_type, exc_value, tb, None, obj)
+    try:
+        _sys.unraisablehook(args)
+    except BaseException:
+        _sys.__unraisablehook__(args)
+
+
+def set_exc_info(tp, value, tb):
+    try:
+        import __pypy__
+    except ImportError:
+        raise SystemError('PyErr_SetExcInfo: this host cannot set the handled exception')
+    if value is None:
+        __pypy__.set_exc_info(None, None)
+    else:
+        __pypy__.set_exc_info(tp, value, tb)
 
 
 def exception_matches(given, exc):

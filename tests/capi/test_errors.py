@@ -556,7 +556,13 @@ class TestExceptionObjects(unittest.TestCase):
         table = ft.exception_objects()
         self.assertGreater(len(table), 60)
         for name, exc in table.items():
-            self.assertIs(exc, getattr(builtins, name), name)
+            if hasattr(builtins, name):
+                self.assertIs(exc, getattr(builtins, name), name)
+            else:
+                # A 3.11 exception the host (PyPy 3.9) lacks: a class of its own
+                # with CPython's base, never an alias of another exception.
+                base = {"BaseExceptionGroup": BaseException, "EncodingWarning": Warning}[name]
+                self.assertTrue(issubclass(exc, base) and exc is not base, name)
 
     def test_exception_aliases(self):
         table = ft.exception_objects()
