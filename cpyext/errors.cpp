@@ -473,3 +473,36 @@ exit:
     Py_XDECREF(filename);
     return ret;
 }
+
+PyObject *PyErr_SetImportErrorSubclass(PyObject *exception, PyObject *msg, PyObject *name,
+                                       PyObject *path) {
+    if (!PyType_Check(exception) ||
+        !PyType_IsSubtype(reinterpret_cast<PyTypeObject *>(exception),
+                          reinterpret_cast<PyTypeObject *>(PyExc_ImportError))) {
+        PyErr_SetString(PyExc_TypeError, "expected a subclass of ImportError");
+        return nullptr;
+    }
+    if (!msg) {
+        PyErr_SetString(PyExc_TypeError, "expected a message argument");
+        return nullptr;
+    }
+    PyObject *kwargs = PyDict_New();
+    if (!kwargs || PyDict_SetItemString(kwargs, "name", name ? name : Py_None) < 0 ||
+        PyDict_SetItemString(kwargs, "path", path ? path : Py_None) < 0) {
+        Py_XDECREF(kwargs);
+        return nullptr;
+    }
+    PyObject *args = PyTuple_Pack(1, msg);
+    PyObject *error = args ? PyObject_Call(exception, args, kwargs) : nullptr;
+    Py_XDECREF(args);
+    Py_DECREF(kwargs);
+    if (error) {
+        PyErr_SetObject(reinterpret_cast<PyObject *>(Py_TYPE(error)), error);
+        Py_DECREF(error);
+    }
+    return nullptr;
+}
+
+PyObject *PyErr_SetImportError(PyObject *msg, PyObject *name, PyObject *path) {
+    return PyErr_SetImportErrorSubclass(PyExc_ImportError, msg, name, path);
+}

@@ -26,8 +26,16 @@ const elf::Inspection &layer_exports() {
 
 bool is_c_api(const std::string &s) { return s.rfind("Py", 0) == 0 || s.rfind("_Py", 0) == 0; }
 
-PyObject *import_error(const std::string &message) {
-    PyErr_SetString(PyExc_ImportError, message.c_str());
+// ImportError with name and path set, as CPython's loader raises it.
+PyObject *import_error(const std::string &message, const std::string &name, const std::string &path) {
+    PyObject *msg = PyUnicode_FromString(message.c_str());
+    PyObject *n = PyUnicode_FromString(name.c_str());
+    PyObject *p = PyUnicode_DecodeFSDefault(path.c_str());
+    if (msg && n && p)
+        PyErr_SetImportError(msg, n, p);
+    Py_XDECREF(msg);
+    Py_XDECREF(n);
+    Py_XDECREF(p);
     return nullptr;
 }
 
@@ -51,10 +59,11 @@ PyObject *load_extension(const std::string &name, const std::string &path, PyObj
     std::string tag;
     if (wrong_abi_tag(path, &tag))
         return import_error(path + ": built for another Python (" + tag +
-                            "); ferry loads CPython 3.11 (cpython-311-x86_64-linux-gnu) and abi3 extensions");
+                            "); ferry loads CPython 3.11 (cpython-311-x86_64-linux-gnu) and abi3 extensions",
+                            name, path);
     elf::Inspection file = elf::inspect(path);
     if (!file.ok())
-        return import_error(file.error);
+        return import_error(file.error, name, path);
     const elf::Inspection &layer = layer_exports();
     std::string missing;
     size_t count = 0;
@@ -64,20 +73,21 @@ PyObject *load_extension(const std::string &name, const std::string &path, PyObj
         }
     if (count)
         return import_error(path + ": needs " + std::to_string(count) +
-                            " C API symbol(s) that ferry does not implement yet: " + missing);
+                            " C API symbol(s) that ferry does not implement yet: " + missing,
+                            name, path);
 
     std::string shortname = name.substr(name.rfind('.') == std::string::npos ? 0 : name.rfind('.') + 1);
     std::string init_name = "PyInit_" + shortname;
     if (!file.exports(init_name))
         return import_error(path + ": dynamic module does not define module export function (" +
-                            init_name + ")");
+                            init_name + ")", name, path);
     void *lib = dlopen(path.c_str(), RTLD_NOW | RTLD_LOCAL);
     if (!lib)
-        return import_error(path + ": " + dlerror());
+        return import_error(path + ": " + dlerror(), name, path);
     auto init = reinterpret_cast<PyObject *(*)()>(dlsym(lib, init_name.c_str()));
     if (!init)
         return import_error(path + ": dynamic module does not define module export function (" +
-                            init_name + ")");
+                            init_name + ")", name, path);
 
     PyObject *m = init();
     if (!m) {
