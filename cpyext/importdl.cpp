@@ -5,6 +5,8 @@
 #define PY_SSIZE_T_CLEAN
 #include <Python.h>
 
+#include <algorithm>
+#include <cstring>
 #include <dlfcn.h>
 #include <string>
 
@@ -22,6 +24,13 @@ const elf::Inspection &layer_exports() {
         return elf::inspect(info.dli_fname ? info.dli_fname : "");
     }();
     return self;
+}
+
+#include "cpython311_symbols.inc"
+
+bool in_cpython311(const std::string &s) {
+    return std::binary_search(std::begin(kCPython311Symbols), std::end(kCPython311Symbols), s.c_str(),
+                              [](const char *a, const char *b) { return std::strcmp(a, b) < 0; });
 }
 
 bool is_c_api(const std::string &s) { return s.rfind("Py", 0) == 0 || s.rfind("_Py", 0) == 0; }
@@ -65,14 +74,25 @@ PyObject *load_extension(const std::string &name, const std::string &path, PyObj
     if (!file.ok())
         return import_error(file.error, name, path);
     const elf::Inspection &layer = layer_exports();
-    std::string missing;
-    size_t count = 0;
-    for (const std::string &s : file.undefined)
-        if (is_c_api(s) && !layer.exports(s)) {
-            missing += (count++ ? ", " : "") + s;
-        }
-    if (count)
-        return import_error(path + ": needs " + std::to_string(count) +
+    std::string foreign, missing;
+    size_t n_foreign = 0, n_missing = 0;
+    for (const std::string &s : file.undefined) {
+        if (!is_c_api(s) || layer.exports(s))
+            continue;
+        if (in_cpython311(s))
+            missing += (n_missing++ ? ", " : "") + s;
+        else
+            foreign += (n_foreign++ ? ", " : "") + s;
+    }
+    if (n_foreign)
+        return import_error(path + ": built for another Python: it imports " + std::to_string(n_foreign) +
+                            " symbol(s) that CPython 3.11 does not have: " + foreign +
+                            (n_missing ? "; and " + std::to_string(n_missing) +
+                                             " that ferry does not implement yet: " + missing
+                                       : std::string()),
+                            name, path);
+    if (n_missing)
+        return import_error(path + ": needs " + std::to_string(n_missing) +
                             " C API symbol(s) that ferry does not implement yet: " + missing,
                             name, path);
 
