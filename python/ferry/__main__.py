@@ -1,4 +1,7 @@
-"""pypy3 -m ferry run [--site DIR]... (script.py | -m module | -c code) [args...]"""
+"""usage:
+  pypy3 -m ferry run [--site DIR]... (script.py | -m module | -c code) [args...]
+  pypy3 -m ferry enable [--user] [--site DIR]...   every PyPy process loads CPython extensions
+  pypy3 -m ferry disable [--user]"""
 import os
 import runpy
 import sys
@@ -6,21 +9,74 @@ import sys
 USAGE = __doc__
 
 
+PTH_NAME = 'ferry.pth'
+
+
+def usage():
+    print(USAGE, file=sys.stderr)
+    return 2
+
+
+def take_options(argv, flags=()):
+    """Leading --site DIR options (and the given flags) off argv."""
+    sites, seen = [], set()
+    while argv:
+        if argv[0] == '--site' and len(argv) > 1:
+            sites.append(os.path.abspath(argv[1]))
+            argv = argv[2:]
+        elif argv[0] in flags:
+            seen.add(argv[0])
+            argv = argv[1:]
+        else:
+            break
+    return sites, seen, argv
+
+
+def pth_path(user):
+    import site
+    target = site.getusersitepackages() if user else site.getsitepackages()[0]
+    return os.path.join(target, PTH_NAME)
+
+
+def enable(argv):
+    """A .pth file: site imports ferry at start-up in every PyPy process."""
+    sites, flags, rest = take_options(argv, ('--user',))
+    if rest:
+        return usage()
+    path = pth_path('--user' in flags)
+    package_dir = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+    os.makedirs(os.path.dirname(path), exist_ok=True)
+    with open(path, 'w') as f:
+        f.write('# written by `pypy3 -m ferry enable`; remove with `pypy3 -m ferry disable`\n')
+        f.write(package_dir + '\n')
+        for s in sites:
+            f.write(s + '\n')
+        f.write('import ferry; ferry.install()\n')
+    print('ferry enabled: %s' % path)
+    return 0
+
+
+def disable(argv):
+    _, flags, rest = take_options(argv, ('--user',))
+    if rest:
+        return usage()
+    path = pth_path('--user' in flags)
+    if os.path.exists(path):
+        os.remove(path)
+    print('ferry disabled: %s' % path)
+    return 0
+
+
 def main(argv):
+    if argv and argv[0] == 'enable':
+        return enable(argv[1:])
+    if argv and argv[0] == 'disable':
+        return disable(argv[1:])
     if not argv or argv[0] != 'run':
-        print('usage: ' + USAGE, file=sys.stderr)
-        return 2
-    argv = argv[1:]
-    sites = []
-    while argv and argv[0] == '--site':
-        if len(argv) < 2:
-            print('usage: ' + USAGE, file=sys.stderr)
-            return 2
-        sites.append(os.path.abspath(argv[1]))
-        argv = argv[2:]
+        return usage()
+    sites, _, argv = take_options(argv[1:])
     if not argv:
-        print('usage: ' + USAGE, file=sys.stderr)
-        return 2
+        return usage()
     here = os.path.dirname(os.path.abspath(__file__))
     env_sites = [s for s in os.environ.get('FERRY_SITES', '').split(os.pathsep) if s]
     os.environ['FERRY_SITES'] = os.pathsep.join(sites + env_sites)

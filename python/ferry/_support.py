@@ -15,8 +15,13 @@ NativeObject = _ferry_host.NativeObject
 
 
 class builtin_function_or_method:
-    """A function defined by an extension's PyMethodDef (PyCFunction_Type)."""
-    __slots__ = ('_def', '_self', '_by_address', '__name__', '__qualname__',
+    """A function defined by an extension's PyMethodDef (PyCFunction_Type).
+
+    PyPy's own builtin function type cannot be instantiated or subclassed
+    and its __self__ is always None, so extension functions are instances
+    of this class: __self__ is the module (module functions) or the object
+    they are bound to, as in CPython."""
+    __slots__ = ('_def', '_self', '_by_address', '_bound', '__name__', '__qualname__',
                  '__dict__', '__weakref__')
 
     def __call__(self, *args, **kwargs):
@@ -26,10 +31,58 @@ class builtin_function_or_method:
 
     @property
     def __self__(self):
-        return self._self if not self._by_address else None
+        return self._bound
 
     def __repr__(self):
-        return '<built-in function %s>' % self.__name__
+        s = self._bound
+        if s is None or _builtins.isinstance(s, _types.ModuleType):
+            return '<built-in function %s>' % self.__name__
+        return '<built-in method %s of %s object at 0x%016x>' % (
+            self.__name__, builtin_function_or_method._tp_name(type(s)), id(s))
+
+    def __reduce__(self):
+        s = self._bound
+        if s is None or _builtins.isinstance(s, _types.ModuleType):
+            return self.__qualname__
+        return (_builtins.getattr, (s, self.__name__))
+
+    @staticmethod
+    def _tp_name(t):
+        # CPython's tp_name: dotted for extension types, bare for classes.
+        mod = _builtins.getattr(t, '__module__', None)
+        if _builtins.issubclass(t, NativeObject) and mod and mod != 'builtins':
+            return '%s.%s' % (mod, t.__name__)
+        return t.__name__
+
+    @staticmethod
+    def _split_doc(name, doc):
+        """(__doc__, __text_signature__) from an ml_doc that may start with
+        "name(sig)\n--\n\n" (Objects/typeobject.c, find_signature)."""
+        if doc is None:
+            return None, None
+        sig = None
+        name = name.rpartition('.')[2]
+        if doc.startswith(name + '('):
+            marker = ')\n--\n\n'
+            start = len(name)
+            i = start
+            while i < len(doc):
+                if doc.startswith(marker, i):
+                    sig = doc[start:i + 1]
+                    doc = doc[i + len(marker):]
+                    break
+                if doc.startswith('\n\n', i):
+                    break
+                i += 1
+        return (doc or None), sig
+
+
+_METH_METHOD = 0x200
+
+
+class builtin_method(builtin_function_or_method):
+    """A METH_METHOD function made by PyCMethod_New (PyCMethod_Type)."""
+    __slots__ = ()
 
 
 class PyCapsule(NativeObject):
@@ -214,14 +267,23 @@ def new_module(name, doc):
     return m
 
 
-def make_function(defaddr, self, by_address, name, doc, module):
-    f = builtin_function_or_method.__new__(builtin_function_or_method)
+def make_function(defaddr, self, by_address, name, doc, module, bound=None, flags=0):
+    # builtin_method only once the layer maps it to PyCMethod_Type (BUILTINS).
+    cls = builtin_function_or_method
+    if flags & _METH_METHOD and 'builtin_method' in BUILTINS:
+        cls = builtin_method
+    f = cls.__new__(cls)
     f._def = defaddr
     f._self = self
     f._by_address = by_address
+    f._bound = bound
     f.__name__ = name
-    f.__qualname__ = name
-    f.__doc__ = doc
+    if bound is None or _builtins.isinstance(bound, _types.ModuleType):
+        f.__qualname__ = name
+    else:
+        t = bound if _builtins.isinstance(bound, type) else type(bound)
+        f.__qualname__ = '%s.%s' % (t.__qualname__, name)
+    f.__doc__, f.__text_signature__ = builtin_function_or_method._split_doc(name, doc)
     f.__module__ = module
     return f
 
@@ -381,7 +443,9 @@ def _method(defaddr, flags, name, doc):
     def m(self, *args, **kw):
         return call(defaddr, self, args, kw or None)
     m.__name__ = m.__qualname__ = name
+    doc, sig = builtin_function_or_method._split_doc(name, doc)
     m.__doc__ = doc
+    m.__text_signature__ = sig
     if flags & _METH_CLASS:
         return classmethod(m)
     if flags & _METH_STATIC:
@@ -389,6 +453,7 @@ def _method(defaddr, flags, name, doc):
             return call(defaddr, None, args, kw or None)
         s.__name__ = s.__qualname__ = name
         s.__doc__ = doc
+        s.__text_signature__ = sig
         return staticmethod(s)
     return m
 

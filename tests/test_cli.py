@@ -1,0 +1,72 @@
+"""The command line and the ways of switching ferry on, driven from outside:
+`pypy3 -m ferry run` with a script, -m and -c, subprocesses that inherit it,
+and `enable`/`disable` for every PyPy process (tested with --user in a
+temporary PYTHONUSERBASE)."""
+import os
+import subprocess
+import sys
+import tempfile
+import unittest
+
+ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+SITE = '/usr/lib/python3/dist-packages'
+ENV = dict(os.environ, PYTHONPATH=os.path.join(ROOT, 'python'), FERRY_LIBDIR=os.path.abspath(sys.argv[1]))
+
+
+def pypy(*args, env=ENV, input=None):
+    return subprocess.run(['pypy3'] + list(args), capture_output=True, text=True, env=env,
+                          cwd=tempfile.gettempdir(), input=input)
+
+
+class TestRun(unittest.TestCase):
+
+    def test_code(self):
+        r = pypy('-m', 'ferry', 'run', '--site', SITE, '-c',
+                 'import sys, ujson; print(ujson.dumps(sys.argv))', 'a', 'b')
+        self.assertEqual(r.stdout.strip(), '["-c","a","b"]', r.stderr)
+
+    def test_module(self):
+        r = pypy('-m', 'ferry', 'run', '--site', SITE, '-m', 'json.tool', input='{"a": 1}')
+        self.assertEqual(r.returncode, 0, r.stderr)
+        self.assertIn('"a": 1', r.stdout)
+
+    def test_script_and_subprocess(self):
+        with tempfile.NamedTemporaryFile('w', suffix='.py', delete=False) as f:
+            f.write('import subprocess, sys\n'
+                    'import xxhash\n'
+                    'print(xxhash.xxh32(b"a").hexdigest())\n'
+                    'print(subprocess.run([sys.executable, "-c", "import brotli; print(brotli.__name__)"],'
+                    ' capture_output=True, text=True).stdout.strip())\n')
+        try:
+            r = pypy('-m', 'ferry', 'run', '--site', SITE, f.name)
+        finally:
+            os.unlink(f.name)
+        self.assertEqual(r.stdout.split(), ['550d7456', 'brotli'], r.stderr)
+
+    def test_usage(self):
+        r = pypy('-m', 'ferry', 'frobnicate')
+        self.assertEqual(r.returncode, 2)
+        self.assertIn('usage', r.stderr)
+
+
+class TestEnable(unittest.TestCase):
+
+    def test_enable_disable_user(self):
+        with tempfile.TemporaryDirectory() as base:
+            env = dict(ENV, PYTHONUSERBASE=base)
+            r = pypy('-m', 'ferry', 'enable', '--user', '--site', SITE, env=env)
+            self.assertEqual(r.returncode, 0, r.stderr)
+            plain = dict(env)
+            del plain['PYTHONPATH']
+            r = pypy('-c', 'import ujson; print(ujson.dumps({"k": 1}))', env=plain)
+            self.assertEqual(r.stdout.strip(), '{"k":1}', r.stderr)
+            pypy('-m', 'ferry', 'disable', '--user', env=env)
+            r = pypy('-c', 'import ujson', env=plain)
+            self.assertNotEqual(r.returncode, 0)
+
+
+if __name__ == '__main__':
+    result = unittest.main(argv=sys.argv[:1], exit=False).result
+    print('%d passed, %d failed' % (result.testsRun - len(result.failures) - len(result.errors),
+                                    len(result.failures) + len(result.errors)))
+    sys.exit(0 if result.wasSuccessful() else 1)
