@@ -53,6 +53,14 @@ void capsule_dealloc(PyObject *o) {
 
 using namespace ferry;
 
+// PyCapsule_Type.tp_repr, as CPython's capsule_repr.
+PyObject *ferry::capsule_repr(PyObject *o) {
+    auto *c = reinterpret_cast<Capsule *>(o);
+    if (c->name)
+        return PyUnicode_FromFormat("<capsule object \"%s\" at %p>", c->name, o);
+    return PyUnicode_FromFormat("<capsule object NULL at %p>", o);
+}
+
 PyObject *PyCapsule_New(void *pointer, const char *name, PyCapsule_Destructor destructor) {
     if (!pointer) {
         PyErr_SetString(PyExc_ValueError, "PyCapsule_New called with null pointer");

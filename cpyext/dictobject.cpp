@@ -202,35 +202,69 @@ PyObject *PyDict_Copy(PyObject *d) {
     return PyObject_CallMethod(d, "copy", nullptr);
 }
 
-int PyDict_Update(PyObject *d, PyObject *other) {
-    if (!check_dict(d))
-        return -1;
-    PyObject *r = PyObject_CallMethod(d, "update", "O", other);
-    if (!r)
-        return -1;
-    Py_DECREF(r);
-    return update_size(d);
-}
+namespace {
 
-int PyDict_Merge(PyObject *d, PyObject *other, int override) {
-    if (override)
-        return PyDict_Update(d, other);
-    PyObject *keys = PyMapping_Keys(other);
+// dict_merge of Objects/dictobject.c: a dict is merged as a dict (its own
+// items, not an overridden keys()); any other mapping through keys() and
+// __getitem__. override: 1 replaces existing keys, 0 keeps them.
+int dict_merge(PyObject *a, PyObject *b, int override) {
+    if (!a || !PyDict_Check(a) || !b) {
+        PyErr_BadInternalCall();
+        return -1;
+    }
+    if (PyDict_Check(b) && override == 1) {
+        PyObject *r = PyObject_CallMethod(reinterpret_cast<PyObject *>(&PyDict_Type), "update",
+                                          "OO", a, b);
+        if (!r)
+            return -1;
+        Py_DECREF(r);
+        return update_size(a);
+    }
+    PyObject *keys = PyDict_Check(b)
+                         ? PyObject_CallMethod(reinterpret_cast<PyObject *>(&PyDict_Type), "keys",
+                                               "O", b)
+                         : PyMapping_Keys(b);
     if (!keys)
         return -1;
-    for (Py_ssize_t i = 0; i < PyList_GET_SIZE(keys); i++) {
-        PyObject *k = PyList_GET_ITEM(keys, i);
-        int has = PyDict_Contains(d, k);
-        PyObject *v = has == 0 ? PyObject_GetItem(other, k) : nullptr;
-        if (has < 0 || (has == 0 && (!v || PyDict_SetItem(d, k, v) < 0))) {
-            Py_XDECREF(v);
-            Py_DECREF(keys);
+    PyObject *iter = PyObject_GetIter(keys);
+    Py_DECREF(keys);
+    if (!iter)
+        return -1;
+    for (PyObject *key; (key = PyIter_Next(iter));) {
+        if (override != 1) {
+            int has = PyDict_Contains(a, key);
+            if (has != 0) {
+                Py_DECREF(key);
+                if (has < 0) {
+                    Py_DECREF(iter);
+                    return -1;
+                }
+                continue;
+            }
+        }
+        PyObject *value = PyDict_Check(b) ? PyDict_GetItemWithError(b, key) : nullptr;
+        if (value)
+            Py_INCREF(value);
+        else if (!PyErr_Occurred())
+            value = PyObject_GetItem(b, key);
+        int status = value ? PyDict_SetItem(a, key, value) : -1;
+        Py_XDECREF(value);
+        Py_DECREF(key);
+        if (status < 0) {
+            Py_DECREF(iter);
             return -1;
         }
-        Py_XDECREF(v);
     }
-    Py_DECREF(keys);
-    return 0;
+    Py_DECREF(iter);
+    return PyErr_Occurred() ? -1 : 0;
+}
+
+} // namespace
+
+int PyDict_Update(PyObject *d, PyObject *other) { return dict_merge(d, other, 1); }
+
+int PyDict_Merge(PyObject *d, PyObject *other, int override) {
+    return dict_merge(d, other, override != 0);
 }
 
 PyObject *PyDict_SetDefault(PyObject *d, PyObject *key, PyObject *deflt) {

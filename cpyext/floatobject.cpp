@@ -65,7 +65,10 @@ double PyFloat_AsDouble(PyObject *op) {
         PyErr_Format(PyExc_TypeError, "must be real number, not %.50s", Py_TYPE(op)->tp_name);
         return -1.0;
     }
-    PyObject *res = nb->nb_float(op);
+    // A managed type's __float__ is called here, not through the host's
+    // float(), so the result is checked with CPython's message.
+    TypeInfo *ti = type_info(Py_TYPE(op));
+    PyObject *res = ti && !ti->is_native ? call_dunder(op, "__float__") : nb->nb_float(op);
     if (!res)
         return -1.0;
     if (!PyFloat_CheckExact(res)) {

@@ -33,6 +33,10 @@ PyAPI_FUNC(int) _PyArg_VaParseTupleAndKeywords_SizeT(PyObject *, PyObject *,
                                                      va_list);
 }
 
+namespace ferry {
+bool buffer_needs_release(PyObject *o);   // buffer.cpp
+}
+
 namespace {
 
 // ---------------------------------------------------------------------------
@@ -559,8 +563,10 @@ bool get_contiguous_buffer(PyObject *arg, Py_buffer *view,
 Py_ssize_t borrow_readonly_buffer(PyObject *arg, const void **data,
                                   const char **errmsg) {
     *data = nullptr;
-    PyBufferProcs *procs = Py_TYPE(arg)->tp_as_buffer;
-    if (procs != nullptr && procs->bf_releasebuffer != nullptr) {
+    // CPython refuses exporters with bf_releasebuffer; here that is also
+    // bytearray (released buffers sync to the host) and host-backed
+    // exporters (memoryview, array, ...: a copy freed on release).
+    if (ferry::buffer_needs_release(arg)) {
         *errmsg = "read-only bytes-like object";
         return -1;
     }

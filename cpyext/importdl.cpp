@@ -121,6 +121,21 @@ PyObject *load_extension(const std::string &name, const std::string &path, PyObj
         PyObject *mod = PyModule_FromDefAndSpec2(def, spec, PYTHON_API_VERSION);
         if (!mod)
             return nullptr;
+        // PEP 489: importlib sets the module's attributes between create and
+        // exec; the exec slots see __spec__, __loader__ and __file__.
+        if (PyModule_Check(mod)) {
+            PyObject *loader = PyObject_GetAttrString(spec, "loader");
+            PyObject *file = PyUnicode_DecodeFSDefault(path.c_str());
+            bool ok = loader && file && PyObject_SetAttrString(mod, "__spec__", spec) == 0 &&
+                      PyObject_SetAttrString(mod, "__loader__", loader) == 0 &&
+                      PyObject_SetAttrString(mod, "__file__", file) == 0;
+            Py_XDECREF(loader);
+            Py_XDECREF(file);
+            if (!ok) {
+                Py_DECREF(mod);
+                return nullptr;
+            }
+        }
         if (PyModule_Check(mod) && PyModule_ExecDef(mod, def) < 0) {
             Py_DECREF(mod);
             return nullptr;

@@ -53,6 +53,8 @@ host::Handle list_to_host(PyObject *o);
 void list_clear_items(PyObject *o);
 int refresh_container(PyObject *o, host::Handle h);
 void dict_release(PyObject *o);
+int list_sync_to_host(PyObject *o);        // PyList_SET_ITEM writes -> host
+int bytearray_sync_to_host(PyObject *o);   // writes through PyByteArray_AS_STRING -> host
 
 // complexobject.cpp, bytearrayobject.cpp, sliceobject.cpp, methodobject.cpp
 PyObject *complex_materialize(host::Handle h, PyTypeObject *type);
@@ -64,6 +66,7 @@ PyObject *slice_materialize(host::Handle h, PyTypeObject *type);
 void slice_release(PyObject *o);
 host::Handle slice_to_host(PyObject *o);
 void capsule_dealloc(PyObject *o);
+PyObject *capsule_repr(PyObject *o);
 PyObject *cfunction_materialize(host::Handle h, PyTypeObject *type);
 void cfunction_release(PyObject *o);
 host::Handle make_host_function(PyMethodDef *def, PyObject *self, PyObject *module,

@@ -2,9 +2,15 @@
 // as on CPython. A list made by C is native until it crosses; a proxied
 // managed list is refreshed each time it crosses into C, and API mutations go
 // to both sides. Mirrors Objects/listobject.c.
+//
+// Writes through PyList_SET_ITEM on a proxy: each proxy remembers its items
+// as they were when C and host last agreed; slots that differ were written
+// by C and are set on the host (list_sync_to_host) before the host is read
+// again, before a mutation through the host, and when the proxy dies.
 #define PY_SSIZE_T_CLEAN
 #include <Python.h>
 
+#include <unordered_map>
 #include <vector>
 
 #include "cpyext/forward.h"
@@ -16,6 +22,76 @@ using host::Helper;
 namespace ferry {
 
 int list_read_items(PyObject *o, Handle h);
+int bytearray_refresh(PyObject *o, Handle h);
+
+namespace {
+// Items of each proxied list when C and host last agreed (not owned).
+std::unordered_map<PyObject *, std::vector<PyObject *>> g_list_synced;
+
+void remember_items(PyObject *o) {
+    auto *l = reinterpret_cast<PyListObject *>(o);
+    g_list_synced[o].assign(l->ob_item, l->ob_item + Py_SIZE(l));
+}
+
+void clear_items_only(PyObject *o) {
+    auto *l = reinterpret_cast<PyListObject *>(o);
+    PyObject **items = l->ob_item;
+    Py_ssize_t n = Py_SIZE(l);
+    l->ob_item = nullptr;
+    Py_SET_SIZE(l, 0);
+    l->allocated = 0;
+    for (Py_ssize_t i = 0; i < n; i++)
+        Py_XDECREF(items[i]);
+    PyMem_Free(items);
+}
+} // namespace
+
+// C's PyList_SET_ITEM writes to a proxy reach the host. 0, or -1 with the C
+// error set.
+int list_sync_to_host(PyObject *o) {
+    Header *hd = header_of(o);
+    if (!hd->managed || (hd->flags & kWeakWrapper))
+        return 0;
+    auto it = g_list_synced.find(o);
+    if (it == g_list_synced.end())
+        return 0;
+    auto *l = reinterpret_cast<PyListObject *>(o);
+    std::vector<PyObject *> &known = it->second;
+    Py_ssize_t n = Py_SIZE(l);
+    if (static_cast<size_t>(n) != known.size()) {
+        // The size changed behind the API's back: the host takes all items.
+        Handle all = list_to_host(o);
+        if (!all)
+            return -1;
+        Handle lo = host::long_from(0), hi = host::long_from(PY_SSIZE_T_MAX);
+        Handle r = lo && hi ? host::call_helper(Helper::set_slice, {hd->managed, lo, hi, all})
+                            : Handle{};
+        host::close(lo);
+        host::close(hi);
+        host::close(all);
+        if (!r)
+            return minus_one_with_host_error();
+        host::close(r);
+        remember_items(o);
+        return 0;
+    }
+    for (Py_ssize_t i = 0; i < n; i++) {
+        if (l->ob_item[i] == known[i])
+            continue;
+        if (!l->ob_item[i])
+            continue;   // being filled: nothing to say yet
+        Handle v = handle_of(l->ob_item[i]);
+        if (!v)
+            return -1;
+        Handle index = host::long_from(i);
+        int r = index ? host::setitem(hd->managed, index, v) : -1;
+        host::close(index);
+        if (r < 0)
+            return minus_one_with_host_error();
+        known[i] = l->ob_item[i];
+    }
+    return 0;
+}
 
 PyObject *list_alloc(PyTypeObject *type, Py_ssize_t n) {
     PyObject *l = alloc_object(type, sizeof(PyListObject));
@@ -34,16 +110,17 @@ PyObject *list_alloc(PyTypeObject *type, Py_ssize_t n) {
     return l;
 }
 
+// At dealloc: C's last writes reach the host, then the items go.
 void list_clear_items(PyObject *o) {
-    auto *l = reinterpret_cast<PyListObject *>(o);
-    PyObject **items = l->ob_item;
-    Py_ssize_t n = Py_SIZE(l);
-    l->ob_item = nullptr;
-    Py_SET_SIZE(l, 0);
-    l->allocated = 0;
-    for (Py_ssize_t i = 0; i < n; i++)
-        Py_XDECREF(items[i]);
-    PyMem_Free(items);
+    if (g_list_synced.count(o)) {
+        PyObject *et, *ev, *tb;
+        PyErr_Fetch(&et, &ev, &tb);
+        if (list_sync_to_host(o) < 0)
+            PyErr_WriteUnraisable(nullptr);
+        PyErr_Restore(et, ev, tb);
+        g_list_synced.erase(o);
+    }
+    clear_items_only(o);
 }
 
 int list_refresh(PyObject *o, Handle h) {
@@ -51,7 +128,7 @@ int list_refresh(PyObject *o, Handle h) {
     if (hd->flags & kRefreshing)
         return 0;   // a list inside itself: the outer refresh fills it
     hd->flags |= kRefreshing;
-    int r = list_read_items(o, h);
+    int r = list_sync_to_host(o) < 0 ? -1 : list_read_items(o, h);
     hd->flags &= ~kRefreshing;
     return r;
 }
@@ -69,7 +146,7 @@ int list_read_items(PyObject *o, Handle h) {
             return -1;
         }
     }
-    list_clear_items(o);
+    clear_items_only(o);
     auto *l = reinterpret_cast<PyListObject *>(o);
     l->ob_item = static_cast<PyObject **>(PyMem_Malloc((n ? n : 1) * sizeof(PyObject *)));
     if (!l->ob_item) {
@@ -82,6 +159,7 @@ int list_read_items(PyObject *o, Handle h) {
         l->ob_item[i] = items[i];
     Py_SET_SIZE(l, n);
     l->allocated = n;
+    remember_items(o);
     return 0;
 }
 
@@ -94,12 +172,16 @@ Handle list_to_host(PyObject *o) {
             return {};
         }
     }
+    if (l && !header_of(o)->managed)
+        remember_items(o);   // about to become a proxy (materialize.cpp)
     return l;
 }
 
 int refresh_container(PyObject *o, Handle h) {
     if (PyList_Check(o))
         return list_refresh(o, h);
+    if (PyByteArray_Check(o))
+        return bytearray_refresh(o, h);
     ptrdiff_t n = host::length(h);
     if (n < 0)
         return minus_one_with_host_error();
@@ -140,6 +222,8 @@ int grow(PyListObject *l, Py_ssize_t need) {
 int sync_from_host(PyObject *o) { return list_refresh(o, header_of(o)->managed); }
 
 int host_mutation(PyObject *o, Helper helper, std::initializer_list<PyObject *> args) {
+    if (list_sync_to_host(o) < 0)
+        return -1;
     std::vector<Handle> hs{header_of(o)->managed};
     for (PyObject *a : args) {
         Handle h = handle_of(a);
@@ -192,6 +276,10 @@ int PyList_SetItem(PyObject *o, Py_ssize_t i, PyObject *v) {
         return -1;
     }
     if (header_of(o)->managed) {
+        if (list_sync_to_host(o) < 0) {
+            Py_DECREF(v);
+            return -1;
+        }
         Handle hv = handle_of(v);
         Handle index = host::long_from(i);
         int r = hv ? host::setitem(header_of(o)->managed, index, hv) : -1;
@@ -207,6 +295,9 @@ int PyList_SetItem(PyObject *o, Py_ssize_t i, PyObject *v) {
     }
     PyObject *old = PyList_GET_ITEM(o, i);
     PyList_SET_ITEM(o, i, v);
+    auto it = g_list_synced.find(o);
+    if (it != g_list_synced.end() && static_cast<size_t>(i) < it->second.size())
+        it->second[i] = v;
     Py_XDECREF(old);
     return 0;
 }
@@ -221,6 +312,8 @@ int PyList_Insert(PyObject *o, Py_ssize_t where, PyObject *v) {
     Py_ssize_t n = Py_SIZE(l);
     where = where < 0 ? (where + n < 0 ? 0 : where + n) : (where > n ? n : where);
     if (header_of(o)->managed) {
+        if (list_sync_to_host(o) < 0)
+            return -1;
         PyObject *w = PyLong_FromSsize_t(where);
         PyObject *r = w ? PyObject_CallMethod(o, "insert", "OO", w, v) : nullptr;
         Py_XDECREF(w);
@@ -247,6 +340,8 @@ int PyList_Append(PyObject *o, PyObject *v) {
     }
     auto *l = reinterpret_cast<PyListObject *>(o);
     if (header_of(o)->managed) {
+        if (list_sync_to_host(o) < 0)
+            return -1;
         Handle hv = handle_of(v);
         if (!hv)
             return -1;
@@ -257,6 +352,9 @@ int PyList_Append(PyObject *o, PyObject *v) {
         return -1;
     l->ob_item[Py_SIZE(l)] = Py_NewRef(v);
     Py_SET_SIZE(l, Py_SIZE(l) + 1);
+    auto it = g_list_synced.find(o);
+    if (it != g_list_synced.end())
+        it->second.push_back(v);
     return 0;
 }
 
@@ -281,15 +379,20 @@ int PyList_SetSlice(PyObject *o, Py_ssize_t lo, Py_ssize_t hi, PyObject *v) {
     Py_ssize_t n = PyList_GET_SIZE(o);
     lo = lo < 0 ? 0 : lo > n ? n : lo;
     hi = hi < lo ? lo : hi > n ? n : hi;
+    // list_ass_slice: the items are taken once, as a sequence, with its message.
+    PyObject *items = v ? PySequence_Fast(v, "can only assign an iterable") : Py_NewRef(Py_None);
+    if (!items)
+        return -1;
     PyObject *a = PyLong_FromSsize_t(lo), *b = PyLong_FromSsize_t(hi);
-    int r = a && b ? host_mutation(o, Helper::set_slice, {a, b, v ? v : Py_None}) : -1;
+    int r = a && b ? host_mutation(o, Helper::set_slice, {a, b, items}) : -1;
     Py_XDECREF(a);
     Py_XDECREF(b);
+    Py_DECREF(items);
     return r;
 }
 
 int PyList_Sort(PyObject *o) {
-    if (!check_list(o) || !handle_of(o))
+    if (!check_list(o) || !handle_of(o) || list_sync_to_host(o) < 0)
         return -1;
     Handle r = host::call_helper(Helper::sort, {header_of(o)->managed});
     if (!r)
@@ -299,7 +402,7 @@ int PyList_Sort(PyObject *o) {
 }
 
 int PyList_Reverse(PyObject *o) {
-    if (!check_list(o) || !handle_of(o))
+    if (!check_list(o) || !handle_of(o) || list_sync_to_host(o) < 0)
         return -1;
     PyObject *r = PyObject_CallMethod(o, "reverse", nullptr);
     if (!r)

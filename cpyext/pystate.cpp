@@ -1,70 +1,341 @@
-// The thread state (3.11 layout, holding the error indicator) and the GIL,
-// mapped to the host's LeavePythonExecution/ReenterPythonExecution. Mirrors
-// Python/pystate.c and the GIL part of Python/ceval.c. One thread state: the
-// host (PyPy) runs Python under its own GIL.
+// Thread states and the GIL. Mirrors Python/pystate.c and the GIL part of
+// Python/ceval_gil.c (CPython 3.11).
+//
+// One PyThreadState (3.11 layout) per OS thread, holding that thread's error
+// indicator, exc_info and dict. The host (PyPy) runs Python under its own GIL;
+// the layer tracks, per thread, whether the thread holds it:
+//
+//  * A thread the host runs Python on reaches C code only through a host call,
+//    so it holds the GIL; its state is made on its first use of the C API and
+//    carries gilstate_counter 1, like a tstate CPython's threading made.
+//  * PyEval_SaveThread / PyEval_RestoreThread release and retake the GIL with
+//    the host's HPy_LeavePythonExecution / HPy_ReenterPythonExecution.
+//  * A thread the host has never seen (created in C) must call
+//    PyGILState_Ensure first. HPy 0.0.4 cannot attach such a thread: PyPy's
+//    HPy_ReenterPythonExecution only takes the GIL, and the thread has no
+//    execution context, so running Python on it crashes. PyPy's own
+//    PyGILState_Ensure (its cpyext, same process) does both: it takes the GIL
+//    and enters the thread into the interpreter. The layer calls it for that
+//    first Ensure and calls PyPy's PyGILState_Release when the matching
+//    Release drops the thread's counter to zero, where CPython deletes the
+//    thread state. Between the two the thread is an ordinary host thread, so
+//    HPy calls (and Leave/Reenter) work on it.
+//
+// Host-specific part: PyPy's PyGILState_Ensure/Release/Check and
+// PyEval_InitThreads are looked up in the host's link namespace (the layer
+// lives in its own, see host/bootstrap.c). Without them a thread the host does
+// not know cannot be attached; that is a fatal error naming the function,
+// never a crash. Threads made by extensions must also be the host libc's
+// threads: cpyext/thread.cpp forwards pthread_create and the pthread key
+// functions of the layer's namespace to it.
 #define PY_SSIZE_T_CLEAN
 #include <Python.h>
+
+#include <dlfcn.h>
+#include <pthread.h>
+#include <unistd.h>
+#include <sys/syscall.h>
+
+#include <atomic>
+#include <cstdint>
+#include <cstdio>
+#include <string>
 
 #include "cpyext/internal.h"
 
 namespace {
-PyThreadState g_tstate;
-void *g_saved_host_state = nullptr;
-int g_released = 0;
+
+// --- The host's thread attachment (PyPy's cpyext) ------------------------
+
+struct HostThreads {
+    int (*ensure)() = nullptr;        // PyPyGILState_Ensure: 0 LOCKED, 1 UNLOCKED
+    void (*release)(int) = nullptr;   // PyPyGILState_Release
+    int (*check)() = nullptr;         // PyPyGILState_Check: does this thread hold the GIL
+    void (*init_threads)() = nullptr; // PyPyEval_InitThreads: make the GIL (PyPy makes it lazily)
+    std::string missing;              // why not, when a function is null
+};
+
+HostThreads resolve_host_threads() {
+    HostThreads h;
+    // The main program's global scope in the host's (base) namespace.
+    void *base = dlmopen(LM_ID_BASE, nullptr, RTLD_LAZY | RTLD_NOLOAD);
+    if (!base)
+        base = dlmopen(LM_ID_BASE, nullptr, RTLD_LAZY);
+    if (!base) {
+        const char *e = dlerror();
+        h.missing = std::string("cannot open the host's namespace: ") + (e ? e : "?");
+        return h;
+    }
+    h.ensure = reinterpret_cast<int (*)()>(dlsym(base, "PyPyGILState_Ensure"));
+    h.release = reinterpret_cast<void (*)(int)>(dlsym(base, "PyPyGILState_Release"));
+    h.check = reinterpret_cast<int (*)()>(dlsym(base, "PyPyGILState_Check"));
+    h.init_threads = reinterpret_cast<void (*)()>(dlsym(base, "PyPyEval_InitThreads"));
+    if (!h.ensure || !h.release || !h.check || !h.init_threads) {
+        h = HostThreads{};
+        h.missing = "the host exports no PyPyGILState_Ensure/Release/Check/PyPyEval_InitThreads "
+                    "(HPy 0.0.4 has no way to attach a new thread)";
+    }
+    return h;
+}
+
+const HostThreads &host_threads() {
+    static const HostThreads h = resolve_host_threads();
+    return h;
+}
+
+[[noreturn]] void fatal(const char *func, const char *message) {
+    std::string m = std::string(func) + ": " + message;
+    ferry::host::fatal(m.c_str());
+}
+
+// Whether the calling thread holds the host's GIL: 1, 0, or -1 when the host
+// cannot tell.
+int host_holds_gil() {
+    const HostThreads &h = host_threads();
+    return h.check ? (h.check() != 0) : -1;
+}
+
+// --- Per-thread records --------------------------------------------------
+
+struct ThreadRecord {
+    PyThreadState ts{};
+    void *host_state = nullptr;   // from leave_python, while released
+    bool holds_gil = false;
+    bool attached = false;        // the layer entered this thread into the host
+    int host_gilstate = 0;        // what the host's Ensure returned
+};
+
+std::atomic<uint64_t> g_next_id{1};
+
+void init_record(ThreadRecord *r) {
+    PyThreadState &ts = r->ts;
+    ts = PyThreadState{};
+    ts._initialized = 1;
+    ts.recursion_limit = 1000;
+    ts.recursion_remaining = 1000;
+    ts.cframe = &ts.root_cframe;
+    ts.exc_info = &ts.exc_state;
+    ts.thread_id = static_cast<unsigned long>(pthread_self());
+    ts.native_thread_id = static_cast<unsigned long>(syscall(SYS_gettid));
+    ts.id = g_next_id.fetch_add(1, std::memory_order_relaxed);
+    r->host_state = nullptr;
+    r->holds_gil = false;
+    r->attached = false;
+    r->host_gilstate = 0;
+}
+
+// PyThreadState_Clear: drops what the state owns. Needs the GIL.
+void clear_record(ThreadRecord *r) {
+    PyThreadState &ts = r->ts;
+    Py_CLEAR(ts.dict);
+    Py_CLEAR(ts.curexc_type);
+    Py_CLEAR(ts.curexc_value);
+    Py_CLEAR(ts.curexc_traceback);
+    Py_CLEAR(ts.exc_state.exc_value);
+    ts.exc_info = &ts.exc_state;
+}
+
+// The calling thread's record. initial-exec TLS: read in two instructions (the
+// error indicator is read on every call), and never allocated. That matters:
+// the layer's namespace has its own libc, which creates the threads of the
+// extensions; dynamic TLS of the layer is allocated by the dynamic linker with
+// the host's malloc but freed by that libc (with mimalloc's free) when it
+// reuses a dead thread's stack, which crashes.
+__attribute__((tls_model("initial-exec"))) thread_local ThreadRecord *t_record = nullptr;
+
+inline ThreadRecord *this_record() { return t_record; }
+
+// A record for the calling thread, which has none. Records of host threads
+// are not freed when the thread exits: the layer cannot run code at the exit
+// of a thread (thread-exit hooks of its namespace's libc do not run for the
+// host's threads).
+ThreadRecord *new_record() {
+    ThreadRecord *r = new ThreadRecord;
+    init_record(r);
+    t_record = r;
+    return r;
+}
+
+void drop_record(ThreadRecord *r) {
+    t_record = nullptr;
+    delete r;
+}
+
+// The record of a thread that uses the C API without having called
+// PyGILState_Ensure: a host thread inside a host call, which holds the GIL.
+// A thread the host does not know gets a fatal error, not a crash.
+ThreadRecord *record_for_host_thread(const char *func) {
+    if (ThreadRecord *r = this_record())
+        return r;
+    if (host_holds_gil() == 0)
+        fatal(func, "the function must be called with the GIL held, but this thread "
+                    "does not hold it (a thread created outside Python must call "
+                    "PyGILState_Ensure first)");
+    // CPython always has a GIL; PyPy makes its GIL only when a second thread
+    // starts, and aborts if a thread it does not know asks for it before.
+    // Make it on the first host thread that uses the C API (it holds the GIL).
+    static bool threads_ready = false;
+    if (!threads_ready) {
+        threads_ready = true;
+        if (host_threads().init_threads)
+            host_threads().init_threads();
+    }
+    ThreadRecord *r = new_record();
+    r->holds_gil = true;
+    r->ts.gilstate_counter = 1;   // owned by the host, like a threading tstate
+    return r;
+}
+
+ThreadRecord *record_of(PyThreadState *ts) {
+    return reinterpret_cast<ThreadRecord *>(reinterpret_cast<char *>(ts) -
+                                            offsetof(ThreadRecord, ts));
+}
+
 } // namespace
 
 namespace ferry {
 PyThreadState *current_tstate() {
-    if (!g_tstate.exc_info)
-        g_tstate.exc_info = &g_tstate.exc_state;
-    return &g_tstate;
+    if (ThreadRecord *r = t_record) [[likely]]
+        return &r->ts;
+    return &record_for_host_thread("the C API")->ts;
 }
 } // namespace ferry
 
-PyThreadState *PyThreadState_Get() { return ferry::current_tstate(); }
-PyThreadState *_PyThreadState_UncheckedGet() { return ferry::current_tstate(); }
-PyThreadState *PyGILState_GetThisThreadState() { return ferry::current_tstate(); }
+// --- Thread state accessors ----------------------------------------------
 
-PyThreadState *PyEval_SaveThread() {
-    PyThreadState *ts = ferry::current_tstate();
-    if (g_released++ == 0)
-        g_saved_host_state = ferry::host::leave_python();
+// The calling thread's state when it holds the GIL, else NULL (CPython's
+// current thread state is NULL in a thread that does not hold it).
+PyThreadState *_PyThreadState_UncheckedGet() {
+    ThreadRecord *r = this_record();
+    if (!r) {
+        if (host_holds_gil() == 0)
+            return nullptr;
+        r = record_for_host_thread("_PyThreadState_UncheckedGet");
+    }
+    return r->holds_gil ? &r->ts : nullptr;
+}
+
+PyThreadState *PyThreadState_Get() {
+    PyThreadState *ts = _PyThreadState_UncheckedGet();
+    if (!ts)
+        fatal("PyThreadState_Get", "the function must be called with the GIL held, but the "
+                                   "GIL is released (the current Python thread state is NULL)");
     return ts;
 }
 
-void PyEval_RestoreThread(PyThreadState *) {
-    if (--g_released == 0)
-        ferry::host::reenter_python(g_saved_host_state);
-}
-
-PyGILState_STATE PyGILState_Ensure() {
-    if (g_released > 0) {
-        PyEval_RestoreThread(nullptr);
-        return PyGILState_UNLOCKED;
+// The calling thread's own state, current or not; NULL for a thread that has
+// none (one the host does not know, before PyGILState_Ensure).
+PyThreadState *PyGILState_GetThisThreadState() {
+    ThreadRecord *r = this_record();
+    if (!r) {
+        if (host_holds_gil() == 0)
+            return nullptr;
+        r = record_for_host_thread("PyGILState_GetThisThreadState");
     }
-    return PyGILState_LOCKED;
+    return &r->ts;
 }
 
-void PyGILState_Release(PyGILState_STATE state) {
-    if (state == PyGILState_UNLOCKED)
-        PyEval_SaveThread();
-}
-
-int PyGILState_Check() { return g_released == 0; }
-
-// The per-thread dict of PyThreadState_GetDict: made on first use, kept by
-// the layer for the life of the thread (borrowed by callers).
-namespace {
-thread_local PyObject *t_dict = nullptr;
+int PyGILState_Check() {
+    ThreadRecord *r = this_record();
+    if (r)
+        return r->holds_gil;
+    int held = host_holds_gil();
+    if (held < 0)
+        return 1;   // CPython answers 1 when it cannot tell
+    return held;
 }
 
 PyObject *PyThreadState_GetDict() {
-    if (!t_dict) {
-        t_dict = PyDict_New();
-        if (!t_dict) {
+    PyThreadState *ts = _PyThreadState_UncheckedGet();
+    if (!ts)
+        return nullptr;
+    if (!ts->dict) {
+        ts->dict = PyDict_New();
+        if (!ts->dict)
             PyErr_Clear();   // CPython: NULL without an exception set
-            return nullptr;
+    }
+    return ts->dict;
+}
+
+// --- The GIL -------------------------------------------------------------
+
+PyThreadState *PyEval_SaveThread() {
+    ThreadRecord *r = record_for_host_thread("PyEval_SaveThread");
+    if (!r->holds_gil)
+        fatal("PyEval_SaveThread", "the function must be called with the GIL held, but the "
+                                   "GIL is released (the current Python thread state is NULL)");
+    r->holds_gil = false;
+    r->host_state = ferry::host::leave_python();
+    return &r->ts;
+}
+
+void PyEval_RestoreThread(PyThreadState *ts) {
+    if (!ts)
+        fatal("PyEval_RestoreThread", "the function must be called with a non-NULL thread state");
+    ThreadRecord *r = this_record();
+    if (r != record_of(ts))
+        fatal("PyEval_RestoreThread", "the thread state is not the calling thread's (ferry "
+                                      "cannot move a thread state to another OS thread)");
+    if (r->holds_gil)
+        fatal("PyEval_RestoreThread", "this thread already holds the GIL (non-NULL old "
+                                      "thread state)");
+    ferry::host::reenter_python(r->host_state);
+    r->host_state = nullptr;
+    r->holds_gil = true;
+}
+
+PyGILState_STATE PyGILState_Ensure() {
+    ThreadRecord *r = this_record();
+    if (!r) {
+        int held = host_holds_gil();
+        if (held < 0)
+            fatal("PyGILState_Ensure", ("cannot tell whether this thread is known to the "
+                                        "host: " + host_threads().missing).c_str());
+        if (held) {
+            r = record_for_host_thread("PyGILState_Ensure");
+        } else {
+            // A thread the host does not run Python on (created in C, or one
+            // that left Python through another API): the host enters it into
+            // its interpreter and gives it the GIL.
+            int host_state = host_threads().ensure();
+            r = new_record();
+            r->holds_gil = true;
+            r->attached = true;
+            r->host_gilstate = host_state;
+            r->ts.gilstate_counter = 1;
+            return PyGILState_UNLOCKED;
         }
     }
-    return t_dict;
+    bool current = r->holds_gil;
+    if (!current)
+        PyEval_RestoreThread(&r->ts);
+    ++r->ts.gilstate_counter;
+    return current ? PyGILState_LOCKED : PyGILState_UNLOCKED;
+}
+
+void PyGILState_Release(PyGILState_STATE oldstate) {
+    ThreadRecord *r = this_record();
+    if (!r)
+        fatal("PyGILState_Release", "auto-releasing thread-state, but no thread-state for "
+                                    "this thread");
+    if (!r->holds_gil)
+        fatal("PyGILState_Release", "the thread state must be current when releasing");
+    if (--r->ts.gilstate_counter < 0)
+        fatal("PyGILState_Release", "more releases than ensures in this thread");
+    if (r->ts.gilstate_counter == 0) {
+        // CPython deletes the thread state here. A state the layer attached
+        // is cleared (with the GIL) and the thread leaves the host; a host
+        // thread's state (counter 1 from its creation) gets here only through
+        // unbalanced calls.
+        if (!r->attached)
+            fatal("PyGILState_Release", "the thread state of a Python thread was released "
+                                        "more often than ensured");
+        clear_record(r);
+        int host_state = r->host_gilstate;
+        drop_record(r);
+        host_threads().release(host_state);
+        return;
+    }
+    if (oldstate == PyGILState_UNLOCKED)
+        PyEval_SaveThread();
 }

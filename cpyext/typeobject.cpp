@@ -143,7 +143,7 @@ void slot_dealloc(PyObject *o) { object_dealloc(o); }
 
 void fill_forwarding_slots(PyTypeObject *t, TypeRecord *r) {
     const TypeInfo &ti = r->info;
-    t->tp_dealloc = slot_dealloc;
+    t->tp_dealloc = t == &PyCapsule_Type ? capsule_dealloc : slot_dealloc;   // runs the destructor
     t->tp_repr = slot_repr;
     t->tp_str = slot_str;
     t->tp_hash = has(ti, f_hash_none) ? PyObject_HashNotImplemented : slot_hash;
@@ -257,8 +257,8 @@ void init_static_types() {
 #include "cpyext/static_types.def"
 #undef FERRY_STATIC_TYPE
     PyBool_Type.tp_base = &PyLong_Type;
+    PyCMethod_Type.tp_base = &PyCFunction_Type;
     PyModuleDef_Type.tp_dealloc = nullptr;   // PyModuleDef structs are static
-    PyCapsule_Type.tp_dealloc = capsule_dealloc;   // runs the capsule's destructor
 #define FERRY_EXCEPTION(name)                                                         \
     init_static(&exc_##name, #name, Layout::generic, sizeof(PyBaseExceptionObject), 0, \
                 Py_TPFLAGS_BASE_EXC_SUBCLASS | Py_TPFLAGS_BASETYPE | Py_TPFLAGS_HAVE_GC);
@@ -294,6 +294,30 @@ bool bind_static_types() {
         return false;
 #include "cpyext/exceptions.def"
 #undef FERRY_EXCEPTION
+    // The layer's own function class is a PyCFunction_Type too (the managed
+    // counterpart of PyCFunction_Type is the host's builtin function type).
+    {
+        Handle n = host::unicode_from_latin1("ferry_function", 14);
+        Handle h = n ? host::call_helper(Helper::builtin, {n}) : Handle{};
+        host::close(n);
+        int64_t id = h ? bridge::host_id(h) : 0;
+        host::close(h);
+        if (!id) {
+            if (!PyErr_Occurred())
+                move_host_error_to_c();
+            return false;
+        }
+        g_types_by_id[id] = &PyCFunction_Type;
+    }
+    // Capsules are native objects: their managed class reaches the C repr.
+    PyCapsule_Type.tp_repr = capsule_repr;
+    Handle capsule_type = host::long_from_unsigned(reinterpret_cast<uintptr_t>(&PyCapsule_Type));
+    int set = host::setattr_s(type_info(&PyCapsule_Type)->host_type, "_ferry_type", capsule_type);
+    host::close(capsule_type);
+    if (set < 0) {
+        move_host_error_to_c();
+        return false;
+    }
     // Exception bases follow the host's hierarchy.
 #define FERRY_EXCEPTION(name) exc_##name.tp_base = base_from_host(&exc_##name);
 #include "cpyext/exceptions.def"

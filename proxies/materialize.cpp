@@ -226,6 +226,14 @@ PyObject *from_host(Handle h) {
     host::close(t);
     if (!type)
         return nullptr;
+    if (type == &PyMethod_Type) {   // [].append on PyPy: a method of a host builtin
+        Handle b = host::call_helper(Helper::is_builtin_method, {h});
+        if (b && host::is_true(b) > 0)
+            type = &PyCFunction_Type;
+        host::close(b);
+        if (!b)
+            host::err_clear();
+    }
     TypeInfo *ti = type_info(type);
     if (ti->is_native || ti->layout == Layout::capsule) {
         auto *native = static_cast<PyObject *>(host::native_unwrap(h));
@@ -262,7 +270,8 @@ PyObject *from_host(Handle h) {
             return nullptr;
         if (PyObject *known = !id ? nullptr : bridge::identity_lookup(id)) {
             Py_INCREF(known);
-            if (ti->layout == Layout::list || ti->layout == Layout::dict || ti->layout == Layout::set)
+            if (ti->layout == Layout::list || ti->layout == Layout::dict || ti->layout == Layout::set ||
+                ti->layout == Layout::bytearray)
                 if (refresh_container(known, h) < 0) {
                     Py_DECREF(known);
                     return nullptr;
@@ -378,8 +387,13 @@ Handle handle_of(PyObject *o) {
         return {};
     }
     Header *hd = header_of(o);
-    if (hd->managed && !(hd->flags & kWeakWrapper))
+    if (hd->managed && !(hd->flags & kWeakWrapper)) {
+        // Writes C made through the macros reach the host before it looks.
+        if (PyList_Check(o) ? list_sync_to_host(o) < 0
+                            : PyByteArray_Check(o) && bytearray_sync_to_host(o) < 0)
+            return {};
         return hd->managed;
+    }
     TypeInfo *ti = type_info(type);
     if (!ti) {
         PyErr_Format(PyExc_SystemError, "ferry: type '%s' was not readied (PyType_Ready)",

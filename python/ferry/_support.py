@@ -38,7 +38,20 @@ class builtin_function_or_method:
         if s is None or _builtins.isinstance(s, _types.ModuleType):
             return '<built-in function %s>' % self.__name__
         return '<built-in method %s of %s object at 0x%016x>' % (
-            self.__name__, builtin_function_or_method._tp_name(type(s)), id(s))
+            self.__name__, builtin_function_or_method._tp_name(type(s)), id(s) % (1 << 64))
+
+    @property
+    def __signature__(self):
+        # inspect.signature() of a builtin: from __text_signature__ as in
+        # CPython (inspect._signature_from_builtin); None lets inspect go on.
+        sig = self.__dict__.get('__text_signature__')
+        if not sig:
+            return None
+        import inspect
+        try:
+            return inspect._signature_fromstr(inspect.Signature, self, sig, True)
+        except Exception:
+            return None
 
     def __reduce__(self):
         s = self._bound
@@ -87,9 +100,10 @@ class builtin_method(builtin_function_or_method):
 
 class PyCapsule(NativeObject):
     __slots__ = ()
+    _ferry_type = 0   # the address of PyCapsule_Type, set by the layer at start-up
 
     def __repr__(self):
-        return '<capsule object at 0x%x>' % id(self)
+        return _ferry_host.call_slot(4, self._ferry_type, self)   # 4: NativeSlot::repr
 
 
 BUILTINS = dict(vars(_builtins))
@@ -101,7 +115,9 @@ BUILTINS.update({
     'module': _types.ModuleType,
     'function': _types.FunctionType,
     'method': _types.MethodType,
-    'builtin_function_or_method': builtin_function_or_method,
+    'builtin_function_or_method': type(len),
+    'ferry_function': builtin_function_or_method,
+    'builtin_method': builtin_method,
     'PyCapsule': PyCapsule,
     'NativeObject': NativeObject,
     'getrecursionlimit': _sys.getrecursionlimit,
@@ -126,6 +142,18 @@ if 'EncodingWarning' not in BUILTINS:
     class EncodingWarning(Warning):
         pass
     BUILTINS['EncodingWarning'] = EncodingWarning
+
+
+_BUILTIN_CODE = type(len.__code__) if hasattr(len, '__code__') else None
+
+
+def is_builtin_method(m):
+    """A bound method of a host builtin ([].append on PyPy): C sees it as a
+    PyCFunction, as CPython's builtin methods are."""
+    try:
+        return type(m.__func__.__code__) is _BUILTIN_CODE
+    except AttributeError:
+        return False
 
 
 def builtin(name):
