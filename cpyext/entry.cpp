@@ -300,7 +300,12 @@ ferry_entry(void *ctx, int code, Handle self, const Handle *args, ptrdiff_t narg
     (void)kw;
     host::bind_context(ctx);
     if (code != code_init && !g_ready) {
-        host::err_set_string(host::borrowed(host::Builtin::None), "ferry: layer not initialized");
+        host::err_set_system_error("ferry: the layer is not initialized (ferry.install() first)");
+        return {};
+    }
+    if (host::stack_exhausted()) {
+        PyErr_SetString(PyExc_RecursionError, "maximum recursion depth exceeded while calling a Python object");
+        move_c_error_to_host();
         return {};
     }
     bridge::EntryScope scope;

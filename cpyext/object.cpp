@@ -593,7 +593,7 @@ PyObject *PyObject_Dir(PyObject *o) {
 PyObject *PyObject_SelfIter(PyObject *o) { return Py_NewRef(o); }
 
 int Py_EnterRecursiveCall(const char *where) {
-    if (++g_recursion_depth > kRecursionLimit) {
+    if (++g_recursion_depth > kRecursionLimit || host::stack_exhausted()) {
         --g_recursion_depth;
         PyErr_Format(PyExc_RecursionError, "maximum recursion depth exceeded%s", where);
         return -1;

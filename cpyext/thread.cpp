@@ -85,3 +85,30 @@ FERRY_EXPORT int pthread_setspecific(pthread_key_t key, const void *value) {
     static F f = host_fn<F>("pthread_setspecific");
     return f(key, value);
 }
+
+// Thread attributes come from the host's libc too: it alone knows the threads'
+// stacks (the facade's stack guard asks), and attributes it fills must be
+// freed by it.
+FERRY_EXPORT int pthread_getattr_np(pthread_t thread, pthread_attr_t *attr) {
+    using F = int (*)(pthread_t, pthread_attr_t *);
+    static F f = host_fn<F>("pthread_getattr_np");
+    return f(thread, attr);
+}
+
+FERRY_EXPORT int pthread_attr_init(pthread_attr_t *attr) {
+    using F = int (*)(pthread_attr_t *);
+    static F f = host_fn<F>("pthread_attr_init");
+    return f(attr);
+}
+
+FERRY_EXPORT int pthread_attr_destroy(pthread_attr_t *attr) {
+    using F = int (*)(pthread_attr_t *);
+    static F f = host_fn<F>("pthread_attr_destroy");
+    return f(attr);
+}
+
+FERRY_EXPORT int pthread_attr_getstack(const pthread_attr_t *attr, void **addr, size_t *size) {
+    using F = int (*)(const pthread_attr_t *, void **, size_t *);
+    static F f = host_fn<F>("pthread_attr_getstack");
+    return f(attr, addr, size);
+}

@@ -191,14 +191,19 @@ void fill_forwarding_slots(PyTypeObject *t, TypeRecord *r) {
     t->tp_as_mapping = &r->mp;
 }
 
-uint32_t features_of(Handle host_type) {
+// False with the C error set when the host could not answer.
+bool features_of(Handle host_type, uint32_t *features) {
     Handle names = host::unicode_from_latin1(kFeatureNames, sizeof kFeatureNames - 1);
-    Handle r = host::call_helper(Helper::type_features, {host_type, names});
+    Handle r = names ? host::call_helper(Helper::type_features, {host_type, names}) : Handle{};
     host::close(names);
+    if (!r) {
+        move_host_error_to_c();
+        return false;
+    }
     bool overflow = false;
-    uint32_t f = r ? static_cast<uint32_t>(host::long_as(r, &overflow)) : 0;
+    *features = static_cast<uint32_t>(host::long_as(r, &overflow));
     host::close(r);
-    return f;
+    return true;
 }
 
 void init_static(PyTypeObject *t, const char *name, Layout layout, Py_ssize_t basic,
@@ -222,7 +227,8 @@ void init_static(PyTypeObject *t, const char *name, Layout layout, Py_ssize_t ba
 bool bind_static(PyTypeObject *t, Handle h) {
     TypeInfo *ti = type_info(t);
     ti->host_type = h;
-    ti->features = features_of(h);
+    if (!features_of(h, &ti->features))
+        return false;
     fill_forwarding_slots(t, reinterpret_cast<TypeRecord *>(ti));
     int64_t id = bridge::host_id(h);
     if (!id)
@@ -330,17 +336,6 @@ bool bind_static_types() {
 
 namespace {
 
-const char *persistent_name(Handle t) {
-    Handle n = host::getattr_s(t, "__name__");
-    ptrdiff_t size = 0;
-    const char *s = n ? host::unicode_as_utf8(n, &size) : nullptr;
-    char *copy = strdup(s ? s : "?");
-    host::close(n);
-    if (!s)
-        host::err_clear();
-    return copy;
-}
-
 // A layout inherited from the nearest builtin base (a str subclass is laid
 // out as a str, so PyUnicode_Check and the data macros work on it).
 Layout layout_of_base(PyTypeObject *base, unsigned long *flags) {
@@ -358,21 +353,39 @@ Layout layout_of_base(PyTypeObject *base, unsigned long *flags) {
                                                                             : bi->layout;
 }
 
+// All or nothing: a proxy is registered only once everything about it is known.
 PyTypeObject *make_type_proxy(Handle t, int64_t id) {
+    uint32_t features = 0;
+    if (!features_of(t, &features))
+        return nullptr;
+    Handle b = host::getattr_s(t, "__base__");
+    if (!b) {
+        move_host_error_to_c();
+        return nullptr;
+    }
+    PyTypeObject *base = host::is(b, host::borrowed(Builtin::None)) ? nullptr : type_from_host(b);
+    bool base_failed = !base && !host::is(b, host::borrowed(Builtin::None));
+    host::close(b);
+    if (base_failed)
+        return nullptr;
+    Handle n = host::getattr_s(t, "__name__");
+    ptrdiff_t size = 0;
+    const char *s = n ? host::unicode_as_utf8(n, &size) : nullptr;
+    if (!s) {
+        host::close(n);
+        move_host_error_to_c();
+        return nullptr;
+    }
     auto *heap = new PyHeapTypeObject();
     PyTypeObject *type = &heap->ht_type;
+    type->tp_name = strdup(s);
+    host::close(n);
     Py_SET_REFCNT(type, 1 << 29);   // proxies of types live as long as the layer
     Py_SET_TYPE(type, &PyType_Type);
-    g_types_by_id[id] = type;        // before the bases, which may refer back
+    g_types_by_id[id] = type;
     TypeRecord *r = new_record(type);
     r->info.host_type = host::dup(t);
-    r->info.features = features_of(t);
-    type->tp_name = persistent_name(t);
-    Handle b = host::getattr_s(t, "__base__");
-    PyTypeObject *base = nullptr;
-    if (b && !host::is(b, host::borrowed(Builtin::None)))
-        base = type_from_host(b);
-    host::close(b);
+    r->info.features = features;
     unsigned long inherited = 0;
     r->info.layout = layout_of_base(base, &inherited);
     type->tp_base = base;

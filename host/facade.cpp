@@ -3,6 +3,7 @@
 #include "host.h"
 
 #include <cstdio>
+#include <pthread.h>
 #include <cstdlib>
 #include <initializer_list>
 
@@ -133,6 +134,11 @@ const char *bytes_data(Handle h, ptrdiff_t *size) {
 
 Handle tuple_from(const Handle *items, size_t n) {
     static_assert(sizeof(Handle) == sizeof(HPy));
+    for (size_t i = 0; i < n; i++)
+        if (!items[i]) {   // the host asserts on a null handle; make it an exception
+            HPyErr_SetString(g_ctx, g_ctx->h_SystemError, "ferry: null handle in a tuple");
+            return {};
+        }
     return W(HPyTuple_FromArray(g_ctx, reinterpret_cast<HPy *>(const_cast<Handle *>(items)),
                                 (HPy_ssize_t)n));
 }
@@ -268,6 +274,7 @@ bool err_fetch(Handle *type, Handle *value, Handle *tb) {
 }
 void err_set_object(Handle t, Handle v) { HPyErr_SetObject(g_ctx, H(t), H(v)); }
 void err_set_string(Handle t, const char *msg) { HPyErr_SetString(g_ctx, H(t), msg); }
+void err_set_system_error(const char *msg) { HPyErr_SetString(g_ctx, g_ctx->h_SystemError, msg); }
 void err_no_memory() { HPyErr_NoMemory(g_ctx); }
 Handle err_new_exception(const char *name, Handle base, Handle dict) {
     return W(HPyErr_NewException(g_ctx, name, H(base), H(dict)));
@@ -276,6 +283,53 @@ int err_warn(Handle category, const char *message, ptrdiff_t stack_level) {
     return HPyErr_WarnEx(g_ctx, H(category), message, stack_level);
 }
 void err_write_unraisable(Handle obj) { HPyErr_WriteUnraisable(g_ctx, H(obj)); }
+
+namespace {
+
+// PyPy's stack limit: sys.getrecursionlimit() / 1000 * 768 KB from where the
+// thread started, measured here from the top of the thread's stack (a little
+// above PyPy's start, so the guard errs on the safe side). 85% of it leaves
+// room to report the error.
+constexpr double kPyPyStackPerRecursion = 768.0 * 1024 / 1000;
+
+thread_local char *t_stack_top = nullptr;
+thread_local ptrdiff_t t_stack_budget = 0;
+
+char *stack_top() {
+    pthread_attr_t attr;
+    void *addr = nullptr;
+    size_t size = 0;
+    if (pthread_getattr_np(pthread_self(), &attr) == 0) {
+        pthread_attr_getstack(&attr, &addr, &size);
+        pthread_attr_destroy(&attr);
+    }
+    return static_cast<char *>(addr) + size;
+}
+
+ptrdiff_t stack_budget() {
+    if (!borrowed(Builtin::getrecursionlimit))   // before bind_support
+        return static_cast<ptrdiff_t>(1000 * kPyPyStackPerRecursion * 0.85);
+    HPy empty = HPyTuple_FromArray(g_ctx, nullptr, 0);
+    HPy r = HPy_CallTupleDict(g_ctx, H(borrowed(Builtin::getrecursionlimit)), empty, HPy_NULL);
+    HPy_Close(g_ctx, empty);
+    long long limit = HPy_IsNull(r) ? 1000 : HPyLong_AsLongLong(g_ctx, r);
+    HPy_Close(g_ctx, r);
+    return static_cast<ptrdiff_t>(limit * kPyPyStackPerRecursion * 0.85);
+}
+
+} // namespace
+
+bool stack_exhausted() {
+    char here;
+    if (!t_stack_top) {
+        t_stack_top = stack_top();
+        t_stack_budget = stack_budget();
+    }
+    if (t_stack_top - &here < t_stack_budget)
+        return false;
+    t_stack_budget = stack_budget();   // sys.setrecursionlimit may have raised it
+    return t_stack_top - &here >= t_stack_budget;
+}
 
 void *leave_python() { return reinterpret_cast<void *>(HPy_LeavePythonExecution(g_ctx)._i); }
 void reenter_python(void *state) {

@@ -122,10 +122,16 @@ void err_clear();
 bool err_fetch(Handle *type, Handle *value, Handle *tb);
 void err_set_object(Handle type, Handle value);
 void err_set_string(Handle type, const char *msg);
+void err_set_system_error(const char *msg);   // usable before bind_support
 void err_no_memory();
 Handle err_new_exception(const char *name, Handle base, Handle dict);
 int err_warn(Handle category, const char *message, ptrdiff_t stack_level);
 void err_write_unraisable(Handle obj);
+
+// True when C is about to run out of the stack the host allows (PyPy stops
+// at a fraction of 768 KB set by sys.setrecursionlimit, and its own checks do
+// not cover HPy calls made deeper than that). Cheap: one comparison unless deep.
+bool stack_exhausted();
 
 // Threads.
 void *leave_python();

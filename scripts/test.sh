@@ -3,4 +3,4 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 bash scripts/setup.sh
-meson test -C build --suite unit --suite compat --print-errorlogs
+meson test -C build --suite unit --suite capi-cpython --suite capi-ferry --suite compat --print-errorlogs
