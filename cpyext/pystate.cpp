@@ -21,17 +21,15 @@
 //    thread state. Between the two the thread is an ordinary host thread, so
 //    HPy calls (and Leave/Reenter) work on it.
 //
-// Host-specific part: PyPy's PyGILState_Ensure/Release/Check and
-// PyEval_InitThreads are looked up in the host's link namespace (the layer
-// lives in its own, see host/bootstrap.c). Without them a thread the host does
-// not know cannot be attached; that is a fatal error naming the function,
-// never a crash. Threads made by extensions must also be the host libc's
-// threads: cpyext/thread.cpp forwards pthread_create and the pthread key
-// functions of the layer's namespace to it.
+// The host-specific part (attaching a thread, whether it holds the GIL) is
+// host/threads.cpp; without it a thread the host does not know cannot be
+// attached, which is a fatal error naming the function, never a crash.
+// Threads made by extensions must also be the host libc's threads:
+// host/namespace_libc.cpp forwards the pthread functions of the layer's
+// namespace to it.
 #define PY_SSIZE_T_CLEAN
 #include <Python.h>
 
-#include <dlfcn.h>
 #include <pthread.h>
 #include <unistd.h>
 #include <sys/syscall.h>
@@ -45,54 +43,9 @@
 
 namespace {
 
-// --- The host's thread attachment (PyPy's cpyext) ------------------------
-
-struct HostThreads {
-    int (*ensure)() = nullptr;        // PyPyGILState_Ensure: 0 LOCKED, 1 UNLOCKED
-    void (*release)(int) = nullptr;   // PyPyGILState_Release
-    int (*check)() = nullptr;         // PyPyGILState_Check: does this thread hold the GIL
-    void (*init_threads)() = nullptr; // PyPyEval_InitThreads: make the GIL (PyPy makes it lazily)
-    std::string missing;              // why not, when a function is null
-};
-
-HostThreads resolve_host_threads() {
-    HostThreads h;
-    // The main program's global scope in the host's (base) namespace.
-    void *base = dlmopen(LM_ID_BASE, nullptr, RTLD_LAZY | RTLD_NOLOAD);
-    if (!base)
-        base = dlmopen(LM_ID_BASE, nullptr, RTLD_LAZY);
-    if (!base) {
-        const char *e = dlerror();
-        h.missing = std::string("cannot open the host's namespace: ") + (e ? e : "?");
-        return h;
-    }
-    h.ensure = reinterpret_cast<int (*)()>(dlsym(base, "PyPyGILState_Ensure"));
-    h.release = reinterpret_cast<void (*)(int)>(dlsym(base, "PyPyGILState_Release"));
-    h.check = reinterpret_cast<int (*)()>(dlsym(base, "PyPyGILState_Check"));
-    h.init_threads = reinterpret_cast<void (*)()>(dlsym(base, "PyPyEval_InitThreads"));
-    if (!h.ensure || !h.release || !h.check || !h.init_threads) {
-        h = HostThreads{};
-        h.missing = "the host exports no PyPyGILState_Ensure/Release/Check/PyPyEval_InitThreads "
-                    "(HPy 0.0.4 has no way to attach a new thread)";
-    }
-    return h;
-}
-
-const HostThreads &host_threads() {
-    static const HostThreads h = resolve_host_threads();
-    return h;
-}
-
 [[noreturn]] void fatal(const char *func, const char *message) {
     std::string m = std::string(func) + ": " + message;
     ferry::host::fatal(m.c_str());
-}
-
-// Whether the calling thread holds the host's GIL: 1, 0, or -1 when the host
-// cannot tell.
-int host_holds_gil() {
-    const HostThreads &h = host_threads();
-    return h.check ? (h.check() != 0) : -1;
 }
 
 // --- Per-thread records --------------------------------------------------
@@ -167,7 +120,7 @@ void drop_record(ThreadRecord *r) {
 ThreadRecord *record_for_host_thread(const char *func) {
     if (ThreadRecord *r = this_record())
         return r;
-    if (host_holds_gil() == 0)
+    if (ferry::host::thread_holds_gil() == 0)
         fatal(func, "the function must be called with the GIL held, but this thread "
                     "does not hold it (a thread created outside Python must call "
                     "PyGILState_Ensure first)");
@@ -177,8 +130,7 @@ ThreadRecord *record_for_host_thread(const char *func) {
     static bool threads_ready = false;
     if (!threads_ready) {
         threads_ready = true;
-        if (host_threads().init_threads)
-            host_threads().init_threads();
+        ferry::host::threads_init();
     }
     ThreadRecord *r = new_record();
     r->holds_gil = true;
@@ -208,7 +160,7 @@ PyThreadState *current_tstate() {
 PyThreadState *_PyThreadState_UncheckedGet() {
     ThreadRecord *r = this_record();
     if (!r) {
-        if (host_holds_gil() == 0)
+        if (ferry::host::thread_holds_gil() == 0)
             return nullptr;
         r = record_for_host_thread("_PyThreadState_UncheckedGet");
     }
@@ -228,7 +180,7 @@ PyThreadState *PyThreadState_Get() {
 PyThreadState *PyGILState_GetThisThreadState() {
     ThreadRecord *r = this_record();
     if (!r) {
-        if (host_holds_gil() == 0)
+        if (ferry::host::thread_holds_gil() == 0)
             return nullptr;
         r = record_for_host_thread("PyGILState_GetThisThreadState");
     }
@@ -239,7 +191,7 @@ int PyGILState_Check() {
     ThreadRecord *r = this_record();
     if (r)
         return r->holds_gil;
-    int held = host_holds_gil();
+    int held = ferry::host::thread_holds_gil();
     if (held < 0)
         return 1;   // CPython answers 1 when it cannot tell
     return held;
@@ -287,17 +239,17 @@ void PyEval_RestoreThread(PyThreadState *ts) {
 PyGILState_STATE PyGILState_Ensure() {
     ThreadRecord *r = this_record();
     if (!r) {
-        int held = host_holds_gil();
+        int held = ferry::host::thread_holds_gil();
         if (held < 0)
             fatal("PyGILState_Ensure", ("cannot tell whether this thread is known to the "
-                                        "host: " + host_threads().missing).c_str());
+                                        "host: " + std::string(ferry::host::threads_unsupported_reason())).c_str());
         if (held) {
             r = record_for_host_thread("PyGILState_Ensure");
         } else {
             // A thread the host does not run Python on (created in C, or one
             // that left Python through another API): the host enters it into
             // its interpreter and gives it the GIL.
-            int host_state = host_threads().ensure();
+            int host_state = ferry::host::thread_attach();
             r = new_record();
             r->holds_gil = true;
             r->attached = true;
@@ -333,7 +285,7 @@ void PyGILState_Release(PyGILState_STATE oldstate) {
         clear_record(r);
         int host_state = r->host_gilstate;
         drop_record(r);
-        host_threads().release(host_state);
+        ferry::host::thread_detach(host_state);
         return;
     }
     if (oldstate == PyGILState_UNLOCKED)

@@ -133,9 +133,15 @@ void err_write_unraisable(Handle obj);
 // not cover HPy calls made deeper than that). Cheap: one comparison unless deep.
 bool stack_exhausted();
 
-// Threads.
+// Threads (host/threads.cpp). HPy 0.0.4 cannot enter a thread the host has
+// never seen into its interpreter; on PyPy its own cpyext's PyGILState_* do.
 void *leave_python();
 void reenter_python(void *state);
+int thread_holds_gil();                    // 1, 0, or -1 when the host cannot tell
+int thread_attach();                       // enter this thread, take the GIL; a token
+void thread_detach(int token);             // the matching exit
+void threads_init();                       // the host's GIL exists from now on
+const char *threads_unsupported_reason();  // empty when the above work
 
 [[noreturn]] void fatal(const char *message);
 
