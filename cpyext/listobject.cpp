@@ -6,7 +6,10 @@
 // Writes through PyList_SET_ITEM on a proxy: each proxy remembers its items
 // as they were when C and host last agreed; slots that differ were written
 // by C and are set on the host (list_sync_to_host) before the host is read
-// again, before a mutation through the host, and when the proxy dies.
+// again, before a mutation through the host other than an append, and when
+// the proxy dies. Not at every crossing: that is O(n) per call, and CPython
+// code writes with the macros into lists it just made (which have no managed
+// counterpart yet), not into lists it was given.
 #define PY_SSIZE_T_CLEAN
 #include <Python.h>
 
@@ -340,8 +343,8 @@ int PyList_Append(PyObject *o, PyObject *v) {
     }
     auto *l = reinterpret_cast<PyListObject *>(o);
     if (header_of(o)->managed) {
-        if (list_sync_to_host(o) < 0)
-            return -1;
+        // A write C made through the macros elsewhere in the list is synced
+        // later (refresh, mutation, death): the append keeps both sides in step.
         Handle hv = handle_of(v);
         if (!hv)
             return -1;

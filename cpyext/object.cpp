@@ -187,18 +187,18 @@ int has_dunder(PyObject *o, const char *name) {
 
 namespace {
 
+// repr()/str() with CPython's check of the result, in one host call
+// (_support.text_checked raises CPython's message for a non-str result).
 PyObject *text_of(PyObject *o, const char *dunder) {
     if (!o)
         return PyUnicode_FromString("<NULL>");
     if (Py_EnterRecursiveCall(" while getting the repr of an object"))
         return nullptr;
-    PyObject *r = call_dunder(o, dunder);
+    Handle n = name_handle(dunder);
+    PyObject *r = n ? forward([n](Handle a) { return host::call_helper(Helper::text_checked, {a, n}); }, o)
+                    : nullptr;
+    host::close(n);
     Py_LeaveRecursiveCall();
-    if (r && !PyUnicode_Check(r)) {
-        PyErr_Format(PyExc_TypeError, "%s returned non-string (type %.200s)", dunder,
-                     Py_TYPE(r)->tp_name);
-        Py_CLEAR(r);
-    }
     return r;
 }
 
@@ -272,24 +272,24 @@ int PyObject_IsTrue(PyObject *o) {
         return 1;
     if (o == Py_False || o == Py_None)
         return 0;
-    // As typeobject.c's slot_nb_bool: __bool__ must return a bool, else __len__.
-    int has = has_dunder(o, "__bool__");
-    if (has < 0)
+    // Exact builtins answer from their C struct; others as typeobject.c's
+    // slot_nb_bool (__bool__ must return a bool, else __len__): _support.truth.
+    PyTypeObject *t = Py_TYPE(o);
+    if (t == &PyLong_Type)
+        return Py_SIZE(o) != 0;
+    if (t == &PyFloat_Type)
+        return PyFloat_AS_DOUBLE(o) != 0.0;
+    if (t == &PyUnicode_Type)
+        return PyUnicode_GET_LENGTH(o) != 0;
+    if (t == &PyTuple_Type || t == &PyList_Type || t == &PyBytes_Type)
+        return Py_SIZE(o) != 0;
+    if (t == &PyDict_Type)
+        return PyDict_GET_SIZE(o) != 0;
+    PyObject *r = forward([](Handle a) { return host::call_helper(Helper::truth, {a}); }, o);
+    if (!r)
         return -1;
-    if (has) {
-        PyObject *r = call_dunder(o, "__bool__");
-        if (!r)
-            return -1;
-        if (!PyBool_Check(r)) {
-            PyErr_Format(PyExc_TypeError, "__bool__ should return bool, returned %.200s",
-                         Py_TYPE(r)->tp_name);
-            Py_DECREF(r);
-            return -1;
-        }
-        Py_DECREF(r);
-        return r == Py_True;
-    }
-    return forward_status(host::is_true, o);
+    Py_DECREF(r);
+    return r == Py_True;
 }
 
 int PyObject_Not(PyObject *o) {

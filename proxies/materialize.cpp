@@ -388,9 +388,9 @@ Handle handle_of(PyObject *o) {
     }
     Header *hd = header_of(o);
     if (hd->managed && !(hd->flags & kWeakWrapper)) {
-        // Writes C made through the macros reach the host before it looks.
-        if (PyList_Check(o) ? list_sync_to_host(o) < 0
-                            : PyByteArray_Check(o) && bytearray_sync_to_host(o) < 0)
+        // Writes C made through PyByteArray_AS_STRING reach the host before it
+        // looks (lists: see listobject.cpp for when their macro writes sync).
+        if (PyByteArray_CheckExact(o) && bytearray_sync_to_host(o) < 0)
             return {};
         return hd->managed;
     }

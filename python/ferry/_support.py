@@ -270,6 +270,26 @@ def call_dunder(o, name, *args):
     return _type_lookup(type(o), name).__get__(o, type(o))(*args)
 
 
+def text_checked(o, name):
+    """repr(o) or str(o) as PyObject_Repr/Str: the type's method, and a
+    non-str result is CPython's TypeError."""
+    r = call_dunder(o, name)
+    if not isinstance(r, str):
+        raise TypeError('%s returned non-string (type %s)' % (name, type(r).__name__))
+    return r
+
+
+def truth(o):
+    """PyObject_IsTrue: __bool__ must return a bool (CPython's message), else __len__."""
+    f = _lookup_or_missing(type(o), '__bool__')
+    if f is not _MISSING and f is not None:
+        r = f(o)
+        if type(r) is not bool:
+            raise TypeError('__bool__ should return bool, returned %s' % type(r).__name__)
+        return r
+    return bool(o)
+
+
 def has_dunder(o, name):
     return _lookup_or_missing(type(o), name) is not _MISSING
 
