@@ -36,7 +36,9 @@ constexpr uint64_t kHostExportMagic = 0x66657272796275ULL;   // "ferrybu"
 struct HostExport {
     uint64_t magic = kHostExportMagic;
     PyObject *memview = nullptr;   // the host memoryview (kept for the write-back)
-    char *data = nullptr;          // the C-contiguous copy
+    char *data = nullptr;          // the copy, laid out with the host view's strides
+    Py_ssize_t span = 0;           // bytes of data
+    Py_ssize_t origin = 0;         // offset in data of the first item (negative strides)
     uint64_t digest = 0;           // of data when exported: was it written?
     bool writable = false;
     std::string format;
@@ -106,6 +108,36 @@ PyObject *host_memoryview(PyObject *o) {
     return mv;
 }
 
+// Visits the items of a shape in C order with their offset under strides.
+template <typename F>
+void each_item(const std::vector<Py_ssize_t> &shape, const std::vector<Py_ssize_t> &strides, F f) {
+    size_t ndim = shape.size();
+    for (Py_ssize_t n : shape)
+        if (n == 0)
+            return;
+    std::vector<Py_ssize_t> index(ndim, 0);
+    for (Py_ssize_t k = 0;; k++) {
+        Py_ssize_t offset = 0;
+        for (size_t i = 0; i < ndim; i++)
+            offset += index[i] * strides[i];
+        f(k, offset);
+        size_t i = ndim;
+        while (i > 0 && ++index[i - 1] == shape[i - 1])
+            index[--i] = 0;
+        if (i == 0)
+            return;
+    }
+}
+
+// The items of the export in C order (what the host's tobytes() gives).
+std::string gather(const HostExport *e, Py_ssize_t itemsize) {
+    std::string out;
+    each_item(e->shape, e->strides, [&](Py_ssize_t, Py_ssize_t offset) {
+        out.append(e->data + e->origin + offset, itemsize);
+    });
+    return out;
+}
+
 void free_export(HostExport *e) {
     Py_XDECREF(e->memview);
     PyMem_Free(e->data);
@@ -145,26 +177,33 @@ int host_getbuffer(PyObject *o, Py_buffer *view, int flags) {
     Py_DECREF(fmt);
     if (!read_dims(mv, "shape", e->shape))
         return fail();
+    // The copy keeps the host view's strides, so C sees the layout CPython
+    // would show (IsContiguous, strided access) and C-order bytes go back.
+    if (!read_dims(mv, "strides", e->strides))
+        return fail();
+    Py_ssize_t ndim = static_cast<Py_ssize_t>(e->shape.size());
+    Py_ssize_t lo = 0, hi = itemsize;
+    for (Py_ssize_t i = 0; i < ndim; i++) {
+        Py_ssize_t extent = (e->shape[i] > 0 ? e->shape[i] - 1 : 0) * e->strides[i];
+        (extent < 0 ? lo : hi) += extent;
+    }
     PyObject *bytes = PyObject_CallMethod(mv, "tobytes", nullptr);
     if (!bytes)
         return fail();
     Py_ssize_t len = PyBytes_GET_SIZE(bytes);
-    e->data = static_cast<char *>(PyMem_Malloc(len ? len : 1));
+    e->span = hi - lo;
+    e->origin = -lo;
+    e->data = static_cast<char *>(PyMem_Calloc(e->span ? e->span : 1, 1));
     if (!e->data) {
         Py_DECREF(bytes);
         PyErr_NoMemory();
         return fail();
     }
-    std::memcpy(e->data, PyBytes_AS_STRING(bytes), len);
+    const char *items = PyBytes_AS_STRING(bytes);
+    each_item(e->shape, e->strides, [&](Py_ssize_t k, Py_ssize_t offset) {
+        std::memcpy(e->data + e->origin + offset, items + k * itemsize, itemsize);
+    });
     Py_DECREF(bytes);
-    // The copy is C-contiguous whatever the host layout.
-    Py_ssize_t ndim = static_cast<Py_ssize_t>(e->shape.size());
-    e->strides.resize(ndim);
-    Py_ssize_t stride = itemsize;
-    for (Py_ssize_t i = ndim - 1; i >= 0; i--) {
-        e->strides[i] = stride;
-        stride *= e->shape[i];
-    }
     // CPython's memory_getbuf checks, on the host view's layout.
     if ((flags & PyBUF_ND) != PyBUF_ND && (flags & PyBUF_FORMAT)) {
         PyErr_SetString(PyExc_BufferError,
@@ -196,9 +235,9 @@ int host_getbuffer(PyObject *o, Py_buffer *view, int flags) {
         break;
     }
     e->writable = !readonly;
-    e->digest = bytes_digest(e->data, len);
+    e->digest = bytes_digest(e->data, e->span);
     view->obj = Py_NewRef(o);
-    view->buf = e->data;
+    view->buf = e->data + e->origin;
     view->len = len;
     view->readonly = readonly;
     view->itemsize = itemsize;
@@ -218,10 +257,11 @@ int host_getbuffer(PyObject *o, Py_buffer *view, int flags) {
 
 // Writes C's changes to a host-backed export back to the host object.
 void host_releasebuffer(Py_buffer *view, HostExport *e) {
-    if (e->writable && bytes_digest(e->data, view->len) != e->digest) {
+    if (e->writable && bytes_digest(e->data, e->span) != e->digest) {
         PyObject *et, *ev, *tb;
         PyErr_Fetch(&et, &ev, &tb);
-        PyObject *data = PyBytes_FromStringAndSize(e->data, view->len);
+        std::string items = gather(e, view->itemsize);
+        PyObject *data = PyBytes_FromStringAndSize(items.data(), items.size());
         PyObject *r = nullptr;
         if (data) {
             // Contiguous: through a byte cast; otherwise item by item (1-D).
@@ -414,6 +454,11 @@ int PyBuffer_IsContiguous(const Py_buffer *view, char order) {
 // A memoryview over C memory. The host cannot see C memory, so a read-only
 // view gets a copy; a writable view is not supported yet and says so.
 PyObject *PyMemoryView_FromObject(PyObject *o) {
+    if (!PyObject_CheckBuffer(o)) {
+        PyErr_Format(PyExc_TypeError, "memoryview: a bytes-like object is required, not '%.200s'",
+                     Py_TYPE(o)->tp_name);
+        return nullptr;
+    }
     return PyObject_CallOneArg(reinterpret_cast<PyObject *>(&PyMemoryView_Type), o);
 }
 

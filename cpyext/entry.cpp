@@ -276,15 +276,20 @@ Handle member_or_getset(const Handle *args, ptrdiff_t nargs, int code) {
     case code_get_member:
         r = to_host_result(PyMember_GetOne(reinterpret_cast<const char *>(self), &t->tp_members[i]));
         break;
-    case code_set_member:
-        r = none_or_error(PyMember_SetOne(reinterpret_cast<char *>(self), &t->tp_members[i],
-                                          value == Py_None && nargs == 3 ? nullptr : value));
+    case code_set_member:   // without a value: delete
+        r = none_or_error(PyMember_SetOne(reinterpret_cast<char *>(self), &t->tp_members[i], value));
         break;
     case code_get_getset:
         r = to_host_result(t->tp_getset[i].get(self, t->tp_getset[i].closure));
         break;
     default:
-        r = none_or_error(t->tp_getset[i].set(self, value, t->tp_getset[i].closure));
+        if (!t->tp_getset[i].set) {
+            PyErr_Format(PyExc_AttributeError, "attribute '%s' of '%s' objects is not writable",
+                         t->tp_getset[i].name, t->tp_name);
+            r = none_or_error(-1);
+        } else {
+            r = none_or_error(t->tp_getset[i].set(self, value, t->tp_getset[i].closure));
+        }
         break;
     }
     Py_DECREF(self);

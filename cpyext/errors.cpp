@@ -296,20 +296,22 @@ void PyErr_WriteUnraisable(PyObject *obj) {
     Py_XDECREF(tb);
 }
 
-void PyErr_PrintEx(int) {
+// As pythonrun.c: SystemExit ends the process; otherwise sys.last_* are set
+// (when asked) and sys.excepthook reports the error.
+void PyErr_PrintEx(int set_sys_last_vars) {
     PyObject *t, *v, *tb;
     PyErr_Fetch(&t, &v, &tb);
     if (!t)
         return;
     PyErr_NormalizeException(&t, &v, &tb);
-    PyObject *traceback = PyImport_ImportModule("traceback");
-    PyObject *r = traceback ? PyObject_CallMethod(traceback, "print_exception", "OOO", t,
-                                                  v ? v : Py_None, tb ? tb : Py_None)
-                            : nullptr;
+    if (tb && v)
+        PyException_SetTraceback(v, tb);
+    PyObject *r = call_support("print_exception", {t, v ? v : Py_None, tb ? tb : Py_None,
+                                                   set_sys_last_vars ? Py_True : Py_False});
+    if (!r)
+        PyErr_Clear();   // the helper reported what it could
     Py_XDECREF(r);
-    Py_XDECREF(traceback);
     Py_XDECREF(t), Py_XDECREF(v), Py_XDECREF(tb);
-    PyErr_Clear();
 }
 
 void PyErr_Print() { PyErr_PrintEx(1); }
@@ -476,9 +478,10 @@ exit:
 
 PyObject *PyErr_SetImportErrorSubclass(PyObject *exception, PyObject *msg, PyObject *name,
                                        PyObject *path) {
-    if (!PyType_Check(exception) ||
-        !PyType_IsSubtype(reinterpret_cast<PyTypeObject *>(exception),
-                          reinterpret_cast<PyTypeObject *>(PyExc_ImportError))) {
+    int issub = PyObject_IsSubclass(exception, PyExc_ImportError);
+    if (issub < 0)
+        return nullptr;
+    if (!issub) {
         PyErr_SetString(PyExc_TypeError, "expected a subclass of ImportError");
         return nullptr;
     }

@@ -128,6 +128,9 @@ PyObject *PyModule_FromDefAndSpec2(PyModuleDef *def, PyObject *spec, int apiver)
 }
 
 int PyModule_ExecDef(PyObject *m, PyModuleDef *def) {
+    const char *name = PyModule_GetName(m);   // CPython names the module, not the def
+    if (!name)
+        return -1;
     for (PyModuleDef_Slot *s = def->m_slots; s && s->slot; s++) {
         if (s->slot != Py_mod_exec)
             continue;
@@ -135,12 +138,12 @@ int PyModule_ExecDef(PyObject *m, PyModuleDef *def) {
         if (r != 0) {
             if (!PyErr_Occurred())
                 PyErr_Format(PyExc_SystemError, "execution of module %s failed without setting an exception",
-                             def->m_name);
+                             name);
             return -1;
         }
         if (PyErr_Occurred()) {
             PyErr_Format(PyExc_SystemError, "execution of module %s raised unreported exception",
-                         def->m_name);
+                         name);
             return -1;
         }
     }

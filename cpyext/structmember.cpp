@@ -50,15 +50,33 @@ PyObject *PyMember_GetOne(const char *obj, PyMemberDef *m) {
 
 namespace {
 
-template <typename T> int set_integer(char *obj, PyMemberDef *m, PyObject *v, long long lo,
-                                      unsigned long long hi) {
-    long long x = PyLong_AsLongLong(v);
+// The small integer fields: stored truncated, with CPython's warning.
+template <typename T> int set_small(char *obj, PyMemberDef *m, PyObject *v, long lo, long hi,
+                                    const char *warning) {
+    long x = PyLong_AsLong(v);
     if (x == -1 && PyErr_Occurred())
         return -1;
-    if (x < lo || (x > 0 && (unsigned long long)x > hi))
-        if (PyErr_WarnEx(PyExc_RuntimeWarning, "Truncation of value", 1) < 0)
-            return -1;
     field<T>(obj, m) = static_cast<T>(x);
+    if ((x > hi || x < lo) && PyErr_WarnEx(PyExc_RuntimeWarning, warning, 1) < 0)
+        return -1;
+    return 0;
+}
+
+// The unsigned fields accept negative ints, with a warning (CPython's compatibility rule).
+template <typename T> int set_unsigned(char *obj, PyMemberDef *m, PyObject *v) {
+    unsigned long x = PyLong_AsUnsignedLong(v);
+    if (x == static_cast<unsigned long>(-1) && PyErr_Occurred()) {
+        PyErr_Clear();
+        x = static_cast<unsigned long>(PyLong_AsLong(v));
+        if (x == static_cast<unsigned long>(-1) && PyErr_Occurred())
+            return -1;
+        field<T>(obj, m) = static_cast<T>(x);
+        return PyErr_WarnEx(PyExc_RuntimeWarning, "Writing negative value into unsigned field", 1);
+    }
+    field<T>(obj, m) = static_cast<T>(x);
+    if (sizeof(T) < sizeof(unsigned long) && x > UINT_MAX &&
+        PyErr_WarnEx(PyExc_RuntimeWarning, "Truncation of value to unsigned int", 1) < 0)
+        return -1;
     return 0;
 }
 
@@ -81,24 +99,41 @@ int PyMember_SetOne(char *obj, PyMemberDef *m, PyObject *v) {
         }
         field<char>(obj, m) = v == Py_True;
         return 0;
-    case T_BYTE: return set_integer<signed char>(obj, m, v, -128, 127);
-    case T_UBYTE: return set_integer<unsigned char>(obj, m, v, 0, 255);
-    case T_SHORT: return set_integer<short>(obj, m, v, -32768, 32767);
-    case T_USHORT: return set_integer<unsigned short>(obj, m, v, 0, 65535);
-    case T_INT: return set_integer<int>(obj, m, v, INT_MIN, INT_MAX);
-    case T_UINT: return set_integer<unsigned int>(obj, m, v, 0, UINT_MAX);
-    case T_LONG: return set_integer<long>(obj, m, v, LONG_MIN, LONG_MAX);
-    case T_PYSSIZET: return set_integer<Py_ssize_t>(obj, m, v, PY_SSIZE_T_MIN, PY_SSIZE_T_MAX);
-    case T_LONGLONG: return set_integer<long long>(obj, m, v, LLONG_MIN, LLONG_MAX);
-    case T_ULONG:
-    case T_ULONGLONG: {
-        unsigned long long x = PyLong_AsUnsignedLongLong(v);
-        if (x == (unsigned long long)-1 && PyErr_Occurred())
+    case T_BYTE: return set_small<signed char>(obj, m, v, CHAR_MIN, CHAR_MAX, "Truncation of value to char");
+    case T_UBYTE: return set_small<unsigned char>(obj, m, v, 0, UCHAR_MAX, "Truncation of value to unsigned char");
+    case T_SHORT: return set_small<short>(obj, m, v, SHRT_MIN, SHRT_MAX, "Truncation of value to short");
+    case T_USHORT: return set_small<unsigned short>(obj, m, v, 0, USHRT_MAX, "Truncation of value to unsigned short");
+    case T_INT: return set_small<int>(obj, m, v, INT_MIN, INT_MAX, "Truncation of value to int");
+    case T_UINT: return set_unsigned<unsigned int>(obj, m, v);
+    case T_ULONG: return set_unsigned<unsigned long>(obj, m, v);
+    case T_LONG: {
+        long x = PyLong_AsLong(v);
+        if (x == -1 && PyErr_Occurred())
             return -1;
-        if (m->type == T_ULONG)
-            field<unsigned long>(obj, m) = x;
-        else
-            field<unsigned long long>(obj, m) = x;
+        field<long>(obj, m) = x;
+        return 0;
+    }
+    case T_PYSSIZET: {
+        Py_ssize_t x = PyLong_AsSsize_t(v);
+        if (x == -1 && PyErr_Occurred())
+            return -1;
+        field<Py_ssize_t>(obj, m) = x;
+        return 0;
+    }
+    case T_LONGLONG: {
+        long long x = PyLong_AsLongLong(v);
+        if (x == -1 && PyErr_Occurred())
+            return -1;
+        field<long long>(obj, m) = x;
+        return 0;
+    }
+    case T_ULONGLONG: {
+        // As CPython: an int goes through AsUnsignedLongLong, anything else AsLong.
+        unsigned long long x = PyLong_Check(v) ? PyLong_AsUnsignedLongLong(v)
+                                               : static_cast<unsigned long long>(PyLong_AsLong(v));
+        if (x == static_cast<unsigned long long>(-1) && PyErr_Occurred())
+            return -1;
+        field<unsigned long long>(obj, m) = x;
         return 0;
     }
     case T_FLOAT:

@@ -143,7 +143,10 @@ void slot_dealloc(PyObject *o) { object_dealloc(o); }
 
 void fill_forwarding_slots(PyTypeObject *t, TypeRecord *r) {
     const TypeInfo &ti = r->info;
-    t->tp_dealloc = t == &PyCapsule_Type ? capsule_dealloc : slot_dealloc;   // runs the destructor
+    // Capsules run their destructor; PyModuleDef structs are the extensions' statics.
+    t->tp_dealloc = t == &PyCapsule_Type ? capsule_dealloc
+                    : t == &PyModuleDef_Type ? nullptr
+                                             : slot_dealloc;
     t->tp_repr = slot_repr;
     t->tp_str = slot_str;
     t->tp_hash = has(ti, f_hash_none) ? PyObject_HashNotImplemented : slot_hash;
@@ -259,12 +262,11 @@ TypeInfo *type_info(PyTypeObject *t) { return reinterpret_cast<TypeInfo *>(t->tp
 
 void init_static_types() {
 #define FERRY_STATIC_TYPE(sym, name, layout, basic, item, flags) \
-    init_static(&sym, name ? name : "moduledef", Layout::layout, basic, item, flags);
+    init_static(&sym, name, Layout::layout, basic, item, flags);
 #include "cpyext/static_types.def"
 #undef FERRY_STATIC_TYPE
     PyBool_Type.tp_base = &PyLong_Type;
     PyCMethod_Type.tp_base = &PyCFunction_Type;
-    PyModuleDef_Type.tp_dealloc = nullptr;   // PyModuleDef structs are static
 #define FERRY_EXCEPTION(name)                                                         \
     init_static(&exc_##name, #name, Layout::generic, sizeof(PyBaseExceptionObject), 0, \
                 Py_TPFLAGS_BASE_EXC_SUBCLASS | Py_TPFLAGS_BASETYPE | Py_TPFLAGS_HAVE_GC);
@@ -280,10 +282,17 @@ void init_static_types() {
 }
 
 bool bind_static_types() {
+    // PyModuleDef objects are statics of the extensions: their managed class
+    // is made here and wraps them (see handle_of).
     auto bind_named = [](PyTypeObject *t, const char *name) {
-        Handle n = host::unicode_from_latin1(name, std::strlen(name));
-        Handle h = n ? host::call_helper(Helper::builtin, {n}) : Handle{};
-        host::close(n);
+        Handle h;
+        if (type_info(t)->layout == Layout::moduledef) {
+            h = host::native_class(t->tp_name, {}, false);
+        } else {
+            Handle n = host::unicode_from_latin1(name, std::strlen(name));
+            h = n ? host::call_helper(Helper::builtin, {n}) : Handle{};
+            host::close(n);
+        }
         if (!h) {
             move_host_error_to_c();
             return false;
@@ -291,7 +300,7 @@ bool bind_static_types() {
         return bind_static(t, h);
     };
 #define FERRY_STATIC_TYPE(sym, name, layout, basic, item, flags) \
-    if (name && !bind_named(&sym, name))                        \
+    if (!bind_named(&sym, name))                                \
         return false;
 #include "cpyext/static_types.def"
 #undef FERRY_STATIC_TYPE
@@ -353,6 +362,8 @@ Layout layout_of_base(PyTypeObject *base, unsigned long *flags) {
                                                                             : bi->layout;
 }
 
+void inherit_native_slots(PyTypeObject *t, PyTypeObject *base);
+
 // All or nothing: a proxy is registered only once everything about it is known.
 PyTypeObject *make_type_proxy(Handle t, int64_t id) {
     uint32_t features = 0;
@@ -391,10 +402,19 @@ PyTypeObject *make_type_proxy(Handle t, int64_t id) {
     type->tp_base = base;
     type->tp_basicsize = base ? base->tp_basicsize : sizeof(PyObject);
     type->tp_itemsize = base ? base->tp_itemsize : 0;
+    // Classes defined in Python are collected by the GC in CPython.
     type->tp_flags = Py_TPFLAGS_DEFAULT | Py_TPFLAGS_READY | Py_TPFLAGS_HEAPTYPE |
-                     Py_TPFLAGS_BASETYPE | inherited;
+                     Py_TPFLAGS_BASETYPE | Py_TPFLAGS_HAVE_GC | inherited;
     type->tp_alloc = PyType_GenericAlloc;
-    fill_forwarding_slots(type, r);
+    type->tp_free = PyObject_GC_Del;
+    if (r->info.layout == Layout::native) {
+        // A Python subclass of an extension's type: its instances are native
+        // objects laid out as the base's, and C reaches the base's slots.
+        r->info.is_native = true;
+        inherit_native_slots(type, base);
+    } else {
+        fill_forwarding_slots(type, r);
+    }
     return type;
 }
 
@@ -499,42 +519,41 @@ Handle native_getset_list(PyTypeObject *t) {
     return tuple_of(v);
 }
 
+// The managed class of an extension's type: a type of the handle ABI of its
+// own (so that its __base__ is the C type's base, and Python subclasses of it
+// can be instantiated), filled with the slots, methods, members and getsets
+// by _support.make_native_type.
 bool build_native_class(PyTypeObject *t, TypeInfo *ti) {
-    Handle base = (!t->tp_base || type_info(t->tp_base)->is_static)
-                      ? host::dup(host::borrowed(Builtin::NativeObject))
-                      : host::dup(type_handle(t->tp_base));
-    if (!base)
+    Handle base = {};
+    if (t->tp_base && !type_info(t->tp_base)->is_static && !(base = type_handle(t->tp_base)))
         return false;
+    Handle cls = host::native_class(t->tp_name, base, t->tp_flags & Py_TPFLAGS_BASETYPE);
+    if (!cls) {
+        move_host_error_to_c();
+        return false;
+    }
     std::string full = t->tp_name;
     auto dot = full.rfind('.');
     std::string module = dot == std::string::npos ? "builtins" : full.substr(0, dot);
     std::string name = dot == std::string::npos ? full : full.substr(dot + 1);
     std::vector<Handle> args = {
-        str_handle(name.c_str()), str_handle(module.c_str()), str_handle(t->tp_doc), base,
+        host::dup(cls), str_handle(name.c_str()), str_handle(module.c_str()), str_handle(t->tp_doc),
         host::long_from_unsigned(reinterpret_cast<uintptr_t>(t)), native_slot_list(t),
         native_method_list(t), native_member_list(t), native_getset_list(t),
         host::bool_from(t->tp_flags & Py_TPFLAGS_BASETYPE),
         t->tp_dict ? host::dup(handle_of(t->tp_dict)) : host::dup(host::borrowed(Builtin::None)),
     };
-    for (Handle h : args)
-        if (!h) {
-            for (Handle x : args)
-                host::close(x);
-            move_host_error_to_c();
-            return false;
-        }
-    Handle packed = host::tuple_from(args.data(), args.size());
+    Handle packed = host::tuple_from(args.data(), args.size());   // null if any item is
     for (Handle h : args)
         host::close(h);
-    Handle cls = {};
-    if (packed) {
-        cls = host::call_helper(Helper::make_native_type, {packed});
-        host::close(packed);
-    }
-    if (!cls) {
+    Handle done = packed ? host::call_helper(Helper::make_native_type, {packed}) : Handle{};
+    host::close(packed);
+    if (!done) {
+        host::close(cls);
         move_host_error_to_c();
         return false;
     }
+    host::close(done);
     ti->host_type = cls;
     int64_t id = bridge::host_id(cls);
     if (!id)
@@ -564,13 +583,23 @@ PyObject *native_new_instance(PyTypeObject *type, Handle cls, Handle args, Handl
         PyErr_Format(PyExc_TypeError, "cannot create '%s' instances", type->tp_name);
         return nullptr;
     }
+    // tp_new gets the class asked for, as CPython's type_call does: a Python
+    // subclass's instances are made with the subclass (a native proxy type).
+    PyTypeObject *subtype = type_from_host(cls);
+    if (!subtype)
+        return nullptr;
+    if (!PyType_IsSubtype(subtype, type)) {
+        PyErr_Format(PyExc_TypeError, "%s.__new__(%s): %s is not a subtype of %s", type->tp_name,
+                     subtype->tp_name, subtype->tp_name, type->tp_name);
+        return nullptr;
+    }
     PyObject *a = args_from_host(args);
     PyObject *k = a ? kwargs_from_host(kw) : nullptr;
     if (!a || (kw && !k)) {
         Py_XDECREF(a);
         return nullptr;
     }
-    PyObject *o = type->tp_new(type, a, k);
+    PyObject *o = type->tp_new(subtype, a, k);
     Py_DECREF(a);
     Py_XDECREF(k);
     if (!o)
@@ -634,6 +663,17 @@ void inherit_slots(PyTypeObject *t, PyTypeObject *b) {
 }
 
 } // namespace
+
+namespace ferry {
+namespace {
+void inherit_native_slots(PyTypeObject *t, PyTypeObject *base) {
+    inherit_slots(t, base);   // HAVE_GC stays: a Python subclass has a __dict__, as in CPython
+    t->tp_free = base->tp_free;
+    t->tp_alloc = base->tp_alloc ? base->tp_alloc : PyType_GenericAlloc;
+    t->tp_new = base->tp_new;
+}
+} // namespace
+} // namespace ferry
 
 int PyType_Ready(PyTypeObject *t) {
     if (t->tp_flags & Py_TPFLAGS_READY)

@@ -153,6 +153,53 @@ Ref call_codecs(const char* func, const char* fmt, Args... args) {
     return Ref(PyObject_CallMethod(codecs.get(), func, fmt, args...));
 }
 
+// codecs.lookup_error with CPython's message for an unknown name (PyPy's
+// words it without quotes).
+Ref lookup_error_handler(const char* name) {
+    Ref r = call_codecs("lookup_error", "(s)", name);
+    if (!r && PyErr_ExceptionMatches(PyExc_LookupError)) {
+        PyErr_Clear();
+        PyErr_Format(PyExc_LookupError, "unknown error handler name '%.400s'", name);
+    }
+    return r;
+}
+
+// NULL errors mean "strict" in the C API; the host's codecs may not take None.
+const char* errors_or_strict(const char* errors) { return errors ? errors : "strict"; }
+
+// A UTF-16/32 codec error as CPython words it: the codec is named by the
+// byte order (the host's codecs say 'utf16'), and the reason in CPython's
+// words (PyPy says "codepoint").
+void reword_codec_error(PyObject* exc_type, const char* encoding) {
+    if (!PyErr_ExceptionMatches(exc_type))
+        return;
+    PyObject *t, *v, *tb;
+    PyErr_Fetch(&t, &v, &tb);
+    PyErr_NormalizeException(&t, &v, &tb);
+    PyObject* name = PyUnicode_FromString(encoding);
+    if (!name || PyObject_SetAttrString(v, "encoding", name) < 0)
+        PyErr_Clear();
+    Py_XDECREF(name);
+    PyObject* reason = PyObject_GetAttrString(v, "reason");
+    if (reason && PyUnicode_Check(reason) &&
+        PyUnicode_CompareWithASCIIString(reason, "codepoint not in range(0x110000)") == 0) {
+        PyObject* fixed = PyUnicode_FromString("code point not in range(0x110000)");
+        if (!fixed || PyObject_SetAttrString(v, "reason", fixed) < 0)
+            PyErr_Clear();
+        Py_XDECREF(fixed);
+    }
+    if (!reason)
+        PyErr_Clear();
+    Py_XDECREF(reason);
+    PyErr_Restore(t, v, tb);
+}
+
+void name_decode_error(int width, int byteorder) {
+    reword_codec_error(PyExc_UnicodeDecodeError,
+                       width == 2 ? (byteorder <= 0 ? "utf-16-le" : "utf-16-be")
+                                  : (byteorder <= 0 ? "utf-32-le" : "utf-32-be"));
+}
+
 // The _codecs functions answer (result, consumed[, byteorder]): return a new
 // reference to the result and store `consumed` when asked.
 PyObject* codec_result(Ref tuple, Py_ssize_t* consumed = nullptr) {
@@ -238,7 +285,9 @@ PyObject* python_decode_ex(const char* func, int width, const char* s,
         *byteorder = bom_byteorder(s, size, width);
     }
     int final = consumed == nullptr;
-    Ref tuple = call_codecs(func, "Ozii", data.get(), errors, order, final);
+    Ref tuple = call_codecs(func, "Osii", data.get(), errors_or_strict(errors), order, final);
+    if (!tuple)
+        name_decode_error(width, byteorder != nullptr && order == 0 ? *byteorder : order);
     if (tuple && PyTuple_Check(tuple.get()) && PyTuple_GET_SIZE(tuple.get()) >= 3
         && byteorder != nullptr) {
         long bo = PyLong_AsLong(PyTuple_GET_ITEM(tuple.get(), 2));
@@ -252,7 +301,7 @@ PyObject* python_decode_ex(const char* func, int width, const char* s,
 
 // Encoders of the form codecs.<func>(str, errors) -> (bytes, consumed).
 PyObject* python_encode(const char* func, PyObject* unicode, const char* errors) {
-    return codec_result(call_codecs(func, "Oz", unicode, errors));
+    return codec_result(call_codecs(func, "Os", unicode, errors_or_strict(errors)));
 }
 
 // codecs.utf_16_encode / utf_32_encode with byteorder 0 (native order + BOM).
@@ -262,7 +311,12 @@ PyObject* python_encode_utf_wide(const char* func, PyObject* unicode,
         PyErr_BadArgument();
         return nullptr;
     }
-    return codec_result(call_codecs(func, "Ozi", unicode, errors, 0));
+    // Byte order 0: native order with a BOM, the codec's default (PyPy's takes
+    // no byte order argument); errors name the codec as CPython does.
+    Ref r = call_codecs(func, "Os", unicode, errors_or_strict(errors));
+    if (!r)
+        reword_codec_error(PyExc_UnicodeEncodeError, std::strcmp(func, "utf_16_encode") == 0 ? "utf-16" : "utf-32");
+    return codec_result(std::move(r));
 }
 
 // _PyCodec_LookupTextEncoding: a codec whose CodecInfo says it is not a text
@@ -353,7 +407,7 @@ bool check_encoding_errors(const char* encoding, const char* errors) {
     if (encoding != nullptr && !call_codecs("lookup", "(s)", encoding)) {
         return false;
     }
-    if (errors != nullptr && !call_codecs("lookup_error", "(s)", errors)) {
+    if (errors != nullptr && !lookup_error_handler(errors)) {
         return false;
     }
     return true;
@@ -1339,7 +1393,7 @@ PyObject* PyCodec_Decode(PyObject* object, const char* encoding, const char* err
 PyObject* PyCodec_LookupError(const char* name) {
     // A NULL name means "strict", as in CPython.
     return guarded([&] {
-        return call_codecs("lookup_error", "(s)", name != nullptr ? name : "strict").release();
+        return lookup_error_handler(name != nullptr ? name : "strict").release();
     });
 }
 

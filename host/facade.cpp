@@ -5,6 +5,7 @@
 #include <cstdio>
 #include <pthread.h>
 #include <cstdlib>
+#include <cstring>
 #include <initializer_list>
 
 #include "hpy.h"
@@ -207,6 +208,18 @@ Handle number_unary(UnaryOp op, Handle a) {
     return W(table[static_cast<int>(op)](g_ctx, H(a)));
 }
 
+Handle native_class(const char *qualified_name, Handle base, bool basetype) {
+    // The spec and its name must outlive the type: kept for the layer's life.
+    auto *spec = new HPyType_Spec{};
+    spec->name = strdup(qualified_name);
+    spec->basicsize = sizeof(NativeObjectData);
+    spec->flags = HPy_TPFLAGS_DEFAULT | (basetype ? HPy_TPFLAGS_BASETYPE : 0);
+    static HPyDef *no_defines[] = {nullptr};
+    spec->defines = no_defines;
+    HPyType_SpecParam params[] = {{HPyType_SpecParam_Base, H(base)}, {(HPyType_SpecParam_Kind)0, HPy_NULL}};
+    return W(HPyType_FromSpec(g_ctx, spec, base ? params : nullptr));
+}
+
 Handle native_wrap(Handle cls, void *native) {
     NativeObjectData *data = nullptr;
     HPy h = HPy_New(g_ctx, H(cls), &data);
@@ -216,8 +229,6 @@ Handle native_wrap(Handle cls, void *native) {
     return W(h);
 }
 void *native_unwrap(Handle h) {
-    if (!HPy_TypeCheck(g_ctx, H(h), H(borrowed(Builtin::NativeObject))))
-        return nullptr;
     return static_cast<NativeObjectData *>(HPy_AsStruct(g_ctx, H(h)))->native;
 }
 

@@ -109,9 +109,11 @@ Handle number_power(Handle a, Handle b, Handle c, bool inplace);
 enum class UnaryOp : int { negative, positive, absolute, invert, index, to_long, to_float };
 Handle number_unary(UnaryOp op, Handle a);
 
-// Native wrappers: instances of _ferry_host.NativeObject (or subclasses).
+// Native wrappers: instances of classes made by native_class (or of
+// _ferry_host.NativeObject), holding the address of a C object.
+Handle native_class(const char *qualified_name, Handle base_or_null, bool basetype);
 Handle native_wrap(Handle cls, void *native);
-void *native_unwrap(Handle h);      // nullptr when h is not a native wrapper
+void *native_unwrap(Handle h);      // h must be an instance of such a class
 
 // Errors. The C side keeps its own indicator (errors.cpp); these only move
 // an error across.

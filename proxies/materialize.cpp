@@ -5,6 +5,7 @@
 #include <cstring>
 #include <mimalloc.h>
 #include <string>
+#include <unordered_map>
 #include <vector>
 
 #include "cpyext/internal.h"
@@ -194,6 +195,7 @@ PyObject *materialize(Handle h, TypeInfo *ti) {
     case Layout::cfunction: return cfunction_materialize(h, type);
     case Layout::module: return alloc_object(type, sizeof(ModuleObject));
     case Layout::capsule:
+    case Layout::moduledef:   // unwrapped by from_host, never materialized
     case Layout::native:
     case Layout::generic: return alloc_object(type, type->tp_basicsize ? type->tp_basicsize
                                                                        : sizeof(PyObject));
@@ -235,7 +237,7 @@ PyObject *from_host(Handle h) {
             host::err_clear();
     }
     TypeInfo *ti = type_info(type);
-    if (ti->is_native || ti->layout == Layout::capsule) {
+    if (ti->is_native || ti->layout == Layout::capsule || ti->layout == Layout::moduledef) {
         auto *native = static_cast<PyObject *>(host::native_unwrap(h));
         if (native) {
             Py_INCREF(native);
@@ -364,6 +366,8 @@ Handle native_to_host(PyObject *o, TypeInfo *ti, Handle cls) {
 
 } // namespace
 
+Handle moduledef_handle(PyObject *def);
+
 Handle native_wrapper_of(PyObject *o, Handle cls) {
     TypeInfo *ti = type_info(Py_TYPE(o));
     if (!type_handle(Py_TYPE(o)))
@@ -382,10 +386,8 @@ Handle handle_of(PyObject *o) {
     PyTypeObject *type = Py_TYPE(o);
     if (PyType_FastSubclass(type, Py_TPFLAGS_TYPE_SUBCLASS))
         return type_handle(reinterpret_cast<PyTypeObject *>(o));
-    if (type == &PyModuleDef_Type) {
-        PyErr_SetString(PyExc_SystemError, "ferry: a PyModuleDef cannot cross to the host");
-        return {};
-    }
+    if (type == &PyModuleDef_Type)
+        return moduledef_handle(o);
     Header *hd = header_of(o);
     if (hd->managed && !(hd->flags & kWeakWrapper)) {
         // Writes C made through PyByteArray_AS_STRING reach the host before it
@@ -428,6 +430,23 @@ Handle handle_of(PyObject *o) {
 Handle new_handle(PyObject *o) {
     Handle h = handle_of(o);
     return h ? host::dup(h) : h;
+}
+
+// A PyModuleDef is a static of its extension, with no header: its wrapper is
+// kept in a side table for the life of the layer, as the def itself lives.
+Handle moduledef_handle(PyObject *def) {
+    static std::unordered_map<PyObject *, Handle> wrappers;
+    auto it = wrappers.find(def);
+    if (it != wrappers.end()) {
+        return it->second;
+    }
+    Handle w = host::native_wrap(type_info(&PyModuleDef_Type)->host_type, def);
+    if (!w) {
+        move_host_error_to_c();
+        return {};
+    }
+    wrappers.emplace(def, w);
+    return w;
 }
 
 // ---------------------------------------------------------------- dealloc

@@ -29,7 +29,7 @@ namespace ferry {
 // How an object's C struct is laid out, which decides how it is materialized.
 enum class Layout : uint8_t {
     generic, long_, float_, complex_, unicode, bytes, bytearray, tuple, list,
-    dict, set, slice, module, cfunction, capsule, native,
+    dict, set, slice, module, cfunction, capsule, moduledef, native,
 };
 
 struct Header {

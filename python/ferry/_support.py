@@ -216,6 +216,34 @@ def write_unraisable(exc_type, exc_value, tb, obj):
         _sys.__unraisablehook__(args)
 
 
+def print_exception(tp, value, tb, set_last):
+    """PyErr_PrintEx: SystemExit ends the process (after atexit, as Py_Exit
+    does); else sys.last_* and sys.excepthook, with CPython's fallback."""
+    if isinstance(value, SystemExit):
+        code = value.code
+        if code is None:
+            status = 0
+        elif isinstance(code, int):
+            status = code
+        else:
+            print(code, file=_sys.stderr)
+            status = 1
+        import atexit, os
+        atexit._run_exitfuncs()
+        _sys.stdout.flush()
+        _sys.stderr.flush()
+        os._exit(status)
+    if set_last:
+        _sys.last_type, _sys.last_value, _sys.last_traceback = tp, value, tb
+    try:
+        _sys.excepthook(tp, value, tb)
+    except BaseException as e:
+        print('Error in sys.excepthook:', file=_sys.stderr)
+        _sys.__excepthook__(type(e), e, e.__traceback__)
+        print('\nOriginal exception was:', file=_sys.stderr)
+        _sys.__excepthook__(tp, value, tb)
+
+
 def set_exc_info(tp, value, tb):
     try:
         import __pypy__
@@ -507,28 +535,32 @@ def _method(defaddr, flags, name, doc):
 
 
 def _member(t, index, readonly, doc):
+    """A PyMemberDef: the C side answers sets and deletes, read-only ones too
+    (with CPython's messages)."""
     get = _ferry_host.get_member
     put = _ferry_host.set_member
-    fset = None if readonly else (lambda self, v: put(t, index, self, v))
-    return property(lambda self: get(t, index, self), fset, None, doc)
+    return property(lambda self: get(t, index, self), lambda self, v: put(t, index, self, v),
+                    lambda self: put(t, index, self), doc)
 
 
 def _getset(t, index, has_set, doc):
+    """A PyGetSetDef: deleting calls the setter with NULL, as in CPython."""
     get = _ferry_host.get_getset
     put = _ferry_host.set_getset
-    fset = (lambda self, v: put(t, index, self, v)) if has_set else None
-    return property(lambda self: get(t, index, self), fset, None, doc)
+    return property(lambda self: get(t, index, self), lambda self, v: put(t, index, self, v),
+                    lambda self: put(t, index, self), doc)
 
 
 def make_native_type(spec):
-    (name, module, doc, base, t, slots, methods, members, getsets, basetype, tp_dict) = spec
-    ns = {'__module__': module, '__doc__': doc, '__slots__': ()}
+    """Fills cls, the managed class of an extension's type (made by the layer
+    as a handle-ABI type of its own), with the type's slots, methods, members
+    and getsets."""
+    (cls, name, module, doc, t, slots, methods, members, getsets, basetype, tp_dict) = spec
+    ns = {'__module__': module, '__doc__': doc}
     table = _slot_methods(t)
     for sid in slots:
         for dunder, fn in table.get(sid, ()):
             ns[dunder] = fn
-    if _SLOT_RICHCMP not in slots and _SLOT_HASH in slots:
-        pass
     for mname, defaddr, flags, mdoc in methods:
         ns[mname] = _method(defaddr, flags, mname, mdoc)
     for mname, index, readonly, mdoc in members:
@@ -538,9 +570,10 @@ def make_native_type(spec):
     if tp_dict:
         for k, v in tp_dict.items():
             ns.setdefault(k, v)
-    if _SLOT_NEW not in slots and base is NativeObject:
+    if _SLOT_NEW not in slots and not any('__new__' in vars(k) for k in cls.__mro__[1:-1]):
         def no_new(cls, *args, **kw):
             raise TypeError("cannot create '%s.%s' instances" % (module, name))
         ns['__new__'] = staticmethod(no_new)
-    cls = type(name, (base,), ns)
-    return cls
+    for k, v in ns.items():
+        setattr(cls, k, v)
+    return True

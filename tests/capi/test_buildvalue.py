@@ -157,5 +157,15 @@ class TestLegacyABI(unittest.TestCase):
         self.assertEqual(ft.legacy_callmethod([1, 2, 2], "count"), 2)
 
 
+
+class TestLegacyVaBuildValue(unittest.TestCase):
+
+    def test_vabuildvalue(self):
+        self.assertEqual(ft.legacy_vabuildvalue(), (7, "seven", [7.5], {"k": None}))
+        with self.assertRaisesRegex(SystemError,
+                                    "^PY_SSIZE_T_CLEAN macro must be defined for '#' formats$"):
+            ft.legacy_vabuildvalue_hash()
+
+
 if __name__ == "__main__":
     unittest.main()

@@ -179,5 +179,20 @@ class TestBuffer(unittest.TestCase):
             ft.buffer_fillinfo(True, BUF["PyBUF_WRITABLE"])
 
 
+
+class TestFromFormatV(unittest.TestCase):
+
+    def test_fromformatv(self):
+        self.assertEqual(ft.bytes_fromformatv("mixed"),
+                         b"caf\xc3\xa9|-42|-1234567890|7|4000000000|ff|Z|%|3")
+        # Precision applies to %s; the width of %d is parsed and ignored.
+        self.assertEqual(ft.bytes_fromformatv("precision"), b"[abc][42]")
+        self.assertEqual(ft.bytes_fromformatv("empty"), b"")
+        with self.assertRaisesRegex(OverflowError,
+                                    r"^PyBytes_FromFormatV\(\): %c format expects an "
+                                    r"integer in range \[0; 255\]$"):
+            ft.bytes_fromformatv("bad_char")
+
+
 if __name__ == "__main__":
     unittest.main()

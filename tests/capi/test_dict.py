@@ -234,5 +234,19 @@ class TestDict(unittest.TestCase):
             ft.dictproxy_new([])
 
 
+
+class TestPrivateDict(unittest.TestCase):
+
+    def test_getitemwitherror_private(self):
+        d = {"a": 1, 2: "two"}
+        self.assertEqual(ft.dict_getitemwitherror_private(d, "a"), 1)
+        self.assertEqual(ft.dict_getitemwitherror_private(d, 2), "two")
+        self.assertIs(ft.dict_getitemwitherror_private(d, "b"), NULL)
+        with self.assertRaisesRegex(TypeError, "^unhashable type: 'list'$"):
+            ft.dict_getitemwitherror_private(d, [])
+        with self.assertRaisesRegex(SystemError, "bad argument to internal function$"):
+            ft.dict_getitemwitherror_private([], "a")
+
+
 if __name__ == "__main__":
     unittest.main()

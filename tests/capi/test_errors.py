@@ -570,5 +570,82 @@ class TestExceptionObjects(unittest.TestCase):
         self.assertIs(table["IOError"], OSError)
 
 
+
+class TestMoreErrors(unittest.TestCase):
+
+    def test_badinternalcall_function(self):
+        # The function (not the macro) has no file and line.
+        with self.assertRaisesRegex(SystemError, "^bad argument to internal function$"):
+            ft.err_badinternalcall_function()
+
+    def test_print(self):
+        err = io.StringIO()
+        exc = ValueError("printed \xe9")
+        old = sys.stderr
+        sys.stderr = err
+        try:
+            ft.err_print_exc(exc)
+        finally:
+            sys.stderr = old
+        self.assertIn("ValueError: printed \xe9", err.getvalue())
+        # PyErr_Print sets the sys.last_* variables.
+        self.assertIs(sys.last_value, exc)
+        self.assertIs(sys.last_type, ValueError)
+        for name in ("last_type", "last_value", "last_traceback"):
+            if hasattr(sys, name):
+                delattr(sys, name)
+
+    def test_setimporterror(self):
+        with self.assertRaises(ImportError) as cm:
+            ft.err_setimporterror("msg", "name", "path")
+        self.assertIs(type(cm.exception), ImportError)
+        self.assertEqual(cm.exception.args, ("msg",))
+        self.assertEqual((cm.exception.msg, cm.exception.name, cm.exception.path),
+                         ("msg", "name", "path"))
+        with self.assertRaises(ImportError) as cm:
+            ft.err_setimporterror("msg", None, None)
+        self.assertEqual((cm.exception.name, cm.exception.path), (None, None))
+        with self.assertRaisesRegex(TypeError, "^expected a message argument$"):
+            ft.err_setimporterror(None, "name", "path")
+
+    def test_setimporterrorsubclass(self):
+        with self.assertRaises(ModuleNotFoundError) as cm:
+            ft.err_setimporterrorsubclass(ModuleNotFoundError, "m", "n", None)
+        self.assertEqual((cm.exception.msg, cm.exception.name, cm.exception.path),
+                         ("m", "n", None))
+        with self.assertRaisesRegex(TypeError, "^expected a subclass of ImportError$"):
+            ft.err_setimporterrorsubclass(ValueError, "m", "n", None)
+        with self.assertRaisesRegex(TypeError, r"^issubclass\(\) arg 1 must be a class$"):
+            ft.err_setimporterrorsubclass(1, "m", "n", None)
+
+
+def run_fatal(with_func):
+    """Run err_fatalerror("boom", with_func) in a child process."""
+    import subprocess
+    code = ("import sys\n"
+            "if sys.implementation.name == 'pypy':\n"
+            "    import ferry; ferry.install()\n"
+            "import _ferrytest\n"
+            "_ferrytest.err_fatalerror('boom', %r)\n" % (with_func,))
+    env = dict(os.environ)
+    env["PYTHONPATH"] = os.pathsep.join(p for p in sys.path if p)
+    return subprocess.run([sys.executable, "-c", code], env=env,
+                          stdout=subprocess.PIPE, stderr=subprocess.PIPE, timeout=120)
+
+
+class TestFatalError(unittest.TestCase):
+
+    def test_fatalerror(self):
+        proc = run_fatal(False)
+        self.assertEqual(proc.returncode, -6, proc.stderr)   # SIGABRT
+        self.assertIn(b"Fatal Python error: boom\n", proc.stderr)
+
+    def test_fatalerrorfunc(self):
+        # Py_FatalError(msg) is _Py_FatalErrorFunc(__func__, msg).
+        proc = run_fatal(True)
+        self.assertEqual(proc.returncode, -6, proc.stderr)
+        self.assertIn(b"Fatal Python error: err_fatalerror: boom\n", proc.stderr)
+
+
 if __name__ == "__main__":
     unittest.main()

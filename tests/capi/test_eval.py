@@ -161,5 +161,26 @@ class TestEvalAccessors(unittest.TestCase):
             ft.compile_and_eval("a *", {})
 
 
+
+class TestMoreEval(unittest.TestCase):
+
+    def test_callobjectwithkeywords(self):
+        f = lambda *a, **k: (a, k)
+        self.assertEqual(ft.eval_callobjectwithkeywords(f, (1,), {"x": 2}),
+                         ((1,), {"x": 2}))
+        self.assertEqual(ft.eval_callobjectwithkeywords(f, None, None), ((), {}))
+        self.assertEqual(ft.eval_callobjectwithkeywords(len, ("ab",), None), 2)
+        with self.assertRaisesRegex(TypeError, "^argument list must be a tuple$"):
+            ft.eval_callobjectwithkeywords(len, [1], None)
+        with self.assertRaisesRegex(TypeError, "^keyword list must be a dictionary$"):
+            ft.eval_callobjectwithkeywords(len, ("ab",), [1])
+        with self.assertRaisesRegex(ZeroDivisionError, "division by zero"):
+            ft.eval_callobjectwithkeywords(lambda: 1 / 0, None, None)
+
+    def test_threadstate_uncheckedget(self):
+        # (same as PyThreadState_Get with the GIL, NULL without it)
+        self.assertEqual(ft.eval_threadstate_uncheckedget(), (1, 1))
+
+
 if __name__ == "__main__":
     unittest.main()

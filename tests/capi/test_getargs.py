@@ -564,5 +564,103 @@ class TestLegacyABI(unittest.TestCase):
             ft.legacy_arg_parse("x")
 
 
+
+class TestVaParse(unittest.TestCase):
+    # PyArg_VaParse / PyArg_VaParseTupleAndKeywords under PY_SSIZE_T_CLEAN
+    # (the _SizeT symbols); the plain ones are in TestLegacyVaParse.
+
+    def test_vaparse(self):
+        self.assertEqual(ft.getargs_vaparse("abc"), ("abc", 3, None))
+        self.assertEqual(ft.getargs_vaparse("a\x00c", 1), ("a\x00c", 3, 1))
+        with self.assertRaisesRegex(TypeError,
+                                    r"^vaparse\(\) takes at least 1 argument \(0 given\)$"):
+            ft.getargs_vaparse()
+        with self.assertRaisesRegex(TypeError,
+                                    r"^vaparse\(\) takes at most 2 arguments \(3 given\)$"):
+            ft.getargs_vaparse(1, 2, 3)
+
+    def test_vaparsetupleandkeywords(self):
+        f = ft.getargs_vaparsetupleandkeywords
+        self.assertEqual(f(1), (1, "default", 0.5))
+        self.assertEqual(f(1, None, c=2.5), (1, None, 2.5))
+        self.assertEqual(f(1, b="q"), (1, "q", 0.5))
+        with self.assertRaisesRegex(TypeError, r"^vaparsekw\(\) takes at most 2 "
+                                               r"positional arguments \(3 given\)$"):
+            f(1, "x", 3.0)
+        with self.assertRaisesRegex(TypeError, r"^vaparsekw\(\) takes at least 1 "
+                                               r"positional argument \(0 given\)$"):
+            f(a=1)
+
+
+class TestLegacyVaParse(unittest.TestCase):
+    # Without PY_SSIZE_T_CLEAN (ext/legacy.c).
+
+    def test_vaparse(self):
+        self.assertEqual(ft.legacy_vaparse(1, "s"), (1, "s", None))
+        self.assertEqual(ft.legacy_vaparse(1, "s", 3), (1, "s", 3))
+        with self.assertRaisesRegex(TypeError, r"^legacy_vaparse\(\) takes at least "
+                                               r"2 arguments \(1 given\)$"):
+            ft.legacy_vaparse(1)
+        with self.assertRaisesRegex(TypeError,
+                                    "^'str' object cannot be interpreted as an integer$"):
+            ft.legacy_vaparse("x", "s")
+        with self.assertRaisesRegex(SystemError,
+                                    "^PY_SSIZE_T_CLEAN macro must be defined for '#' formats$"):
+            ft.legacy_vaparse_hash("ab")
+
+    def test_vaparsetupleandkeywords(self):
+        f = ft.legacy_vaparsetupleandkeywords
+        self.assertEqual(f(1), (1, "default"))
+        self.assertEqual(f(a=1, b="x"), (1, "x"))
+        with self.assertRaisesRegex(TypeError, r"^'c' is an invalid keyword argument "
+                                               r"for legacy_vaparsekw\(\)$"):
+            f(1, c=2)
+        with self.assertRaisesRegex(TypeError, r"^legacy_vaparsekw\(\) missing required "
+                                               r"argument 'a' \(pos 1\)$"):
+            f()
+
+
+class TestClinicChecks(unittest.TestCase):
+    # The function forms of _PyArg_CheckPositional / _PyArg_NoKeywords /
+    # _PyArg_NoPositional (the header macros short-circuit before them).
+
+    def test_checkpositional(self):
+        f = ft.getargs_checkpositional
+        self.assertEqual(f("f", 1, 1, 1), 1)
+        self.assertEqual(f("f", 0, 0, 0), 1)
+        self.assertEqual(f("f", 2, 1, 3), 1)
+        cases = [
+            (("f", 0, 1, 1), "f expected 1 argument, got 0"),
+            (("f", 0, 1, 3), "f expected at least 1 argument, got 0"),
+            (("f", 4, 1, 3), "f expected at most 3 arguments, got 4"),
+            (("f", 2, 1, 1), "f expected 1 argument, got 2"),
+            (("f", 1, 2, 3), "f expected at least 2 arguments, got 1"),
+            (("f", 5, 2, 2), "f expected 2 arguments, got 5"),
+            ((None, 0, 1, 1), "unpacked tuple should have 1 element, but has 0"),
+            ((None, 3, 1, 2), "unpacked tuple should have at most 2 elements, but has 3"),
+            ((None, 2, 0, 1), "unpacked tuple should have at most 1 element, but has 2"),
+        ]
+        for args, msg in cases:
+            with self.subTest(args=args):
+                with self.assertRaisesRegex(TypeError, "^" + msg + "$"):
+                    f(*args)
+
+    def test_nokeywords(self):
+        self.assertEqual(ft.getargs_nokeywords("f", None), 1)
+        self.assertEqual(ft.getargs_nokeywords("f", {}), 1)
+        with self.assertRaisesRegex(TypeError, r"^f\(\) takes no keyword arguments$"):
+            ft.getargs_nokeywords("f", {"a": 1})
+        with self.assertRaisesRegex(SystemError, "bad argument to internal function$"):
+            ft.getargs_nokeywords("f", [1])
+
+    def test_nopositional(self):
+        self.assertEqual(ft.getargs_nopositional("f", None), 1)
+        self.assertEqual(ft.getargs_nopositional("f", ()), 1)
+        with self.assertRaisesRegex(TypeError, r"^f\(\) takes no positional arguments$"):
+            ft.getargs_nopositional("f", (1,))
+        with self.assertRaisesRegex(SystemError, "bad argument to internal function$"):
+            ft.getargs_nopositional("f", [1])
+
+
 if __name__ == "__main__":
     unittest.main()

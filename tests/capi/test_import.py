@@ -124,5 +124,69 @@ class TestImport(unittest.TestCase):
             ft.import_execcodemodule(b"ferry_exec_syntax", "def (")
 
 
+
+class TestExecCodeModule(unittest.TestCase):
+
+    def setUp(self):
+        self.names = []
+
+    def tearDown(self):
+        for name in self.names:
+            sys.modules.pop(name, None)
+
+    def name(self, suffix):
+        name = "_ferrytest_exec_" + suffix
+        self.names.append(name)
+        sys.modules.pop(name, None)
+        return name
+
+    def test_execcodemoduleex(self):
+        name = self.name("ex")
+        co = compile("x = 1\ny = __name__\n", "/src/exec_ex.py", "exec")
+        mod = ft.import_execcodemoduleex(name.encode(), co, "/src/exec_ex_path.py")
+        self.assertIs(sys.modules[name], mod)
+        self.assertEqual((mod.x, mod.y, mod.__name__), (1, name, name))
+        self.assertEqual(mod.__file__, "/src/exec_ex_path.py")
+        # pathname NULL: __file__ is the code object's file name.
+        name2 = self.name("ex2")
+        mod2 = ft.import_execcodemoduleex(name2.encode(), co)
+        self.assertEqual(mod2.__file__, "/src/exec_ex.py")
+
+    def test_execcodemoduleex_error(self):
+        name = self.name("ex_error")
+        co = compile("x = 1\nraise KeyError('in module')\n", "<exec>", "exec")
+        with self.assertRaisesRegex(KeyError, "in module"):
+            ft.import_execcodemoduleex(name.encode(), co, None)
+        # A module that failed to execute is removed from sys.modules.
+        self.assertNotIn(name, sys.modules)
+
+    def test_execcodemodulewithpathnames(self):
+        name = self.name("pathnames")
+        co = compile("z = [1, 2]\n", "<exec>", "exec")
+        mod = ft.import_execcodemodulewithpathnames(name.encode(), co, "/src/p.py", None)
+        self.assertIs(sys.modules[name], mod)
+        self.assertEqual((mod.z, mod.__file__), ([1, 2], "/src/p.py"))
+        # Executing again into the existing module reuses it.
+        co2 = compile("w = z + [3]\n", "<exec>", "exec")
+        again = ft.import_execcodemodulewithpathnames(name.encode(), co2, "/src/p.py", None)
+        self.assertIs(again, mod)
+        self.assertEqual(mod.w, [1, 2, 3])
+
+    def test_execcodemoduleobject(self):
+        name = self.name("object")
+        co = compile("import sys as _s\nv = 'object'\n", "/src/obj.py", "exec")
+        mod = ft.import_execcodemoduleobject(name, co, "/src/o.py", None)
+        self.assertIs(sys.modules[name], mod)
+        self.assertEqual((mod.v, mod.__file__, mod.__name__), ("object", "/src/o.py", name))
+        self.assertIn("__builtins__", vars(mod))
+        name2 = self.name("object2")
+        mod2 = ft.import_execcodemoduleobject(name2, co, None, None)
+        self.assertEqual(mod2.__file__, "/src/obj.py")
+        name3 = self.name("object3")
+        with self.assertRaisesRegex(ZeroDivisionError, "division by zero"):
+            ft.import_execcodemoduleobject(name3, compile("1/0", "<e>", "exec"), None, None)
+        self.assertNotIn(name3, sys.modules)
+
+
 if __name__ == "__main__":
     unittest.main()

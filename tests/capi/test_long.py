@@ -3,6 +3,7 @@
 C side: tests/capi/ext/long.c.
 """
 import math
+import sys
 import unittest
 
 import _ferrytest as ft
@@ -385,6 +386,49 @@ class TestPrivateHelpers(unittest.TestCase):
     def test_getinfo(self):
         info = ft.long_getinfo()
         self.assertEqual(tuple(info)[:2], tuple(__import__("sys").int_info)[:2])
+
+
+
+class TestPrivateLong(unittest.TestCase):
+
+    def test_asint_private(self):
+        self.assertEqual(ft.long_asint_private(2**31 - 1), 2**31 - 1)
+        self.assertEqual(ft.long_asint_private(-2**31), -2**31)
+        self.assertEqual(ft.long_asint_private(True), 1)
+
+        class Idx:
+            def __index__(self):
+                return 7
+        self.assertEqual(ft.long_asint_private(Idx()), 7)
+        for v in (2**31, -2**31 - 1, 2**100):
+            with self.assertRaisesRegex(OverflowError,
+                                        "^Python int too large to convert to C int$"):
+                ft.long_asint_private(v)
+        with self.assertRaisesRegex(TypeError,
+                                    "^'float' object cannot be interpreted as an integer$"):
+            ft.long_asint_private(1.5)
+
+    def test_copy(self):
+        # The copy is an exact int of the same value.
+        self.assertEqual(ft.long_copy(True), (1, 1))
+        self.assertEqual(ft.long_copy(2**100), (2**100, 1))
+        self.assertEqual(ft.long_copy(-5), (-5, 1))
+        self.assertEqual(ft.long_copy(0), (0, 1))
+
+        class MyInt(int):
+            pass
+        c, exact = ft.long_copy(MyInt(-2**70))
+        self.assertEqual((c, exact, type(c)), (-2**70, 1, int))
+
+    def test_new(self):
+        # Digits are 30 bits, least significant first.
+        self.assertEqual(ft.long_new_digits(()), 0)
+        self.assertEqual(ft.long_new_digits((5,)), 5)
+        self.assertEqual(ft.long_new_digits((1, 2)), 1 + (2 << 30))
+        self.assertEqual(ft.long_new_digits((1, 2), True), -(1 + (2 << 30)))
+        self.assertIsNone(ft.long_new_size(0))
+        with self.assertRaisesRegex(OverflowError, "^too many digits in integer$"):
+            ft.long_new_size(sys.maxsize)
 
 
 if __name__ == "__main__":

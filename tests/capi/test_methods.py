@@ -254,5 +254,29 @@ class TestFunctionObjects(unittest.TestCase):
         self.assertEqual(ft.cfunction_check(str.upper), (0, 0))
 
 
+
+class TestCFunctionFunctions(unittest.TestCase):
+    # The exported PyCFunction_New / PyCFunction_NewEx (not the macros).
+
+    def test_newex_function(self):
+        f = ft.cfunction_newex_function("meth_o", "SELF", "some.module")
+        self.assertEqual(f("x"), ("SELF", "x"))
+        self.assertEqual((f.__self__, f.__module__, f.__name__),
+                         ("SELF", "some.module", "meth_o"))
+        g = ft.cfunction_newex_function("meth_varargs", None, None)
+        self.assertEqual(g(1), (None, (1,)))
+        self.assertIsNone(g.__module__)
+        self.assertIs(ft.cfunction_getself(g), NULL)
+        self.assertEqual(ft.cfunction_check(g), (1, 1))
+
+    def test_new_function(self):
+        lst = [1]
+        f = ft.cfunction_new_function("meth_varargs", lst)
+        self.assertEqual(f(2), (lst, (2,)))
+        self.assertIs(f.__self__, lst)
+        self.assertIsNone(f.__module__)
+        self.assertEqual(ft.cfunction_new_function("meth_noargs", "s")(), ("s", 1))
+
+
 if __name__ == "__main__":
     unittest.main()

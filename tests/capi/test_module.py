@@ -213,5 +213,64 @@ class TestModuleObjects(unittest.TestCase):
         self.assertEqual(ft.module_type(1), (types.ModuleType, 0, 0))
 
 
+
+class TestModuleDefAndState(unittest.TestCase):
+
+    def test_addtype(self):
+        mod = types.ModuleType("holder")
+        self.assertEqual(ft.module_addtype(mod), 0)
+        t = mod.AddedType
+        self.assertIsInstance(t, type)
+        self.assertEqual(t.__name__, "AddedType")
+        self.assertEqual(t.__module__, "_ferrytest")
+        self.assertIsInstance(t(), t)
+        # Adding again (the type is ready by now) to another module works too.
+        mod2 = types.ModuleType("holder2")
+        self.assertEqual(ft.module_addtype(mod2), 0)
+        self.assertIs(mod2.AddedType, t)
+        # Not a module: TypeError.
+        with self.assertRaises(TypeError):
+            ft.module_addtype(42)
+
+    def test_fromdefandspec2(self):
+        spec = types.SimpleNamespace(name="made.by.spec")
+        mod = ft.module_fromdefandspec2("ok", spec)
+        self.assertIsInstance(mod, types.ModuleType)
+        self.assertEqual(mod.__name__, "made.by.spec")
+        self.assertEqual(mod.__doc__, "made by PyModule_FromDefAndSpec2")
+        self.assertIs(mod.added_self(), mod)
+        self.assertTrue(ft.module_getdef_is("ok", mod))
+        # Not executed yet: that is PyModule_ExecDef's job.
+        self.assertFalse(hasattr(mod, "executed"))
+        with self.assertRaises(AttributeError):
+            ft.module_fromdefandspec2("ok", types.SimpleNamespace())
+
+    def test_execdef(self):
+        mod = ft.module_fromdefandspec2("ok", types.SimpleNamespace(name="exec_ok"))
+        self.assertEqual(ft.module_execdef("ok", mod), 0)
+        self.assertEqual(mod.executed, 2)   # two exec slots, in order
+        bad = ft.module_fromdefandspec2("raise", types.SimpleNamespace(name="exec_raise"))
+        with self.assertRaisesRegex(RuntimeError, "^exec slot failed$"):
+            ft.module_execdef("raise", bad)
+        silent = ft.module_fromdefandspec2("silent",
+                                           types.SimpleNamespace(name="exec_silent"))
+        with self.assertRaisesRegex(SystemError, "^execution of module exec_silent "
+                                                 "failed without setting an exception$"):
+            ft.module_execdef("silent", silent)
+
+    def test_state_add_remove(self):
+        mod = ft.module_state_create()
+        self.assertEqual(mod.__name__, "_ferrytest_state_def")
+        self.assertIs(ft.module_state_find(), NULL)
+        self.assertEqual(ft.module_state_add(mod), 0)
+        self.assertIs(ft.module_state_find(), mod)
+        self.assertEqual(ft.module_state_remove(), 0)
+        self.assertIs(ft.module_state_find(), NULL)
+        # A definition with slots cannot be registered.
+        with self.assertRaisesRegex(SystemError,
+                                    "^PyState_AddModule called on module with slots$"):
+            ft.module_state_add_slots(mod)
+
+
 if __name__ == "__main__":
     unittest.main()

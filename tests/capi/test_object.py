@@ -4,6 +4,7 @@ type-slot calls, the singletons and the Py*_Check macros.
 C side: tests/capi/ext/object.c. Runs unchanged on CPython 3.11 (the oracle)
 and on PyPy through ferry.
 """
+import types
 import unittest
 
 import _ferrytest as ft
@@ -921,6 +922,92 @@ class TestRecursion(unittest.TestCase):
         lst = [1]
         lst.append(lst)
         self.assertEqual(ft.object_repr(lst), "[1, [...]]")
+
+
+
+class TestRefFunctions(unittest.TestCase):
+    # The exported functions behind the 3.11 macros / inline functions.
+
+    def test_incref_decref(self):
+        o = object()
+        self.assertIs(ft.object_incref_decref(o), o)
+        self.assertIsNone(ft.object_incref_decref(None))   # NULL accepted
+
+    def test_is(self):
+        a = []
+        self.assertTrue(ft.object_is(a, a))
+        self.assertFalse(ft.object_is(a, []))
+        self.assertTrue(ft.object_is(None, None))
+
+    def test_isnone(self):
+        self.assertEqual(ft.object_is_singletons(None)[0], 1)
+        self.assertEqual(ft.object_is_singletons(0)[0], 0)
+
+    def test_istrue(self):
+        self.assertEqual(ft.object_is_singletons(True), (0, 1, 0))
+        self.assertEqual(ft.object_is_singletons(1), (0, 0, 0))
+
+    def test_isfalse(self):
+        self.assertEqual(ft.object_is_singletons(False), (0, 0, 1))
+        self.assertEqual(ft.object_is_singletons(0), (0, 0, 0))
+
+    def test_newref(self):
+        o = object()
+        self.assertIs(ft.object_newref(o), o)
+
+    def test_xnewref(self):
+        o = object()
+        self.assertIs(ft.object_xnewref(o), o)
+        self.assertIs(ft.object_xnewref(None), NULL)
+
+
+class TestStaticTypeData(unittest.TestCase):
+
+    def check(self, name, pytype, instance, other):
+        self.assertIs(ft.object_static_type(name), pytype)
+        self.assertTrue(ft.object_is_static_type(name, instance))
+        self.assertFalse(ft.object_is_static_type(name, other))
+
+    def test_function_type(self):
+        self.check("PyFunction_Type", types.FunctionType, lambda: 0, len)
+
+    def test_method_type(self):
+        class C:
+            def m(self):
+                pass
+        self.check("PyMethod_Type", types.MethodType, C().m, C.m)
+
+    def test_memoryview_type(self):
+        self.check("PyMemoryView_Type", memoryview, memoryview(b"x"), b"x")
+
+    def test_property_type(self):
+        self.check("PyProperty_Type", property, property(), 1)
+
+    def test_range_type(self):
+        self.check("PyRange_Type", range, range(3), [0, 1, 2])
+
+    def test_none_type(self):
+        self.check("_PyNone_Type", type(None), None, NotImplemented)
+
+    def test_notimplemented_type(self):
+        self.check("_PyNotImplemented_Type", type(NotImplemented), NotImplemented, None)
+
+    def test_moduledef_type(self):
+        t = ft.object_static_type("PyModuleDef_Type")
+        self.assertIsInstance(t, type)
+        self.assertEqual(t.__name__, "moduledef")
+        self.assertTrue(ft.object_is_static_type("PyModuleDef_Type", ft.object_moduledef()))
+        self.assertFalse(ft.object_is_static_type("PyModuleDef_Type", ft))
+
+    def test_cmethod_type(self):
+        class Owner:
+            pass
+        t = ft.object_static_type("PyCMethod_Type")
+        self.assertIsInstance(t, type)
+        self.assertEqual(t.__name__, "builtin_method")
+        m = ft.cmethod_new("method", "S", "mod", Owner)
+        self.assertTrue(ft.object_is_static_type("PyCMethod_Type", m))
+        self.assertFalse(ft.object_is_static_type("PyCMethod_Type", len))
 
 
 if __name__ == "__main__":

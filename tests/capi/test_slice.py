@@ -73,5 +73,25 @@ class TestSlice(unittest.TestCase):
         self.assertIsNone(ft.slice_getindices(slice(1, 50), 10))
 
 
+
+class TestSliceFunctions(unittest.TestCase):
+
+    def test_getindicesex_function(self):
+        for s in [slice(None), slice(2, 8), slice(-3, None), slice(None, None, -1),
+                  slice(1, 100, 3), slice(8, 2, -2), slice(-2**100, 2**100)]:
+            start, stop, step = s.indices(10)
+            n = len(range(start, stop, step))
+            self.assertEqual(ft.slice_getindicesex_function(s, 10), (start, stop, step, n))
+        with self.assertRaisesRegex(ValueError, "^slice step cannot be zero$"):
+            ft.slice_getindicesex_function(slice(None, None, 0), 3)
+
+    def test_fromindices(self):
+        s = ft.slice_fromindices(1, 5)
+        self.assertEqual(s, slice(1, 5))
+        self.assertEqual((s.start, s.stop, s.step), (1, 5, None))
+        self.assertEqual(ft.slice_fromindices(-3, MAX), slice(-3, MAX, None))
+        self.assertEqual(ft.slice_fromindices(MIN, 0), slice(MIN, 0, None))
+
+
 if __name__ == "__main__":
     unittest.main()

@@ -592,5 +592,198 @@ class TestFromFormat(unittest.TestCase):
         self.assertEqual(r.lower(), "0x1234")
 
 
+class TestCodecsAndFormatV(unittest.TestCase):
+    # C side: the "formatting with a va_list, codecs by name, locale" block
+    # of ext/unicode.c.
+
+    def test_fromformatv(self):
+        self.assertEqual(ft.unicode_fromformatv("mixed", "x\u20ac"),
+                         "caf\xe9|-42|7|ff|\u20ac|%|x\u20ac|'x\u20ac'|x\u20ac")
+        # 3.11 has no '-' flag: the rest of the format is copied verbatim.
+        self.assertEqual(ft.unicode_fromformatv("precision", "abc"),
+                         "[abc][   42][%-4d][%.2U]")
+        self.assertEqual(ft.unicode_fromformatv("empty", None), "")
+        with self.assertRaisesRegex(OverflowError,
+                                    r"^character argument not in range\(0x110000\)$"):
+            ft.unicode_fromformatv("bad_char", None)
+
+    def test_ascharmapstring(self):
+        self.assertEqual(ft.unicode_ascharmapstring("ab", {97: 120, 98: b"YY"}),
+                         b"xYY")
+        self.assertEqual(ft.unicode_ascharmapstring("", {}), b"")
+        with self.assertRaisesRegex(UnicodeEncodeError,
+                                    "'charmap' codec can't encode character '\\\\x64' "
+                                    "in position 1: character maps to <undefined>"):
+            ft.unicode_ascharmapstring("ad", {97: 1})
+        with self.assertRaisesRegex(TypeError, "character mapping must return integer, "
+                                               "bytes or None, not str"):
+            ft.unicode_ascharmapstring("a", {97: "x"})
+        # mapping NULL is a bad argument.
+        with self.assertRaisesRegex(TypeError, "bad argument type for built-in operation"):
+            ft.unicode_ascharmapstring("a", None)
+
+    def test_asrawunicodeescapestring(self):
+        self.assertEqual(ft.unicode_asrawunicodeescapestring("a\\\n\u20ac\U0001f40d\xe9"),
+                         b"a\\\n\\u20ac\\U0001f40d\xe9")
+        self.assertEqual(ft.unicode_asrawunicodeescapestring(""), b"")
+        with self.assertRaisesRegex(TypeError, "bad argument type for built-in operation"):
+            ft.unicode_asrawunicodeescapestring(1)
+
+    def test_asunicodeescapestring(self):
+        self.assertEqual(ft.unicode_asunicodeescapestring("a\\\n\u20ac\U0001f40d\xe9"),
+                         b"a\\\\\\n\\u20ac\\U0001f40d\\xe9")
+        self.assertEqual(ft.unicode_asunicodeescapestring(""), b"")
+        with self.assertRaisesRegex(TypeError, "bad argument type for built-in operation"):
+            ft.unicode_asunicodeescapestring(b"x")
+
+    def test_asutf16string(self):
+        self.assertEqual(ft.unicode_asutf16string("a\U0001f40d"),
+                         b"\xff\xfea\x00=\xd8\r\xdc")
+        self.assertEqual(ft.unicode_asutf16string(""), b"\xff\xfe")
+        with self.assertRaisesRegex(UnicodeEncodeError,
+                                    "'utf-16' codec can't encode character '\\\\ud800' "
+                                    "in position 0: surrogates not allowed"):
+            ft.unicode_asutf16string("\ud800")
+        with self.assertRaisesRegex(TypeError, "bad argument type for built-in operation"):
+            ft.unicode_asutf16string(b"x")
+
+    def test_asutf32string(self):
+        self.assertEqual(ft.unicode_asutf32string("a\u20ac"),
+                         b"\xff\xfe\x00\x00a\x00\x00\x00\xac \x00\x00")
+        self.assertEqual(ft.unicode_asutf32string(""), b"\xff\xfe\x00\x00")
+        with self.assertRaisesRegex(TypeError, "bad argument type for built-in operation"):
+            ft.unicode_asutf32string(1)
+
+    def test_asucs4(self):
+        F = 0xFFFF
+        self.assertEqual(ft.unicode_asucs4("ab\U0001f40d", 5, True),
+                         [97, 98, 0x1F40D, 0, F])
+        self.assertEqual(ft.unicode_asucs4("ab", 2, False), [97, 98])
+        self.assertEqual(ft.unicode_asucs4("", 1, True), [0])
+        with self.assertRaisesRegex(SystemError, "^string is longer than the buffer$"):
+            ft.unicode_asucs4("abc", 2, False)
+        # The terminating NUL needs room too.
+        with self.assertRaisesRegex(SystemError, "^string is longer than the buffer$"):
+            ft.unicode_asucs4("abc", 3, True)
+        # A non-str would crash CPython: not passed.
+
+    def test_asunicodeandsize(self):
+        self.assertEqual(ft.unicode_asunicodeandsize("a\u20acb\U0001f40d"),
+                         ("a\u20acb\U0001f40d", 4, 1))
+        self.assertEqual(ft.unicode_asunicodeandsize(""), ("", 0, 1))
+        with self.assertRaisesRegex(TypeError, "bad argument type for built-in operation"):
+            ft.unicode_asunicodeandsize(b"x")
+
+    def test_decodecharmap(self):
+        self.assertEqual(ft.unicode_decodecharmap(b"\x00\x01\x02", "xyz"), "xyz")
+        self.assertEqual(ft.unicode_decodecharmap(b"\x00\x01", {0: "A", 1: 0x20AC}),
+                         "A\u20ac")
+        # mapping NULL means latin-1.
+        self.assertEqual(ft.unicode_decodecharmap(b"\xe9", None), "\xe9")
+        with self.assertRaisesRegex(UnicodeDecodeError,
+                                    "'charmap' codec can't decode byte 0x05 in position 0: "
+                                    "character maps to <undefined>"):
+            ft.unicode_decodecharmap(b"\x05", "xyz")
+        self.assertEqual(ft.unicode_decodecharmap(b"\x05", "xyz", "replace"), "\ufffd")
+
+    def test_decodefsdefault(self):
+        self.assertEqual(ft.unicode_decodefsdefault_nul(b"abc"), "abc")
+        self.assertEqual(ft.unicode_decodefsdefault_nul(b""), "")
+        self.assertEqual(ft.unicode_decodefsdefault_nul(b"a\xffb"),
+                         b"a\xffb".decode(sys.getfilesystemencoding(), "surrogateescape"))
+
+    def test_decodelocale(self):
+        self.assertEqual(ft.unicode_decodelocale(b"abc"), "abc")
+        self.assertEqual(ft.unicode_decodelocale(b"\xff", "surrogateescape"), "\udcff")
+        with self.assertRaisesRegex(ValueError, "^unsupported error handler$"):
+            ft.unicode_decodelocale(b"a", "bogus")
+
+    def test_decodelocaleandsize(self):
+        self.assertEqual(ft.unicode_decodelocaleandsize(b"abc"), "abc")
+        self.assertEqual(ft.unicode_decodelocaleandsize(b""), "")
+        with self.assertRaisesRegex(ValueError, "^embedded null byte$"):
+            ft.unicode_decodelocaleandsize(b"a\x00b")
+
+    def test_encodelocale(self):
+        self.assertEqual(ft.unicode_encodelocale("abc"), b"abc")
+        self.assertEqual(ft.unicode_encodelocale("a\udcff", "surrogateescape"), b"a\xff")
+        with self.assertRaisesRegex(ValueError, "^embedded null character$"):
+            ft.unicode_encodelocale("a\x00b")
+        with self.assertRaisesRegex(ValueError, "^unsupported error handler$"):
+            ft.unicode_encodelocale("a", "bogus")
+
+    def test_decoderawunicodeescape(self):
+        self.assertEqual(ft.unicode_decoderawunicodeescape(b"a\\u20ac\\n\xe9"),
+                         "a\u20ac\\n\xe9")
+        with self.assertRaisesRegex(UnicodeDecodeError,
+                                    "'rawunicodeescape' codec can't decode bytes in "
+                                    "position 0-3: truncated \\\\uXXXX escape"):
+            ft.unicode_decoderawunicodeescape(b"\\u20")
+        self.assertEqual(ft.unicode_decoderawunicodeescape(b"\\u20", "replace"), "\ufffd")
+
+    def test_decodeunicodeescape(self):
+        self.assertEqual(ft.unicode_decodeunicodeescape(b"a\\n\\x41\\u20ac\\N{SNAKE}"),
+                         "a\nA\u20ac\U0001f40d")
+        with self.assertRaisesRegex(UnicodeDecodeError,
+                                    "'unicodeescape' codec can't decode bytes in "
+                                    "position 0-2: truncated \\\\xXX escape"):
+            ft.unicode_decodeunicodeescape(b"\\x4")
+        self.assertEqual(ft.unicode_decodeunicodeescape(b"\\x4", "replace"), "\ufffd")
+
+    def test_decodeutf16stateful(self):
+        # (str, byteorder after the call, consumed); consumed stays -12345
+        # when final (NULL consumed).
+        self.assertEqual(ft.unicode_decodeutf16stateful(b"\xff\xfea\x00b\x00c", None,
+                                                        None, False), ("ab", 0, 6))
+        self.assertEqual(ft.unicode_decodeutf16stateful(b"a\x00", None, 0), ("a", 0, -12345))
+        self.assertEqual(ft.unicode_decodeutf16stateful(b"\x00a", None, 1), ("a", 1, -12345))
+        # A BOM sets *byteorder.
+        self.assertEqual(ft.unicode_decodeutf16stateful(b"\xff\xfea\x00", None, 0),
+                         ("a", -1, -12345))
+        with self.assertRaisesRegex(UnicodeDecodeError,
+                                    "'utf-16-le' codec can't decode byte 0x62 in "
+                                    "position 2: truncated data"):
+            ft.unicode_decodeutf16stateful(b"a\x00b")
+        self.assertEqual(ft.unicode_decodeutf16stateful(b"a\x00b", "replace"),
+                         ("a\ufffd", 0, -12345))
+
+    def test_decodeutf32stateful(self):
+        self.assertEqual(ft.unicode_decodeutf32stateful(
+            b"\xff\xfe\x00\x00a\x00\x00\x00b\x00", None, 0, False), ("a", -1, 8))
+        self.assertEqual(ft.unicode_decodeutf32stateful(b"\x00\x00\x00a", None, 1),
+                         ("a", 1, -12345))
+        with self.assertRaisesRegex(UnicodeDecodeError,
+                                    "'utf-32-le' codec can't decode bytes in position "
+                                    "0-3: code point not in range\\(0x110000\\)"):
+            ft.unicode_decodeutf32stateful(b"\x00\x00\x11\x00", None, -1)
+
+    def test_decodeutf7(self):
+        self.assertEqual(ft.unicode_decodeutf7(b"a+IKw-b"), "a\u20acb")
+        self.assertEqual(ft.unicode_decodeutf7(b"a+IKw"), "a\u20ac")
+        self.assertEqual(ft.unicode_decodeutf7(b""), "")
+        with self.assertRaisesRegex(UnicodeDecodeError,
+                                    "'utf7' codec can't decode bytes in position 0-1: "
+                                    "ill-formed sequence"):
+            ft.unicode_decodeutf7(b"+\xff")
+
+    def test_decodeutf7stateful(self):
+        self.assertEqual(ft.unicode_decodeutf7stateful(b"a+IKw-b"), ("a\u20acb", 7))
+        # An unterminated shift sequence is not consumed.
+        self.assertEqual(ft.unicode_decodeutf7stateful(b"a+IKw"), ("a", 1))
+        self.assertEqual(ft.unicode_decodeutf7stateful(b"a+IK"), ("a", 1))
+
+    def test_getdefaultencoding(self):
+        self.assertEqual(ft.unicode_getdefaultencoding(), "utf-8")
+
+    def test_ready(self):
+        self.assertEqual(ft.unicode_ready("abc"), 0)
+        self.assertEqual(ft.unicode_ready(""), 0)
+        self.assertEqual(ft.unicode_ready("\U0001f40d"), 0)
+
+        class S(str):
+            pass
+        self.assertEqual(ft.unicode_ready(S("x")), 0)
+
+
 if __name__ == "__main__":
     unittest.main()

@@ -187,6 +187,11 @@ static const ferrytest_init_fn family_inits[] = {
     ferrytest_init_mem,
     ferrytest_init_import,
     ferrytest_init_eval,
+    ferrytest_init_codecs,
+    ferrytest_init_memoryobject,
+    ferrytest_init_sysmodule,
+    ferrytest_init_pyctype,
+    ferrytest_init_type,
 };
 
 PyMODINIT_FUNC

@@ -288,6 +288,42 @@ buffer_fillinfo(PyObject *Py_UNUSED(m), PyObject *args)
     return r;
 }
 
+static PyObject *
+bytes_fromformatv_helper(const char *format, ...)
+{
+    va_list vargs;
+    va_start(vargs, format);
+    PyObject *res = PyBytes_FromFormatV(format, vargs);
+    va_end(vargs);
+    return res;
+}
+
+/* A fixed set of formats, selected by name. */
+static PyObject *
+bytes_fromformatv(PyObject *Py_UNUSED(m), PyObject *args)
+{
+    const char *which;
+    if (!PyArg_ParseTuple(args, "s", &which)) {
+        return NULL;
+    }
+    if (strcmp(which, "mixed") == 0) {
+        return bytes_fromformatv_helper("%s|%d|%ld|%zd|%u|%x|%c|%%|%i",
+                                        "caf\xc3\xa9", -42, -1234567890L,
+                                        (Py_ssize_t)7, 4000000000U, 255, 'Z', 3);
+    }
+    if (strcmp(which, "precision") == 0) {
+        return bytes_fromformatv_helper("[%.3s][%5d]", "abcdef", 42);
+    }
+    if (strcmp(which, "empty") == 0) {
+        return bytes_fromformatv_helper("");
+    }
+    if (strcmp(which, "bad_char") == 0) {
+        return bytes_fromformatv_helper("%c", 256);
+    }
+    PyErr_SetString(PyExc_ValueError, "unknown format selector");
+    return NULL;
+}
+
 static PyMethodDef bytes_methods[] = {
     {"bytes_fromstringandsize", bytes_fromstringandsize, METH_VARARGS, NULL},
     {"bytes_fromstring", bytes_fromstring, METH_VARARGS, NULL},
@@ -306,6 +342,7 @@ static PyMethodDef bytes_methods[] = {
     {"object_checkbuffer", object_checkbuffer, METH_O, NULL},
     {"buffer_flags", buffer_flags, METH_NOARGS, NULL},
     {"buffer_fillinfo", buffer_fillinfo, METH_VARARGS, NULL},
+    {"bytes_fromformatv", bytes_fromformatv, METH_VARARGS, NULL},
     {NULL, NULL, 0, NULL},
 };
 

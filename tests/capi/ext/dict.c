@@ -272,6 +272,17 @@ dict_type_exact(PyObject *Py_UNUSED(m), PyObject *o)
     return PyBool_FromLong(Py_TYPE(o) == &PyDict_Type);
 }
 
+/* Borrowed, NULL without an exception when missing (the NULL sentinel). */
+static PyObject *
+dict_getitemwitherror_private(PyObject *Py_UNUSED(m), PyObject *args)
+{
+    PyObject *d, *key;
+    if (!PyArg_ParseTuple(args, "OO", &d, &key)) {
+        return NULL;
+    }
+    return ferrytest_borrowed_or_null(_PyDict_GetItemWithError(d, key));
+}
+
 static PyMethodDef dict_methods[] = {
     {"dict_new", dict_new, METH_NOARGS, NULL},
     {"dict_build", dict_build, METH_O, NULL},
@@ -298,6 +309,7 @@ static PyMethodDef dict_methods[] = {
     {"dict_setdefault", dict_setdefault, METH_VARARGS, NULL},
     {"dictproxy_new", dictproxy_new, METH_O, NULL},
     {"dict_type_exact", dict_type_exact, METH_O, NULL},
+    {"dict_getitemwitherror_private", dict_getitemwitherror_private, METH_VARARGS, NULL},
     {NULL, NULL, 0, NULL},
 };
 

@@ -624,6 +624,76 @@ exception_objects(PyObject *Py_UNUSED(m), PyObject *Py_UNUSED(ignored))
     return d;
 }
 
+/* --- internal-call errors, printing, import errors, fatal errors --------- */
+
+static PyObject *
+err_badinternalcall_function(PyObject *Py_UNUSED(m), PyObject *Py_UNUSED(ignored))
+{
+    (PyErr_BadInternalCall)();   /* the function, not the __FILE__ macro */
+    return NULL;
+}
+
+/* Raise `exc` (an instance) and let PyErr_Print report it to sys.stderr. */
+static PyObject *
+err_print_exc(PyObject *Py_UNUSED(m), PyObject *exc)
+{
+    PyErr_SetObject((PyObject *)Py_TYPE(exc), exc);
+    PyErr_Print();
+    if (PyErr_Occurred()) {
+        return ferrytest_missing_error("PyErr_Print left an exception");
+    }
+    Py_RETURN_NONE;
+}
+
+/* msg, name, path: None means NULL (all accepted by CPython). Returns the
+ * raised exception (the API always returns NULL). */
+static PyObject *
+err_setimporterror(PyObject *Py_UNUSED(m), PyObject *args)
+{
+    PyObject *msg, *name, *path;
+    if (!PyArg_ParseTuple(args, "OOO", &msg, &name, &path)) {
+        return NULL;
+    }
+    NULLABLE(msg);
+    NULLABLE(name);
+    NULLABLE(path);
+    if (PyErr_SetImportError(msg, name, path) != NULL) {
+        PyErr_SetString(PyExc_AssertionError, "API returned non-NULL");
+    }
+    return NULL;
+}
+
+static PyObject *
+err_setimporterrorsubclass(PyObject *Py_UNUSED(m), PyObject *args)
+{
+    PyObject *exc, *msg, *name, *path;
+    if (!PyArg_ParseTuple(args, "OOOO", &exc, &msg, &name, &path)) {
+        return NULL;
+    }
+    NULLABLE(msg);
+    NULLABLE(name);
+    NULLABLE(path);
+    if (PyErr_SetImportErrorSubclass(exc, msg, name, path) != NULL) {
+        PyErr_SetString(PyExc_AssertionError, "API returned non-NULL");
+    }
+    return NULL;
+}
+
+/* Both abort the process: only ever called in a child process. */
+static PyObject *
+err_fatalerror(PyObject *Py_UNUSED(m), PyObject *args)
+{
+    const char *msg;
+    int with_func;
+    if (!PyArg_ParseTuple(args, "sp", &msg, &with_func)) {
+        return NULL;
+    }
+    if (with_func) {
+        Py_FatalError(msg);          /* _Py_FatalErrorFunc(__func__, msg) */
+    }
+    (Py_FatalError)(msg);
+}
+
 static PyMethodDef errors_methods[] = {
     {"err_setstring", err_setstring, METH_VARARGS, NULL},
     {"err_setobject", err_setobject, METH_VARARGS, NULL},
@@ -667,6 +737,11 @@ static PyMethodDef errors_methods[] = {
     {"exception_setcontext", exception_setcontext, METH_VARARGS, NULL},
     {"exception_settraceback", exception_settraceback, METH_VARARGS, NULL},
     {"exception_objects", exception_objects, METH_NOARGS, NULL},
+    {"err_badinternalcall_function", err_badinternalcall_function, METH_NOARGS, NULL},
+    {"err_print_exc", err_print_exc, METH_O, NULL},
+    {"err_setimporterror", err_setimporterror, METH_VARARGS, NULL},
+    {"err_setimporterrorsubclass", err_setimporterrorsubclass, METH_VARARGS, NULL},
+    {"err_fatalerror", err_fatalerror, METH_VARARGS, NULL},
     {NULL, NULL, 0, NULL},
 };
 

@@ -260,6 +260,36 @@ compile_and_eval(PyObject *Py_UNUSED(m), PyObject *args)
     return r;
 }
 
+/* args and kwargs None mean NULL (accepted). Deprecated since 3.9. */
+static PyObject *
+eval_callobjectwithkeywords(PyObject *Py_UNUSED(m), PyObject *args)
+{
+    PyObject *callable, *cargs, *ckwargs;
+    if (!PyArg_ParseTuple(args, "OOO", &callable, &cargs, &ckwargs)) {
+        return NULL;
+    }
+    NULLABLE(cargs);
+    NULLABLE(ckwargs);
+_Pragma("GCC diagnostic push")
+_Pragma("GCC diagnostic ignored \"-Wdeprecated-declarations\"")
+    return PyEval_CallObjectWithKeywords(callable, cargs, ckwargs);
+_Pragma("GCC diagnostic pop")
+}
+
+/* (same as PyThreadState_Get() while holding the GIL,
+ *  NULL while the GIL is released) */
+static PyObject *
+eval_threadstate_uncheckedget(PyObject *Py_UNUSED(m), PyObject *Py_UNUSED(ignored))
+{
+    PyThreadState *held = _PyThreadState_UncheckedGet();
+    int same = held == PyThreadState_Get();
+    PyThreadState *released;
+    Py_BEGIN_ALLOW_THREADS
+    released = _PyThreadState_UncheckedGet();
+    Py_END_ALLOW_THREADS
+    return Py_BuildValue("(ii)", same, released == NULL);
+}
+
 static PyMethodDef eval_methods[] = {
     {"eval_clear_flag", eval_clear_flag, METH_NOARGS, NULL},
     {"eval_set_flag", eval_set_flag, METH_NOARGS, NULL},
@@ -274,6 +304,8 @@ static PyMethodDef eval_methods[] = {
     {"threadstate_getdict", threadstate_getdict, METH_NOARGS, NULL},
     {"run_string", run_string, METH_VARARGS, NULL},
     {"compile_and_eval", compile_and_eval, METH_VARARGS, NULL},
+    {"eval_callobjectwithkeywords", eval_callobjectwithkeywords, METH_VARARGS, NULL},
+    {"eval_threadstate_uncheckedget", eval_threadstate_uncheckedget, METH_NOARGS, NULL},
     {NULL, NULL, 0, NULL},
 };
 

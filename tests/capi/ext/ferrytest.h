@@ -90,5 +90,10 @@ int ferrytest_init_capsule(PyObject *m);
 int ferrytest_init_mem(PyObject *m);
 int ferrytest_init_import(PyObject *m);
 int ferrytest_init_eval(PyObject *m);
+int ferrytest_init_codecs(PyObject *m);
+int ferrytest_init_memoryobject(PyObject *m);
+int ferrytest_init_sysmodule(PyObject *m);
+int ferrytest_init_pyctype(PyObject *m);
+int ferrytest_init_type(PyObject *m);
 
 #endif /* FERRYTEST_H */

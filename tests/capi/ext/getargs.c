@@ -570,6 +570,117 @@ unpack_tuple_noname(PyObject *Py_UNUSED(m), PyObject *args)
     return Py_NewRef(a);
 }
 
+/* --- va_list forms (the _SizeT symbols under PY_SSIZE_T_CLEAN) ----------- */
+
+static int
+vaparse_helper(PyObject *args, const char *format, ...)
+{
+    va_list va;
+    va_start(va, format);
+    int ok = PyArg_VaParse(args, format, va);
+    va_end(va);
+    return ok;
+}
+
+/* "s#|O:vaparse": '#' gives a Py_ssize_t length here. */
+static PyObject *
+getargs_vaparse(PyObject *Py_UNUSED(m), PyObject *args)
+{
+    const char *s;
+    Py_ssize_t len;
+    PyObject *o = Py_None;
+    if (!vaparse_helper(args, "s#|O:vaparse", &s, &len, &o)) {
+        return NULL;
+    }
+    return Py_BuildValue("(s#nO)", s, len, len, o);
+}
+
+static int
+vaparsekw_helper(PyObject *args, PyObject *kwargs, const char *format,
+                 char **kwlist, ...)
+{
+    va_list va;
+    va_start(va, kwlist);
+    int ok = PyArg_VaParseTupleAndKeywords(args, kwargs, format, kwlist, va);
+    va_end(va);
+    return ok;
+}
+
+static PyObject *
+getargs_vaparsetupleandkeywords(PyObject *Py_UNUSED(m), PyObject *args,
+                                PyObject *kwargs)
+{
+    static char *kwlist[] = {"", "b", "c", NULL};
+    int a;
+    const char *b = "default";
+    Py_ssize_t blen = 7;
+    double c = 0.5;
+    if (!vaparsekw_helper(args, kwargs, "i|z#$d:vaparsekw", kwlist,
+                          &a, &b, &blen, &c)) {
+        return NULL;
+    }
+    return Py_BuildValue("(izd)", a, b, c);
+}
+
+/* --- the private argument checks of Argument Clinic ---------------------- */
+
+/* The function forms (the header macros short-circuit before calling them):
+ * name None means NULL, which CPython accepts. */
+static PyObject *
+getargs_checkpositional(PyObject *Py_UNUSED(m), PyObject *args)
+{
+    PyObject *name;
+    Py_ssize_t nargs, min, max;
+    if (!PyArg_ParseTuple(args, "Onnn", &name, &nargs, &min, &max)) {
+        return NULL;
+    }
+    const char *cname = NULL;
+    if (name != Py_None) {
+        cname = PyUnicode_AsUTF8(name);
+        if (cname == NULL) {
+            return NULL;
+        }
+    }
+    int ok = (_PyArg_CheckPositional)(cname, nargs, min, max);
+    if (!ok) {
+        return NULL;
+    }
+    return PyLong_FromLong(ok);
+}
+
+/* kwargs None means NULL (accepted); a non-dict is a bad internal call. */
+static PyObject *
+getargs_nokeywords(PyObject *Py_UNUSED(m), PyObject *args)
+{
+    const char *name;
+    PyObject *kwargs;
+    if (!PyArg_ParseTuple(args, "sO", &name, &kwargs)) {
+        return NULL;
+    }
+    NULLABLE(kwargs);
+    int ok = (_PyArg_NoKeywords)(name, kwargs);
+    if (!ok) {
+        return NULL;
+    }
+    return PyLong_FromLong(ok);
+}
+
+static PyObject *
+getargs_nopositional(PyObject *Py_UNUSED(m), PyObject *args)
+{
+    const char *name;
+    PyObject *pos;
+    if (!PyArg_ParseTuple(args, "sO", &name, &pos)) {
+        return NULL;
+    }
+    NULLABLE(pos);
+    int ok = (_PyArg_NoPositional)(name, pos);
+    if (!ok) {
+        return NULL;
+    }
+    return PyLong_FromLong(ok);
+}
+
 static PyMethodDef getargs_methods[] = {
     {"getargs_b", getargs_b, METH_VARARGS, NULL},
     {"getargs_B", getargs_B, METH_VARARGS, NULL},
@@ -631,6 +742,13 @@ static PyMethodDef getargs_methods[] = {
     {"unpack_tuple", unpack_tuple, METH_VARARGS, NULL},
     {"unpack_tuple_exact", unpack_tuple_exact, METH_VARARGS, NULL},
     {"unpack_tuple_noname", unpack_tuple_noname, METH_VARARGS, NULL},
+    {"getargs_vaparse", getargs_vaparse, METH_VARARGS, NULL},
+    {"getargs_vaparsetupleandkeywords",
+     (PyCFunction)(void (*)(void))getargs_vaparsetupleandkeywords,
+     METH_VARARGS | METH_KEYWORDS, NULL},
+    {"getargs_checkpositional", getargs_checkpositional, METH_VARARGS, NULL},
+    {"getargs_nokeywords", getargs_nokeywords, METH_VARARGS, NULL},
+    {"getargs_nopositional", getargs_nopositional, METH_VARARGS, NULL},
     {NULL, NULL, 0, NULL},
 };
 

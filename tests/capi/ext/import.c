@@ -121,6 +121,43 @@ import_execcodemodule(PyObject *Py_UNUSED(m), PyObject *args)
     return mod;
 }
 
+/* --- executing a code object as a module ---------------------------------- */
+
+/* pathname None means NULL (then __file__ comes from co_filename). */
+static PyObject *
+import_execcodemoduleex(PyObject *Py_UNUSED(m), PyObject *args)
+{
+    const char *name, *pathname = NULL;
+    PyObject *co;
+    if (!PyArg_ParseTuple(args, "yO|z", &name, &co, &pathname)) {
+        return NULL;
+    }
+    return PyImport_ExecCodeModuleEx(name, co, pathname);
+}
+
+static PyObject *
+import_execcodemodulewithpathnames(PyObject *Py_UNUSED(m), PyObject *args)
+{
+    const char *name, *pathname, *cpathname;
+    PyObject *co;
+    if (!PyArg_ParseTuple(args, "yOzz", &name, &co, &pathname, &cpathname)) {
+        return NULL;
+    }
+    return PyImport_ExecCodeModuleWithPathnames(name, co, pathname, cpathname);
+}
+
+static PyObject *
+import_execcodemoduleobject(PyObject *Py_UNUSED(m), PyObject *args)
+{
+    PyObject *name, *co, *pathname, *cpathname;
+    if (!PyArg_ParseTuple(args, "OOOO", &name, &co, &pathname, &cpathname)) {
+        return NULL;
+    }
+    NULLABLE(pathname);
+    NULLABLE(cpathname);
+    return PyImport_ExecCodeModuleObject(name, co, pathname, cpathname);
+}
+
 static PyMethodDef import_methods[] = {
     {"import_importmodule", import_importmodule, METH_VARARGS, NULL},
     {"import_importmodulenoblock", import_importmodulenoblock, METH_VARARGS, NULL},
@@ -134,6 +171,9 @@ static PyMethodDef import_methods[] = {
     {"import_addmoduleobject", import_addmoduleobject, METH_O, NULL},
     {"import_reloadmodule", import_reloadmodule, METH_O, NULL},
     {"import_execcodemodule", import_execcodemodule, METH_VARARGS, NULL},
+    {"import_execcodemoduleex", import_execcodemoduleex, METH_VARARGS, NULL},
+    {"import_execcodemodulewithpathnames", import_execcodemodulewithpathnames, METH_VARARGS, NULL},
+    {"import_execcodemoduleobject", import_execcodemoduleobject, METH_VARARGS, NULL},
     {NULL, NULL, 0, NULL},
 };
 

@@ -97,6 +97,90 @@ legacy_arg_parse(PyObject *Py_UNUSED(m), PyObject *o)
     return PyFloat_FromDouble(d);
 }
 
+/* The va_list forms, without PY_SSIZE_T_CLEAN: PyArg_VaParse,
+ * PyArg_VaParseTupleAndKeywords and Py_VaBuildValue (the plain symbols). */
+static int
+legacy_vaparse_helper(PyObject *args, const char *format, ...)
+{
+    va_list va;
+    va_start(va, format);
+    int ok = PyArg_VaParse(args, format, va);
+    va_end(va);
+    return ok;
+}
+
+static PyObject *
+legacy_vaparse(PyObject *Py_UNUSED(m), PyObject *args)
+{
+    int i;
+    const char *s;
+    PyObject *o = Py_None;
+    if (!legacy_vaparse_helper(args, "is|O:legacy_vaparse", &i, &s, &o)) {
+        return NULL;
+    }
+    return Py_BuildValue("(isO)", i, s, o);
+}
+
+/* '#' without PY_SSIZE_T_CLEAN: SystemError in 3.10+. */
+static PyObject *
+legacy_vaparse_hash(PyObject *Py_UNUSED(m), PyObject *args)
+{
+    const char *s;
+    int len;
+    if (!legacy_vaparse_helper(args, "s#", &s, &len)) {
+        return NULL;
+    }
+    return PyLong_FromLong(len);
+}
+
+static int
+legacy_vaparsekw_helper(PyObject *args, PyObject *kwargs, const char *format,
+                        char **kwlist, ...)
+{
+    va_list va;
+    va_start(va, kwlist);
+    int ok = PyArg_VaParseTupleAndKeywords(args, kwargs, format, kwlist, va);
+    va_end(va);
+    return ok;
+}
+
+static PyObject *
+legacy_vaparsetupleandkeywords(PyObject *Py_UNUSED(m), PyObject *args,
+                               PyObject *kwargs)
+{
+    static char *kwlist[] = {"a", "b", NULL};
+    long a;
+    const char *b = "default";
+    if (!legacy_vaparsekw_helper(args, kwargs, "l|s:legacy_vaparsekw", kwlist,
+                                 &a, &b)) {
+        return NULL;
+    }
+    return Py_BuildValue("(ls)", a, b);
+}
+
+static PyObject *
+legacy_vabuildvalue_helper(const char *format, ...)
+{
+    va_list va;
+    va_start(va, format);
+    PyObject *res = Py_VaBuildValue(format, va);
+    va_end(va);
+    return res;
+}
+
+static PyObject *
+legacy_vabuildvalue(PyObject *Py_UNUSED(m), PyObject *Py_UNUSED(ignored))
+{
+    return legacy_vabuildvalue_helper("(is[d]{sO})", 7, "seven", 7.5, "k",
+                                      Py_None);
+}
+
+static PyObject *
+legacy_vabuildvalue_hash(PyObject *Py_UNUSED(m), PyObject *Py_UNUSED(ignored))
+{
+    return legacy_vabuildvalue_helper("s#", "abc", 2);
+}
+
 static PyMethodDef legacy_methods[] = {
     {"legacy_parsetuple", legacy_parsetuple, METH_VARARGS, NULL},
     {"legacy_parsetupleandkeywords",
@@ -109,6 +193,13 @@ static PyMethodDef legacy_methods[] = {
     {"legacy_callfunction", legacy_callfunction, METH_O, NULL},
     {"legacy_callmethod", legacy_callmethod, METH_VARARGS, NULL},
     {"legacy_arg_parse", legacy_arg_parse, METH_O, NULL},
+    {"legacy_vaparse", legacy_vaparse, METH_VARARGS, NULL},
+    {"legacy_vaparse_hash", legacy_vaparse_hash, METH_VARARGS, NULL},
+    {"legacy_vaparsetupleandkeywords",
+     (PyCFunction)(void (*)(void))legacy_vaparsetupleandkeywords,
+     METH_VARARGS | METH_KEYWORDS, NULL},
+    {"legacy_vabuildvalue", legacy_vabuildvalue, METH_NOARGS, NULL},
+    {"legacy_vabuildvalue_hash", legacy_vabuildvalue_hash, METH_NOARGS, NULL},
     {NULL, NULL, 0, NULL},
 };
 

@@ -388,6 +388,76 @@ long_getinfo(PyObject *Py_UNUSED(m), PyObject *Py_UNUSED(ignored))
     return PyLong_GetInfo();
 }
 
+static PyObject *
+long_asint_private(PyObject *Py_UNUSED(m), PyObject *o)
+{
+    int v = _PyLong_AsInt(o);
+    if (v == -1 && PyErr_Occurred()) {
+        return NULL;
+    }
+    return PyLong_FromLong(v);
+}
+
+/* _PyLong_Copy of an int (anything else would crash CPython): (copy, exact). */
+static PyObject *
+long_copy(PyObject *Py_UNUSED(m), PyObject *o)
+{
+    if (!PyLong_Check(o)) {
+        PyErr_SetString(PyExc_TypeError, "test needs an int");
+        return NULL;
+    }
+    PyObject *c = _PyLong_Copy((PyLongObject *)o);
+    if (c == NULL) {
+        return NULL;
+    }
+    return Py_BuildValue("(Ni)", c, PyLong_CheckExact(c));
+}
+
+/* _PyLong_New(ndigits) filled with the given 30-bit digits, least
+ * significant first; negative makes the size negative. */
+static PyObject *
+long_new_digits(PyObject *Py_UNUSED(m), PyObject *args)
+{
+    PyObject *digits;
+    int negative = 0;
+    if (!PyArg_ParseTuple(args, "O!|p", &PyTuple_Type, &digits, &negative)) {
+        return NULL;
+    }
+    Py_ssize_t n = PyTuple_GET_SIZE(digits);
+    PyLongObject *v = _PyLong_New(n);
+    if (v == NULL) {
+        return NULL;
+    }
+    for (Py_ssize_t i = 0; i < n; i++) {
+        unsigned long d = PyLong_AsUnsignedLong(PyTuple_GET_ITEM(digits, i));
+        if (d == (unsigned long)-1 && PyErr_Occurred()) {
+            Py_DECREF(v);
+            return NULL;
+        }
+        v->ob_digit[i] = (digit)d;
+    }
+    if (negative) {
+        Py_SET_SIZE(v, -n);
+    }
+    return (PyObject *)v;
+}
+
+/* Only the error path: too many digits. */
+static PyObject *
+long_new_size(PyObject *Py_UNUSED(m), PyObject *args)
+{
+    Py_ssize_t n;
+    if (!PyArg_ParseTuple(args, "n", &n)) {
+        return NULL;
+    }
+    PyLongObject *v = _PyLong_New(n);
+    if (v == NULL) {
+        return NULL;
+    }
+    Py_DECREF(v);
+    Py_RETURN_NONE;
+}
+
 static PyMethodDef long_methods[] = {
     {"long_fromlong", long_fromlong, METH_VARARGS, NULL},
     {"long_fromunsignedlong", long_fromunsignedlong, METH_VARARGS, NULL},
@@ -420,6 +490,10 @@ static PyMethodDef long_methods[] = {
     {"long_asbytearray", long_asbytearray, METH_VARARGS, NULL},
     {"long_frombytearray", long_frombytearray, METH_VARARGS, NULL},
     {"long_getinfo", long_getinfo, METH_NOARGS, NULL},
+    {"long_asint_private", long_asint_private, METH_O, NULL},
+    {"long_copy", long_copy, METH_O, NULL},
+    {"long_new_digits", long_new_digits, METH_VARARGS, NULL},
+    {"long_new_size", long_new_size, METH_VARARGS, NULL},
     {NULL, NULL, 0, NULL},
 };
 

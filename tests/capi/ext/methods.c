@@ -267,6 +267,41 @@ meth_flags(PyObject *Py_UNUSED(m), PyObject *Py_UNUSED(ignored))
                          "METH_METHOD", METH_METHOD);
 }
 
+/* The exported functions (the 3.11 headers turn both names into macros
+ * over PyCMethod_New). Same arguments as cfunction_newex / cfunction_new. */
+static PyObject *
+cfunction_newex_function(PyObject *Py_UNUSED(m), PyObject *args)
+{
+    const char *name;
+    PyObject *self, *module;
+    if (!PyArg_ParseTuple(args, "sOO", &name, &self, &module)) {
+        return NULL;
+    }
+    NULLABLE(self);
+    NULLABLE(module);
+    PyMethodDef *def = find_def(name);
+    if (def == NULL) {
+        return NULL;
+    }
+    return (PyCFunction_NewEx)(def, self, module);
+}
+
+static PyObject *
+cfunction_new_function(PyObject *Py_UNUSED(m), PyObject *args)
+{
+    const char *name;
+    PyObject *self;
+    if (!PyArg_ParseTuple(args, "sO", &name, &self)) {
+        return NULL;
+    }
+    NULLABLE(self);
+    PyMethodDef *def = find_def(name);
+    if (def == NULL) {
+        return NULL;
+    }
+    return (PyCFunction_New)(def, self);
+}
+
 static PyMethodDef methods_methods[] = {
     {"cfunction_newex", cfunction_newex, METH_VARARGS, NULL},
     {"cfunction_new", cfunction_new, METH_VARARGS, NULL},
@@ -277,6 +312,8 @@ static PyMethodDef methods_methods[] = {
     {"cfunction_check", cfunction_check, METH_O, NULL},
     {"cfunction_type", cfunction_type, METH_NOARGS, NULL},
     {"meth_flags", meth_flags, METH_NOARGS, NULL},
+    {"cfunction_newex_function", cfunction_newex_function, METH_VARARGS, NULL},
+    {"cfunction_new_function", cfunction_new_function, METH_VARARGS, NULL},
     {NULL, NULL, 0, NULL},
 };
 

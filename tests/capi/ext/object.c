@@ -6,6 +6,8 @@
 #define PY_SSIZE_T_CLEAN
 #include <Python.h>
 
+#include <string.h>
+
 #include "ferrytest.h"
 
 /* --- str / repr / ascii / bytes ---------------------------------------- */
@@ -975,6 +977,134 @@ repr_enter_twice(PyObject *Py_UNUSED(m), PyObject *o)
     return Py_BuildValue("(ii)", first, second);
 }
 
+/* --- the function forms of the 3.10 reference helpers ------------------- */
+/* In the 3.11 headers Py_Is*, Py_NewRef and Py_XNewRef are macros or static
+ * inline functions: the parenthesized names call the exported functions. */
+
+/* Py_IncRef / Py_DecRef accept NULL (None means NULL). Returns o. */
+static PyObject *
+object_incref_decref(PyObject *Py_UNUSED(m), PyObject *o)
+{
+    NULLABLE(o);
+    (Py_IncRef)(o);
+    (Py_IncRef)(o);
+    (Py_DecRef)(o);
+    (Py_DecRef)(o);
+    (Py_DecRef)(NULL);
+    (Py_IncRef)(NULL);
+    if (o == NULL) {
+        Py_RETURN_NONE;
+    }
+    return Py_NewRef(o);
+}
+
+static PyObject *
+object_is(PyObject *Py_UNUSED(m), PyObject *args)
+{
+    PyObject *a, *b;
+    if (!PyArg_ParseTuple(args, "OO", &a, &b)) {
+        return NULL;
+    }
+    return PyBool_FromLong((Py_Is)(a, b));
+}
+
+/* (Py_IsNone, Py_IsTrue, Py_IsFalse) */
+static PyObject *
+object_is_singletons(PyObject *Py_UNUSED(m), PyObject *o)
+{
+    return Py_BuildValue("(iii)", (Py_IsNone)(o), (Py_IsTrue)(o),
+                         (Py_IsFalse)(o));
+}
+
+static PyObject *
+object_newref(PyObject *Py_UNUSED(m), PyObject *o)
+{
+    return (Py_NewRef)(o);
+}
+
+/* NULL in, NULL out (reported as the NULL sentinel). */
+static PyObject *
+object_xnewref(PyObject *Py_UNUSED(m), PyObject *o)
+{
+    NULLABLE(o);
+    PyObject *r = (Py_XNewRef)(o);
+    if (r == NULL) {
+        return Py_NewRef(ferrytest_null);
+    }
+    return r;
+}
+
+/* --- static type objects exported as data --------------------------------- */
+
+static PyModuleDef object_probe_def = {
+    PyModuleDef_HEAD_INIT,
+    .m_name = "object_probe",
+    .m_size = 0,
+};
+
+static PyTypeObject *
+object_find_static_type(const char *name)
+{
+    static const struct {
+        const char *name;
+        PyTypeObject *type;
+    } types[] = {
+        {"PyCMethod_Type", &PyCMethod_Type},
+        {"PyFunction_Type", &PyFunction_Type},
+        {"PyMemoryView_Type", &PyMemoryView_Type},
+        {"PyMethod_Type", &PyMethod_Type},
+        {"PyModuleDef_Type", &PyModuleDef_Type},
+        {"PyProperty_Type", &PyProperty_Type},
+        {"PyRange_Type", &PyRange_Type},
+        {"_PyNone_Type", &_PyNone_Type},
+        {"_PyNotImplemented_Type", &_PyNotImplemented_Type},
+    };
+    for (size_t i = 0; i < sizeof(types) / sizeof(types[0]); i++) {
+        if (strcmp(types[i].name, name) == 0) {
+            return types[i].type;
+        }
+    }
+    PyErr_Format(PyExc_ValueError, "unknown type %s", name);
+    return NULL;
+}
+
+static PyObject *
+object_static_type(PyObject *Py_UNUSED(m), PyObject *args)
+{
+    const char *name;
+    if (!PyArg_ParseTuple(args, "s", &name)) {
+        return NULL;
+    }
+    PyTypeObject *type = object_find_static_type(name);
+    if (type == NULL) {
+        return NULL;
+    }
+    return Py_NewRef((PyObject *)type);
+}
+
+/* Py_IS_TYPE(o, &<name>) */
+static PyObject *
+object_is_static_type(PyObject *Py_UNUSED(m), PyObject *args)
+{
+    const char *name;
+    PyObject *o;
+    if (!PyArg_ParseTuple(args, "sO", &name, &o)) {
+        return NULL;
+    }
+    PyTypeObject *type = object_find_static_type(name);
+    if (type == NULL) {
+        return NULL;
+    }
+    return PyBool_FromLong(Py_IS_TYPE(o, type));
+}
+
+/* A PyModuleDef object (what PyModuleDef_Init returns). */
+static PyObject *
+object_moduledef(PyObject *Py_UNUSED(m), PyObject *Py_UNUSED(ignored))
+{
+    return Py_NewRef(PyModuleDef_Init(&object_probe_def));
+}
+
 static PyMethodDef object_methods[] = {
     {"object_repr", object_repr, METH_O, NULL},
     {"object_str", object_str, METH_O, NULL},
@@ -1054,6 +1184,14 @@ static PyMethodDef object_methods[] = {
     {"recursive_call", recursive_call, METH_O, NULL},
     {"recursion_nest", recursion_nest, METH_O, NULL},
     {"repr_enter_twice", repr_enter_twice, METH_O, NULL},
+    {"object_incref_decref", object_incref_decref, METH_O, NULL},
+    {"object_is", object_is, METH_VARARGS, NULL},
+    {"object_is_singletons", object_is_singletons, METH_O, NULL},
+    {"object_newref", object_newref, METH_O, NULL},
+    {"object_xnewref", object_xnewref, METH_O, NULL},
+    {"object_static_type", object_static_type, METH_VARARGS, NULL},
+    {"object_is_static_type", object_is_static_type, METH_VARARGS, NULL},
+    {"object_moduledef", object_moduledef, METH_NOARGS, NULL},
     {NULL, NULL, 0, NULL},
 };
 

@@ -111,6 +111,40 @@ slice_types(PyObject *Py_UNUSED(m), PyObject *Py_UNUSED(ignored))
     return Py_BuildValue("(OO)", (PyObject *)&PySlice_Type, Py_Ellipsis);
 }
 
+/* The exported function (the 3.11 header replaces the name by a macro). */
+static PyObject *
+slice_getindicesex_function(PyObject *Py_UNUSED(m), PyObject *args)
+{
+    PyObject *slice;
+    Py_ssize_t length;
+    if (!PyArg_ParseTuple(args, "O!n", &PySlice_Type, &slice, &length)) {
+        return NULL;
+    }
+    Py_ssize_t start, stop, step, slicelength;
+_Pragma("GCC diagnostic push")
+_Pragma("GCC diagnostic ignored \"-Wdeprecated-declarations\"")
+    int rc = (PySlice_GetIndicesEx)(slice, length, &start, &stop, &step,
+                                    &slicelength);
+_Pragma("GCC diagnostic pop")
+    if (rc < 0) {
+        if (!PyErr_Occurred()) {
+            return ferrytest_missing_error("-1");
+        }
+        return NULL;
+    }
+    return Py_BuildValue("(nnnn)", start, stop, step, slicelength);
+}
+
+static PyObject *
+slice_fromindices(PyObject *Py_UNUSED(m), PyObject *args)
+{
+    Py_ssize_t start, stop;
+    if (!PyArg_ParseTuple(args, "nn", &start, &stop)) {
+        return NULL;
+    }
+    return _PySlice_FromIndices(start, stop);
+}
+
 static PyMethodDef slice_methods[] = {
     {"slice_new", slice_new, METH_VARARGS, NULL},
     {"slice_getindicesex", slice_getindicesex, METH_VARARGS, NULL},
@@ -119,6 +153,8 @@ static PyMethodDef slice_methods[] = {
     {"slice_adjustindices", slice_adjustindices, METH_VARARGS, NULL},
     {"slice_attributes", slice_attributes, METH_O, NULL},
     {"slice_types", slice_types, METH_NOARGS, NULL},
+    {"slice_getindicesex_function", slice_getindicesex_function, METH_VARARGS, NULL},
+    {"slice_fromindices", slice_fromindices, METH_VARARGS, NULL},
     {NULL, NULL, 0, NULL},
 };
 

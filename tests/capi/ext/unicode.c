@@ -844,6 +844,319 @@ unicode_fromformat(PyObject *Py_UNUSED(m), PyObject *args)
     return NULL;
 }
 
+/* --- formatting with a va_list, codecs by name, locale ------------------- */
+
+static PyObject *
+unicode_fromformatv_helper(const char *format, ...)
+{
+    va_list vargs;
+    va_start(vargs, format);
+    PyObject *res = PyUnicode_FromFormatV(format, vargs);
+    va_end(vargs);
+    return res;
+}
+
+/* A fixed set of formats: which selects one, obj feeds %U/%R/%S. */
+static PyObject *
+unicode_fromformatv(PyObject *Py_UNUSED(m), PyObject *args)
+{
+    const char *which;
+    PyObject *obj;
+    if (!PyArg_ParseTuple(args, "sO", &which, &obj)) {
+        return NULL;
+    }
+    if (strcmp(which, "mixed") == 0) {
+        return unicode_fromformatv_helper("%s|%d|%zd|%x|%c|%%|%U|%R|%S",
+                                          "caf\xc3\xa9", -42, (Py_ssize_t)7,
+                                          255, 0x20ac, obj, obj, obj);
+    }
+    if (strcmp(which, "precision") == 0) {
+        return unicode_fromformatv_helper("[%.3s][%5d][%-4d][%.2U]", "abcdef",
+                                          42, 7, obj);
+    }
+    if (strcmp(which, "empty") == 0) {
+        return unicode_fromformatv_helper("");
+    }
+    if (strcmp(which, "bad_char") == 0) {
+        return unicode_fromformatv_helper("%c", 0x110000);
+    }
+    PyErr_SetString(PyExc_ValueError, "unknown format selector");
+    return NULL;
+}
+
+/* mapping: anything CPython accepts (dict, str table, NULL for latin-1). */
+static PyObject *
+unicode_ascharmapstring(PyObject *Py_UNUSED(m), PyObject *args)
+{
+    PyObject *s, *mapping;
+    if (!PyArg_ParseTuple(args, "OO", &s, &mapping)) {
+        return NULL;
+    }
+    NULLABLE(mapping);
+    return PyUnicode_AsCharmapString(s, mapping);
+}
+
+static PyObject *
+unicode_asrawunicodeescapestring(PyObject *Py_UNUSED(m), PyObject *s)
+{
+    return PyUnicode_AsRawUnicodeEscapeString(s);
+}
+
+static PyObject *
+unicode_asunicodeescapestring(PyObject *Py_UNUSED(m), PyObject *s)
+{
+    return PyUnicode_AsUnicodeEscapeString(s);
+}
+
+static PyObject *
+unicode_asutf16string(PyObject *Py_UNUSED(m), PyObject *s)
+{
+    return PyUnicode_AsUTF16String(s);
+}
+
+static PyObject *
+unicode_asutf32string(PyObject *Py_UNUSED(m), PyObject *s)
+{
+    return PyUnicode_AsUTF32String(s);
+}
+
+/* PyUnicode_AsUCS4 into a buffer of buflen code points; the result is the
+ * buffer contents as a list of ints (all buflen of them, the buffer starts
+ * filled with 0xFFFF so untouched slots are visible). */
+static PyObject *
+unicode_asucs4(PyObject *Py_UNUSED(m), PyObject *args)
+{
+    PyObject *s;
+    Py_ssize_t buflen;
+    int copy_null;
+    if (!PyArg_ParseTuple(args, "Onp", &s, &buflen, &copy_null)) {
+        return NULL;
+    }
+    if (buflen < 0 || buflen > 64) {
+        PyErr_SetString(PyExc_ValueError, "test buffer holds 0..64 code points");
+        return NULL;
+    }
+    Py_UCS4 buffer[64];
+    for (Py_ssize_t i = 0; i < 64; i++) {
+        buffer[i] = 0xFFFF;
+    }
+    if (PyUnicode_AsUCS4(s, buffer, buflen, copy_null) == NULL) {
+        if (!PyErr_Occurred()) {
+            return ferrytest_missing_error("NULL");
+        }
+        return NULL;
+    }
+    PyObject *list = PyList_New(buflen);
+    if (list == NULL) {
+        return NULL;
+    }
+    for (Py_ssize_t i = 0; i < buflen; i++) {
+        PyObject *v = PyLong_FromUnsignedLong(buffer[i]);
+        if (v == NULL) {
+            Py_DECREF(list);
+            return NULL;
+        }
+        PyList_SET_ITEM(list, i, v);
+    }
+    return list;
+}
+
+/* Deprecated wchar_t view: (the characters as a str, the reported size,
+ * whether the buffer is NUL-terminated). */
+static PyObject *
+unicode_asunicodeandsize(PyObject *Py_UNUSED(m), PyObject *s)
+{
+    Py_ssize_t size = -1;
+_Pragma("GCC diagnostic push")
+_Pragma("GCC diagnostic ignored \"-Wdeprecated-declarations\"")
+    Py_UNICODE *w = PyUnicode_AsUnicodeAndSize(s, &size);
+_Pragma("GCC diagnostic pop")
+    if (w == NULL) {
+        if (!PyErr_Occurred()) {
+            return ferrytest_missing_error("NULL");
+        }
+        return NULL;
+    }
+    PyObject *str = PyUnicode_FromWideChar(w, size);
+    if (str == NULL) {
+        return NULL;
+    }
+    return Py_BuildValue("(Nni)", str, size, w[size] == 0);
+}
+
+static PyObject *
+unicode_decodecharmap(PyObject *Py_UNUSED(m), PyObject *args)
+{
+    const char *buf;
+    Py_ssize_t size;
+    PyObject *mapping;
+    const char *errors = NULL;
+    if (!PyArg_ParseTuple(args, "y#O|z", &buf, &size, &mapping, &errors)) {
+        return NULL;
+    }
+    NULLABLE(mapping);
+    return PyUnicode_DecodeCharmap(buf, size, mapping, errors);
+}
+
+/* PyUnicode_DecodeFSDefault takes a NUL-terminated string. */
+static PyObject *
+unicode_decodefsdefault_nul(PyObject *Py_UNUSED(m), PyObject *args)
+{
+    const char *s;
+    if (!PyArg_ParseTuple(args, "y", &s)) {
+        return NULL;
+    }
+    return PyUnicode_DecodeFSDefault(s);
+}
+
+static PyObject *
+unicode_decodelocale(PyObject *Py_UNUSED(m), PyObject *args)
+{
+    const char *s;
+    const char *errors = NULL;
+    if (!PyArg_ParseTuple(args, "y|z", &s, &errors)) {
+        return NULL;
+    }
+    return PyUnicode_DecodeLocale(s, errors);
+}
+
+/* The buffer must be NUL-terminated at size (CPython checks for embedded
+ * NULs against it): y# of a bytes object always is. */
+static PyObject *
+unicode_decodelocaleandsize(PyObject *Py_UNUSED(m), PyObject *args)
+{
+    const char *buf;
+    Py_ssize_t size;
+    const char *errors = NULL;
+    if (!PyArg_ParseTuple(args, "y#|z", &buf, &size, &errors)) {
+        return NULL;
+    }
+    return PyUnicode_DecodeLocaleAndSize(buf, size, errors);
+}
+
+static PyObject *
+unicode_encodelocale(PyObject *Py_UNUSED(m), PyObject *args)
+{
+    PyObject *s;
+    const char *errors = NULL;
+    if (!PyArg_ParseTuple(args, "O|z", &s, &errors)) {
+        return NULL;
+    }
+    return PyUnicode_EncodeLocale(s, errors);
+}
+
+static PyObject *
+unicode_decoderawunicodeescape(PyObject *Py_UNUSED(m), PyObject *args)
+{
+    const char *buf;
+    Py_ssize_t size;
+    const char *errors = NULL;
+    if (!PyArg_ParseTuple(args, "y#|z", &buf, &size, &errors)) {
+        return NULL;
+    }
+    return PyUnicode_DecodeRawUnicodeEscape(buf, size, errors);
+}
+
+static PyObject *
+unicode_decodeunicodeescape(PyObject *Py_UNUSED(m), PyObject *args)
+{
+    const char *buf;
+    Py_ssize_t size;
+    const char *errors = NULL;
+    if (!PyArg_ParseTuple(args, "y#|z", &buf, &size, &errors)) {
+        return NULL;
+    }
+    return PyUnicode_DecodeUnicodeEscape(buf, size, errors);
+}
+
+/* (str, byteorder after the call, consumed); byteorder None means NULL. */
+#define UNICODE_DECODE_UTF_STATEFUL(name, api)                              \
+    static PyObject *                                                       \
+    name(PyObject *Py_UNUSED(m), PyObject *args)                            \
+    {                                                                       \
+        const char *buf;                                                    \
+        Py_ssize_t size;                                                    \
+        const char *errors = NULL;                                          \
+        PyObject *order = Py_None;                                          \
+        int final = 1;                                                      \
+        if (!PyArg_ParseTuple(args, "y#|zOp", &buf, &size, &errors,         \
+                              &order, &final)) {                            \
+            return NULL;                                                    \
+        }                                                                   \
+        int byteorder = 0;                                                  \
+        int *pbyteorder = NULL;                                             \
+        if (order != Py_None) {                                             \
+            byteorder = PyLong_AsLong(order);                               \
+            if (byteorder == -1 && PyErr_Occurred()) {                      \
+                return NULL;                                                \
+            }                                                               \
+            pbyteorder = &byteorder;                                        \
+        }                                                                   \
+        Py_ssize_t consumed = -12345;                                       \
+        PyObject *res = api(buf, size, errors, pbyteorder,                  \
+                            final ? NULL : &consumed);                      \
+        if (res == NULL) {                                                  \
+            return NULL;                                                    \
+        }                                                                   \
+        return Py_BuildValue("(Nin)", res, byteorder, consumed);            \
+    }
+
+UNICODE_DECODE_UTF_STATEFUL(unicode_decodeutf16stateful,
+                            PyUnicode_DecodeUTF16Stateful)
+UNICODE_DECODE_UTF_STATEFUL(unicode_decodeutf32stateful,
+                            PyUnicode_DecodeUTF32Stateful)
+
+static PyObject *
+unicode_decodeutf7(PyObject *Py_UNUSED(m), PyObject *args)
+{
+    const char *buf;
+    Py_ssize_t size;
+    const char *errors = NULL;
+    if (!PyArg_ParseTuple(args, "y#|z", &buf, &size, &errors)) {
+        return NULL;
+    }
+    return PyUnicode_DecodeUTF7(buf, size, errors);
+}
+
+/* (str, consumed) */
+static PyObject *
+unicode_decodeutf7stateful(PyObject *Py_UNUSED(m), PyObject *args)
+{
+    const char *buf;
+    Py_ssize_t size;
+    const char *errors = NULL;
+    if (!PyArg_ParseTuple(args, "y#|z", &buf, &size, &errors)) {
+        return NULL;
+    }
+    Py_ssize_t consumed = -12345;
+    PyObject *res = PyUnicode_DecodeUTF7Stateful(buf, size, errors, &consumed);
+    if (res == NULL) {
+        return NULL;
+    }
+    return Py_BuildValue("(Nn)", res, consumed);
+}
+
+static PyObject *
+unicode_getdefaultencoding(PyObject *Py_UNUSED(m), PyObject *Py_UNUSED(ignored))
+{
+    const char *enc = PyUnicode_GetDefaultEncoding();
+    return PyUnicode_FromString(enc);
+}
+
+/* _PyUnicode_Ready through PyUnicode_READY, the way extensions reach it.
+ * Called directly on an already ready string it corrupts that string in
+ * CPython 3.11 (it assumes a legacy wstr-only string, which no API exported
+ * here can create), and a non-str crashes CPython: neither is done. */
+static PyObject *
+unicode_ready(PyObject *Py_UNUSED(m), PyObject *s)
+{
+    if (!PyUnicode_Check(s)) {
+        PyErr_SetString(PyExc_TypeError, "test needs a str");
+        return NULL;
+    }
+    RETURN_INT(PyUnicode_READY(s));
+}
+
 static PyMethodDef unicode_methods[] = {
     {"unicode_new_write", unicode_new_write, METH_VARARGS, NULL},
     {"unicode_new_shape", unicode_new_shape, METH_VARARGS, NULL},
@@ -899,6 +1212,27 @@ static PyMethodDef unicode_methods[] = {
     {"unicode_tailmatch", unicode_tailmatch, METH_VARARGS, NULL},
     {"unicode_format", unicode_format, METH_VARARGS, NULL},
     {"unicode_fromformat", unicode_fromformat, METH_VARARGS, NULL},
+    {"unicode_fromformatv", unicode_fromformatv, METH_VARARGS, NULL},
+    {"unicode_ascharmapstring", unicode_ascharmapstring, METH_VARARGS, NULL},
+    {"unicode_asrawunicodeescapestring", unicode_asrawunicodeescapestring, METH_O, NULL},
+    {"unicode_asunicodeescapestring", unicode_asunicodeescapestring, METH_O, NULL},
+    {"unicode_asutf16string", unicode_asutf16string, METH_O, NULL},
+    {"unicode_asutf32string", unicode_asutf32string, METH_O, NULL},
+    {"unicode_asucs4", unicode_asucs4, METH_VARARGS, NULL},
+    {"unicode_asunicodeandsize", unicode_asunicodeandsize, METH_O, NULL},
+    {"unicode_decodecharmap", unicode_decodecharmap, METH_VARARGS, NULL},
+    {"unicode_decodefsdefault_nul", unicode_decodefsdefault_nul, METH_VARARGS, NULL},
+    {"unicode_decodelocale", unicode_decodelocale, METH_VARARGS, NULL},
+    {"unicode_decodelocaleandsize", unicode_decodelocaleandsize, METH_VARARGS, NULL},
+    {"unicode_encodelocale", unicode_encodelocale, METH_VARARGS, NULL},
+    {"unicode_decoderawunicodeescape", unicode_decoderawunicodeescape, METH_VARARGS, NULL},
+    {"unicode_decodeunicodeescape", unicode_decodeunicodeescape, METH_VARARGS, NULL},
+    {"unicode_decodeutf16stateful", unicode_decodeutf16stateful, METH_VARARGS, NULL},
+    {"unicode_decodeutf32stateful", unicode_decodeutf32stateful, METH_VARARGS, NULL},
+    {"unicode_decodeutf7", unicode_decodeutf7, METH_VARARGS, NULL},
+    {"unicode_decodeutf7stateful", unicode_decodeutf7stateful, METH_VARARGS, NULL},
+    {"unicode_getdefaultencoding", unicode_getdefaultencoding, METH_NOARGS, NULL},
+    {"unicode_ready", unicode_ready, METH_O, NULL},
     {NULL, NULL, 0, NULL},
 };
 

@@ -1,0 +1,350 @@
+"""Static extension types: PyType_Ready, PyType_GenericAlloc/GenericNew,
+PyType_GetFlags, _PyObject_New[Var], PyObject_Init[Var], _PyObject_GC_New[Var],
+PyObject_GC_Track/UnTrack/Del, PyObject_IS_GC, PyMember_GetOne/SetOne and
+_PyObject_NextNotImplemented, through three static types.
+
+C side: tests/capi/ext/type.c.
+"""
+import gc
+import unittest
+
+import _ferrytest as ft
+
+NULL = ft.NULL
+Point, VarBox, GCBox = ft.Point, ft.VarBox, ft.GCBox
+
+
+def collect():
+    for _ in range(3):
+        gc.collect()
+
+
+def deallocs():
+    collect()
+    return ft.type_deallocs()
+
+
+class TestReady(unittest.TestCase):
+
+    def test_type_ready(self):
+        self.assertIsInstance(Point, type)
+        self.assertEqual(Point.__name__, "Point")
+        self.assertEqual(Point.__module__, "_ferrytest")
+        self.assertEqual(Point.__doc__, "Point(i=0, d=0.0)")
+        self.assertIs(Point.__base__, object)
+        self.assertEqual(Point.__mro__, (Point, object))
+        self.assertEqual(VarBox.__name__, "VarBox")
+
+    def test_getflags(self):
+        # (ready, basetype, heaptype, have_gc)
+        self.assertEqual(ft.type_getflags(Point), (1, 1, 0, 0))
+        self.assertEqual(ft.type_getflags(VarBox), (1, 0, 0, 0))
+        self.assertEqual(ft.type_getflags(GCBox), (1, 0, 0, 1))
+
+        class Sub(Point):
+            pass
+        self.assertEqual(ft.type_getflags(Sub), (1, 1, 1, 1))
+
+
+class TestPoint(unittest.TestCase):
+
+    def test_new_init_from_python(self):
+        p = Point(3, d=1.5)
+        self.assertIs(type(p), Point)
+        self.assertEqual((p.i, p.d), (3, 1.5))
+        self.assertEqual(ft.type_point_fields(p), (3, 1.5, NULL, 0))
+        self.assertEqual(Point().i, 0)
+        with self.assertRaisesRegex(TypeError, "^Point\\(\\) takes at most 2 arguments "
+                                               "\\(3 given\\)$"):
+            Point(1, 2.0, 3)
+
+    def test_dealloc_counted(self):
+        before = deallocs()[0]
+        p = Point(1)
+        del p
+        self.assertEqual(deallocs()[0], before + 1)
+
+    def test_repr_hash_compare(self):
+        self.assertEqual(repr(Point(4)), "Point(i=4)")
+        self.assertEqual(hash(Point(4)), 4)
+        self.assertEqual(hash(Point(-1)), -2)
+        self.assertTrue(Point(1) < Point(2))
+        self.assertTrue(Point(2) == Point(2))
+        self.assertFalse(Point(2) != Point(2))
+        self.assertTrue(Point(3) >= Point(2))
+        self.assertFalse(Point(1) == 1)
+        with self.assertRaises(TypeError):
+            Point(1) < 1
+        self.assertEqual(len({Point(1), Point(1), Point(2)}), 2)
+
+    def test_iter(self):
+        p = Point(3)
+        self.assertIs(iter(p), p)
+        self.assertEqual(list(p), [0, 1, 2])
+        self.assertEqual(list(p), [])   # exhausted
+        self.assertEqual(list(Point(0)), [])
+
+    def test_call(self):
+        p = Point(5)
+        self.assertEqual(p(), (5, (), None))
+        self.assertEqual(p(1, k=2), (5, (1,), {"k": 2}))
+
+    def test_methods(self):
+        p = Point(5, 2.0)
+        self.assertEqual(p.get_i(), 5)
+        self.assertEqual(Point.get_i.__doc__, "Return i.")
+        self.assertEqual(p.add(10), 15)
+        self.assertEqual(p.scale(3), 6.0)
+        self.assertEqual(p.scale(3, offset=1), 7.0)
+        with self.assertRaisesRegex(TypeError, "takes no arguments \\(1 given\\)"):
+            p.get_i(1)
+        with self.assertRaisesRegex(TypeError, "takes at most 1 positional argument"):
+            p.scale(1, 2)
+        self.assertEqual(Point.get_i(p), 5)
+
+    def test_classmethod_staticmethod(self):
+        q = Point.make(9)
+        self.assertIs(type(q), Point)
+        self.assertEqual(q.i, 9)
+
+        class Sub(Point):
+            pass
+        s = Sub.make(4)
+        self.assertIs(type(s), Sub)
+        self.assertEqual(Point(1).make(2).i, 2)
+        # METH_STATIC: self is NULL.
+        self.assertEqual(Point.static_sum(2, 3), (None, 5))
+        self.assertEqual(Point(0).static_sum(2, 3), (None, 5))
+
+    def test_members(self):
+        p = Point(1, 2.5)
+        p.i = 7
+        p.d = -0.25
+        self.assertEqual((p.i, p.d), (7, -0.25))
+        self.assertEqual(ft.type_point_fields(p)[:2], (7, -0.25))
+        with self.assertRaisesRegex(TypeError,
+                                    "^'str' object cannot be interpreted as an integer$"):
+            p.i = "x"
+        # Beyond C int but within C long: a warning, then truncation.
+        with self.assertWarnsRegex(RuntimeWarning, "^Truncation of value to int$"):
+            p.i = 2**32 + 5
+        self.assertEqual(p.i, 5)
+        with self.assertRaises(OverflowError):
+            p.i = 2**70
+        p.i = 7
+        with self.assertRaisesRegex(TypeError, "^must be real number, not str$"):
+            p.d = "x"
+        # T_OBJECT: NULL reads as None; deleting sets NULL.
+        self.assertIsNone(p.obj)
+        o = object()
+        p.obj = o
+        self.assertIs(p.obj, o)
+        self.assertIs(ft.type_point_fields(p)[2], o)
+        del p.obj
+        self.assertIsNone(p.obj)
+        self.assertIs(ft.type_point_fields(p)[2], NULL)
+        # T_OBJECT_EX: NULL raises AttributeError.
+        with self.assertRaisesRegex(AttributeError, "obj_ex"):
+            p.obj_ex
+        p.obj_ex = [1]
+        self.assertEqual(p.obj_ex, [1])
+        del p.obj_ex
+        with self.assertRaises(AttributeError):
+            p.obj_ex
+        with self.assertRaises(AttributeError):
+            del p.obj_ex
+        # READONLY
+        self.assertEqual(p.ro, 99)
+        with self.assertRaisesRegex(AttributeError, "readonly attribute"):
+            p.ro = 1
+        # T_BOOL
+        self.assertIs(p.flag, False)
+        p.flag = True
+        self.assertIs(p.flag, True)
+        with self.assertRaisesRegex(TypeError, "^attribute value type must be bool$"):
+            p.flag = 1
+        # T_STRING: read-only even without READONLY.
+        self.assertEqual(p.str, "static text")
+        with self.assertRaisesRegex(TypeError, "^readonly attribute$"):
+            p.str = "x"
+
+    def test_member_getone_setone(self):
+        p = Point(1, 2.5)
+        self.assertEqual(ft.type_member_getone(p, "i"), 1)
+        self.assertEqual(ft.type_member_getone(p, "d"), 2.5)
+        self.assertEqual(ft.type_member_getone(p, "str"), "static text")
+        self.assertIsNone(ft.type_member_getone(p, "obj"))
+        with self.assertRaisesRegex(AttributeError, "obj_ex"):
+            ft.type_member_getone(p, "obj_ex")
+        self.assertEqual(ft.type_member_setone(p, "i", 42), 0)
+        self.assertEqual(p.i, 42)
+        self.assertEqual(ft.type_member_setone(p, "obj_ex", "v"), 0)
+        self.assertEqual(p.obj_ex, "v")
+        self.assertEqual(ft.type_member_setone(p, "obj_ex", None), 0)   # NULL: delete
+        with self.assertRaises(AttributeError):
+            p.obj_ex
+        with self.assertRaisesRegex(AttributeError, "readonly attribute"):
+            ft.type_member_setone(p, "ro", 1)
+        with self.assertRaisesRegex(TypeError, "^readonly attribute$"):
+            ft.type_member_setone(p, "str", "x")
+        with self.assertRaisesRegex(TypeError,
+                                    "^'float' object cannot be interpreted as an integer$"):
+            ft.type_member_setone(p, "i", 1.5)
+
+    def test_getset(self):
+        p = Point()
+        self.assertEqual(p.tag, "untagged")   # from the closure
+        p.tag = "t"
+        self.assertEqual(p.tag, "t")
+        with self.assertRaisesRegex(TypeError, "^tag must be a str$"):
+            p.tag = 1
+        with self.assertRaisesRegex(TypeError, "^cannot delete tag$"):
+            del p.tag
+        self.assertEqual(Point.tag.__doc__, "a str")
+
+    def test_subclass(self):
+        class Sub(Point):
+            def get_i(self):
+                return -super().get_i()
+        s = Sub(6)
+        self.assertIsInstance(s, Point)
+        self.assertEqual((s.i, s.get_i()), (6, -6))
+        s.extra = 1   # a __dict__
+        self.assertEqual(ft.type_point_fields(s)[0], 6)
+        before = deallocs()[0]
+        del s
+        self.assertEqual(deallocs()[0], before + 1)
+
+
+class TestFromC(unittest.TestCase):
+
+    def test_object_new(self):
+        p = ft.type_point_from_c("new", 11)
+        self.assertIs(type(p), Point)
+        self.assertEqual((p.i, p.d, p.ro, p.flag, p.str), (11, 0.5, 7, True, "from C"))
+        before = deallocs()[0]
+        del p
+        self.assertEqual(deallocs()[0], before + 1)
+
+    def test_object_init(self):
+        p = ft.type_point_from_c("init", 12)
+        self.assertIs(type(p), Point)
+        self.assertEqual((p.i, p.str), (12, "from C"))
+        before = deallocs()[0]
+        del p
+        self.assertEqual(deallocs()[0], before + 1)
+
+    def test_generic_new(self):
+        # PyType_GenericNew allocates zeroed memory and runs neither tp_new
+        # nor tp_init.
+        p = ft.type_point_from_c("generic", 13)
+        self.assertEqual((p.i, p.d, p.ro, p.flag), (13, 0.0, 0, False))
+        self.assertIsNone(p.str)   # T_STRING NULL reads as None
+        self.assertIsNone(p.obj)
+
+    def test_identity(self):
+        p = Point(1)
+        ft.type_stash(p)
+        try:
+            self.assertIs(ft.type_stashed(), p)
+            self.assertIs(ft.type_stashed(), ft.type_stashed())
+            c = ft.type_point_from_c("new", 2)
+            ft.type_stash(c)
+            self.assertIs(ft.type_stashed(), c)
+            # Changes made in C are seen from Python, and back.
+            ft.type_point_set_i(c, 77)
+            self.assertEqual(c.i, 77)
+            c.i = 78
+            self.assertEqual(ft.type_point_fields(ft.type_stashed())[0], 78)
+            # A C-created object kept only by C survives and keeps its identity.
+            ft.type_stash(ft.type_point_from_c("new", 3))
+            collect()
+            first = ft.type_stashed()
+            self.assertEqual(first.i, 3)
+            first.obj = "attached"
+            del first
+            collect()
+            self.assertEqual(ft.type_stashed().obj, "attached")
+            self.assertIs(ft.type_stashed(), ft.type_stashed())
+        finally:
+            ft.type_stash(None)
+
+
+class TestVarBox(unittest.TestCase):
+
+    def test_newvar(self):
+        b = ft.type_varbox("new", (1, -2, 3))
+        self.assertIs(type(b), VarBox)
+        self.assertEqual(b.items(), (1, -2, 3))
+        self.assertEqual(ft.type_varbox("new", ()).items(), ())
+        before = deallocs()[1]
+        del b
+        self.assertEqual(deallocs()[1], before + 1)
+
+    def test_initvar(self):
+        b = ft.type_varbox("init", (5, 6))
+        self.assertIs(type(b), VarBox)
+        self.assertEqual(b.items(), (5, 6))
+        before = deallocs()[1]
+        del b
+        self.assertEqual(deallocs()[1], before + 1)
+
+    def test_no_python_construction(self):
+        with self.assertRaisesRegex(TypeError, "cannot create '_ferrytest.VarBox' instances"):
+            VarBox()
+
+
+class TestGC(unittest.TestCase):
+
+    def test_is_gc(self):
+        self.assertTrue(ft.type_is_gc(ft.type_gcbox(1, None)))
+        self.assertFalse(ft.type_is_gc(Point()))
+        self.assertTrue(ft.type_is_gc([]))
+        self.assertFalse(ft.type_is_gc(1))
+
+    def test_gc_new(self):
+        o = object()
+        b = ft.type_gcbox(o, None)
+        self.assertIs(type(b), GCBox)
+        self.assertIs(b.value, o)
+        self.assertEqual(b.items(), ())
+        before = deallocs()[2]
+        del b
+        self.assertEqual(deallocs()[2], before + 1)
+
+    def test_gc_newvar(self):
+        items = ("a", [1], None)
+        b = ft.type_gcbox(None, items)
+        self.assertEqual(b.items(), items)
+        self.assertIs(b.items()[1], items[1])
+        before = deallocs()[2]
+        del b
+        self.assertEqual(deallocs()[2], before + 1)
+
+    def test_gc_cycle_collected(self):
+        # A cycle through the C field: only the cycle collector frees it
+        # (tp_traverse, tp_clear, PyObject_GC_UnTrack, PyObject_GC_Del).
+        before = deallocs()[2]
+        b = ft.type_gcbox(None, None)
+        b.value = [b]
+        del b
+        self.assertEqual(deallocs()[2], before + 1)
+
+
+class TestNextNotImplemented(unittest.TestCase):
+
+    def test_next_not_implemented(self):
+        with self.assertRaisesRegex(TypeError, "^'int' object is not iterable$"):
+            ft.type_next_not_implemented(1)
+        box = ft.type_varbox("new", (1,))
+        with self.assertRaisesRegex(TypeError, "^'_ferrytest.VarBox' object is not iterable$"):
+            ft.type_next_not_implemented(box)
+        # A type whose tp_iternext is _PyObject_NextNotImplemented is no iterator.
+        self.assertFalse(ft.type_iter_check(box))
+        self.assertTrue(ft.type_iter_check(iter([])))
+        with self.assertRaises(TypeError):
+            next(box)
+
+
+if __name__ == "__main__":
+    unittest.main()
