@@ -10,6 +10,7 @@
 #include "cpyext/internal.h"
 #include "cpyext/native_slots.h"
 #include "gc_bridge/bridge.h"
+#include "gc_bridge/stats.h"
 #include "host/entry_codes.h"
 
 using namespace ferry;
@@ -297,6 +298,27 @@ Handle member_or_getset(const Handle *args, ptrdiff_t nargs, int code) {
     return r;
 }
 
+// The extension module a call into C belongs to (statistics only).
+const char *entry_module(int code, const Handle *args, ptrdiff_t nargs) {
+    if ((code == code_call_function || code == code_call_method) && nargs > 0)
+        return stats::function_module(address_of(args[0]));
+    if (code == code_call_slot && nargs > 1)
+        return static_cast<PyTypeObject *>(address_of(args[1]))->tp_name;
+    if (code >= code_get_member && code <= code_set_getset && nargs > 0)
+        return static_cast<PyTypeObject *>(address_of(args[0]))->tp_name;
+    return "ferry";
+}
+
+// stats(): the statistics as JSON text; stats(True/False): switch them on/off.
+Handle stats_entry(const Handle *args, ptrdiff_t nargs) {
+    if (nargs == 1) {
+        stats::set_enabled(host::is_true(args[0]) > 0);
+        return host::dup(host::borrowed(host::Builtin::None));
+    }
+    std::string json = stats::report();
+    return host::unicode_from_utf8(json.data(), json.size());
+}
+
 } // namespace
 
 extern "C" __attribute__((visibility("default"))) Handle
@@ -314,6 +336,7 @@ ferry_entry(void *ctx, int code, Handle self, const Handle *args, ptrdiff_t narg
         return {};
     }
     bridge::EntryScope scope;
+    stats::Entry timing(stats::enabled ? entry_module(code, args, nargs) : nullptr);
     switch (code) {
     case code_init: return init(args, nargs);
     case code_load: return load(args, nargs);
@@ -324,6 +347,7 @@ ferry_entry(void *ctx, int code, Handle self, const Handle *args, ptrdiff_t narg
     case code_set_member:
     case code_get_getset:
     case code_set_getset: return member_or_getset(args, nargs, code);
+    case code_stats: return stats_entry(args, nargs);
     case code_release:
         // A wrapper died: drop the reference it owned (args: the native address).
         if (nargs == 1)

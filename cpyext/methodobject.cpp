@@ -11,6 +11,7 @@
 #include <vector>
 
 #include "cpyext/forward.h"
+#include "gc_bridge/stats.h"
 
 using namespace ferry;
 using host::Builtin;
@@ -273,6 +274,13 @@ PyObject *call_method_def(PyMethodDef *def, PyObject *self, PyTypeObject *defini
 // self_is_address: self is a module (or other long-lived object) that the
 // function reaches by address; otherwise the managed self is captured.
 Handle make_host_function(PyMethodDef *def, PyObject *self, PyObject *module, bool self_is_address) {
+    if (module && PyUnicode_Check(module)) {   // for the statistics' attribution
+        Py_ssize_t n = 0;
+        if (const char *name = PyUnicode_AsUTF8AndSize(module, &n))
+            stats::note_function_module(def, strdup(name));
+        else
+            PyErr_Clear();
+    }
     if (!self)
         self_is_address = true;   // NULL self: address 0, passed to C as NULL (__self__ is None)
     Handle hbound = self ? host::dup(handle_of(self)) : host::dup(host::borrowed(Builtin::None));

@@ -9,6 +9,7 @@
 #include "cpyext/internal.h"
 #include "cpyext/native_slots.h"
 #include "gc_bridge/bridge.h"
+#include "gc_bridge/stats.h"
 
 using ferry::Layout;
 using ferry::TypeInfo;
@@ -489,6 +490,7 @@ Handle native_slot_list(PyTypeObject *t) {
 Handle native_method_list(PyTypeObject *t) {
     std::vector<Handle> v;
     for (PyMethodDef *m = t->tp_methods; m && m->ml_name; m++) {
+        stats::note_function_module(m, t->tp_name);   // the statistics' attribution
         std::vector<Handle> row = {str_handle(m->ml_name),
                                    host::long_from_unsigned(reinterpret_cast<uintptr_t>(m)),
                                    int_handle(m->ml_flags), str_handle(m->ml_doc)};

@@ -14,6 +14,7 @@
     X(set_member, 6)              \
     X(get_getset, 7)              \
     X(set_getset, 8)              \
-    X(release, 9)
+    X(release, 9)                 \
+    X(stats, 10)
 
 #endif

@@ -8,6 +8,7 @@
 #include <cstring>
 #include <initializer_list>
 
+#include "gc_bridge/stats.h"
 #include "hpy.h"
 
 namespace ferry::host {
@@ -30,6 +31,17 @@ const char *const kHelperNames[] = {
 
 inline HPy H(Handle h) { return HPy{h.raw}; }
 inline Handle W(HPy h) { return Handle{h._i}; }
+// The result of a call into the host (counted when statistics are on).
+inline Handle C(HPy h) {
+    if (stats::enabled) [[unlikely]]
+        stats::host_call();
+    return Handle{h._i};
+}
+inline int Ci(int r) {
+    if (stats::enabled) [[unlikely]]
+        stats::host_call();
+    return r;
+}
 
 struct NativeObjectData { void *native; };
 
@@ -147,19 +159,19 @@ Handle list_new() { return W(HPyList_New(g_ctx, 0)); }
 int list_append(Handle list, Handle item) { return HPyList_Append(g_ctx, H(list), H(item)); }
 Handle dict_new() { return W(HPyDict_New(g_ctx)); }
 
-Handle getattr(Handle o, Handle name) { return W(HPy_GetAttr(g_ctx, H(o), H(name))); }
-Handle getattr_s(Handle o, const char *name) { return W(HPy_GetAttr_s(g_ctx, H(o), name)); }
-int setattr(Handle o, Handle name, Handle v) { return HPy_SetAttr(g_ctx, H(o), H(name), H(v)); }
+Handle getattr(Handle o, Handle name) { return C(HPy_GetAttr(g_ctx, H(o), H(name))); }
+Handle getattr_s(Handle o, const char *name) { return C(HPy_GetAttr_s(g_ctx, H(o), name)); }
+int setattr(Handle o, Handle name, Handle v) { return Ci(HPy_SetAttr(g_ctx, H(o), H(name), H(v))); }
 int setattr_s(Handle o, const char *name, Handle v) {
-    return HPy_SetAttr_s(g_ctx, H(o), name, H(v));
+    return Ci(HPy_SetAttr_s(g_ctx, H(o), name, H(v)));
 }
-int hasattr_s(Handle o, const char *name) { return HPy_HasAttr_s(g_ctx, H(o), name); }
-Handle getitem(Handle o, Handle key) { return W(HPy_GetItem(g_ctx, H(o), H(key))); }
-Handle getitem_i(Handle o, ptrdiff_t i) { return W(HPy_GetItem_i(g_ctx, H(o), i)); }
-int setitem(Handle o, Handle key, Handle v) { return HPy_SetItem(g_ctx, H(o), H(key), H(v)); }
-int contains(Handle o, Handle key) { return HPy_Contains(g_ctx, H(o), H(key)); }
+int hasattr_s(Handle o, const char *name) { return Ci(HPy_HasAttr_s(g_ctx, H(o), name)); }
+Handle getitem(Handle o, Handle key) { return C(HPy_GetItem(g_ctx, H(o), H(key))); }
+Handle getitem_i(Handle o, ptrdiff_t i) { return C(HPy_GetItem_i(g_ctx, H(o), i)); }
+int setitem(Handle o, Handle key, Handle v) { return Ci(HPy_SetItem(g_ctx, H(o), H(key), H(v))); }
+int contains(Handle o, Handle key) { return Ci(HPy_Contains(g_ctx, H(o), H(key))); }
 Handle call(Handle callable, Handle args, Handle kw) {
-    return W(HPy_CallTupleDict(g_ctx, H(callable), H(args), H(kw)));
+    return C(HPy_CallTupleDict(g_ctx, H(callable), H(args), H(kw)));
 }
 Handle call_helper(Helper which, std::initializer_list<Handle> args) {
     Handle t = tuple_from(args.begin(), args.size());
@@ -169,21 +181,21 @@ Handle call_helper(Helper which, std::initializer_list<Handle> args) {
     close(t);
     return r;
 }
-Handle repr(Handle o) { return W(HPy_Repr(g_ctx, H(o))); }
-Handle str(Handle o) { return W(HPy_Str(g_ctx, H(o))); }
-Handle ascii(Handle o) { return W(HPy_ASCII(g_ctx, H(o))); }
-Handle bytes_of(Handle o) { return W(HPy_Bytes(g_ctx, H(o))); }
+Handle repr(Handle o) { return C(HPy_Repr(g_ctx, H(o))); }
+Handle str(Handle o) { return C(HPy_Str(g_ctx, H(o))); }
+Handle ascii(Handle o) { return C(HPy_ASCII(g_ctx, H(o))); }
+Handle bytes_of(Handle o) { return C(HPy_Bytes(g_ctx, H(o))); }
 Handle rich_compare(Handle a, Handle b, int op) {
-    return W(HPy_RichCompare(g_ctx, H(a), H(b), op));
+    return C(HPy_RichCompare(g_ctx, H(a), H(b), op));
 }
 int rich_compare_bool(Handle a, Handle b, int op) {
-    return HPy_RichCompareBool(g_ctx, H(a), H(b), op);
+    return Ci(HPy_RichCompareBool(g_ctx, H(a), H(b), op));
 }
 int64_t hash(Handle o) { return HPy_Hash(g_ctx, H(o)); }
-int is_true(Handle o) { return HPy_IsTrue(g_ctx, H(o)); }
+int is_true(Handle o) { return Ci(HPy_IsTrue(g_ctx, H(o))); }
 ptrdiff_t length(Handle o) { return HPy_Length(g_ctx, H(o)); }
-int callable_check(Handle o) { return HPyCallable_Check(g_ctx, H(o)); }
-Handle import_module(const char *name) { return W(HPyImport_ImportModule(g_ctx, name)); }
+int callable_check(Handle o) { return Ci(HPyCallable_Check(g_ctx, H(o))); }
+Handle import_module(const char *name) { return C(HPyImport_ImportModule(g_ctx, name)); }
 
 Handle number_binary(NumberOp op, Handle a, Handle b) {
     using F = HPy (*)(HPyContext *, HPy, HPy);

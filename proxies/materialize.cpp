@@ -10,6 +10,7 @@
 
 #include "cpyext/internal.h"
 #include "gc_bridge/bridge.h"
+#include "gc_bridge/stats.h"
 
 namespace ferry {
 using host::Builtin;
@@ -207,6 +208,17 @@ PyObject *materialize(Handle h, TypeInfo *ti) {
 // promises no int identity beyond the small-int cache (kept, see longobject.cpp).
 // floats are mapped by value bits, which is PyPy's identity for them (NaN
 // makes it observable through RichCompareBool).
+// Bytes of an object's C struct, as the statistics count copies.
+size_t c_size(PyObject *o) {
+    PyTypeObject *t = Py_TYPE(o);
+    if (PyUnicode_Check(o))
+        return PyUnicode_GET_LENGTH(o) * PyUnicode_KIND(o);
+    if (PyList_Check(o))
+        return sizeof(PyListObject) + PyList_GET_SIZE(o) * sizeof(PyObject *);
+    size_t n = t->tp_itemsize ? static_cast<size_t>(Py_SIZE(o) < 0 ? -Py_SIZE(o) : Py_SIZE(o)) : 0;
+    return t->tp_basicsize + n * t->tp_itemsize;
+}
+
 bool value_compared(Layout l) { return l == Layout::long_ || l == Layout::float_; }
 
 } // namespace
@@ -263,6 +275,8 @@ PyObject *from_host(Handle h) {
         if (o) {
             finish_proxy(o, host::dup(h), 0);
             bridge::float_identity_register(o, v);
+            if (stats::enabled) [[unlikely]]
+                stats::materialized(Layout::float_, sizeof(PyFloatObject));
         }
         return o;
     }
@@ -271,6 +285,8 @@ PyObject *from_host(Handle h) {
         if (!id && PyErr_Occurred())
             return nullptr;
         if (PyObject *known = !id ? nullptr : bridge::identity_lookup(id)) {
+            if (stats::enabled) [[unlikely]]
+                stats::identity_hit();
             Py_INCREF(known);
             if (ti->layout == Layout::list || ti->layout == Layout::dict || ti->layout == Layout::set ||
                 ti->layout == Layout::bytearray)
@@ -288,6 +304,8 @@ PyObject *from_host(Handle h) {
     if (!o)
         return nullptr;
     finish_proxy(o, host::dup(h), id);
+    if (stats::enabled) [[unlikely]]
+        stats::materialized(ti->layout, c_size(o));
     // A list's items are read after it is registered: it may contain itself.
     if (ti->layout == Layout::list && list_refresh(o, h) < 0) {
         Py_DECREF(o);
@@ -414,6 +432,8 @@ Handle handle_of(PyObject *o) {
             move_host_error_to_c();
         return {};
     }
+    if (stats::enabled) [[unlikely]]
+        stats::managed_copy(ti->layout, c_size(o));
     hd->managed = m;
     if (type == &PyFloat_Type) {
         bridge::float_identity_register(o, PyFloat_AS_DOUBLE(o));

@@ -28,6 +28,9 @@ def _host():
         from . import _support
         host.init(_support)
         _layer_ready = True
+        if os.environ.get('FERRY_STATS'):
+            from . import _stats
+            _stats.enable()
     return sys.modules['_ferry_host']
 
 

@@ -1,5 +1,5 @@
 """usage:
-  pypy3 -m ferry run [--site DIR]... (script.py | -m module | -c code) [args...]
+  pypy3 -m ferry run [--site DIR]... [--stats] [--stats-json PATH] (script.py | -m module | -c code) [args...]
   pypy3 -m ferry enable [--user] [--site DIR]...   every PyPy process loads CPython extensions
   pypy3 -m ferry disable [--user]"""
 import os
@@ -17,12 +17,16 @@ def usage():
     return 2
 
 
-def take_options(argv, flags=()):
-    """Leading --site DIR options (and the given flags) off argv."""
+def take_options(argv, flags=(), values=None):
+    """Leading --site DIR options (the given flags, and --name VALUE options
+    collected into `values`) off argv."""
     sites, seen = [], set()
     while argv:
         if argv[0] == '--site' and len(argv) > 1:
             sites.append(os.path.abspath(argv[1]))
+            argv = argv[2:]
+        elif values is not None and argv[0] in values and len(argv) > 1:
+            values[argv[0]] = argv[1]
             argv = argv[2:]
         elif argv[0] in flags:
             seen.add(argv[0])
@@ -74,9 +78,14 @@ def main(argv):
         return disable(argv[1:])
     if not argv or argv[0] != 'run':
         return usage()
-    sites, _, argv = take_options(argv[1:])
+    values = {'--stats-json': None}
+    sites, flags, argv = take_options(argv[1:], ('--stats',), values)
     if not argv:
         return usage()
+    if '--stats' in flags or values['--stats-json']:
+        os.environ['FERRY_STATS'] = '1'
+        if values['--stats-json']:
+            os.environ['FERRY_STATS_JSON'] = os.path.abspath(values['--stats-json'])
     here = os.path.dirname(os.path.abspath(__file__))
     env_sites = [s for s in os.environ.get('FERRY_SITES', '').split(os.pathsep) if s]
     os.environ['FERRY_SITES'] = os.pathsep.join(sites + env_sites)
