@@ -49,6 +49,28 @@ class TestRun(unittest.TestCase):
         self.assertIn('usage', r.stderr)
 
 
+class TestStats(unittest.TestCase):
+
+    def test_stats_json(self):
+        with tempfile.TemporaryDirectory() as d:
+            path = os.path.join(d, 'stats.json')
+            r = pypy('-m', 'ferry', 'run', '--site', SITE, '--stats-json', path, '-c',
+                     'import ujson\nfor i in range(10): ujson.dumps([i, "x"])')
+            self.assertEqual(r.returncode, 0, r.stderr)
+            self.assertIn('ferry statistics', r.stderr)
+            import json
+            with open(path) as f:
+                data = json.load(f)
+        self.assertEqual(data['modules']['ujson']['calls'], 10)
+        self.assertGreaterEqual(data['materialized']['list']['count'], 10)
+        self.assertGreater(data['host_calls'], 0)
+        self.assertLessEqual(data['modules']['ujson']['layer_ns'], data['modules']['ujson']['total_ns'])
+
+    def test_stats_off_by_default(self):
+        r = pypy('-m', 'ferry', 'run', '--site', SITE, '-c', 'import ujson; ujson.dumps(1)')
+        self.assertNotIn('ferry statistics', r.stderr)
+
+
 class TestEnable(unittest.TestCase):
 
     def test_enable_disable_user(self):
