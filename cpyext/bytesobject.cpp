@@ -7,6 +7,7 @@
 #include <cstdio>
 #include <cstring>
 #include <string>
+#include <vector>
 
 #include "cpyext/internal.h"
 
@@ -446,4 +447,88 @@ PyObject *PyBytes_Repr(PyObject *obj, int smartquotes) {
 overflow:
     PyErr_SetString(PyExc_OverflowError, "bytes object is too large to make repr");
     return nullptr;
+}
+
+// bytes.join for C callers (Objects/bytesobject.c bytes_join ->
+// Objects/stringlib/join.h): `sep` must be a bytes object (unchecked, as in
+// CPython). The items are taken once as a sequence; each must be exact bytes
+// or export a buffer. A single exact-bytes item is returned as it is. The
+// messages are CPython's (the host's bytes.join words them differently).
+PyObject *_PyBytes_Join(PyObject *sep, PyObject *x) {
+    PyObject *seq = PySequence_Fast(x, "can only join an iterable");
+    if (!seq)
+        return nullptr;
+    Py_ssize_t n = PySequence_Fast_GET_SIZE(seq);
+    if (n == 0) {
+        Py_DECREF(seq);
+        return PyBytes_FromStringAndSize(nullptr, 0);
+    }
+    if (n == 1) {
+        PyObject *item = PySequence_Fast_GET_ITEM(seq, 0);
+        if (PyBytes_CheckExact(item)) {
+            Py_INCREF(item);
+            Py_DECREF(seq);
+            return item;
+        }
+    }
+    const char *sepstr = PyBytes_AS_STRING(sep);
+    Py_ssize_t seplen = PyBytes_GET_SIZE(sep);
+    std::vector<Py_buffer> buffers(n);
+    std::vector<bool> exported(n);   // a buffer to release, not a bytes reference
+    Py_ssize_t nbufs = 0, size = 0;
+    PyObject *result = nullptr;
+    for (Py_ssize_t i = 0; i < n; i++) {
+        PyObject *item = PySequence_Fast_GET_ITEM(seq, i);
+        if (PyBytes_CheckExact(item)) {
+            buffers[i].obj = Py_NewRef(item);
+            buffers[i].buf = PyBytes_AS_STRING(item);
+            buffers[i].len = PyBytes_GET_SIZE(item);
+        } else if (PyObject_GetBuffer(item, &buffers[i], PyBUF_SIMPLE) != 0) {
+            PyErr_Format(PyExc_TypeError,
+                         "sequence item %zd: expected a bytes-like object, %.80s found", i,
+                         Py_TYPE(item)->tp_name);
+            goto done;
+        } else {
+            exported[i] = true;
+        }
+        nbufs = i + 1;
+        if (buffers[i].len > PY_SSIZE_T_MAX - size) {
+            PyErr_SetString(PyExc_OverflowError, "join() result is too long");
+            goto done;
+        }
+        size += buffers[i].len;
+        if (i != 0) {
+            if (seplen > PY_SSIZE_T_MAX - size) {
+                PyErr_SetString(PyExc_OverflowError, "join() result is too long");
+                goto done;
+            }
+            size += seplen;
+        }
+        if (n != PySequence_Fast_GET_SIZE(seq)) {
+            PyErr_SetString(PyExc_RuntimeError, "sequence changed size during iteration");
+            goto done;
+        }
+    }
+    result = PyBytes_FromStringAndSize(nullptr, size);
+    if (result) {
+        char *p = PyBytes_AS_STRING(result);
+        for (Py_ssize_t i = 0; i < nbufs; i++) {
+            if (i && seplen) {
+                std::memcpy(p, sepstr, seplen);
+                p += seplen;
+            }
+            if (buffers[i].len)
+                std::memcpy(p, buffers[i].buf, buffers[i].len);
+            p += buffers[i].len;
+        }
+    }
+done:
+    for (Py_ssize_t i = 0; i < nbufs; i++) {
+        if (exported[i])
+            PyBuffer_Release(&buffers[i]);
+        else
+            Py_DECREF(buffers[i].obj);
+    }
+    Py_DECREF(seq);
+    return result;
 }

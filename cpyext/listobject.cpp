@@ -423,3 +423,49 @@ PyObject *PyList_AsTuple(PyObject *o) {
         PyTuple_SET_ITEM(t, i, Py_NewRef(PyList_GET_ITEM(o, i)));
     return t;
 }
+
+// list.extend (Objects/listobject.c list_extend) for C callers; no type check
+// of `self`, as in CPython. Lists, tuples and the list itself are read once as
+// a sequence; anything else is iterated after asking for its length hint (an
+// error from __len__/__length_hint__ propagates, as there). Items appended
+// before a failure stay. Each item goes through PyList_Append, which keeps a
+// proxied list's host side in step.
+PyObject *_PyList_Extend(PyListObject *self, PyObject *iterable) {
+    PyObject *o = reinterpret_cast<PyObject *>(self);
+    if (PyList_CheckExact(iterable) || PyTuple_CheckExact(iterable) || o == iterable) {
+        PyObject *seq = PySequence_Fast(iterable, "argument must be iterable");
+        if (!seq)
+            return nullptr;
+        Py_ssize_t n = PySequence_Fast_GET_SIZE(seq);   // fixed before the list grows
+        for (Py_ssize_t i = 0; i < n; i++) {
+            if (PyList_Append(o, PySequence_Fast_GET_ITEM(seq, i)) < 0) {
+                Py_DECREF(seq);
+                return nullptr;
+            }
+        }
+        Py_DECREF(seq);
+        Py_RETURN_NONE;
+    }
+    PyObject *it = PyObject_GetIter(iterable);
+    if (!it)
+        return nullptr;
+    if (PyObject_LengthHint(iterable, 8) < 0) {
+        Py_DECREF(it);
+        return nullptr;
+    }
+    for (;;) {
+        PyObject *item = PyIter_Next(it);   // clears a StopIteration
+        if (!item)
+            break;
+        int r = PyList_Append(o, item);
+        Py_DECREF(item);
+        if (r < 0) {
+            Py_DECREF(it);
+            return nullptr;
+        }
+    }
+    Py_DECREF(it);
+    if (PyErr_Occurred())
+        return nullptr;
+    Py_RETURN_NONE;
+}

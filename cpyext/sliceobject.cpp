@@ -214,3 +214,38 @@ int PySlice_GetIndices(PyObject *_r, Py_ssize_t length, Py_ssize_t *start, Py_ss
         return -1;
     return 0;
 }
+
+// From CPython's Python/ceval.c, kept here with the other slice index
+// arithmetic: a slice bound as a Py_ssize_t. None leaves *pi as it is; an
+// object with __index__ is converted and clipped to [PY_SSIZE_T_MIN,
+// PY_SSIZE_T_MAX] (PyNumber_AsSsize_t with no exception type); anything else
+// is a TypeError. 1 on success, 0 with an exception set.
+int _PyEval_SliceIndex(PyObject *v, Py_ssize_t *pi) {
+    if (v == Py_None)
+        return 1;
+    if (!PyIndex_Check(v)) {
+        PyErr_SetString(PyExc_TypeError,
+                        "slice indices must be integers or None or have an __index__ method");
+        return 0;
+    }
+    Py_ssize_t x = PyNumber_AsSsize_t(v, nullptr);
+    if (x == -1 && PyErr_Occurred())
+        return 0;
+    *pi = x;
+    return 1;
+}
+
+// The same without None (ceval.c): "slice indices must be integers or have
+// an __index__ method".
+int _PyEval_SliceIndexNotNone(PyObject *v, Py_ssize_t *pi) {
+    if (!PyIndex_Check(v)) {
+        PyErr_SetString(PyExc_TypeError,
+                        "slice indices must be integers or have an __index__ method");
+        return 0;
+    }
+    Py_ssize_t x = PyNumber_AsSsize_t(v, nullptr);
+    if (x == -1 && PyErr_Occurred())
+        return 0;
+    *pi = x;
+    return 1;
+}

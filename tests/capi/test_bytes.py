@@ -196,3 +196,31 @@ class TestFromFormatV(unittest.TestCase):
 
 if __name__ == "__main__":
     unittest.main()
+
+
+class TestBytesJoinPrivate(unittest.TestCase):
+    """_PyBytes_Join (bytes.join for C callers)."""
+
+    def test_join(self):
+        self.assertEqual(ft.bytes_join_private(b'-', [b'a', b'bc', b'']), b'a-bc-')
+        self.assertEqual(ft.bytes_join_private(b'', (b'x', b'y')), b'xy')
+        self.assertEqual(ft.bytes_join_private(b', ', iter([b'1', b'2'])), b'1, 2')
+        self.assertEqual(ft.bytes_join_private(b'-', []), b'')
+        self.assertEqual(ft.bytes_join_private(b'-', [b'only']), b'only')
+
+    def test_bytes_like_items(self):
+        r = ft.bytes_join_private(b'|', [bytearray(b'a'), memoryview(b'bc'), b'd'])
+        self.assertEqual(r, b'a|bc|d')
+        self.assertIs(type(r), bytes)
+        self.assertEqual(ft.bytes_join_private(b'-', [bytearray(b'z')]), b'z')
+        self.assertIs(type(ft.bytes_join_private(b'-', [bytearray(b'z')])), bytes)
+
+    def test_errors(self):
+        with self.assertRaisesRegex(TypeError, '^can only join an iterable$'):
+            ft.bytes_join_private(b'-', 5)
+        with self.assertRaisesRegex(
+                TypeError, r'^sequence item 1: expected a bytes-like object, str found$'):
+            ft.bytes_join_private(b'-', [b'a', 'b'])
+        with self.assertRaisesRegex(
+                TypeError, r'^sequence item 0: expected a bytes-like object, int found$'):
+            ft.bytes_join_private(b'-', [1])

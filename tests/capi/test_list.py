@@ -151,3 +151,69 @@ class TestList(unittest.TestCase):
 
 if __name__ == "__main__":
     unittest.main()
+
+
+class TestListExtendPrivate(unittest.TestCase):
+    """_PyList_Extend (list.extend for C callers)."""
+
+    def test_extend(self):
+        l = [1]
+        self.assertIsNone(ft.list_extend_private(l, [2, 3]))
+        self.assertEqual(l, [1, 2, 3])
+        ft.list_extend_private(l, (4,))
+        ft.list_extend_private(l, iter([5, 6]))
+        ft.list_extend_private(l, 'ab')
+        ft.list_extend_private(l, {7: 0})
+        self.assertEqual(l, [1, 2, 3, 4, 5, 6, 'a', 'b', 7])
+
+    def test_extend_with_itself(self):
+        l = [1, 2]
+        ft.list_extend_private(l, l)
+        self.assertEqual(l, [1, 2, 1, 2])
+
+    def test_extend_new_list(self):
+        self.assertEqual(ft.list_extend_new(range(3)), (None, ['first', 0, 1, 2]))
+        self.assertEqual(ft.list_extend_new([]), (None, ['first']))
+
+    def test_generator_sees_growth(self):
+        l = [0]
+
+        def gen():
+            yield len(l)
+            yield len(l)
+
+        ft.list_extend_private(l, gen())
+        self.assertEqual(l, [0, 1, 2])
+
+    def test_errors(self):
+        l = [1]
+        with self.assertRaisesRegex(TypeError, "'int' object is not iterable"):
+            ft.list_extend_private(l, 5)
+
+        def failing():
+            yield 'kept'
+            raise ValueError('boom')
+
+        with self.assertRaisesRegex(ValueError, 'boom'):
+            ft.list_extend_private(l, failing())
+        self.assertEqual(l, [1, 'kept'])
+
+        class BadLen:
+            def __iter__(self):
+                return iter([1])
+
+            def __len__(self):
+                raise RuntimeError('len failed')
+
+        with self.assertRaisesRegex(RuntimeError, 'len failed'):
+            ft.list_extend_private(l, BadLen())
+        self.assertEqual(l, [1, 'kept'])
+
+    def test_subclass_target(self):
+        class L(list):
+            def extend(self, other):
+                raise AssertionError('not called')
+
+        l = L([1])
+        ft.list_extend_private(l, [2])
+        self.assertEqual(list(l), [1, 2])

@@ -95,3 +95,43 @@ class TestSliceFunctions(unittest.TestCase):
 
 if __name__ == "__main__":
     unittest.main()
+
+
+class TestEvalSliceIndex(unittest.TestCase):
+    """_PyEval_SliceIndex (Python/ceval.c)."""
+
+    def test_values(self):
+        self.assertEqual(ft.slice_evalindex(None), (1, 12345))
+        self.assertEqual(ft.slice_evalindex(7), (1, 7))
+        self.assertEqual(ft.slice_evalindex(-3), (1, -3))
+        self.assertEqual(ft.slice_evalindex(True), (1, 1))
+        self.assertEqual(ft.slice_evalindex(2**100), (1, MAX))
+        self.assertEqual(ft.slice_evalindex(-2**100), (1, MIN))
+
+        class Index:
+            def __index__(self):
+                return 42
+
+        self.assertEqual(ft.slice_evalindex(Index()), (1, 42))
+
+    def test_errors(self):
+        with self.assertRaisesRegex(
+                TypeError, '^slice indices must be integers or None or have an __index__ method$'):
+            ft.slice_evalindex(1.5)
+        with self.assertRaisesRegex(
+                TypeError, '^slice indices must be integers or None or have an __index__ method$'):
+            ft.slice_evalindex('3')
+
+        class Bad:
+            def __index__(self):
+                raise ValueError('no index')
+
+        with self.assertRaisesRegex(ValueError, 'no index'):
+            ft.slice_evalindex(Bad())
+
+        class NotInt:
+            def __index__(self):
+                return 'x'
+
+        with self.assertRaisesRegex(TypeError, r'__index__ returned non-int \(type str\)'):
+            ft.slice_evalindex(NotInt())

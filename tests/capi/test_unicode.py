@@ -787,3 +787,27 @@ class TestCodecsAndFormatV(unittest.TestCase):
 
 if __name__ == "__main__":
     unittest.main()
+
+
+class TestToLowercase(unittest.TestCase):
+    """_PyUnicode_ToLowercase (Py_UNICODE_TOLOWER) with CPython 3.11's
+    Unicode 14.0.0 database."""
+
+    def test_samples(self):
+        cases = {
+            'A': 'a', 'Z': 'z', 'a': 'a', '1': '1', '\xc0': '\xe0', '\u0130': 'i',
+            '\u03a3': '\u03c3', '\u1e9e': '\xdf', '\u2126': '\u03c9', '\u212a': 'k',
+            '\u1f88': '\u1f80', '\u1fbc': '\u1fb3', '\U00010400': '\U00010428',
+            # New in Unicode 14.0 (not in 13.0).
+            '\u2c2f': '\u2c5f', '\ua7c0': '\ua7c1', '\U00010570': '\U00010597',
+            '\U0001e900': '\U0001e922', '\u0100': '\u0101', '\u0101': '\u0101',
+        }
+        for c, lower in cases.items():
+            self.assertEqual(ft.unicode_tolowercase(ord(c)), ord(lower), hex(ord(c)))
+        self.assertEqual(ft.unicode_tolowercase(0x110000), 0x110000)
+        self.assertEqual(ft.unicode_tolowercase(0xFFFFFFFF), 0xFFFFFFFF)
+
+    def test_whole_table(self):
+        # A digest of every code point's mapping, and how many change,
+        # as CPython 3.11 computes them.
+        self.assertEqual(ft.unicode_tolowercase_digest(), (0x240743EA7104D70, 1433))

@@ -192,6 +192,10 @@ static const ferrytest_init_fn family_inits[] = {
     ferrytest_init_sysmodule,
     ferrytest_init_pyctype,
     ferrytest_init_type,
+    ferrytest_init_pythread,
+    ferrytest_init_genericalias,
+    ferrytest_init_weakref,
+    ferrytest_init_trashcan,
 };
 
 PyMODINIT_FUNC

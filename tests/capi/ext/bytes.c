@@ -324,6 +324,18 @@ bytes_fromformatv(PyObject *Py_UNUSED(m), PyObject *args)
     return NULL;
 }
 
+/* _PyBytes_Join(sep, iterable); sep must be bytes (anything else crashes
+ * CPython). */
+static PyObject *
+bytes_join_private(PyObject *Py_UNUSED(m), PyObject *args)
+{
+    PyObject *sep, *iterable;
+    if (!PyArg_ParseTuple(args, "SO", &sep, &iterable)) {
+        return NULL;
+    }
+    return _PyBytes_Join(sep, iterable);
+}
+
 static PyMethodDef bytes_methods[] = {
     {"bytes_fromstringandsize", bytes_fromstringandsize, METH_VARARGS, NULL},
     {"bytes_fromstring", bytes_fromstring, METH_VARARGS, NULL},
@@ -343,6 +355,7 @@ static PyMethodDef bytes_methods[] = {
     {"buffer_flags", buffer_flags, METH_NOARGS, NULL},
     {"buffer_fillinfo", buffer_fillinfo, METH_VARARGS, NULL},
     {"bytes_fromformatv", bytes_fromformatv, METH_VARARGS, NULL},
+    {"bytes_join_private", bytes_join_private, METH_VARARGS, NULL},
     {NULL, NULL, 0, NULL},
 };
 

@@ -95,5 +95,9 @@ int ferrytest_init_memoryobject(PyObject *m);
 int ferrytest_init_sysmodule(PyObject *m);
 int ferrytest_init_pyctype(PyObject *m);
 int ferrytest_init_type(PyObject *m);
+int ferrytest_init_pythread(PyObject *m);
+int ferrytest_init_genericalias(PyObject *m);
+int ferrytest_init_weakref(PyObject *m);
+int ferrytest_init_trashcan(PyObject *m);
 
 #endif /* FERRYTEST_H */

@@ -161,6 +161,34 @@ list_astuple(PyObject *Py_UNUSED(m), PyObject *l)
     return PyList_AsTuple(l);
 }
 
+/* _PyList_Extend: the list (any list; never a non-list, which would crash
+ * CPython) is extended in place; the result (None) is returned. */
+static PyObject *
+list_extend_private(PyObject *Py_UNUSED(m), PyObject *args)
+{
+    PyObject *l, *iterable;
+    if (!PyArg_ParseTuple(args, "O!O", &PyList_Type, &l, &iterable)) {
+        return NULL;
+    }
+    return _PyList_Extend((PyListObject *)l, iterable);
+}
+
+/* A list made in C (no Python counterpart yet), extended, then returned. */
+static PyObject *
+list_extend_new(PyObject *Py_UNUSED(m), PyObject *iterable)
+{
+    PyObject *l = Py_BuildValue("[s]", "first");
+    if (l == NULL) {
+        return NULL;
+    }
+    PyObject *r = _PyList_Extend((PyListObject *)l, iterable);
+    if (r == NULL) {
+        Py_DECREF(l);
+        return NULL;
+    }
+    return Py_BuildValue("(NN)", r, l);
+}
+
 static PyMethodDef list_methods[] = {
     {"list_new_fill", list_new_fill, METH_O, NULL},
     {"list_new", list_new, METH_VARARGS, NULL},
@@ -175,6 +203,8 @@ static PyMethodDef list_methods[] = {
     {"list_sort", list_sort, METH_O, NULL},
     {"list_reverse", list_reverse, METH_O, NULL},
     {"list_astuple", list_astuple, METH_O, NULL},
+    {"list_extend_private", list_extend_private, METH_VARARGS, NULL},
+    {"list_extend_new", list_extend_new, METH_O, NULL},
     {NULL, NULL, 0, NULL},
 };
 

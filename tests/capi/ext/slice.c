@@ -145,6 +145,22 @@ slice_fromindices(PyObject *Py_UNUSED(m), PyObject *args)
     return _PySlice_FromIndices(start, stop);
 }
 
+/* _PyEval_SliceIndex(v, &i) with i preset to 12345 (None leaves it):
+ * (returned value, i). */
+static PyObject *
+slice_evalindex(PyObject *Py_UNUSED(m), PyObject *v)
+{
+    Py_ssize_t i = 12345;
+    int r = _PyEval_SliceIndex(v, &i);
+    if (r == 0) {
+        if (!PyErr_Occurred()) {
+            return ferrytest_missing_error("0");
+        }
+        return NULL;
+    }
+    return Py_BuildValue("(in)", r, i);
+}
+
 static PyMethodDef slice_methods[] = {
     {"slice_new", slice_new, METH_VARARGS, NULL},
     {"slice_getindicesex", slice_getindicesex, METH_VARARGS, NULL},
@@ -155,6 +171,7 @@ static PyMethodDef slice_methods[] = {
     {"slice_types", slice_types, METH_NOARGS, NULL},
     {"slice_getindicesex_function", slice_getindicesex_function, METH_VARARGS, NULL},
     {"slice_fromindices", slice_fromindices, METH_VARARGS, NULL},
+    {"slice_evalindex", slice_evalindex, METH_O, NULL},
     {NULL, NULL, 0, NULL},
 };
 

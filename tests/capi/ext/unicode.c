@@ -1157,6 +1157,33 @@ unicode_ready(PyObject *Py_UNUSED(m), PyObject *s)
     RETURN_INT(PyUnicode_READY(s));
 }
 
+/* _PyUnicode_ToLowercase (Py_UNICODE_TOLOWER) of one code point. */
+static PyObject *
+unicode_tolowercase(PyObject *Py_UNUSED(m), PyObject *arg)
+{
+    unsigned long c = PyLong_AsUnsignedLong(arg);
+    if (c == (unsigned long)-1 && PyErr_Occurred()) {
+        return NULL;
+    }
+    return PyLong_FromUnsignedLong(_PyUnicode_ToLowercase((Py_UCS4)c));
+}
+
+/* A digest of the mapping over every code point (and a little beyond), so
+ * one number compares the whole table with CPython's; also the number of
+ * code points whose lowercase is not themselves. */
+static PyObject *
+unicode_tolowercase_digest(PyObject *Py_UNUSED(m), PyObject *Py_UNUSED(ignored))
+{
+    unsigned long long h = 0;
+    long changed = 0;
+    for (Py_UCS4 c = 0; c < 0x110000 + 16; c++) {
+        Py_UCS4 l = _PyUnicode_ToLowercase(c);
+        h = h * 1000003ULL + (unsigned long long)(l ^ c);
+        changed += l != c;
+    }
+    return Py_BuildValue("(Kl)", h, changed);
+}
+
 static PyMethodDef unicode_methods[] = {
     {"unicode_new_write", unicode_new_write, METH_VARARGS, NULL},
     {"unicode_new_shape", unicode_new_shape, METH_VARARGS, NULL},
@@ -1233,6 +1260,8 @@ static PyMethodDef unicode_methods[] = {
     {"unicode_decodeutf7stateful", unicode_decodeutf7stateful, METH_VARARGS, NULL},
     {"unicode_getdefaultencoding", unicode_getdefaultencoding, METH_NOARGS, NULL},
     {"unicode_ready", unicode_ready, METH_O, NULL},
+    {"unicode_tolowercase", unicode_tolowercase, METH_O, NULL},
+    {"unicode_tolowercase_digest", unicode_tolowercase_digest, METH_NOARGS, NULL},
     {NULL, NULL, 0, NULL},
 };
 
