@@ -41,6 +41,7 @@ PyObject *unicode_from_utf8_trusted(const char *s, Py_ssize_t n, PyTypeObject *t
 PyObject *unicode_from_ucs4(const Py_UCS4 *s, Py_ssize_t n, PyTypeObject *type);
 host::Handle unicode_to_host(PyObject *o);
 void unicode_release(PyObject *o);
+PyObject *unicode_singleton(int c);   // new ref: the str of latin-1 code point c, or "" for -1
 
 // bytesobject.cpp
 PyObject *bytes_from_data(const char *s, Py_ssize_t n, PyTypeObject *type);

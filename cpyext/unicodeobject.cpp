@@ -11,6 +11,7 @@
 #include <vector>
 
 #include "cpyext/forward.h"
+#include "gc_bridge/bridge.h"
 
 using namespace ferry;
 using host::Handle;
@@ -116,6 +117,39 @@ Handle unicode_to_host(PyObject *o) {
     return r;
 }
 
+// One immortal str per latin-1 character and one empty str, as CPython has
+// (unicode_latin1[] and the empty singleton), with their managed counterparts.
+PyObject *unicode_singleton(int c) {
+    static PyObject *cache[257];
+    PyObject *&slot = cache[c < 0 ? 256 : c];
+    if (slot)
+        return Py_NewRef(slot);
+    char ch = static_cast<char>(c);
+    Handle h = host::unicode_from_latin1(&ch, c < 0 ? 0 : 1);
+    if (!h)
+        return null_with_host_error();
+    int64_t id = bridge::host_id(h);
+    if (!id && PyErr_Occurred()) {
+        host::close(h);
+        return nullptr;
+    }
+    PyObject *o = unicode_alloc(&PyUnicode_Type, c < 0 ? 0 : 1, c < 0 ? 0 : c);
+    if (!o) {
+        host::close(h);
+        return nullptr;
+    }
+    if (c >= 0)
+        put(o, 0, c);
+    Header *hd = header_of(o);
+    hd->managed = h;
+    if (id)
+        bridge::identity_register(o, id);
+    hd->flags |= kImmortal;
+    Py_SET_REFCNT(o, 1 << 29);
+    slot = o;
+    return Py_NewRef(o);
+}
+
 void unicode_release(PyObject *o) {
     auto *a = reinterpret_cast<PyASCIIObject *>(o);
     PyObject_Free(a->wstr);
@@ -177,6 +211,8 @@ PyObject *PyUnicode_FromOrdinal(int ordinal) {
         PyErr_SetString(PyExc_ValueError, "chr() arg not in range(0x110000)");
         return nullptr;
     }
+    if (ordinal < 256)
+        return unicode_singleton(ordinal);
     Py_UCS4 c = ordinal;
     return unicode_from_ucs4(&c, 1, &PyUnicode_Type);
 }

@@ -76,6 +76,10 @@ PyObject *fail_from_host() {
 
 // Proxies keep their managed object; identity-mapped layouts are registered.
 PyObject *finish_proxy(PyObject *o, Handle h_owned, int64_t id) {
+    if (header_of(o)->flags & kImmortal) {   // a cached singleton: complete already
+        host::close(h_owned);
+        return o;
+    }
     header_of(o)->managed = h_owned;
     if (id)
         bridge::identity_register(o, id);
@@ -120,6 +124,17 @@ PyObject *make_unicode(Handle h, PyTypeObject *type) {
                                         size / 4, type);
         host::close(units);
         return r;
+    }
+    // CPython keeps one str per latin-1 character and one empty str, and C
+    // relies on it (bitarray uses a character from iterating a str after
+    // dropping its reference): the same singletons here.
+    if (type == &PyUnicode_Type && n <= 2) {
+        if (n == 0)
+            return unicode_singleton(-1);
+        auto *p = reinterpret_cast<const unsigned char *>(utf8);
+        Py_UCS4 c = n == 1 ? p[0] : ((p[0] & 0x1f) << 6) | (p[1] & 0x3f);
+        if (n == 1 || (p[0] >= 0xc2 && p[0] <= 0xc3))
+            return unicode_singleton(c);
     }
     return unicode_from_utf8_trusted(utf8, n, type);
 }
