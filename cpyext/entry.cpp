@@ -229,10 +229,64 @@ PyObject *call_native_slot(NativeSlot slot, PyTypeObject *t, PyObject *self, con
         Py_XDECREF(v);
         return status_result(s);
     }
-    case NativeSlot::new_: break;
+    case NativeSlot::new_:
+    case NativeSlot::number_first: break;   // __new__ and operators are dispatched before
     }
     PyErr_Format(PyExc_SystemError, "ferry: unknown slot %d", static_cast<int>(slot));
     return nullptr;
+}
+
+// A C operator slot of type t, with self and the other operand in the order the
+// slot expects (reflected: other first). Sequence repeat takes an index.
+PyObject *call_operator_slot(PyTypeObject *t, int id, PyObject *self, const Handle *rest,
+                             ptrdiff_t n) {
+    bool reflected = id & kReflected;
+    auto slot = static_cast<OperatorSlot>((id & ~kReflected) - static_cast<int>(NativeSlot::number_first));
+    PyObject *other = n > 0 ? from_host(rest[0]) : nullptr;
+    PyObject *third = n > 1 ? from_host(rest[1]) : nullptr;
+    if ((n > 0 && !other) || (n > 1 && !third)) {
+        Py_XDECREF(other);
+        Py_XDECREF(third);
+        return nullptr;
+    }
+    PyObject *a = reflected ? other : self, *b = reflected ? self : other;
+    PyObject *r = nullptr;
+    switch (slot) {
+#define UNARY(field) case OperatorSlot::field: r = t->tp_as_number->field(self); break;
+#define BINARY(field) case OperatorSlot::field: r = t->tp_as_number->field(a, b); break;
+#define X(field, name, rname, arity) X_##arity(field)
+#define X_1(field) UNARY(field)
+#define X_2(field) BINARY(field)
+#define X_3(field) case OperatorSlot::field: r = t->tp_as_number->field(a, b, third ? third : Py_None); break;
+        FERRY_NUMBER_SLOTS(X)
+#undef X_1
+#undef X_2
+#undef X_3
+#undef X
+#undef UNARY
+#undef BINARY
+    case OperatorSlot::sq_concat: r = t->tp_as_sequence->sq_concat(self, other); break;
+    case OperatorSlot::sq_inplace_concat: r = t->tp_as_sequence->sq_inplace_concat(self, other); break;
+    case OperatorSlot::sq_repeat:
+    case OperatorSlot::sq_inplace_repeat: {
+        if (!PyIndex_Check(other)) {
+            r = Py_NewRef(Py_NotImplemented);
+            break;
+        }
+        Py_ssize_t count = PyNumber_AsSsize_t(other, PyExc_OverflowError);
+        if (count == -1 && PyErr_Occurred())
+            break;
+        r = slot == OperatorSlot::sq_repeat ? t->tp_as_sequence->sq_repeat(self, count)
+                                            : t->tp_as_sequence->sq_inplace_repeat(self, count);
+        break;
+    }
+    case OperatorSlot::count: break;
+    }
+    Py_XDECREF(other);
+    Py_XDECREF(third);
+    if (!r && !PyErr_Occurred())
+        PyErr_Format(PyExc_SystemError, "ferry: operator slot %d of '%s' returned NULL", id, t->tp_name);
+    return r;
 }
 
 // args: slot id, type address, self (the class for __new__), then the slot's own.
@@ -253,7 +307,10 @@ Handle call_slot(const Handle *args, ptrdiff_t nargs) {
         move_c_error_to_host();
         return {};
     }
-    PyObject *r = call_native_slot(slot, t, self, args + 3, nargs - 3);
+    int raw = static_cast<int>(host::long_as(args[0], &overflow));
+    PyObject *r = (raw & ~kReflected) >= static_cast<int>(NativeSlot::number_first)
+                      ? call_operator_slot(t, raw, self, args + 3, nargs - 3)
+                      : call_native_slot(slot, t, self, args + 3, nargs - 3);
     Py_DECREF(self);
     return to_host_result(r);
 }

@@ -454,6 +454,37 @@ void add_slot(std::vector<Handle> &v, bool present, NativeSlot s) {
         v.push_back(int_handle(static_cast<int>(s)));
 }
 
+// The operators a native type defines itself: (slot id, dunder, reflected
+// dunder or None, arity) each; a sequence operator only where no number slot
+// answers the same dunder.
+void add_operator_slots(std::vector<Handle> &v, PyTypeObject *t) {
+    PyTypeObject *b = t->tp_base;
+    PyNumberMethods *nb = t->tp_as_number, *bnb = b ? b->tp_as_number : nullptr;
+    PySequenceMethods *sq = t->tp_as_sequence, *bsq = b ? b->tp_as_sequence : nullptr;
+    auto add = [&](OperatorSlot id, const char *name, const char *rname, int arity) {
+        std::vector<Handle> row = {int_handle(static_cast<int>(NativeSlot::number_first) + static_cast<int>(id)),
+                                   str_handle(name), str_handle(rname), int_handle(arity)};
+        v.push_back(tuple_of(row));
+    };
+#define X(field, name, rname, arity)                                        \
+    if (nb && nb->field && !(bnb && bnb->field == nb->field))               \
+        add(OperatorSlot::field, name, rname, arity);
+    FERRY_NUMBER_SLOTS(X)
+#undef X
+    auto has_number = [&](const char *dunder) {
+        bool found = false;
+#define X(field, name, rname, arity) found |= nb && nb->field && std::strcmp(name, dunder) == 0;
+        FERRY_NUMBER_SLOTS(X)
+#undef X
+        return found;
+    };
+#define X(field, name, rname, arity)                                                    \
+    if (sq && sq->field && !(bsq && bsq->field == sq->field) && !has_number(name))      \
+        add(OperatorSlot::field, name, rname, arity);
+    FERRY_SEQUENCE_SLOTS(X)
+#undef X
+}
+
 Handle native_slot_list(PyTypeObject *t) {
     std::vector<Handle> v;
     PyTypeObject *b = t->tp_base;
@@ -484,6 +515,7 @@ Handle native_slot_list(PyTypeObject *t) {
     add_slot(v, own(sq_con), NativeSlot::contains);
     auto nb_bool = [](PyTypeObject *x) { return x->tp_as_number ? (void *)x->tp_as_number->nb_bool : nullptr; };
     add_slot(v, own(nb_bool), NativeSlot::bool_);
+    add_operator_slots(v, t);
     return tuple_of(v);
 }
 

@@ -534,6 +534,26 @@ def _method(defaddr, flags, name, doc):
     return m
 
 
+_REFLECTED = 1 << 16   # cpyext/native_slots.h kReflected
+
+
+def _operator_methods(t, sid, name, rname, arity):
+    """The dunders of a C operator slot; the C slot answers NotImplemented
+    itself when it does not handle the other operand."""
+    slot = _ferry_host.call_slot
+    if arity == 1:
+        return {name: lambda self: slot(sid, t, self)}
+    if arity == 3:
+        methods = {name: lambda self, other, mod=None: slot(sid, t, self, other, mod)}
+        if rname:
+            methods[rname] = lambda self, other, mod=None: slot(sid | _REFLECTED, t, self, other, mod)
+        return methods
+    methods = {name: lambda self, other: slot(sid, t, self, other)}
+    if rname:
+        methods[rname] = lambda self, other: slot(sid | _REFLECTED, t, self, other)
+    return methods
+
+
 def _member(t, index, readonly, doc):
     """A PyMemberDef: the C side answers sets and deletes, read-only ones too
     (with CPython's messages)."""
@@ -559,6 +579,9 @@ def make_native_type(spec):
     ns = {'__module__': module, '__doc__': doc}
     table = _slot_methods(t)
     for sid in slots:
+        if isinstance(sid, tuple):   # an operator: (id, dunder, reflected dunder, arity)
+            ns.update(_operator_methods(t, *sid))
+            continue
         for dunder, fn in table.get(sid, ()):
             ns[dunder] = fn
     for mname, defaddr, flags, mdoc in methods:
