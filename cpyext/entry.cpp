@@ -270,7 +270,11 @@ PyObject *call_operator_slot(PyTypeObject *t, int id, PyObject *self, const Hand
     case OperatorSlot::sq_repeat:
     case OperatorSlot::sq_inplace_repeat: {
         if (!PyIndex_Check(other)) {
-            r = Py_NewRef(Py_NotImplemented);
+            // A sequence wants an integer: CPython's slot wrapper raises here, and
+            // so does its operator once the number slots declined. (An
+            // operand whose own __rmul__ would take a sequence is not tried first.)
+            PyErr_Format(PyExc_TypeError, "can't multiply sequence by non-int of type '%.200s'",
+                         Py_TYPE(other)->tp_name);
             break;
         }
         Py_ssize_t count = PyNumber_AsSsize_t(other, PyExc_OverflowError);
