@@ -19,6 +19,7 @@
 #include <vector>
 
 #include "cpyext/internal.h"
+#include "gc_bridge/bridge.h"
 
 namespace ferry {
 int bytearray_sync_to_host(PyObject *o);
@@ -475,3 +476,43 @@ PyObject *PyMemoryView_FromMemory(char *mem, Py_ssize_t size, int flags) {
     Py_DECREF(b);
     return r;
 }
+
+// ---------------------------------------------------------------- exports to the host
+
+namespace {
+
+// The host asks an extension type's instance for its buffer: the C type's
+// bf_getbuffer fills a Py_buffer kept for the release; the host's view gets
+// the same fields (Py_buffer and HPy_buffer share their layout) but `obj`,
+// which the facade sets to the wrapper.
+int export_to_host(void *native, void *host_view, int flags) {
+    ferry::bridge::EntryScope scope;
+    auto *o = static_cast<PyObject *>(native);
+    auto *kept = new Py_buffer{};
+    if (Py_TYPE(o)->tp_as_buffer->bf_getbuffer(o, kept, flags) < 0) {
+        delete kept;
+        move_c_error_to_host();
+        return -1;
+    }
+    auto *view = static_cast<Py_buffer *>(host_view);
+    *view = *kept;
+    view->obj = nullptr;
+    view->internal = kept;
+    return 0;
+}
+
+void release_to_host(void *native, void *host_view) {
+    ferry::bridge::EntryScope scope;
+    auto *o = static_cast<PyObject *>(native);
+    auto *kept = static_cast<Py_buffer *>(static_cast<Py_buffer *>(host_view)->internal);
+    if (Py_TYPE(o)->tp_as_buffer->bf_releasebuffer)
+        Py_TYPE(o)->tp_as_buffer->bf_releasebuffer(o, kept);
+    Py_CLEAR(kept->obj);
+    delete kept;
+}
+
+} // namespace
+
+namespace ferry {
+void install_buffer_exports() { host::set_buffer_hooks(export_to_host, release_to_host); }
+} // namespace ferry

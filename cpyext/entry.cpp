@@ -74,6 +74,7 @@ Handle init(const Handle *args, ptrdiff_t nargs) {
     if (nargs != 1)
         return {};
     init_static_types();
+    install_buffer_exports();
     if (!host::bind_support(args[0]))
         return {};
     if (!bind_static_types()) {

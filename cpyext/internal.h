@@ -86,6 +86,9 @@ struct ModuleObject {
 };
 void module_release(PyObject *o);
 
+// buffer.cpp: extension types' buffers seen by the host
+void install_buffer_exports();
+
 // typeobject.cpp
 void init_static_types();
 bool bind_static_types();

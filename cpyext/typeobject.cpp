@@ -288,7 +288,7 @@ bool bind_static_types() {
     auto bind_named = [](PyTypeObject *t, const char *name) {
         Handle h;
         if (type_info(t)->layout == Layout::moduledef) {
-            h = host::native_class(t->tp_name, {}, false);
+            h = host::native_class(t->tp_name, {}, false, false);
         } else {
             Handle n = host::unicode_from_latin1(name, std::strlen(name));
             h = n ? host::call_helper(Helper::builtin, {n}) : Handle{};
@@ -561,7 +561,8 @@ bool build_native_class(PyTypeObject *t, TypeInfo *ti) {
     Handle base = {};
     if (t->tp_base && !type_info(t->tp_base)->is_static && !(base = type_handle(t->tp_base)))
         return false;
-    Handle cls = host::native_class(t->tp_name, base, t->tp_flags & Py_TPFLAGS_BASETYPE);
+    Handle cls = host::native_class(t->tp_name, base, t->tp_flags & Py_TPFLAGS_BASETYPE,
+                                    t->tp_as_buffer && t->tp_as_buffer->bf_getbuffer);
     if (!cls) {
         move_host_error_to_c();
         return false;

@@ -220,14 +220,48 @@ Handle number_unary(UnaryOp op, Handle a) {
     return W(table[static_cast<int>(op)](g_ctx, H(a)));
 }
 
-Handle native_class(const char *qualified_name, Handle base, bool basetype) {
+namespace {
+
+BufferGet g_buffer_get = nullptr;
+BufferRelease g_buffer_release = nullptr;
+
+int native_getbuffer(HPyContext *ctx, HPy self, HPy_buffer *view, int flags) {
+    void *native = static_cast<NativeObjectData *>(HPy_AsStruct(ctx, self))->native;
+    int r = g_buffer_get(native, view, flags);
+    if (r == 0)
+        view->obj = HPy_Dup(ctx, self);
+    return r;
+}
+
+void native_releasebuffer(HPyContext *ctx, HPy self, HPy_buffer *view) {
+    g_buffer_release(static_cast<NativeObjectData *>(HPy_AsStruct(ctx, self))->native, view);
+}
+
+HPyDef g_getbuffer_def = {
+    .kind = HPyDef_Kind_Slot,
+    .slot = {HPy_bf_getbuffer, reinterpret_cast<HPyCFunction>(reinterpret_cast<void (*)()>(native_getbuffer)), nullptr},
+};
+HPyDef g_releasebuffer_def = {
+    .kind = HPyDef_Kind_Slot,
+    .slot = {HPy_bf_releasebuffer, reinterpret_cast<HPyCFunction>(reinterpret_cast<void (*)()>(native_releasebuffer)), nullptr},
+};
+
+} // namespace
+
+void set_buffer_hooks(BufferGet get, BufferRelease release) {
+    g_buffer_get = get;
+    g_buffer_release = release;
+}
+
+Handle native_class(const char *qualified_name, Handle base, bool basetype, bool exports_buffer) {
     // The spec and its name must outlive the type: kept for the layer's life.
     auto *spec = new HPyType_Spec{};
     spec->name = strdup(qualified_name);
     spec->basicsize = sizeof(NativeObjectData);
     spec->flags = HPy_TPFLAGS_DEFAULT | (basetype ? HPy_TPFLAGS_BASETYPE : 0);
     static HPyDef *no_defines[] = {nullptr};
-    spec->defines = no_defines;
+    static HPyDef *buffer_defines[] = {&g_getbuffer_def, &g_releasebuffer_def, nullptr};
+    spec->defines = exports_buffer && g_buffer_get ? buffer_defines : no_defines;
     HPyType_SpecParam params[] = {{HPyType_SpecParam_Base, H(base)}, {(HPyType_SpecParam_Kind)0, HPy_NULL}};
     return W(HPyType_FromSpec(g_ctx, spec, base ? params : nullptr));
 }

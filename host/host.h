@@ -111,7 +111,15 @@ Handle number_unary(UnaryOp op, Handle a);
 
 // Native wrappers: instances of classes made by native_class (or of
 // _ferry_host.NativeObject), holding the address of a C object.
-Handle native_class(const char *qualified_name, Handle base_or_null, bool basetype);
+// exports_buffer: the class exports the C type's buffer (the layer's hooks).
+Handle native_class(const char *qualified_name, Handle base_or_null, bool basetype,
+                    bool exports_buffer);
+// The layer's side of a buffer export: `view` has Py_buffer's layout (that of
+// HPy_buffer too); get fills all but `obj`, returns 0 or -1 with the error on
+// the host; release undoes it.
+using BufferGet = int (*)(void *native, void *view, int flags);
+using BufferRelease = void (*)(void *native, void *view);
+void set_buffer_hooks(BufferGet get, BufferRelease release);
 Handle native_wrap(Handle cls, void *native);
 void *native_unwrap(Handle h);      // h must be an instance of such a class
 
