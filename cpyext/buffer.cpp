@@ -16,6 +16,7 @@
 #include <cstring>
 #include <string>
 #include <unordered_map>
+#include <unordered_set>
 #include <vector>
 
 #include "cpyext/internal.h"
@@ -481,6 +482,10 @@ PyObject *PyMemoryView_FromMemory(char *mem, Py_ssize_t size, int flags) {
 
 namespace {
 
+// Exports still held by the host: PyPy may ask to release one twice (when the
+// memoryview is released and again when it is collected).
+std::unordered_set<Py_buffer *> g_exports;
+
 // The host asks an extension type's instance for its buffer: the C type's
 // bf_getbuffer fills a Py_buffer kept for the release; the host's view gets
 // the same fields (Py_buffer and HPy_buffer share their layout) but `obj`,
@@ -498,6 +503,7 @@ int export_to_host(void *native, void *host_view, int flags) {
     *view = *kept;
     view->obj = nullptr;
     view->internal = kept;
+    g_exports.insert(kept);
     return 0;
 }
 
@@ -505,6 +511,8 @@ void release_to_host(void *native, void *host_view) {
     ferry::bridge::EntryScope scope;
     auto *o = static_cast<PyObject *>(native);
     auto *kept = static_cast<Py_buffer *>(static_cast<Py_buffer *>(host_view)->internal);
+    if (!g_exports.erase(kept))
+        return;
     if (Py_TYPE(o)->tp_as_buffer->bf_releasebuffer)
         Py_TYPE(o)->tp_as_buffer->bf_releasebuffer(o, kept);
     Py_CLEAR(kept->obj);

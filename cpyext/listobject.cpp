@@ -136,30 +136,50 @@ int list_refresh(PyObject *o, Handle h) {
     return r;
 }
 
+// Re-reads a proxied list from the host. A slot whose managed item is still
+// the same object keeps its proxy: C may hold it as a borrowed reference
+// (PyList_GET_ITEM), which CPython keeps valid while the list is unchanged.
 int list_read_items(PyObject *o, Handle h) {
     ptrdiff_t n = host::length(h);
     if (n < 0)
         return minus_one_with_host_error();
+    auto *l = reinterpret_cast<PyListObject *>(o);
+    Py_ssize_t old_n = Py_SIZE(l);
     std::vector<PyObject *> items(n);
     for (ptrdiff_t i = 0; i < n; i++) {
-        items[i] = from_host_steal(host::getitem_i(h, i));
+        Handle hi = host::getitem_i(h, i);
+        if (!hi) {
+            for (ptrdiff_t j = 0; j < i; j++)
+                Py_DECREF(items[j]);
+            return minus_one_with_host_error();
+        }
+        PyObject *old = i < old_n ? l->ob_item[i] : nullptr;
+        Handle known = old ? handle_of(old) : Handle{};
+        if (known && host::is(known, hi)) {
+            items[i] = Py_NewRef(old);
+            host::close(hi);
+        } else {
+            if (old && !known)
+                PyErr_Clear();
+            items[i] = from_host_steal(hi);
+        }
         if (!items[i]) {
             for (ptrdiff_t j = 0; j < i; j++)
                 Py_DECREF(items[j]);
             return -1;
         }
     }
-    clear_items_only(o);
-    auto *l = reinterpret_cast<PyListObject *>(o);
-    l->ob_item = static_cast<PyObject **>(PyMem_Malloc((n ? n : 1) * sizeof(PyObject *)));
-    if (!l->ob_item) {
+    PyObject **fresh = static_cast<PyObject **>(PyMem_Malloc((n ? n : 1) * sizeof(PyObject *)));
+    if (!fresh) {
         for (PyObject *x : items)
             Py_DECREF(x);
         PyErr_NoMemory();
         return -1;
     }
     for (ptrdiff_t i = 0; i < n; i++)
-        l->ob_item[i] = items[i];
+        fresh[i] = items[i];
+    clear_items_only(o);   // drops the old references; kept items hold a new one
+    l->ob_item = fresh;
     Py_SET_SIZE(l, n);
     l->allocated = n;
     remember_items(o);

@@ -19,8 +19,12 @@ using host::Helper;
 
 // ---------------------------------------------------------------- memory
 
+// Sizes are rounded up to 16 bytes, as CPython's pymalloc does (ALIGNMENT):
+// extensions rely on it (bitarray reads and writes its buffer in whole words).
+inline size_t rounded(size_t size) { return (size + 15) & ~size_t(15); }
+
 void *alloc_block(size_t size) {
-    auto *h = static_cast<Header *>(mi_zalloc_aligned(sizeof(Header) + size, 16));
+    auto *h = static_cast<Header *>(mi_zalloc_aligned(sizeof(Header) + rounded(size), 16));
     return h ? h + 1 : nullptr;
 }
 
@@ -28,6 +32,8 @@ void free_block(void *p) {
     if (!p)
         return;
     Header *h = static_cast<Header *>(p) - 1;
+    if (h->flags & kRegistered)   // freed by a tp_free, not object_dealloc
+        bridge::identity_forget(static_cast<PyObject *>(p));
     if (h->managed)
         host::close(h->managed);
     mi_free(h);
@@ -37,7 +43,7 @@ void *realloc_block(void *p, size_t size) {
     if (!p)
         return alloc_block(size);
     Header *h = static_cast<Header *>(p) - 1;
-    auto *n = static_cast<Header *>(mi_realloc_aligned(h, sizeof(Header) + size, 16));
+    auto *n = static_cast<Header *>(mi_realloc_aligned(h, sizeof(Header) + rounded(size), 16));
     return n ? n + 1 : nullptr;
 }
 
