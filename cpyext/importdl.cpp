@@ -109,7 +109,11 @@ PyObject *load_extension(const std::string &name, const std::string &path, PyObj
         return import_error(path + ": dynamic module does not define module export function (" +
                             init_name + ")", name, path);
 
+    // As CPython's _Py_PackageContext: a single-phase module created under
+    // its short name gets the full dotted name (regex._regex, not _regex).
+    package_context() = name;
     PyObject *m = init();
+    package_context().clear();
     if (!m) {
         if (!PyErr_Occurred())
             PyErr_Format(PyExc_SystemError, "initialization of %s failed without raising an exception",

@@ -5,6 +5,7 @@
 #include <Python.h>
 
 #include <initializer_list>
+#include <string>
 #include "structmember.h"
 
 #include "host/host.h"
@@ -85,6 +86,7 @@ struct ModuleObject {
     PyObject *md_name;
 };
 void module_release(PyObject *o);
+std::string &package_context();   // importdl.cpp sets it around PyInit (moduleobject.cpp)
 
 // buffer.cpp: extension types' buffers seen by the host
 void install_buffer_exports();

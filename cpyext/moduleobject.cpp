@@ -6,6 +6,7 @@
 #include <Python.h>
 
 #include <cstring>
+#include <string>
 #include <unordered_set>
 #include <vector>
 
@@ -92,10 +93,22 @@ PyObject *PyModuleDef_Init(PyModuleDef *def) {
     return reinterpret_cast<PyObject *>(def);
 }
 
+namespace ferry {
+std::string &package_context() {
+    static std::string name;   // the dotted name of the extension being initialized
+    return name;
+}
+} // namespace ferry
+
 PyObject *PyModule_Create2(PyModuleDef *def, int apiver) {
     (void)apiver;   // 1013 for 3.x; the stable ABI passes 3
     PyModuleDef_Init(def);
-    PyObject *m = new_module(def->m_name, nullptr);
+    const char *name = def->m_name;
+    const std::string &context = package_context();
+    auto dot = context.rfind('.');
+    if (dot != std::string::npos && context.compare(dot + 1, std::string::npos, name) == 0)
+        name = context.c_str();
+    PyObject *m = new_module(name, nullptr);
     if (!m)
         return nullptr;
     if (init_state_and_functions(m, def) < 0) {
