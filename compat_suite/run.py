@@ -2,6 +2,7 @@
 with CPython 3.11 on the same machine.
 
   run.py first-light BUILDDIR   the main job: identical output on both
+  run.py compare SCRIPT BUILDDIR  any differential script: identical output on both
   run.py suite NAME BUILDDIR    a package's own test suite: identical counts
 """
 import json
@@ -27,7 +28,11 @@ def run_ferry(args, builddir):
 
 
 def first_light(builddir):
-    script = os.path.join(HERE, 'first_light.py')
+    return compare(os.path.join(HERE, 'first_light.py'), builddir)
+
+
+def compare(script, builddir):
+    """Runs script on CPython and through ferry: the output must be the same."""
     native, ferried = run_cpython([script]), run_ferry([script], builddir)
     for name, r in (('CPython', native), ('ferry', ferried)):
         if r.returncode:
@@ -69,4 +74,6 @@ def suite(name, builddir):
 if __name__ == '__main__':
     if sys.argv[1] == 'first-light':
         sys.exit(first_light(sys.argv[2]))
+    if sys.argv[1] == 'compare':
+        sys.exit(compare(os.path.abspath(sys.argv[2]), sys.argv[3]))
     sys.exit(suite(sys.argv[2], sys.argv[3]))

@@ -597,6 +597,14 @@ def make_native_type(spec):
         def no_new(cls, *args, **kw):
             raise TypeError("cannot create '%s.%s' instances" % (module, name))
         ns['__new__'] = staticmethod(no_new)
+    if not basetype:
+        # Without Py_TPFLAGS_BASETYPE CPython refuses subclasses; the host's
+        # handle-ABI types do not check the flag, so the class does.
+        qualified = '%s.%s' % (module, name) if module != 'builtins' else name
+
+        def __init_subclass__(sub, **kwargs):
+            raise TypeError("type '%s' is not an acceptable base type" % qualified)
+        ns['__init_subclass__'] = classmethod(__init_subclass__)
     for k, v in ns.items():
         setattr(cls, k, v)
     return True
