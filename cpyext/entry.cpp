@@ -47,7 +47,7 @@ Handle to_host_result(PyObject *r) {
         move_c_error_to_host();
         return {};
     }
-    Handle h = new_handle(r);
+    Handle h = result_handle(r);
     Py_DECREF(r);
     if (!h)
         move_c_error_to_host();
@@ -98,10 +98,11 @@ Handle load(const Handle *args, ptrdiff_t nargs) {
     return to_host_result(m);
 }
 
-// args: def address, self (an address for module functions, else the object), args tuple, kwargs.
-Handle call_function(const Handle *args, ptrdiff_t nargs, bool self_is_address) {
-    if (nargs != 4)
-        return type_error("call(def, self, args, kwargs)");
+// args: def address, self (an address for module functions, else the object),
+// then the positional arguments; kw: the keyword arguments (a dict) or null.
+Handle call_function(const Handle *args, ptrdiff_t nargs, Handle kw, bool self_is_address) {
+    if (nargs < 2)
+        return type_error("call(def, self, *args, **kwargs)");
     auto *def = static_cast<PyMethodDef *>(address_of(args[0]));
     PyObject *self = nullptr;
     if (self_is_address) {
@@ -117,8 +118,7 @@ Handle call_function(const Handle *args, ptrdiff_t nargs, bool self_is_address) 
     PyTypeObject *defining = nullptr;
     if ((def->ml_flags & METH_METHOD) && self)
         defining = Py_TYPE(self);
-    Handle kw = host::is(args[3], host::borrowed(host::Builtin::None)) ? Handle{} : args[3];
-    PyObject *r = call_method_def(def, self, defining, args[2], kw);
+    PyObject *r = call_method_def(def, self, defining, args + 2, nargs - 2, kw);
     Py_XDECREF(self);
     return to_host_result(r);
 }
@@ -386,7 +386,6 @@ Handle stats_entry(const Handle *args, ptrdiff_t nargs) {
 extern "C" __attribute__((visibility("default"))) Handle
 ferry_entry(void *ctx, int code, Handle self, const Handle *args, ptrdiff_t nargs, Handle kw) {
     (void)self;
-    (void)kw;
     host::bind_context(ctx);
     if (code != code_init && !g_ready) {
         host::err_set_system_error("ferry: the layer is not initialized (ferry.install() first)");
@@ -402,8 +401,8 @@ ferry_entry(void *ctx, int code, Handle self, const Handle *args, ptrdiff_t narg
     switch (code) {
     case code_init: return init(args, nargs);
     case code_load: return load(args, nargs);
-    case code_call_function: return call_function(args, nargs, true);
-    case code_call_method: return call_function(args, nargs, false);
+    case code_call_function: return call_function(args, nargs, kw, true);
+    case code_call_method: return call_function(args, nargs, kw, false);
     case code_call_slot: return call_slot(args, nargs);
     case code_get_member:
     case code_set_member:

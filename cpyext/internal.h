@@ -74,7 +74,7 @@ void cfunction_release(PyObject *o);
 host::Handle make_host_function(PyMethodDef *def, PyObject *self, PyObject *module,
                                 bool self_is_address);
 PyObject *call_method_def(PyMethodDef *def, PyObject *self, PyTypeObject *defining,
-                          host::Handle args, host::Handle kw);
+                          const host::Handle *argv, ptrdiff_t nargs, host::Handle kw);
 
 // moduleobject.cpp: the 3.11 PyModuleObject (internal in CPython's headers).
 struct ModuleObject {

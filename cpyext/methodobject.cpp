@@ -131,11 +131,18 @@ PyTypeObject *defining_class(PyMethodDef *def, PyObject *self, PyTypeObject *fal
     return nullptr;
 }
 
+// The arguments as a vector (argv, nargs); a tuple of them is made only for
+// the METH_VARARGS conventions.
 PyObject *call_with_flags(PyMethodDef *def, PyObject *self, PyTypeObject *defining,
-                          PyObject *args, PyObject *kwargs) {
+                          PyObject *const *argv, Py_ssize_t nargs, PyObject *kwargs) {
     int flags = def->ml_flags & ~(METH_CLASS | METH_STATIC | METH_COEXIST);
-    Py_ssize_t nargs = PyTuple_GET_SIZE(args);
     bool has_kw = kwargs && PyDict_GET_SIZE(kwargs);
+    auto as_tuple = [&]() {
+        PyObject *t = PyTuple_New(nargs);
+        for (Py_ssize_t i = 0; t && i < nargs; i++)
+            PyTuple_SET_ITEM(t, i, Py_NewRef(argv[i]));
+        return t;
+    };
     if (has_kw && !(flags & METH_KEYWORDS))
         return no_keywords_error(def, self, flags);
     switch (flags) {
@@ -148,18 +155,32 @@ PyObject *call_with_flags(PyMethodDef *def, PyObject *self, PyTypeObject *defini
         if (nargs != 1) {
             return arity_error(def, self, "takes exactly one argument", nargs);
         }
-        return def->ml_meth(self, PyTuple_GET_ITEM(args, 0));
+        return def->ml_meth(self, argv[0]);
     case METH_VARARGS:
-        return def->ml_meth(self, args);
-    case METH_VARARGS | METH_KEYWORDS:
-        return reinterpret_cast<PyCFunctionWithKeywords>(reinterpret_cast<void (*)()>(def->ml_meth))(
-            self, args, has_kw ? kwargs : nullptr);
+    case METH_VARARGS | METH_KEYWORDS: {
+        PyObject *args = as_tuple();
+        if (!args)
+            return nullptr;
+        PyObject *r = flags == METH_VARARGS
+                          ? def->ml_meth(self, args)
+                          : reinterpret_cast<PyCFunctionWithKeywords>(reinterpret_cast<void (*)()>(def->ml_meth))(
+                                self, args, has_kw ? kwargs : nullptr);
+        Py_DECREF(args);
+        return r;
+    }
     case METH_FASTCALL:
         return reinterpret_cast<_PyCFunctionFast>(reinterpret_cast<void (*)()>(def->ml_meth))(
-            self, &PyTuple_GET_ITEM(args, 0), nargs);
+            self, argv, nargs);
     case METH_FASTCALL | METH_KEYWORDS:
     case METH_METHOD | METH_FASTCALL | METH_KEYWORDS: {
-        std::vector<PyObject *> stack(&PyTuple_GET_ITEM(args, 0), &PyTuple_GET_ITEM(args, 0) + nargs);
+        if (!has_kw) {
+            if (flags & METH_METHOD)
+                return reinterpret_cast<PyCMethod>(reinterpret_cast<void (*)()>(def->ml_meth))(
+                    self, defining_class(def, self, defining), argv, nargs, nullptr);
+            return reinterpret_cast<_PyCFunctionFastWithKeywords>(reinterpret_cast<void (*)()>(def->ml_meth))(
+                self, argv, nargs, nullptr);
+        }
+        std::vector<PyObject *> stack(argv, argv + nargs);
         PyObject *kwnames = nullptr;
         if (has_kw) {
             kwnames = PyTuple_New(PyDict_GET_SIZE(kwargs));
@@ -255,20 +276,29 @@ char *utf8_attr(Handle h, const char *name) {
 
 namespace ferry {
 
-PyObject *call_method_def(PyMethodDef *def, PyObject *self, PyTypeObject *defining, Handle args,
-                          Handle kw) {
-    PyObject *a = args_from_host(args);
-    if (!a)
-        return nullptr;
-    PyObject *k = kwargs_from_host(kw);
-    if (kw && !k && PyErr_Occurred()) {
-        Py_DECREF(a);
-        return nullptr;
+// The positional arguments come as the host's handles (no tuple is made on
+// the host side nor, unless the convention asks for one, on the C side).
+PyObject *call_method_def(PyMethodDef *def, PyObject *self, PyTypeObject *defining,
+                          const Handle *argv, ptrdiff_t nargs, Handle kw) {
+    PyObject *small[8];
+    std::vector<PyObject *> large;
+    PyObject **args = nargs <= 8 ? small : (large.resize(nargs), large.data());
+    for (ptrdiff_t i = 0; i < nargs; i++) {
+        args[i] = from_host(argv[i]);
+        if (!args[i]) {
+            for (ptrdiff_t j = 0; j < i; j++)
+                Py_DECREF(args[j]);
+            return nullptr;
+        }
     }
-    PyObject *r = call_with_flags(def, self, defining, a, k);
-    Py_DECREF(a);
+    PyObject *k = kwargs_from_host(kw);
+    PyObject *r = nullptr;
+    if (!(kw && !k && PyErr_Occurred()))
+        r = check_result(def, self, call_with_flags(def, self, defining, args, nargs, k));
+    for (ptrdiff_t i = 0; i < nargs; i++)
+        Py_DECREF(args[i]);
     Py_XDECREF(k);
-    return check_result(def, self, r);
+    return r;
 }
 
 // self_is_address: self is a module (or other long-lived object) that the

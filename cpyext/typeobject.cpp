@@ -421,14 +421,48 @@ PyTypeObject *make_type_proxy(Handle t, int64_t id) {
 
 } // namespace
 
+namespace {
+
+// The types met most recently, most recent first: a handle comparison each
+// (cheap) instead of the host's id() (a call). Their records live as long as
+// the layer, and so do the handles compared.
+constexpr int kRecentTypes = 8;
+PyTypeObject *g_recent_types[kRecentTypes];
+
+PyTypeObject *recent_type(Handle t) {
+    for (int i = 0; i < kRecentTypes && g_recent_types[i]; i++) {
+        PyTypeObject *c = g_recent_types[i];
+        if (host::is(type_info(c)->host_type, t)) {
+            for (int j = i; j > 0; j--)
+                g_recent_types[j] = g_recent_types[j - 1];
+            g_recent_types[0] = c;
+            return c;
+        }
+    }
+    return nullptr;
+}
+
+PyTypeObject *remember_type(PyTypeObject *type) {
+    if (type && type_info(type) && type_info(type)->host_type) {
+        for (int j = kRecentTypes - 1; j > 0; j--)
+            g_recent_types[j] = g_recent_types[j - 1];
+        g_recent_types[0] = type;
+    }
+    return type;
+}
+
+} // namespace
+
 PyTypeObject *type_from_host(Handle t) {
+    if (PyTypeObject *known = recent_type(t))
+        return known;
     int64_t id = bridge::host_id(t);
     if (!id)
         return nullptr;
     auto it = g_types_by_id.find(id);
     if (it != g_types_by_id.end())
-        return it->second;
-    return make_type_proxy(t, id);
+        return remember_type(it->second);
+    return remember_type(make_type_proxy(t, id));
 }
 
 // ---------------------------------------------------------------- extension types

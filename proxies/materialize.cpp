@@ -414,7 +414,20 @@ Handle native_wrapper_of(PyObject *o, Handle cls) {
     return native_to_host(o, ti, cls);
 }
 
+namespace {
+bool g_transient = false;   // set by result_handle around its handle_of
+} // namespace
+
+Handle result_handle(PyObject *o) {
+    g_transient = o && Py_REFCNT(o) == 1;
+    Handle h = handle_of(o);
+    g_transient = false;
+    return h ? host::dup(h) : h;
+}
+
 Handle handle_of(PyObject *o) {
+    bool transient = g_transient;
+    g_transient = false;   // items of a container are not transient
     if (!o) {
         if (!PyErr_Occurred())
             PyErr_SetString(PyExc_SystemError, "null argument to internal routine");   // as abstract.c
@@ -456,7 +469,9 @@ Handle handle_of(PyObject *o) {
     if (stats::enabled) [[unlikely]]
         stats::managed_copy(ti->layout, c_size(o));
     hd->managed = m;
-    if (type == &PyFloat_Type) {
+    if (transient) {
+        // nothing to register
+    } else if (type == &PyFloat_Type) {
         bridge::float_identity_register(o, PyFloat_AS_DOUBLE(o));
     } else if (!value_compared(ti->layout)) {
         int64_t id = bridge::host_id(m);

@@ -76,6 +76,9 @@ PyObject *from_host(host::Handle h);          // new reference; h borrowed
 PyObject *from_host_steal(host::Handle h);    // new reference; consumes h (null h: host error)
 host::Handle handle_of(PyObject *o);          // borrowed: valid until the current entry returns
 host::Handle new_handle(PyObject *o);         // owned
+// A result C is handing over for good: with no other reference to it, its
+// managed copy needs no identity entry (nobody in C can meet it again).
+host::Handle result_handle(PyObject *o);      // owned
 
 // The managed type of a type object, made on first need for native types.
 host::Handle type_handle(PyTypeObject *t);

@@ -26,8 +26,8 @@ class builtin_function_or_method:
 
     def __call__(self, *args, **kwargs):
         if self._by_address:
-            return _ferry_host.call_function(self._def, self._self, args, kwargs or None)
-        return _ferry_host.call_method(self._def, self._self, args, kwargs or None)
+            return _ferry_host.call_function(self._def, self._self, *args, **kwargs)
+        return _ferry_host.call_method(self._def, self._self, *args, **kwargs)
 
     @property
     def __self__(self):
@@ -517,7 +517,7 @@ def _method(defaddr, flags, name, doc):
     call = _ferry_host.call_method
 
     def m(self, *args, **kw):
-        return call(defaddr, self, args, kw or None)
+        return call(defaddr, self, *args, **kw)
     m.__name__ = m.__qualname__ = name
     doc, sig = builtin_function_or_method._split_doc(name, doc)
     m.__doc__ = doc
@@ -526,7 +526,7 @@ def _method(defaddr, flags, name, doc):
         return classmethod(m)
     if flags & _METH_STATIC:
         def s(*args, **kw):
-            return call(defaddr, None, args, kw or None)
+            return call(defaddr, None, *args, **kw)
         s.__name__ = s.__qualname__ = name
         s.__doc__ = doc
         s.__text_signature__ = sig
