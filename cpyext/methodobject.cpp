@@ -209,6 +209,41 @@ PyObject *call_with_flags(PyMethodDef *def, PyObject *self, PyTypeObject *defini
     }
 }
 
+// METH_FASTCALL|METH_KEYWORDS with keywords: names and values straight from
+// the host's dict (one host call for both), no dict on the C side.
+PyObject *call_fastcall_keywords(PyMethodDef *def, PyObject *self, PyTypeObject *defining,
+                                 PyObject *const *argv, Py_ssize_t nargs, Handle kw) {
+    Handle flat = host::call_helper(Helper::kw_flat, {kw});
+    if (!flat)
+        return null_with_host_error();
+    ptrdiff_t n = host::length(flat) / 2;
+    std::vector<PyObject *> stack(argv, argv + nargs);
+    PyObject *kwnames = PyTuple_New(n);
+    bool ok = kwnames != nullptr;
+    for (ptrdiff_t i = 0; ok && i < 2 * n; i++) {
+        PyObject *item = from_host_steal(host::getitem_i(flat, i));
+        ok = item != nullptr;
+        if (ok && i < n)
+            PyTuple_SET_ITEM(kwnames, i, item);
+        else if (ok)
+            stack.push_back(item);
+    }
+    host::close(flat);
+    PyObject *r = nullptr;
+    if (ok) {
+        if (def->ml_flags & METH_METHOD)
+            r = reinterpret_cast<PyCMethod>(reinterpret_cast<void (*)()>(def->ml_meth))(
+                self, defining_class(def, self, defining), stack.data(), nargs, kwnames);
+        else
+            r = reinterpret_cast<_PyCFunctionFastWithKeywords>(reinterpret_cast<void (*)()>(def->ml_meth))(
+                self, stack.data(), nargs, kwnames);
+    }
+    for (size_t i = nargs; i < stack.size(); i++)
+        Py_DECREF(stack[i]);
+    Py_XDECREF(kwnames);
+    return r;
+}
+
 // Objects/call.c's _Py_CheckFunctionResult (the slow path: kept off the
 // stack frames of the call, which nest when C calls back into Python).
 [[gnu::noinline, gnu::cold]] PyObject *bad_result(PyMethodDef *def, PyObject *self, PyObject *r) {
@@ -291,13 +326,18 @@ PyObject *call_method_def(PyMethodDef *def, PyObject *self, PyTypeObject *defini
             return nullptr;
         }
     }
-    PyObject *k = kwargs_from_host(kw);
     PyObject *r = nullptr;
-    if (!(kw && !k && PyErr_Occurred()))
-        r = check_result(def, self, call_with_flags(def, self, defining, args, nargs, k));
+    int flags = def->ml_flags & ~(METH_CLASS | METH_STATIC | METH_COEXIST);
+    if (kw && (flags & METH_FASTCALL) && (flags & METH_KEYWORDS)) {
+        r = check_result(def, self, call_fastcall_keywords(def, self, defining, args, nargs, kw));
+    } else {
+        PyObject *k = kwargs_from_host(kw);
+        if (!(kw && !k && PyErr_Occurred()))
+            r = check_result(def, self, call_with_flags(def, self, defining, args, nargs, k));
+        Py_XDECREF(k);
+    }
     for (ptrdiff_t i = 0; i < nargs; i++)
         Py_DECREF(args[i]);
-    Py_XDECREF(k);
     return r;
 }
 

@@ -95,7 +95,24 @@ PyObject *PyObject_GetAttr(PyObject *o, PyObject *name) {
     return forward(host::getattr, o, name);
 }
 
+namespace {
+
+// An ASCII name goes to the host as a C string (no str object to make and
+// register); others through a str, so bad UTF-8 raises as in CPython.
+bool ascii_name(const char *name) {
+    for (const char *p = name; *p; p++)
+        if (static_cast<unsigned char>(*p) >= 0x80)
+            return false;
+    return true;
+}
+
+} // namespace
+
 PyObject *PyObject_GetAttrString(PyObject *o, const char *name) {
+    if (ascii_name(name)) {
+        Handle h = handle_of(o);
+        return h ? result(host::getattr_s(h, name)) : nullptr;
+    }
     PyObject *n = PyUnicode_FromString(name);
     if (!n)
         return nullptr;
@@ -120,6 +137,10 @@ int PyObject_SetAttr(PyObject *o, PyObject *name, PyObject *v) {
 }
 
 int PyObject_SetAttrString(PyObject *o, const char *name, PyObject *v) {
+    if (v && ascii_name(name)) {
+        Handle h = handle_of(o), hv = h ? handle_of(v) : Handle{};
+        return hv ? status(host::setattr_s(h, name, hv)) : -1;
+    }
     PyObject *n = PyUnicode_FromString(name);
     if (!n)
         return -1;

@@ -128,10 +128,10 @@ PyObject *unicode_singleton(int c) {
     Handle h = host::unicode_from_latin1(&ch, c < 0 ? 0 : 1);
     if (!h)
         return null_with_host_error();
-    int64_t id = bridge::host_id(h);
-    if (!id && PyErr_Occurred()) {
+    int64_t hash = host::hash(h);
+    if (hash == -1 && host::err_occurred()) {
         host::close(h);
-        return nullptr;
+        return null_with_host_error();
     }
     PyObject *o = unicode_alloc(&PyUnicode_Type, c < 0 ? 0 : 1, c < 0 ? 0 : c);
     if (!o) {
@@ -142,8 +142,7 @@ PyObject *unicode_singleton(int c) {
         put(o, 0, c);
     Header *hd = header_of(o);
     hd->managed = h;
-    if (id)
-        bridge::identity_register(o, id);
+    bridge::str_identity_register(o, hash);
     hd->flags |= kImmortal;
     Py_SET_REFCNT(o, 1 << 29);
     slot = o;

@@ -12,6 +12,7 @@ namespace {
 
 std::unordered_map<int64_t, PyObject *> g_identity;
 std::unordered_map<uint64_t, PyObject *> g_float_identity;   // by bits: PyPy's float identity
+std::unordered_multimap<int64_t, PyObject *> g_str_identity;  // by hash
 std::vector<host::Handle> g_scope_handles;
 int g_depth = 0;
 
@@ -49,11 +50,33 @@ void float_identity_register(PyObject *o, double v) {
     h->flags |= kRegistered | kFloatIdentity;
 }
 
+PyObject *str_identity_lookup(host::Handle h, int64_t hash) {
+    auto [first, last] = g_str_identity.equal_range(hash);
+    for (auto it = first; it != last; ++it)
+        if (host::is(header_of(it->second)->managed, h))
+            return it->second;
+    return nullptr;
+}
+
+void str_identity_register(PyObject *o, int64_t hash) {
+    g_str_identity.emplace(hash, o);
+    Header *h = header_of(o);
+    h->identity = hash;
+    h->flags |= kRegistered | kStrIdentity;
+}
+
 void identity_forget(PyObject *o) {
     Header *h = header_of(o);
     if (!(h->flags & kRegistered))
         return;
-    if (h->flags & kFloatIdentity) {
+    if (h->flags & kStrIdentity) {
+        auto [first, last] = g_str_identity.equal_range(h->identity);
+        for (auto it = first; it != last; ++it)
+            if (it->second == o) {
+                g_str_identity.erase(it);
+                break;
+            }
+    } else if (h->flags & kFloatIdentity) {
         auto it = g_float_identity.find(static_cast<uint64_t>(h->identity));
         if (it != g_float_identity.end() && it->second == o)
             g_float_identity.erase(it);
@@ -62,7 +85,7 @@ void identity_forget(PyObject *o) {
         if (it != g_identity.end() && it->second == o)
             g_identity.erase(it);
     }
-    h->flags &= ~(kRegistered | kFloatIdentity);
+    h->flags &= ~(kRegistered | kFloatIdentity | kStrIdentity);
 }
 
 int64_t host_id(host::Handle h) {

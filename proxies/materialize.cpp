@@ -288,6 +288,24 @@ PyObject *from_host(Handle h) {
         return Py_NewRef(Py_Ellipsis);
 
     int64_t id = 0;
+    if (type == &PyUnicode_Type) {
+        int64_t hash = host::hash(h);
+        if (hash == -1 && host::err_occurred())
+            return null_with_host_error();
+        if (PyObject *known = bridge::str_identity_lookup(h, hash)) {
+            if (stats::enabled) [[unlikely]]
+                stats::identity_hit();
+            return Py_NewRef(known);
+        }
+        PyObject *o = materialize(h, ti);
+        if (o && !(header_of(o)->flags & kImmortal)) {
+            finish_proxy(o, host::dup(h), 0);
+            bridge::str_identity_register(o, hash);
+            if (stats::enabled) [[unlikely]]
+                stats::materialized(Layout::unicode, c_size(o));
+        }
+        return o;
+    }
     if (ti->layout == Layout::float_ && type == &PyFloat_Type) {
         double v = host::float_as(h);
         if (PyObject *known = bridge::float_identity_lookup(v))
@@ -471,6 +489,13 @@ Handle handle_of(PyObject *o) {
     hd->managed = m;
     if (transient) {
         // nothing to register
+    } else if (type == &PyUnicode_Type) {
+        int64_t hash = host::hash(m);
+        if (hash == -1 && host::err_occurred()) {
+            move_host_error_to_c();
+            return {};
+        }
+        bridge::str_identity_register(o, hash);
     } else if (type == &PyFloat_Type) {
         bridge::float_identity_register(o, PyFloat_AS_DOUBLE(o));
     } else if (!value_compared(ti->layout)) {

@@ -46,7 +46,8 @@ enum HeaderFlags : uint32_t {
     kWeakWrapper = 1u << 1,   // `managed` is a weakref to a native object's wrapper
     kRefreshing = 1u << 2,
     kFloatIdentity = 1u << 3, // registered by value bits (bridge::float_identity_*)
-    kImmortal = 1u << 4,      // a cached singleton (small ints, latin-1 and empty strs)    // a container whose items are being read (it may contain itself)
+    kImmortal = 1u << 4,      // a cached singleton (small ints, latin-1 and empty strs)
+    kStrIdentity = 1u << 5,   // registered by hash (bridge::str_identity_*)    // a container whose items are being read (it may contain itself)
 };
 
 inline Header *header_of(PyObject *o) { return reinterpret_cast<Header *>(o) - 1; }

@@ -399,6 +399,11 @@ issubclass = _builtins.issubclass
 format = _builtins.format
 
 
+def kw_flat(kw):
+    """Keyword arguments as (names..., values...) for METH_FASTCALL|METH_KEYWORDS."""
+    return tuple(kw) + tuple(kw.values())
+
+
 def dict_items(d):
     return list(d.items())
 
