@@ -59,6 +59,10 @@ PyObject *str_identity_lookup(host::Handle h, int64_t hash) {
 }
 
 void str_identity_register(PyObject *o, int64_t hash) {
+    // The first proxy keeps the entry: on PyPy equal one-character and empty
+    // strs are one object (`is`), whatever C made of them.
+    if (str_identity_lookup(header_of(o)->managed, hash))
+        return;
     g_str_identity.emplace(hash, o);
     Header *h = header_of(o);
     h->identity = hash;
