@@ -4,6 +4,8 @@
 #include <Python.h>
 
 #include "cpyext/forward.h"
+#include "gc_bridge/stats.h"
+#define FERRY_FAMILY "abstract"
 
 using namespace ferry;
 using host::Handle;
@@ -56,7 +58,7 @@ PyObject *null_argument() {
 } // namespace
 
 #define FERRY_BINARY(fn, op) \
-    PyObject *fn(PyObject *a, PyObject *b) { return binary(NumberOp::op, a, b); }
+    PyObject *fn(PyObject *a, PyObject *b) { FERRY_API; return binary(NumberOp::op, a, b); }
 FERRY_BINARY(PyNumber_Add, add)
 FERRY_BINARY(PyNumber_Subtract, subtract)
 FERRY_BINARY(PyNumber_MatrixMultiply, matrix_multiply)
@@ -110,6 +112,7 @@ bool is_sequence_operand(PyObject *o) {
 } // namespace
 
 PyObject *PyNumber_Multiply(PyObject *a, PyObject *b) {
+    FERRY_API;
     PyObject *r = binary(NumberOp::multiply, a, b);
     // As abstract.c: when neither operand multiplies, a sequence wants an index.
     if (!r && PyErr_ExceptionMatches(PyExc_TypeError)) {
@@ -124,12 +127,14 @@ PyObject *PyNumber_Multiply(PyObject *a, PyObject *b) {
 }
 
 PyObject *PyNumber_Power(PyObject *a, PyObject *b, PyObject *c) {
+    FERRY_API;
     if (!power_arguments_ok(a, b, c))
         return nullptr;
     return forward([](Handle x, Handle y, Handle z) { return host::number_power(x, y, z, false); },
                    a, b, c);
 }
 PyObject *PyNumber_InPlacePower(PyObject *a, PyObject *b, PyObject *c) {
+    FERRY_API;
     if (!power_arguments_ok(a, b, c))
         return nullptr;
     return forward([](Handle x, Handle y, Handle z) { return host::number_power(x, y, z, true); },
@@ -179,17 +184,19 @@ PyObject *checked_conversion(UnaryOp op, PyObject *o, std::initializer_list<cons
 
 } // namespace
 
-PyObject *PyNumber_Negative(PyObject *o) { return checked_unary(UnaryOp::negative, o, "__neg__", "unary -"); }
-PyObject *PyNumber_Positive(PyObject *o) { return checked_unary(UnaryOp::positive, o, "__pos__", "unary +"); }
-PyObject *PyNumber_Absolute(PyObject *o) { return checked_unary(UnaryOp::absolute, o, "__abs__", "abs()"); }
-PyObject *PyNumber_Invert(PyObject *o) { return checked_unary(UnaryOp::invert, o, "__invert__", "unary ~"); }
+PyObject *PyNumber_Negative(PyObject *o) { FERRY_API; return checked_unary(UnaryOp::negative, o, "__neg__", "unary -"); }
+PyObject *PyNumber_Positive(PyObject *o) { FERRY_API; return checked_unary(UnaryOp::positive, o, "__pos__", "unary +"); }
+PyObject *PyNumber_Absolute(PyObject *o) { FERRY_API; return checked_unary(UnaryOp::absolute, o, "__abs__", "abs()"); }
+PyObject *PyNumber_Invert(PyObject *o) { FERRY_API; return checked_unary(UnaryOp::invert, o, "__invert__", "unary ~"); }
 
 PyObject *PyNumber_Long(PyObject *o) {
+    FERRY_API;
     return checked_conversion(UnaryOp::to_long, o, {"__int__", "__index__", "__trunc__"},
                               "int() argument must be a string, a bytes-like object or a real number, not '%.200s'");
 }
 
 PyObject *PyNumber_Float(PyObject *o) {
+    FERRY_API;
     if (o && PyFloat_CheckExact(o))
         return Py_NewRef(o);
     return checked_conversion(UnaryOp::to_float, o, {"__float__", "__index__"},
@@ -198,6 +205,7 @@ PyObject *PyNumber_Float(PyObject *o) {
 
 // Since 3.10 the result is always an exact int.
 PyObject *PyNumber_Index(PyObject *o) {
+    FERRY_API;
     if (!o)
         return null_argument();
     if (PyLong_CheckExact(o))
@@ -226,6 +234,7 @@ PyObject *PyNumber_Index(PyObject *o) {
 }
 
 int PyNumber_Check(PyObject *o) {
+    FERRY_API;
     if (!o)
         return 0;
     PyNumberMethods *nb = Py_TYPE(o)->tp_as_number;
@@ -233,11 +242,13 @@ int PyNumber_Check(PyObject *o) {
 }
 
 int PyIndex_Check(PyObject *o) {
+    FERRY_API;
     PyNumberMethods *nb = Py_TYPE(o)->tp_as_number;
     return nb && nb->nb_index;
 }
 
 Py_ssize_t PyNumber_AsSsize_t(PyObject *o, PyObject *exc) {
+    FERRY_API;
     PyObject *v = PyNumber_Index(o);
     if (!v)
         return -1;
@@ -256,6 +267,7 @@ Py_ssize_t PyNumber_AsSsize_t(PyObject *o, PyObject *exc) {
 }
 
 PyObject *PyNumber_ToBase(PyObject *n, int base) {
+    FERRY_API;
     const char *fn = base == 2 ? "bin" : base == 8 ? "oct" : base == 16 ? "hex" : nullptr;
     if (!fn && base != 10) {
         PyErr_SetString(PyExc_SystemError, "PyNumber_ToBase: base must be 2, 8, 10 or 16");
@@ -302,6 +314,7 @@ bool null_args(PyObject *a, PyObject *b) {
 } // namespace
 
 PyObject *PyObject_GetItem(PyObject *o, PyObject *key) {
+    FERRY_API;
     if (null_args(o, key))
         return nullptr;
     if (!can_subscript(Py_TYPE(o)) && !PyType_Check(o)) {
@@ -312,6 +325,7 @@ PyObject *PyObject_GetItem(PyObject *o, PyObject *key) {
 }
 
 int PyObject_SetItem(PyObject *o, PyObject *key, PyObject *v) {
+    FERRY_API;
     if (null_args(o, key) || null_args(o, v))
         return -1;
     if (!can_assign(Py_TYPE(o))) {
@@ -323,6 +337,7 @@ int PyObject_SetItem(PyObject *o, PyObject *key, PyObject *v) {
 }
 
 int PyObject_DelItem(PyObject *o, PyObject *key) {
+    FERRY_API;
     if (null_args(o, key))
         return -1;
     if (!can_assign(Py_TYPE(o))) {
@@ -337,15 +352,17 @@ int PyObject_DelItem(PyObject *o, PyObject *key) {
 }
 
 int PyObject_DelItemString(PyObject *o, const char *key) {
+    FERRY_API;
     PyObject *k = PyUnicode_FromString(key);
     int r = k ? PyObject_DelItem(o, k) : -1;
     Py_XDECREF(k);
     return r;
 }
 
-Py_ssize_t PyObject_Size(PyObject *o) { return size_of(o); }
+Py_ssize_t PyObject_Size(PyObject *o) { FERRY_API; return size_of(o); }
 
 Py_ssize_t PyObject_LengthHint(PyObject *o, Py_ssize_t default_value) {
+    FERRY_API;
     PyObject *operator_module = PyImport_ImportModule("operator");
     PyObject *r = operator_module
                       ? PyObject_CallMethod(operator_module, "length_hint", "On", o, default_value)
@@ -359,21 +376,25 @@ Py_ssize_t PyObject_LengthHint(PyObject *o, Py_ssize_t default_value) {
 }
 
 PyObject *PyObject_GetIter(PyObject *o) {
+    FERRY_API;
     return forward([](Handle x) { return host::call_helper(Helper::iter, {x}); }, o);
 }
 
 int PyIter_Check(PyObject *o) {
+    FERRY_API;
     iternextfunc f = Py_TYPE(o)->tp_iternext;
     return f && f != &_PyObject_NextNotImplemented;
 }
 
 PyObject *_PyObject_NextNotImplemented(PyObject *o) {
+    FERRY_API;
     PyErr_Format(PyExc_TypeError, "'%.200s' object is not iterable", Py_TYPE(o)->tp_name);
     return nullptr;
 }
 
 // NULL without an error at the end; the helper answers a 1-tuple or ().
 PyObject *PyIter_Next(PyObject *it) {
+    FERRY_API;
     PyObject *r = forward([](Handle x) { return host::call_helper(Helper::next, {x}); }, it);
     if (!r)
         return nullptr;
@@ -385,6 +406,7 @@ PyObject *PyIter_Next(PyObject *it) {
 // ---------------------------------------------------------------- sequence
 
 int PySequence_Check(PyObject *o) {
+    FERRY_API;
     if (PyDict_Check(o))
         return 0;
     PySequenceMethods *sq = Py_TYPE(o)->tp_as_sequence;
@@ -408,6 +430,7 @@ void not_a_sequence(PyObject *o, const char *otherwise, bool as_mapping) {
 } // namespace
 
 Py_ssize_t PySequence_Size(PyObject *o) {
+    FERRY_API;
     if (!o) {
         null_argument();
         return -1;
@@ -423,6 +446,7 @@ Py_ssize_t PySequence_Size(PyObject *o) {
 }
 
 PyObject *PySequence_GetItem(PyObject *o, Py_ssize_t i) {
+    FERRY_API;
     if (!o)
         return null_argument();
     if (!(sq_of(o) && sq_of(o)->sq_item)) {
@@ -434,6 +458,7 @@ PyObject *PySequence_GetItem(PyObject *o, Py_ssize_t i) {
 }
 
 int PySequence_SetItem(PyObject *o, Py_ssize_t i, PyObject *v) {
+    FERRY_API;
     if (!o) {
         null_argument();
         return -1;
@@ -450,9 +475,10 @@ int PySequence_SetItem(PyObject *o, Py_ssize_t i, PyObject *v) {
     return r;
 }
 
-int PySequence_DelItem(PyObject *o, Py_ssize_t i) { return PySequence_SetItem(o, i, nullptr); }
+int PySequence_DelItem(PyObject *o, Py_ssize_t i) { FERRY_API; return PySequence_SetItem(o, i, nullptr); }
 
 PyObject *PySequence_GetSlice(PyObject *o, Py_ssize_t i1, Py_ssize_t i2) {
+    FERRY_API;
     if (!o)
         return null_argument();
     if (!(mp_of(o) && mp_of(o)->mp_subscript)) {
@@ -470,6 +496,7 @@ PyObject *PySequence_GetSlice(PyObject *o, Py_ssize_t i1, Py_ssize_t i2) {
 }
 
 int PySequence_SetSlice(PyObject *o, Py_ssize_t i1, Py_ssize_t i2, PyObject *v) {
+    FERRY_API;
     if (!o) {
         null_argument();
         return -1;
@@ -491,6 +518,7 @@ int PySequence_SetSlice(PyObject *o, Py_ssize_t i1, Py_ssize_t i2, PyObject *v) 
 }
 
 int PySequence_DelSlice(PyObject *o, Py_ssize_t i1, Py_ssize_t i2) {
+    FERRY_API;
     return PySequence_SetSlice(o, i1, i2, nullptr);
 }
 
@@ -517,21 +545,24 @@ PyObject *repeat(PyObject *o, Py_ssize_t n, bool inplace) {
 } // namespace
 
 PyObject *PySequence_Concat(PyObject *a, PyObject *b) {
+    FERRY_API;
     if (!a || !b || !can_concat(a))
         return cannot(a, "concatenated");
     return PyNumber_Add(a, b);
 }
 
 PyObject *PySequence_InPlaceConcat(PyObject *a, PyObject *b) {
+    FERRY_API;
     if (!a || !b || !can_concat(a))
         return cannot(a, "concatenated");
     return PyNumber_InPlaceAdd(a, b);
 }
 
-PyObject *PySequence_Repeat(PyObject *o, Py_ssize_t n) { return repeat(o, n, false); }
-PyObject *PySequence_InPlaceRepeat(PyObject *o, Py_ssize_t n) { return repeat(o, n, true); }
+PyObject *PySequence_Repeat(PyObject *o, Py_ssize_t n) { FERRY_API; return repeat(o, n, false); }
+PyObject *PySequence_InPlaceRepeat(PyObject *o, Py_ssize_t n) { FERRY_API; return repeat(o, n, true); }
 
 int PySequence_Contains(PyObject *o, PyObject *v) {
+    FERRY_API;
     if (!o || !v) {
         null_argument();
         return -1;
@@ -545,6 +576,7 @@ int PySequence_Contains(PyObject *o, PyObject *v) {
 }
 
 Py_ssize_t PySequence_Count(PyObject *o, PyObject *v) {
+    FERRY_API;
     PyObject *r = method(o, "count", v);
     if (!r)
         return -1;
@@ -554,6 +586,7 @@ Py_ssize_t PySequence_Count(PyObject *o, PyObject *v) {
 }
 
 Py_ssize_t PySequence_Index(PyObject *o, PyObject *v) {
+    FERRY_API;
     PyObject *r = method(o, "index", v);
     if (!r) {
         if (PyErr_ExceptionMatches(PyExc_ValueError)) {
@@ -568,6 +601,7 @@ Py_ssize_t PySequence_Index(PyObject *o, PyObject *v) {
 }
 
 PyObject *PySequence_Tuple(PyObject *o) {
+    FERRY_API;
     if (PyTuple_CheckExact(o))
         return Py_NewRef(o);
     PyObject *tuple_type = reinterpret_cast<PyObject *>(&PyTuple_Type);
@@ -575,10 +609,12 @@ PyObject *PySequence_Tuple(PyObject *o) {
 }
 
 PyObject *PySequence_List(PyObject *o) {
+    FERRY_API;
     return PyObject_CallOneArg(reinterpret_cast<PyObject *>(&PyList_Type), o);
 }
 
 PyObject *PySequence_Fast(PyObject *o, const char *message) {
+    FERRY_API;
     if (PyList_CheckExact(o) || PyTuple_CheckExact(o))
         return Py_NewRef(o);
     PyObject *it = PyObject_GetIter(o);
@@ -596,11 +632,13 @@ PyObject *PySequence_Fast(PyObject *o, const char *message) {
 // ---------------------------------------------------------------- mapping
 
 int PyMapping_Check(PyObject *o) {
+    FERRY_API;
     PyMappingMethods *mp = o ? Py_TYPE(o)->tp_as_mapping : nullptr;
     return mp && mp->mp_subscript;
 }
 
 Py_ssize_t PyMapping_Size(PyObject *o) {
+    FERRY_API;
     if (!o) {
         null_argument();
         return -1;
@@ -616,6 +654,7 @@ Py_ssize_t PyMapping_Size(PyObject *o) {
 }
 
 PyObject *PyMapping_GetItemString(PyObject *o, const char *key) {
+    FERRY_API;
     PyObject *k = PyUnicode_FromString(key);
     PyObject *r = k ? PyObject_GetItem(o, k) : nullptr;
     Py_XDECREF(k);
@@ -623,6 +662,7 @@ PyObject *PyMapping_GetItemString(PyObject *o, const char *key) {
 }
 
 int PyMapping_SetItemString(PyObject *o, const char *key, PyObject *v) {
+    FERRY_API;
     PyObject *k = PyUnicode_FromString(key);
     int r = k ? PyObject_SetItem(o, k, v) : -1;
     Py_XDECREF(k);
@@ -630,6 +670,7 @@ int PyMapping_SetItemString(PyObject *o, const char *key, PyObject *v) {
 }
 
 int PyMapping_HasKey(PyObject *o, PyObject *key) {
+    FERRY_API;
     PyObject *r = PyObject_GetItem(o, key);
     if (!r) {
         PyErr_Clear();
@@ -640,6 +681,7 @@ int PyMapping_HasKey(PyObject *o, PyObject *key) {
 }
 
 int PyMapping_HasKeyString(PyObject *o, const char *key) {
+    FERRY_API;
     PyObject *r = PyMapping_GetItemString(o, key);
     if (!r) {
         PyErr_Clear();
@@ -675,9 +717,9 @@ PyObject *mapping_view(PyObject *o, const char *name) {
 
 } // namespace
 
-PyObject *PyMapping_Keys(PyObject *o) { return mapping_view(o, "keys"); }
-PyObject *PyMapping_Values(PyObject *o) { return mapping_view(o, "values"); }
-PyObject *PyMapping_Items(PyObject *o) { return mapping_view(o, "items"); }
+PyObject *PyMapping_Keys(PyObject *o) { FERRY_API; return mapping_view(o, "keys"); }
+PyObject *PyMapping_Values(PyObject *o) { FERRY_API; return mapping_view(o, "values"); }
+PyObject *PyMapping_Items(PyObject *o) { FERRY_API; return mapping_view(o, "items"); }
 
 namespace {
 
@@ -721,6 +763,7 @@ int fetch_stop_iteration_value(PyObject **pvalue) {
 } // namespace
 
 PySendResult PyIter_Send(PyObject *iter, PyObject *arg, PyObject **result) {
+    FERRY_API;
     PyTypeObject *t = Py_TYPE(iter);
     if (t->tp_as_async && t->tp_as_async->am_send)
         return t->tp_as_async->am_send(iter, arg, result);

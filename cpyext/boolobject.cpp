@@ -4,8 +4,11 @@
 #include <Python.h>
 
 #include "cpyext/internal.h"
+#include "gc_bridge/stats.h"
+#define FERRY_FAMILY "boolobject"
 
 PyObject *PyBool_FromLong(long ok) {
+    FERRY_API;
     if (ok)
         Py_RETURN_TRUE;
     Py_RETURN_FALSE;

@@ -21,6 +21,8 @@
 
 #include "cpyext/internal.h"
 #include "gc_bridge/bridge.h"
+#include "gc_bridge/stats.h"
+#define FERRY_FAMILY "buffer"
 
 namespace ferry {
 int bytearray_sync_to_host(PyObject *o);
@@ -358,6 +360,7 @@ bool buffer_needs_release(PyObject *o) {
 } // namespace ferry
 
 int PyObject_CheckBuffer(PyObject *o) {
+    FERRY_API;
     if (PyBytes_Check(o) || PyByteArray_Check(o))
         return 1;
     PyBufferProcs *pb = Py_TYPE(o)->tp_as_buffer;
@@ -368,6 +371,7 @@ int PyObject_CheckBuffer(PyObject *o) {
 
 int PyBuffer_FillInfo(Py_buffer *view, PyObject *obj, void *buf, Py_ssize_t len, int readonly,
                       int flags) {
+    FERRY_API;
     if (!view) {
         PyErr_SetString(PyExc_BufferError, "PyBuffer_FillInfo: view==NULL argument is obsolete");
         return -1;
@@ -391,6 +395,7 @@ int PyBuffer_FillInfo(Py_buffer *view, PyObject *obj, void *buf, Py_ssize_t len,
 }
 
 int PyObject_GetBuffer(PyObject *o, Py_buffer *view, int flags) {
+    FERRY_API;
     if (PyBytes_Check(o))
         return PyBuffer_FillInfo(view, o, PyBytes_AS_STRING(o), PyBytes_GET_SIZE(o), 1, flags);
     if (PyByteArray_Check(o))
@@ -404,6 +409,7 @@ int PyObject_GetBuffer(PyObject *o, Py_buffer *view, int flags) {
 }
 
 void PyBuffer_Release(Py_buffer *view) {
+    FERRY_API;
     PyObject *o = view->obj;
     if (!o)
         return;
@@ -432,6 +438,7 @@ void PyBuffer_Release(Py_buffer *view) {
 }
 
 int PyBuffer_IsContiguous(const Py_buffer *view, char order) {
+    FERRY_API;
     if (view->suboffsets)
         return 0;
     if (!view->strides)
@@ -456,6 +463,7 @@ int PyBuffer_IsContiguous(const Py_buffer *view, char order) {
 // A memoryview over C memory. The host cannot see C memory, so a read-only
 // view gets a copy; a writable view is not supported yet and says so.
 PyObject *PyMemoryView_FromObject(PyObject *o) {
+    FERRY_API;
     if (!PyObject_CheckBuffer(o)) {
         PyErr_Format(PyExc_TypeError, "memoryview: a bytes-like object is required, not '%.200s'",
                      Py_TYPE(o)->tp_name);
@@ -465,6 +473,7 @@ PyObject *PyMemoryView_FromObject(PyObject *o) {
 }
 
 PyObject *PyMemoryView_FromMemory(char *mem, Py_ssize_t size, int flags) {
+    FERRY_API;
     if (flags != PyBUF_READ) {
         PyErr_SetString(PyExc_SystemError,
                         "ferry: PyMemoryView_FromMemory with PyBUF_WRITE is not supported yet");

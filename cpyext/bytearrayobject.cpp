@@ -19,6 +19,8 @@
 #include <unordered_map>
 
 #include "cpyext/internal.h"
+#include "gc_bridge/stats.h"
+#define FERRY_FAMILY "bytearrayobject"
 
 // What PyByteArray_AS_STRING returns for an empty bytearray.
 char _PyByteArray_empty_string[] = "";
@@ -287,6 +289,7 @@ void bytearray_release(PyObject *o) {
 using namespace ferry;
 
 PyObject *PyByteArray_FromStringAndSize(const char *bytes, Py_ssize_t size) {
+    FERRY_API;
     if (size < 0) {
         PyErr_SetString(PyExc_SystemError,
                         "Negative size passed to PyByteArray_FromStringAndSize");
@@ -298,6 +301,7 @@ PyObject *PyByteArray_FromStringAndSize(const char *bytes, Py_ssize_t size) {
 }
 
 PyObject *PyByteArray_FromObject(PyObject *input) {
+    FERRY_API;
     host::Handle h = handle_of(input);
     if (!h)
         return nullptr;
@@ -312,11 +316,12 @@ PyObject *PyByteArray_FromObject(PyObject *input) {
     return result(r);
 }
 
-Py_ssize_t PyByteArray_Size(PyObject *self) { return PyByteArray_GET_SIZE(self); }
+Py_ssize_t PyByteArray_Size(PyObject *self) { FERRY_API; return PyByteArray_GET_SIZE(self); }
 
-char *PyByteArray_AsString(PyObject *self) { return PyByteArray_AS_STRING(self); }
+char *PyByteArray_AsString(PyObject *self) { FERRY_API; return PyByteArray_AS_STRING(self); }
 
 int PyByteArray_Resize(PyObject *self, Py_ssize_t requested_size) {
+    FERRY_API;
     PyByteArrayObject *obj = as_ba(self);
     if (requested_size < 0) {
         PyErr_Format(PyExc_ValueError, "Can only resize to positive sizes, got %zd",
@@ -359,6 +364,7 @@ int PyByteArray_Resize(PyObject *self, Py_ssize_t requested_size) {
 }
 
 PyObject *PyByteArray_Concat(PyObject *a, PyObject *b) {
+    FERRY_API;
     ByteView va, vb;
     if (!va.get(a) || !vb.get(b)) {
         PyErr_Format(PyExc_TypeError, "can't concat %.100s to %.100s", Py_TYPE(b)->tp_name,

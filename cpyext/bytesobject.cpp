@@ -10,6 +10,8 @@
 #include <vector>
 
 #include "cpyext/internal.h"
+#include "gc_bridge/stats.h"
+#define FERRY_FAMILY "bytesobject"
 
 namespace ferry {
 namespace {
@@ -107,6 +109,7 @@ PyObject *bytes_from_data(const char *s, Py_ssize_t n, PyTypeObject *type) {
 using namespace ferry;
 
 PyObject *PyBytes_FromStringAndSize(const char *str, Py_ssize_t size) {
+    FERRY_API;
     if (size < 0) {
         PyErr_SetString(PyExc_SystemError, "Negative size passed to PyBytes_FromStringAndSize");
         return nullptr;
@@ -115,6 +118,7 @@ PyObject *PyBytes_FromStringAndSize(const char *str, Py_ssize_t size) {
 }
 
 PyObject *PyBytes_FromString(const char *str) {
+    FERRY_API;
     size_t size = std::strlen(str);
     if (size > static_cast<size_t>(PY_SSIZE_T_MAX) - kHeadSize - 1) {
         PyErr_SetString(PyExc_OverflowError, "byte string is too long");
@@ -124,6 +128,7 @@ PyObject *PyBytes_FromString(const char *str) {
 }
 
 PyObject *PyBytes_FromObject(PyObject *x) {
+    FERRY_API;
     if (!x) {
         PyErr_BadInternalCall();
         return nullptr;
@@ -150,6 +155,7 @@ PyObject *PyBytes_FromObject(PyObject *x) {
 }
 
 PyObject *PyBytes_FromFormatV(const char *format, va_list vargs) {
+    FERRY_API;
     std::string out;
     out.reserve(std::strlen(format));
     char buffer[32];
@@ -255,6 +261,7 @@ PyObject *PyBytes_FromFormatV(const char *format, va_list vargs) {
 }
 
 PyObject *PyBytes_FromFormat(const char *format, ...) {
+    FERRY_API;
     va_list vargs;
     va_start(vargs, format);
     PyObject *r = PyBytes_FromFormatV(format, vargs);
@@ -263,6 +270,7 @@ PyObject *PyBytes_FromFormat(const char *format, ...) {
 }
 
 Py_ssize_t PyBytes_Size(PyObject *op) {
+    FERRY_API;
     if (!PyBytes_Check(op)) {
         expected_bytes(op);
         return -1;
@@ -271,6 +279,7 @@ Py_ssize_t PyBytes_Size(PyObject *op) {
 }
 
 char *PyBytes_AsString(PyObject *op) {
+    FERRY_API;
     if (!PyBytes_Check(op)) {
         expected_bytes(op);
         return nullptr;
@@ -279,6 +288,7 @@ char *PyBytes_AsString(PyObject *op) {
 }
 
 int PyBytes_AsStringAndSize(PyObject *obj, char **s, Py_ssize_t *len) {
+    FERRY_API;
     if (!s) {
         PyErr_BadInternalCall();
         return -1;
@@ -298,6 +308,7 @@ int PyBytes_AsStringAndSize(PyObject *obj, char **s, Py_ssize_t *len) {
 }
 
 int _PyBytes_Resize(PyObject **pv, Py_ssize_t newsize) {
+    FERRY_API;
     PyObject *v = *pv;
     if (!v || !PyBytes_Check(v) || newsize < 0 || (Py_REFCNT(v) != 1 && Py_SIZE(v) != 0)) {
         *pv = nullptr;
@@ -343,6 +354,7 @@ int _PyBytes_Resize(PyObject **pv, Py_ssize_t newsize) {
 }
 
 void PyBytes_Concat(PyObject **pv, PyObject *w) {
+    FERRY_API;
     if (!*pv)
         return;
     if (!w) {
@@ -378,11 +390,13 @@ void PyBytes_Concat(PyObject **pv, PyObject *w) {
 }
 
 void PyBytes_ConcatAndDel(PyObject **pv, PyObject *w) {
+    FERRY_API;
     PyBytes_Concat(pv, w);
     Py_XDECREF(w);
 }
 
 PyObject *PyBytes_Repr(PyObject *obj, int smartquotes) {
+    FERRY_API;
     if (!obj || !PyBytes_Check(obj)) {
         PyErr_BadInternalCall();
         return nullptr;
@@ -455,6 +469,7 @@ overflow:
 // or export a buffer. A single exact-bytes item is returned as it is. The
 // messages are CPython's (the host's bytes.join words them differently).
 PyObject *_PyBytes_Join(PyObject *sep, PyObject *x) {
+    FERRY_API;
     PyObject *seq = PySequence_Fast(x, "can only join an iterable");
     if (!seq)
         return nullptr;

@@ -7,6 +7,8 @@
 #include <string>
 
 #include "cpyext/internal.h"
+#include "gc_bridge/stats.h"
+#define FERRY_FAMILY "capsule"
 
 namespace ferry {
 namespace {
@@ -62,6 +64,7 @@ PyObject *ferry::capsule_repr(PyObject *o) {
 }
 
 PyObject *PyCapsule_New(void *pointer, const char *name, PyCapsule_Destructor destructor) {
+    FERRY_API;
     if (!pointer) {
         PyErr_SetString(PyExc_ValueError, "PyCapsule_New called with null pointer");
         return nullptr;
@@ -78,11 +81,13 @@ PyObject *PyCapsule_New(void *pointer, const char *name, PyCapsule_Destructor de
 }
 
 int PyCapsule_IsValid(PyObject *o, const char *name) {
+    FERRY_API;
     return o && PyCapsule_CheckExact(o) && as_capsule(o)->pointer &&
            name_matches(as_capsule(o)->name, name);
 }
 
 void *PyCapsule_GetPointer(PyObject *o, const char *name) {
+    FERRY_API;
     Capsule *c = legal(o, "PyCapsule_GetPointer");
     if (!c)
         return nullptr;
@@ -94,21 +99,25 @@ void *PyCapsule_GetPointer(PyObject *o, const char *name) {
 }
 
 const char *PyCapsule_GetName(PyObject *o) {
+    FERRY_API;
     Capsule *c = legal(o, "PyCapsule_GetName");
     return c ? c->name : nullptr;
 }
 
 PyCapsule_Destructor PyCapsule_GetDestructor(PyObject *o) {
+    FERRY_API;
     Capsule *c = legal(o, "PyCapsule_GetDestructor");
     return c ? c->destructor : nullptr;
 }
 
 void *PyCapsule_GetContext(PyObject *o) {
+    FERRY_API;
     Capsule *c = legal(o, "PyCapsule_GetContext");
     return c ? c->context : nullptr;
 }
 
 int PyCapsule_SetPointer(PyObject *o, void *pointer) {
+    FERRY_API;
     if (!pointer) {
         PyErr_SetString(PyExc_ValueError, "PyCapsule_SetPointer called with null pointer");
         return -1;
@@ -121,6 +130,7 @@ int PyCapsule_SetPointer(PyObject *o, void *pointer) {
 }
 
 int PyCapsule_SetName(PyObject *o, const char *name) {
+    FERRY_API;
     Capsule *c = legal(o, "PyCapsule_SetName");
     if (!c)
         return -1;
@@ -129,6 +139,7 @@ int PyCapsule_SetName(PyObject *o, const char *name) {
 }
 
 int PyCapsule_SetDestructor(PyObject *o, PyCapsule_Destructor destructor) {
+    FERRY_API;
     Capsule *c = legal(o, "PyCapsule_SetDestructor");
     if (!c)
         return -1;
@@ -137,6 +148,7 @@ int PyCapsule_SetDestructor(PyObject *o, PyCapsule_Destructor destructor) {
 }
 
 int PyCapsule_SetContext(PyObject *o, void *context) {
+    FERRY_API;
     Capsule *c = legal(o, "PyCapsule_SetContext");
     if (!c)
         return -1;
@@ -145,6 +157,7 @@ int PyCapsule_SetContext(PyObject *o, void *context) {
 }
 
 void *PyCapsule_Import(const char *name, int /*no_block*/) {
+    FERRY_API;
     std::string path = name;
     PyObject *object = nullptr;
     size_t pos = 0;

@@ -13,6 +13,8 @@
 #include <unordered_set>
 
 #include "cpyext/internal.h"
+#include "gc_bridge/stats.h"
+#define FERRY_FAMILY "ceval"
 
 namespace {
 
@@ -117,6 +119,7 @@ PyObject *keep_borrowed(PyObject *o) {
 } // namespace ferry
 
 PyObject *PyEval_GetBuiltins() {
+    FERRY_API;
     PyObject *frame = calling_frame();
     if (!frame && PyErr_Occurred())
         return nullptr;
@@ -143,6 +146,7 @@ PyObject *PyEval_GetBuiltins() {
 }
 
 PyObject *PyEval_GetGlobals() {
+    FERRY_API;
     PyObject *frame = calling_frame();
     if (!frame)
         return nullptr;
@@ -152,6 +156,7 @@ PyObject *PyEval_GetGlobals() {
 }
 
 PyObject *PyEval_EvalCode(PyObject *co, PyObject *globals, PyObject *locals) {
+    FERRY_API;
     if (!locals)
         locals = globals;
     if (!globals || !PyDict_Check(globals)) {
@@ -187,6 +192,7 @@ PyObject *PyEval_EvalCode(PyObject *co, PyObject *globals, PyObject *locals) {
 }
 
 const char *PyEval_GetFuncName(PyObject *func) {
+    FERRY_API;
     if (PyMethod_Check(func)) {
         PyObject *f = PyObject_GetAttrString(func, "__func__");
         if (!f) {
@@ -217,6 +223,7 @@ const char *PyEval_GetFuncName(PyObject *func) {
 }
 
 const char *PyEval_GetFuncDesc(PyObject *func) {
+    FERRY_API;
     if (PyMethod_Check(func) || PyFunction_Check(func) || PyCFunction_Check(func))
         return "()";
     return " object";

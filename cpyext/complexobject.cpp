@@ -4,6 +4,8 @@
 #include <Python.h>
 
 #include "cpyext/internal.h"
+#include "gc_bridge/stats.h"
+#define FERRY_FAMILY "complexobject"
 
 namespace ferry {
 namespace {
@@ -99,25 +101,29 @@ PyObject *try_complex_special_method(PyObject *op) {
 
 } // namespace
 
-PyObject *PyComplex_FromCComplex(Py_complex c) { return complex_alloc(&PyComplex_Type, c); }
+PyObject *PyComplex_FromCComplex(Py_complex c) { FERRY_API; return complex_alloc(&PyComplex_Type, c); }
 
 PyObject *PyComplex_FromDoubles(double real, double imag) {
+    FERRY_API;
     return complex_alloc(&PyComplex_Type, Py_complex{real, imag});
 }
 
 double PyComplex_RealAsDouble(PyObject *op) {
+    FERRY_API;
     if (PyComplex_Check(op))
         return reinterpret_cast<PyComplexObject *>(op)->cval.real;
     return PyFloat_AsDouble(op);
 }
 
 double PyComplex_ImagAsDouble(PyObject *op) {
+    FERRY_API;
     if (PyComplex_Check(op))
         return reinterpret_cast<PyComplexObject *>(op)->cval.imag;
     return 0.0;
 }
 
 Py_complex PyComplex_AsCComplex(PyObject *op) {
+    FERRY_API;
     Py_complex cv{-1.0, 0.0};
     if (PyComplex_Check(op))
         return reinterpret_cast<PyComplexObject *>(op)->cval;

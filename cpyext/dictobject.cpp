@@ -9,6 +9,8 @@
 #include <vector>
 
 #include "cpyext/forward.h"
+#include "gc_bridge/stats.h"
+#define FERRY_FAMILY "dictobject"
 
 using namespace ferry;
 using host::Handle;
@@ -87,9 +89,10 @@ void dict_release(PyObject *d) {
 
 } // namespace ferry
 
-PyObject *PyDict_New() { return result(host::dict_new()); }
+PyObject *PyDict_New() { FERRY_API; return result(host::dict_new()); }
 
 PyObject *PyDict_GetItem(PyObject *d, PyObject *key) {
+    FERRY_API;
     if (!d || !PyDict_Check(d))
         return nullptr;
     PyObject *t, *v, *tb;
@@ -100,14 +103,16 @@ PyObject *PyDict_GetItem(PyObject *d, PyObject *key) {
 }
 
 PyObject *PyDict_GetItemWithError(PyObject *d, PyObject *key) {
+    FERRY_API;
     if (!check_dict(d))
         return nullptr;
     return lookup(d, key, true);
 }
 
-PyObject *_PyDict_GetItemWithError(PyObject *d, PyObject *key) { return PyDict_GetItemWithError(d, key); }
+PyObject *_PyDict_GetItemWithError(PyObject *d, PyObject *key) { FERRY_API; return PyDict_GetItemWithError(d, key); }
 
 PyObject *PyDict_GetItemString(PyObject *d, const char *key) {
+    FERRY_API;
     PyObject *k = PyUnicode_FromString(key);
     if (!k) {
         PyErr_Clear();
@@ -119,6 +124,7 @@ PyObject *PyDict_GetItemString(PyObject *d, const char *key) {
 }
 
 int PyDict_SetItem(PyObject *d, PyObject *key, PyObject *v) {
+    FERRY_API;
     if (!check_dict(d) || !key || !v) {
         if (d && PyDict_Check(d))
             PyErr_BadInternalCall();
@@ -130,6 +136,7 @@ int PyDict_SetItem(PyObject *d, PyObject *key, PyObject *v) {
 }
 
 int PyDict_SetItemString(PyObject *d, const char *key, PyObject *v) {
+    FERRY_API;
     PyObject *k = PyUnicode_FromString(key);
     if (!k)
         return -1;
@@ -139,6 +146,7 @@ int PyDict_SetItemString(PyObject *d, const char *key, PyObject *v) {
 }
 
 int PyDict_DelItem(PyObject *d, PyObject *key) {
+    FERRY_API;
     if (!check_dict(d))
         return -1;
     if (PyObject_DelItem(d, key) < 0)
@@ -147,6 +155,7 @@ int PyDict_DelItem(PyObject *d, PyObject *key) {
 }
 
 int PyDict_DelItemString(PyObject *d, const char *key) {
+    FERRY_API;
     PyObject *k = PyUnicode_FromString(key);
     if (!k)
         return -1;
@@ -156,18 +165,21 @@ int PyDict_DelItemString(PyObject *d, const char *key) {
 }
 
 int PyDict_Contains(PyObject *d, PyObject *key) {
+    FERRY_API;
     if (!check_dict(d))
         return -1;
     return forward_status(host::contains, d, key);
 }
 
 Py_ssize_t PyDict_Size(PyObject *d) {
+    FERRY_API;
     if (!check_dict(d))
         return -1;
     return PyDict_GET_SIZE(d);
 }
 
 void PyDict_Clear(PyObject *d) {
+    FERRY_API;
     if (!d || !PyDict_Check(d))
         return;
     PyObject *r = PyObject_CallMethod(d, "clear", nullptr);
@@ -192,11 +204,12 @@ PyObject *as_list(PyObject *d, const char *name) {
 
 } // namespace
 
-PyObject *PyDict_Keys(PyObject *d) { return as_list(d, "keys"); }
-PyObject *PyDict_Values(PyObject *d) { return as_list(d, "values"); }
-PyObject *PyDict_Items(PyObject *d) { return as_list(d, "items"); }
+PyObject *PyDict_Keys(PyObject *d) { FERRY_API; return as_list(d, "keys"); }
+PyObject *PyDict_Values(PyObject *d) { FERRY_API; return as_list(d, "values"); }
+PyObject *PyDict_Items(PyObject *d) { FERRY_API; return as_list(d, "items"); }
 
 PyObject *PyDict_Copy(PyObject *d) {
+    FERRY_API;
     if (!check_dict(d))
         return nullptr;
     return PyObject_CallMethod(d, "copy", nullptr);
@@ -261,13 +274,15 @@ int dict_merge(PyObject *a, PyObject *b, int override) {
 
 } // namespace
 
-int PyDict_Update(PyObject *d, PyObject *other) { return dict_merge(d, other, 1); }
+int PyDict_Update(PyObject *d, PyObject *other) { FERRY_API; return dict_merge(d, other, 1); }
 
 int PyDict_Merge(PyObject *d, PyObject *other, int override) {
+    FERRY_API;
     return dict_merge(d, other, override != 0);
 }
 
 PyObject *PyDict_SetDefault(PyObject *d, PyObject *key, PyObject *deflt) {
+    FERRY_API;
     if (!check_dict(d))
         return nullptr;
     PyObject *r = PyObject_CallMethod(d, "setdefault", "OO", key, deflt);
@@ -279,6 +294,7 @@ PyObject *PyDict_SetDefault(PyObject *d, PyObject *key, PyObject *deflt) {
 }
 
 int PyDict_Next(PyObject *d, Py_ssize_t *pos, PyObject **key, PyObject **value) {
+    FERRY_API;
     if (!d || !PyDict_Check(d))
         return 0;
     Borrowed &b = g_borrowed[d];
@@ -308,6 +324,7 @@ int PyDict_Next(PyObject *d, Py_ssize_t *pos, PyObject **key, PyObject **value) 
 }
 
 PyObject *PyDictProxy_New(PyObject *mapping) {
+    FERRY_API;
     PyObject *types = PyImport_ImportModule("types");
     PyObject *r = types ? PyObject_CallMethod(types, "MappingProxyType", "O", mapping) : nullptr;
     Py_XDECREF(types);
@@ -315,6 +332,7 @@ PyObject *PyDictProxy_New(PyObject *mapping) {
 }
 
 int PyDict_MergeFromSeq2(PyObject *d, PyObject *seq2, int override) {
+    FERRY_API;
     if (!d || !PyDict_Check(d) || !seq2) {
         PyErr_BadInternalCall();
         return -1;

@@ -9,6 +9,8 @@
 #include <cstring>
 
 #include "cpyext/internal.h"
+#include "gc_bridge/stats.h"
+#define FERRY_FAMILY "errors"
 
 using namespace ferry;
 using host::Handle;
@@ -100,6 +102,7 @@ int minus_one_with_host_error() {
 } // namespace ferry
 
 void PyErr_Restore(PyObject *type, PyObject *value, PyObject *traceback) {
+    FERRY_API;
     PyThreadState *ts = current_tstate();
     PyObject *ot = ts->curexc_type, *ov = ts->curexc_value, *otb = ts->curexc_traceback;
     ts->curexc_type = type;
@@ -111,6 +114,7 @@ void PyErr_Restore(PyObject *type, PyObject *value, PyObject *traceback) {
 }
 
 void PyErr_Fetch(PyObject **type, PyObject **value, PyObject **traceback) {
+    FERRY_API;
     PyThreadState *ts = current_tstate();
     *type = ts->curexc_type;
     *value = ts->curexc_value;
@@ -118,11 +122,12 @@ void PyErr_Fetch(PyObject **type, PyObject **value, PyObject **traceback) {
     ts->curexc_type = ts->curexc_value = ts->curexc_traceback = nullptr;
 }
 
-PyObject *PyErr_Occurred() { return current_tstate()->curexc_type; }
+PyObject *PyErr_Occurred() { FERRY_API; return current_tstate()->curexc_type; }
 
-void PyErr_Clear() { PyErr_Restore(nullptr, nullptr, nullptr); }
+void PyErr_Clear() { FERRY_API; PyErr_Restore(nullptr, nullptr, nullptr); }
 
 void PyErr_SetObject(PyObject *type, PyObject *value) {
+    FERRY_API;
     if (type && !PyExceptionClass_Check(type)) {
         PyErr_Format(PyExc_SystemError,
                      "_PyErr_SetObject: exception %R is not a BaseException subclass", type);
@@ -133,15 +138,17 @@ void PyErr_SetObject(PyObject *type, PyObject *value) {
     PyErr_Restore(type, value, nullptr);
 }
 
-void PyErr_SetNone(PyObject *type) { PyErr_SetObject(type, nullptr); }
+void PyErr_SetNone(PyObject *type) { FERRY_API; PyErr_SetObject(type, nullptr); }
 
 void PyErr_SetString(PyObject *type, const char *message) {
+    FERRY_API;
     PyObject *v = PyUnicode_FromString(message);
     PyErr_SetObject(type, v);
     Py_XDECREF(v);
 }
 
 int PyErr_GivenExceptionMatches(PyObject *given, PyObject *exc) {
+    FERRY_API;
     if (!given || !exc)
         return 0;
     if (PyTuple_Check(exc)) {
@@ -159,10 +166,12 @@ int PyErr_GivenExceptionMatches(PyObject *given, PyObject *exc) {
 }
 
 int PyErr_ExceptionMatches(PyObject *exc) {
+    FERRY_API;
     return PyErr_GivenExceptionMatches(PyErr_Occurred(), exc);
 }
 
 void PyErr_NormalizeException(PyObject **type, PyObject **value, PyObject **tb) {
+    FERRY_API;
     PyObject *t = *type, *v = *value;
     if (!t)
         return;
@@ -210,24 +219,29 @@ void PyErr_NormalizeException(PyObject **type, PyObject **value, PyObject **tb) 
 }
 
 PyObject *PyErr_NoMemory() {
+    FERRY_API;
     PyErr_SetNone(PyExc_MemoryError);
     return nullptr;
 }
 
 int PyErr_BadArgument() {
+    FERRY_API;
     PyErr_SetString(PyExc_TypeError, "bad argument type for built-in operation");
     return 0;
 }
 
 void _PyErr_BadInternalCall(const char *filename, int lineno) {
+    FERRY_API;
     PyErr_Format(PyExc_SystemError, "%s:%d: bad argument to internal function", filename, lineno);
 }
 
 void (PyErr_BadInternalCall)() {
+    FERRY_API;
     PyErr_SetString(PyExc_SystemError, "bad argument to internal function");
 }
 
 PyObject *PyErr_NewException(const char *name, PyObject *base, PyObject *dict) {
+    FERRY_API;
     const char *dot = std::strrchr(name, '.');
     if (!dot) {
         PyErr_SetString(PyExc_SystemError, "PyErr_NewException: name must be module.class");
@@ -243,6 +257,7 @@ PyObject *PyErr_NewException(const char *name, PyObject *base, PyObject *dict) {
 
 PyObject *PyErr_NewExceptionWithDoc(const char *name, const char *doc, PyObject *base,
                                     PyObject *dict) {
+    FERRY_API;
     PyObject *cls = PyErr_NewException(name, base, dict);
     if (cls && doc) {
         PyObject *d = PyUnicode_FromString(doc);
@@ -255,6 +270,7 @@ PyObject *PyErr_NewExceptionWithDoc(const char *name, const char *doc, PyObject 
 }
 
 int PyErr_WarnEx(PyObject *category, const char *message, Py_ssize_t stack_level) {
+    FERRY_API;
     Handle hc = handle_of(category ? category : PyExc_RuntimeWarning);
     if (!hc)
         return -1;
@@ -266,6 +282,7 @@ int PyErr_WarnEx(PyObject *category, const char *message, Py_ssize_t stack_level
 }
 
 int PyErr_WarnFormat(PyObject *category, Py_ssize_t stack_level, const char *format, ...) {
+    FERRY_API;
     va_list va;
     va_start(va, format);
     PyObject *msg = PyUnicode_FromFormatV(format, va);
@@ -281,6 +298,7 @@ int PyErr_WarnFormat(PyObject *category, Py_ssize_t stack_level, const char *for
 // sys.unraisablehook gets the exception and the object itself, as in CPython
 // (the host's own WriteUnraisable passes only the object's repr).
 void PyErr_WriteUnraisable(PyObject *obj) {
+    FERRY_API;
     PyObject *t, *v, *tb;
     PyErr_Fetch(&t, &v, &tb);
     if (!t)
@@ -299,6 +317,7 @@ void PyErr_WriteUnraisable(PyObject *obj) {
 // As pythonrun.c: SystemExit ends the process; otherwise sys.last_* are set
 // (when asked) and sys.excepthook reports the error.
 void PyErr_PrintEx(int set_sys_last_vars) {
+    FERRY_API;
     PyObject *t, *v, *tb;
     PyErr_Fetch(&t, &v, &tb);
     if (!t)
@@ -314,9 +333,10 @@ void PyErr_PrintEx(int set_sys_last_vars) {
     Py_XDECREF(t), Py_XDECREF(v), Py_XDECREF(tb);
 }
 
-void PyErr_Print() { PyErr_PrintEx(1); }
+void PyErr_Print() { FERRY_API; PyErr_PrintEx(1); }
 
 PyObject *PyErr_SetFromErrnoWithFilenameObjects(PyObject *exc, PyObject *f1, PyObject *f2) {
+    FERRY_API;
     int e = errno;
     PyObject *msg = PyUnicode_FromString(e ? std::strerror(e) : "Error");
     PyObject *args = !msg ? nullptr
@@ -336,14 +356,17 @@ PyObject *PyErr_SetFromErrnoWithFilenameObjects(PyObject *exc, PyObject *f1, PyO
 }
 
 PyObject *PyErr_SetFromErrnoWithFilenameObject(PyObject *exc, PyObject *f) {
+    FERRY_API;
     return PyErr_SetFromErrnoWithFilenameObjects(exc, f, nullptr);
 }
 
 PyObject *PyErr_SetFromErrno(PyObject *exc) {
+    FERRY_API;
     return PyErr_SetFromErrnoWithFilenameObjects(exc, nullptr, nullptr);
 }
 
 PyObject *PyErr_SetFromErrnoWithFilename(PyObject *exc, const char *filename) {
+    FERRY_API;
     int e = errno;
     PyObject *f = filename ? PyUnicode_DecodeFSDefault(filename) : nullptr;
     errno = e;
@@ -353,6 +376,7 @@ PyObject *PyErr_SetFromErrnoWithFilename(PyObject *exc, const char *filename) {
 }
 
 void PyErr_GetExcInfo(PyObject **t, PyObject **v, PyObject **tb) {
+    FERRY_API;
     // The handled exception (see PyErr_GetHandledException); None for each
     // part when there is none, as CPython's topmost exc_info gives.
     PyObject *et, *ev, *etb;
@@ -369,6 +393,7 @@ void PyErr_GetExcInfo(PyObject **t, PyObject **v, PyObject **tb) {
 // Sets the exception the calling Python code is handling (sys.exc_info()).
 // Steals the three references, as CPython does.
 void PyErr_SetExcInfo(PyObject *t, PyObject *v, PyObject *tb) {
+    FERRY_API;
     PyObject *r = call_support("set_exc_info", {t ? t : Py_None, v ? v : Py_None, tb ? tb : Py_None});
     if (!r)
         PyErr_WriteUnraisable(nullptr);
@@ -379,6 +404,7 @@ void PyErr_SetExcInfo(PyObject *t, PyObject *v, PyObject *tb) {
 }
 
 PyObject *PyException_GetTraceback(PyObject *e) {
+    FERRY_API;
     PyObject *tb = PyObject_GetAttrString(e, "__traceback__");
     if (tb == Py_None)
         Py_CLEAR(tb);
@@ -386,6 +412,7 @@ PyObject *PyException_GetTraceback(PyObject *e) {
 }
 
 int PyException_SetTraceback(PyObject *e, PyObject *tb) {
+    FERRY_API;
     return PyObject_SetAttrString(e, "__traceback__", tb ? tb : Py_None);
 }
 
@@ -405,11 +432,12 @@ FERRY_EXC_LINK(PyException_GetCause, PyException_SetCause, "__cause__")
 FERRY_EXC_LINK(PyException_GetContext, PyException_SetContext, "__context__")
 #undef FERRY_EXC_LINK
 
-int PyErr_CheckSignals() { return 0; }
+int PyErr_CheckSignals() { FERRY_API; return 0; }
 
 // The exception being handled: the layer's own exc_info (PyErr_SetExcInfo)
 // when set, else the host's, as sys.exc_info() sees it from the calling frame.
 PyObject *PyErr_GetHandledException() {
+    FERRY_API;
     _PyErr_StackItem *ei = current_tstate()->exc_info;
     for (; ei; ei = ei->previous_item)
         if (ei->exc_value && ei->exc_value != Py_None)
@@ -431,6 +459,7 @@ PyObject *PyErr_GetHandledException() {
 
 int PyErr_WarnExplicit(PyObject *category, const char *text, const char *filename_str, int lineno,
                        const char *module_str, PyObject *registry) {
+    FERRY_API;
     PyObject *message = PyUnicode_FromString(text);
     PyObject *filename = message ? PyUnicode_DecodeFSDefault(filename_str) : nullptr;
     PyObject *module = nullptr;
@@ -478,6 +507,7 @@ exit:
 
 PyObject *PyErr_SetImportErrorSubclass(PyObject *exception, PyObject *msg, PyObject *name,
                                        PyObject *path) {
+    FERRY_API;
     int issub = PyObject_IsSubclass(exception, PyExc_ImportError);
     if (issub < 0)
         return nullptr;
@@ -507,5 +537,6 @@ PyObject *PyErr_SetImportErrorSubclass(PyObject *exception, PyObject *msg, PyObj
 }
 
 PyObject *PyErr_SetImportError(PyObject *msg, PyObject *name, PyObject *path) {
+    FERRY_API;
     return PyErr_SetImportErrorSubclass(PyExc_ImportError, msg, name, path);
 }

@@ -9,6 +9,8 @@
 #include <cstring>
 
 #include "cpyext/internal.h"
+#include "gc_bridge/stats.h"
+#define FERRY_FAMILY "floatobject"
 
 using namespace ferry;
 
@@ -37,6 +39,7 @@ PyObject *sys_attr(const char *name) {
 } // namespace
 
 PyObject *PyFloat_FromDouble(double v) {
+    FERRY_API;
     PyObject *o = alloc_object(&PyFloat_Type, sizeof(PyFloatObject));
     if (o)
         reinterpret_cast<PyFloatObject *>(o)->ob_fval = v;
@@ -44,6 +47,7 @@ PyObject *PyFloat_FromDouble(double v) {
 }
 
 double PyFloat_AsDouble(PyObject *op) {
+    FERRY_API;
     if (!op) {
         PyErr_BadArgument();
         return -1.0;
@@ -93,6 +97,7 @@ double PyFloat_AsDouble(PyObject *op) {
 }
 
 PyObject *PyFloat_FromString(PyObject *v) {
+    FERRY_API;
     if (!PyUnicode_Check(v) && !PyBytes_Check(v) && !PyByteArray_Check(v) &&
         !PyObject_CheckBuffer(v)) {
         PyErr_Format(PyExc_TypeError,
@@ -114,13 +119,14 @@ PyObject *PyFloat_FromString(PyObject *v) {
     return result(r);
 }
 
-double PyFloat_GetMax(void) { return DBL_MAX; }
-double PyFloat_GetMin(void) { return DBL_MIN; }
-PyObject *PyFloat_GetInfo(void) { return sys_attr("float_info"); }
+double PyFloat_GetMax(void) { FERRY_API; return DBL_MAX; }
+double PyFloat_GetMin(void) { FERRY_API; return DBL_MIN; }
+PyObject *PyFloat_GetInfo(void) { FERRY_API; return sys_attr("float_info"); }
 
 // ---- IEEE 754 binary16 / binary32 / binary64 packing
 
 int PyFloat_Pack2(double x, char *p, int le) {
+    FERRY_API;
     unsigned sign = std::signbit(x) ? 1 : 0;
     unsigned exp_bits = 0, mant_bits = 0;
     if (std::isnan(x)) {
@@ -173,6 +179,7 @@ overflow:
 }
 
 int PyFloat_Pack4(double x, char *p, int le) {
+    FERRY_API;
     float y = static_cast<float>(x);
     if (std::isinf(y) && !std::isinf(x)) {
         PyErr_SetString(PyExc_OverflowError, "float too large to pack with f format");
@@ -185,6 +192,7 @@ int PyFloat_Pack4(double x, char *p, int le) {
 }
 
 int PyFloat_Pack8(double x, char *p, int le) {
+    FERRY_API;
     unsigned char raw[8];
     std::memcpy(raw, &x, 8);
     copy_ordered(reinterpret_cast<unsigned char *>(p), raw, 8, le);
@@ -192,6 +200,7 @@ int PyFloat_Pack8(double x, char *p, int le) {
 }
 
 double PyFloat_Unpack2(const char *p, int le) {
+    FERRY_API;
     auto *in = reinterpret_cast<const unsigned char *>(p);
     unsigned hi = in[le ? 1 : 0], lo = in[le ? 0 : 1];
     unsigned bits = (hi << 8) | lo;
@@ -215,6 +224,7 @@ double PyFloat_Unpack2(const char *p, int le) {
 }
 
 double PyFloat_Unpack4(const char *p, int le) {
+    FERRY_API;
     unsigned char raw[4];
     copy_ordered(raw, reinterpret_cast<const unsigned char *>(p), 4, le);
     float y;
@@ -223,6 +233,7 @@ double PyFloat_Unpack4(const char *p, int le) {
 }
 
 double PyFloat_Unpack8(const char *p, int le) {
+    FERRY_API;
     unsigned char raw[8];
     copy_ordered(raw, reinterpret_cast<const unsigned char *>(p), 8, le);
     double x;

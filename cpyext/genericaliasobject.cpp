@@ -5,6 +5,8 @@
 // argument is checked.
 #define PY_SSIZE_T_CLEAN
 #include <Python.h>
+#include "gc_bridge/stats.h"
+#define FERRY_FAMILY "genericaliasobject"
 
 namespace {
 
@@ -24,6 +26,7 @@ PyObject *generic_alias_class() {
 } // namespace
 
 PyObject *Py_GenericAlias(PyObject *origin, PyObject *args) {
+    FERRY_API;
     PyObject *cls = generic_alias_class();
     if (!cls)
         return nullptr;

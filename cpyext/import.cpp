@@ -3,12 +3,15 @@
 #include <Python.h>
 
 #include "cpyext/forward.h"
+#include "gc_bridge/stats.h"
+#define FERRY_FAMILY "import"
 
 using namespace ferry;
 using host::Handle;
 using host::Helper;
 
 PyObject *PyImport_ImportModule(const char *name) {
+    FERRY_API;
     Handle n = name_handle(name);
     if (!n)
         return nullptr;
@@ -18,10 +21,11 @@ PyObject *PyImport_ImportModule(const char *name) {
 }
 
 PyObject *PyImport_Import(PyObject *name) {
+    FERRY_API;
     return forward([](Handle n) { return host::call_helper(Helper::import_module, {n}); }, name);
 }
 
-PyObject *PyImport_ImportModuleNoBlock(const char *name) { return PyImport_ImportModule(name); }
+PyObject *PyImport_ImportModuleNoBlock(const char *name) { FERRY_API; return PyImport_ImportModule(name); }
 
 namespace {
 
@@ -203,6 +207,7 @@ void remove_module(PyObject *name) {
 
 PyObject *PyImport_ImportModuleLevelObject(PyObject *name, PyObject *globals, PyObject *locals,
                                            PyObject *fromlist, int level) {
+    FERRY_API;
     (void)locals;
     PyObject *abs_name = nullptr, *mod = nullptr, *final_mod = nullptr;
     int has_from = 0;
@@ -323,6 +328,7 @@ error:
 
 PyObject *PyImport_ImportModuleLevel(const char *name, PyObject *globals, PyObject *locals,
                                      PyObject *fromlist, int level) {
+    FERRY_API;
     PyObject *n = PyUnicode_FromString(name);
     if (!n)
         return nullptr;
@@ -332,10 +338,12 @@ PyObject *PyImport_ImportModuleLevel(const char *name, PyObject *globals, PyObje
 }
 
 PyObject *PyImport_AddModuleObject(PyObject *name) {
+    FERRY_API;
     return keep_borrowed(add_module(name));   // borrowed: sys.modules holds it
 }
 
 PyObject *PyImport_ReloadModule(PyObject *m) {
+    FERRY_API;
     PyObject *name = PyUnicode_FromString("importlib");
     if (!name)
         return nullptr;
@@ -355,6 +363,7 @@ PyObject *PyImport_ReloadModule(PyObject *m) {
 
 PyObject *PyImport_ExecCodeModuleObject(PyObject *name, PyObject *co, PyObject *pathname,
                                         PyObject *cpathname) {
+    FERRY_API;
     // module_dict_for_exec: the (possibly existing) module's dict, with __builtins__.
     PyObject *m = add_module(name);
     if (!m)
@@ -401,6 +410,7 @@ PyObject *PyImport_ExecCodeModuleObject(PyObject *name, PyObject *co, PyObject *
 
 PyObject *PyImport_ExecCodeModuleWithPathnames(const char *name, PyObject *co,
                                                const char *pathname, const char *cpathname) {
+    FERRY_API;
     PyObject *nameobj = PyUnicode_FromString(name);
     if (!nameobj)
         return nullptr;
@@ -426,14 +436,17 @@ exit:
 }
 
 PyObject *PyImport_ExecCodeModuleEx(const char *name, PyObject *co, const char *pathname) {
+    FERRY_API;
     return PyImport_ExecCodeModuleWithPathnames(name, co, pathname, nullptr);
 }
 
 PyObject *PyImport_ExecCodeModule(const char *name, PyObject *co) {
+    FERRY_API;
     return PyImport_ExecCodeModuleWithPathnames(name, co, nullptr, nullptr);
 }
 
 PyObject *PyImport_GetModuleDict() {
+    FERRY_API;
     static PyObject *modules = nullptr;   // held: returned borrowed
     if (!modules) {
         PyObject *sys = PyImport_ImportModule("sys");
@@ -444,6 +457,7 @@ PyObject *PyImport_GetModuleDict() {
 }
 
 PyObject *PyImport_GetModule(PyObject *name) {
+    FERRY_API;
     PyObject *modules = PyImport_GetModuleDict();
     if (!modules)
         return nullptr;
@@ -452,6 +466,7 @@ PyObject *PyImport_GetModule(PyObject *name) {
 }
 
 PyObject *PyImport_AddModule(const char *name) {
+    FERRY_API;
     PyObject *n = PyUnicode_FromString(name);
     if (!n)
         return nullptr;

@@ -17,6 +17,8 @@
 #include <vector>
 
 #include "cpyext/forward.h"
+#include "gc_bridge/stats.h"
+#define FERRY_FAMILY "listobject"
 
 using namespace ferry;
 using host::Handle;
@@ -269,6 +271,7 @@ int host_mutation(PyObject *o, Helper helper, std::initializer_list<PyObject *> 
 } // namespace
 
 PyObject *PyList_New(Py_ssize_t n) {
+    FERRY_API;
     if (n < 0) {
         PyErr_BadInternalCall();
         return nullptr;
@@ -276,9 +279,10 @@ PyObject *PyList_New(Py_ssize_t n) {
     return list_alloc(&PyList_Type, n);
 }
 
-Py_ssize_t PyList_Size(PyObject *o) { return check_list(o) ? PyList_GET_SIZE(o) : -1; }
+Py_ssize_t PyList_Size(PyObject *o) { FERRY_API; return check_list(o) ? PyList_GET_SIZE(o) : -1; }
 
 PyObject *PyList_GetItem(PyObject *o, Py_ssize_t i) {
+    FERRY_API;
     if (!check_list(o))
         return nullptr;
     if (i < 0 || i >= PyList_GET_SIZE(o)) {
@@ -289,6 +293,7 @@ PyObject *PyList_GetItem(PyObject *o, Py_ssize_t i) {
 }
 
 int PyList_SetItem(PyObject *o, Py_ssize_t i, PyObject *v) {
+    FERRY_API;
     if (!check_list(o)) {
         Py_XDECREF(v);
         return -1;
@@ -326,6 +331,7 @@ int PyList_SetItem(PyObject *o, Py_ssize_t i, PyObject *v) {
 }
 
 int PyList_Insert(PyObject *o, Py_ssize_t where, PyObject *v) {
+    FERRY_API;
     if (!check_list(o) || !v) {
         if (check_list(o))
             PyErr_BadInternalCall();
@@ -355,6 +361,7 @@ int PyList_Insert(PyObject *o, Py_ssize_t where, PyObject *v) {
 }
 
 int PyList_Append(PyObject *o, PyObject *v) {
+    FERRY_API;
     if (!check_list(o))
         return -1;
     if (!v) {
@@ -382,6 +389,7 @@ int PyList_Append(PyObject *o, PyObject *v) {
 }
 
 PyObject *PyList_GetSlice(PyObject *o, Py_ssize_t lo, Py_ssize_t hi) {
+    FERRY_API;
     if (!check_list(o))
         return nullptr;
     Py_ssize_t n = PyList_GET_SIZE(o);
@@ -394,6 +402,7 @@ PyObject *PyList_GetSlice(PyObject *o, Py_ssize_t lo, Py_ssize_t hi) {
 }
 
 int PyList_SetSlice(PyObject *o, Py_ssize_t lo, Py_ssize_t hi, PyObject *v) {
+    FERRY_API;
     if (!check_list(o))
         return -1;
     // Give a native list its managed counterpart, then mutate there and sync.
@@ -415,6 +424,7 @@ int PyList_SetSlice(PyObject *o, Py_ssize_t lo, Py_ssize_t hi, PyObject *v) {
 }
 
 int PyList_Sort(PyObject *o) {
+    FERRY_API;
     if (!check_list(o) || !handle_of(o) || list_sync_to_host(o) < 0)
         return -1;
     Handle r = host::call_helper(Helper::sort, {header_of(o)->managed});
@@ -425,6 +435,7 @@ int PyList_Sort(PyObject *o) {
 }
 
 int PyList_Reverse(PyObject *o) {
+    FERRY_API;
     if (!check_list(o) || !handle_of(o) || list_sync_to_host(o) < 0)
         return -1;
     PyObject *r = PyObject_CallMethod(o, "reverse", nullptr);
@@ -435,6 +446,7 @@ int PyList_Reverse(PyObject *o) {
 }
 
 PyObject *PyList_AsTuple(PyObject *o) {
+    FERRY_API;
     if (!check_list(o))
         return nullptr;
     Py_ssize_t n = PyList_GET_SIZE(o);
@@ -451,6 +463,7 @@ PyObject *PyList_AsTuple(PyObject *o) {
 // before a failure stay. Each item goes through PyList_Append, which keeps a
 // proxied list's host side in step.
 PyObject *_PyList_Extend(PyListObject *self, PyObject *iterable) {
+    FERRY_API;
     PyObject *o = reinterpret_cast<PyObject *>(self);
     if (PyList_CheckExact(iterable) || PyTuple_CheckExact(iterable) || o == iterable) {
         PyObject *seq = PySequence_Fast(iterable, "argument must be iterable");

@@ -11,6 +11,8 @@
 #include <vector>
 
 #include "cpyext/internal.h"
+#include "gc_bridge/stats.h"
+#define FERRY_FAMILY "longobject"
 
 namespace ferry {
 namespace {
@@ -295,26 +297,29 @@ host::Handle long_to_host(PyObject *o) {
 
 using namespace ferry;
 
-PyObject *PyLong_FromLong(long v) { return PyLong_FromLongLong(v); }
+PyObject *PyLong_FromLong(long v) { FERRY_API; return PyLong_FromLongLong(v); }
 
-PyObject *PyLong_FromUnsignedLong(unsigned long v) { return api_long(v, false); }
+PyObject *PyLong_FromUnsignedLong(unsigned long v) { FERRY_API; return api_long(v, false); }
 
 PyObject *PyLong_FromLongLong(long long v) {
+    FERRY_API;
     bool neg = v < 0;
     return api_long(neg ? 0 - static_cast<uint64_t>(v) : static_cast<uint64_t>(v), neg);
 }
 
-PyObject *PyLong_FromUnsignedLongLong(unsigned long long v) { return api_long(v, false); }
+PyObject *PyLong_FromUnsignedLongLong(unsigned long long v) { FERRY_API; return api_long(v, false); }
 
-PyObject *PyLong_FromSsize_t(Py_ssize_t v) { return PyLong_FromLongLong(v); }
+PyObject *PyLong_FromSsize_t(Py_ssize_t v) { FERRY_API; return PyLong_FromLongLong(v); }
 
-PyObject *PyLong_FromSize_t(size_t v) { return api_long(v, false); }
+PyObject *PyLong_FromSize_t(size_t v) { FERRY_API; return api_long(v, false); }
 
 PyObject *PyLong_FromVoidPtr(void *p) {
+    FERRY_API;
     return PyLong_FromUnsignedLongLong(reinterpret_cast<uintptr_t>(p));
 }
 
 PyObject *PyLong_FromDouble(double d) {
+    FERRY_API;
     const double limit = static_cast<double>(LLONG_MAX);   // 2**63
     if (-limit < d && d < limit)
         return PyLong_FromLongLong(static_cast<long long>(d));
@@ -340,6 +345,7 @@ PyObject *PyLong_FromDouble(double d) {
 }
 
 PyObject *PyLong_FromString(const char *str, char **pend, int base) {
+    FERRY_API;
     if ((base != 0 && base < 2) || base > 36) {
         PyErr_SetString(PyExc_ValueError, "int() arg 2 must be >= 2 and <= 36");
         return nullptr;
@@ -453,6 +459,7 @@ PyObject *PyLong_FromString(const char *str, char **pend, int base) {
 }
 
 PyObject *PyLong_FromUnicodeObject(PyObject *u, int base) {
+    FERRY_API;
     if ((base != 0 && base < 2) || base > 36) {
         PyErr_SetString(PyExc_ValueError, "int() arg 2 must be >= 2 and <= 36");
         return nullptr;
@@ -466,6 +473,7 @@ PyObject *PyLong_FromUnicodeObject(PyObject *u, int base) {
 // ---- conversions to C
 
 long PyLong_AsLongAndOverflow(PyObject *vv, int *overflow) {
+    FERRY_API;
     if (!vv) {
         PyErr_BadInternalCall();
         return -1;
@@ -484,10 +492,12 @@ long PyLong_AsLongAndOverflow(PyObject *vv, int *overflow) {
 }
 
 long long PyLong_AsLongLongAndOverflow(PyObject *vv, int *overflow) {
+    FERRY_API;
     return PyLong_AsLongAndOverflow(vv, overflow);
 }
 
 long PyLong_AsLong(PyObject *vv) {
+    FERRY_API;
     int overflow = 0;
     long r = PyLong_AsLongAndOverflow(vv, &overflow);
     if (overflow) {
@@ -498,6 +508,7 @@ long PyLong_AsLong(PyObject *vv) {
 }
 
 int _PyLong_AsInt(PyObject *vv) {
+    FERRY_API;
     int overflow = 0;
     long r = PyLong_AsLongAndOverflow(vv, &overflow);
     if (overflow || r > INT_MAX || r < INT_MIN) {
@@ -508,6 +519,7 @@ int _PyLong_AsInt(PyObject *vv) {
 }
 
 long long PyLong_AsLongLong(PyObject *vv) {
+    FERRY_API;
     if (!vv) {
         PyErr_BadInternalCall();
         return -1;
@@ -524,6 +536,7 @@ long long PyLong_AsLongLong(PyObject *vv) {
 }
 
 Py_ssize_t PyLong_AsSsize_t(PyObject *vv) {
+    FERRY_API;
     if (!vv) {
         PyErr_BadInternalCall();
         return -1;
@@ -541,6 +554,7 @@ Py_ssize_t PyLong_AsSsize_t(PyObject *vv) {
 }
 
 unsigned long PyLong_AsUnsignedLong(PyObject *vv) {
+    FERRY_API;
     if (!vv) {
         PyErr_BadInternalCall();
         return static_cast<unsigned long>(-1);
@@ -563,6 +577,7 @@ unsigned long PyLong_AsUnsignedLong(PyObject *vv) {
 }
 
 size_t PyLong_AsSize_t(PyObject *vv) {
+    FERRY_API;
     if (!vv) {
         PyErr_BadInternalCall();
         return static_cast<size_t>(-1);
@@ -584,6 +599,7 @@ size_t PyLong_AsSize_t(PyObject *vv) {
 }
 
 unsigned long long PyLong_AsUnsignedLongLong(PyObject *vv) {
+    FERRY_API;
     if (!vv) {
         PyErr_BadInternalCall();
         return static_cast<unsigned long long>(-1);
@@ -605,6 +621,7 @@ unsigned long long PyLong_AsUnsignedLongLong(PyObject *vv) {
 }
 
 unsigned long long PyLong_AsUnsignedLongLongMask(PyObject *vv) {
+    FERRY_API;
     if (!vv) {
         PyErr_BadInternalCall();
         return static_cast<unsigned long long>(-1);
@@ -617,10 +634,12 @@ unsigned long long PyLong_AsUnsignedLongLongMask(PyObject *vv) {
 }
 
 unsigned long PyLong_AsUnsignedLongMask(PyObject *vv) {
+    FERRY_API;
     return PyLong_AsUnsignedLongLongMask(vv);
 }
 
 double PyLong_AsDouble(PyObject *v) {
+    FERRY_API;
     if (!v) {
         PyErr_BadInternalCall();
         return -1.0;
@@ -663,6 +682,7 @@ double PyLong_AsDouble(PyObject *v) {
 }
 
 void *PyLong_AsVoidPtr(PyObject *vv) {
+    FERRY_API;
     long long x;
     if (vv && PyLong_Check(vv) && is_negative(vv))
         x = PyLong_AsLong(vv);
@@ -674,6 +694,7 @@ void *PyLong_AsVoidPtr(PyObject *vv) {
 }
 
 PyObject *PyLong_GetInfo(void) {
+    FERRY_API;
     host::Handle sys = host::import_module("sys");
     if (!sys)
         return null_with_host_error();
@@ -685,13 +706,15 @@ PyObject *PyLong_GetInfo(void) {
 // ---- private helpers used by Cython output
 
 int _PyLong_Sign(PyObject *v) {
+    FERRY_API;
     Py_ssize_t s = Py_SIZE(v);
     return s == 0 ? 0 : (s < 0 ? -1 : 1);
 }
 
-size_t _PyLong_NumBits(PyObject *v) { return bit_length(v); }
+size_t _PyLong_NumBits(PyObject *v) { FERRY_API; return bit_length(v); }
 
 PyLongObject *_PyLong_New(Py_ssize_t size) {
+    FERRY_API;
     if (size < 0 || size > PY_SSIZE_T_MAX / 4 - 64) {
         PyErr_SetString(PyExc_OverflowError, "too many digits in integer");
         return nullptr;
@@ -700,6 +723,7 @@ PyLongObject *_PyLong_New(Py_ssize_t size) {
 }
 
 PyObject *_PyLong_Copy(PyLongObject *src) {
+    FERRY_API;
     auto *s = reinterpret_cast<PyObject *>(src);
     Py_ssize_t nd = ndigits_of(s);
     if (nd <= 1) {
@@ -719,6 +743,7 @@ PyObject *_PyLong_Copy(PyLongObject *src) {
 
 PyObject *_PyLong_FromByteArray(const unsigned char *bytes, size_t n, int little_endian,
                                 int is_signed) {
+    FERRY_API;
     if (n == 0)
         return PyLong_FromLong(0);
     std::vector<unsigned char> le(n);
@@ -745,6 +770,7 @@ PyObject *_PyLong_FromByteArray(const unsigned char *bytes, size_t n, int little
 
 int _PyLong_AsByteArray(PyLongObject *v, unsigned char *bytes, size_t n, int little_endian,
                         int is_signed) {
+    FERRY_API;
     auto *o = reinterpret_cast<PyObject *>(v);
     bool negative = is_negative(o);
     if (negative && !is_signed) {

@@ -12,6 +12,7 @@
 
 #include "cpyext/forward.h"
 #include "gc_bridge/stats.h"
+#define FERRY_FAMILY "methodobject"
 
 using namespace ferry;
 using host::Builtin;
@@ -449,6 +450,7 @@ void cfunction_release(PyObject *o) {
 } // namespace ferry
 
 PyObject *PyCMethod_New(PyMethodDef *def, PyObject *self, PyObject *module, PyTypeObject *cls) {
+    FERRY_API;
     if (def->ml_flags & METH_METHOD) {
         if (!cls) {
             PyErr_SetString(PyExc_SystemError,
@@ -473,14 +475,16 @@ PyObject *PyCMethod_New(PyMethodDef *def, PyObject *self, PyObject *module, PyTy
 }
 
 PyObject *(PyCFunction_NewEx)(PyMethodDef *def, PyObject *self, PyObject *module) {
+    FERRY_API;
     return PyCMethod_New(def, self, module, nullptr);
 }
 
-PyObject *(PyCFunction_New)(PyMethodDef *def, PyObject *self) { return (PyCFunction_NewEx)(def, self, nullptr); }
+PyObject *(PyCFunction_New)(PyMethodDef *def, PyObject *self) { FERRY_API; return (PyCFunction_NewEx)(def, self, nullptr); }
 
 // A host builtin has no C function: its synthesized def's function raises
 // SystemError when called (see host_builtin_has_no_c_function).
 PyCFunction PyCFunction_GetFunction(PyObject *o) {
+    FERRY_API;
     if (!o || !PyCFunction_Check(o) || !reinterpret_cast<PyCFunctionObject *>(o)->m_ml) {
         PyErr_BadInternalCall();
         return nullptr;
@@ -489,6 +493,7 @@ PyCFunction PyCFunction_GetFunction(PyObject *o) {
 }
 
 int PyCFunction_GetFlags(PyObject *o) {
+    FERRY_API;
     if (!o || !PyCFunction_Check(o) || !reinterpret_cast<PyCFunctionObject *>(o)->m_ml) {
         PyErr_BadInternalCall();
         return -1;
@@ -497,6 +502,7 @@ int PyCFunction_GetFlags(PyObject *o) {
 }
 
 PyObject *PyCFunction_GetSelf(PyObject *o) {
+    FERRY_API;
     if (!o || !PyCFunction_Check(o)) {
         PyErr_BadInternalCall();
         return nullptr;

@@ -16,6 +16,8 @@
 #include <cstdarg>
 #include <cstring>
 #include <cwchar>
+#include "gc_bridge/stats.h"
+#define FERRY_FAMILY "modsupport"
 
 namespace {
 
@@ -382,6 +384,7 @@ PyObject *build_from(const char *format, va_list va, int flags) {
 extern "C" {
 
 PyObject *Py_BuildValue(const char *format, ...) {
+    FERRY_API;
     va_list va;
     va_start(va, format);
     PyObject *result = build_from(format, va, 0);
@@ -390,6 +393,7 @@ PyObject *Py_BuildValue(const char *format, ...) {
 }
 
 PyObject *_Py_BuildValue_SizeT(const char *format, ...) {
+    FERRY_API;
     va_list va;
     va_start(va, format);
     PyObject *result = build_from(format, va, kSizeT);
@@ -398,10 +402,12 @@ PyObject *_Py_BuildValue_SizeT(const char *format, ...) {
 }
 
 PyObject *Py_VaBuildValue(const char *format, va_list va) {
+    FERRY_API;
     return build_from(format, va, 0);
 }
 
 PyObject *_Py_VaBuildValue_SizeT(const char *format, va_list va) {
+    FERRY_API;
     return build_from(format, va, kSizeT);
 }
 

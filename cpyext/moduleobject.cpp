@@ -11,6 +11,8 @@
 #include <vector>
 
 #include "cpyext/forward.h"
+#include "gc_bridge/stats.h"
+#define FERRY_FAMILY "moduleobject"
 
 using namespace ferry;
 using host::Builtin;
@@ -84,6 +86,7 @@ void module_release(PyObject *m) {
 } // namespace ferry
 
 PyObject *PyModuleDef_Init(PyModuleDef *def) {
+    FERRY_API;
     if (!def->m_base.m_index) {
         Py_SET_TYPE(def, &PyModuleDef_Type);
         Py_SET_REFCNT(def, 1);
@@ -101,6 +104,7 @@ std::string &package_context() {
 } // namespace ferry
 
 PyObject *PyModule_Create2(PyModuleDef *def, int apiver) {
+    FERRY_API;
     (void)apiver;   // 1013 for 3.x; the stable ABI passes 3
     PyModuleDef_Init(def);
     const char *name = def->m_name;
@@ -119,6 +123,7 @@ PyObject *PyModule_Create2(PyModuleDef *def, int apiver) {
 }
 
 PyObject *PyModule_FromDefAndSpec2(PyModuleDef *def, PyObject *spec, int apiver) {
+    FERRY_API;
     (void)apiver;
     PyModuleDef_Init(def);
     PyObject *name = PyObject_GetAttrString(spec, "name");
@@ -141,6 +146,7 @@ PyObject *PyModule_FromDefAndSpec2(PyModuleDef *def, PyObject *spec, int apiver)
 }
 
 int PyModule_ExecDef(PyObject *m, PyModuleDef *def) {
+    FERRY_API;
     const char *name = PyModule_GetName(m);   // CPython names the module, not the def
     if (!name)
         return -1;
@@ -163,14 +169,16 @@ int PyModule_ExecDef(PyObject *m, PyModuleDef *def) {
     return 0;
 }
 
-PyObject *PyModule_New(const char *name) { return new_module(name, nullptr); }
+PyObject *PyModule_New(const char *name) { FERRY_API; return new_module(name, nullptr); }
 
 PyObject *PyModule_NewObject(PyObject *name) {
+    FERRY_API;
     const char *s = PyUnicode_AsUTF8(name);
     return s ? new_module(s, nullptr) : nullptr;
 }
 
 int PyModule_AddFunctions(PyObject *m, PyMethodDef *functions) {
+    FERRY_API;
     PyObject *name = PyModule_GetNameObject(m);
     if (!name)
         return -1;
@@ -194,17 +202,19 @@ int PyModule_AddFunctions(PyObject *m, PyMethodDef *functions) {
 }
 
 int PyModule_SetDocString(PyObject *m, const char *doc) {
+    FERRY_API;
     PyObject *d = PyUnicode_FromString(doc);
     int r = d ? PyObject_SetAttrString(m, "__doc__", d) : -1;
     Py_XDECREF(d);
     return r;
 }
 
-void *PyModule_GetState(PyObject *m) { return check_module(m) ? as_module(m)->md_state : nullptr; }
+void *PyModule_GetState(PyObject *m) { FERRY_API; return check_module(m) ? as_module(m)->md_state : nullptr; }
 
-PyModuleDef *PyModule_GetDef(PyObject *m) { return check_module(m) ? as_module(m)->md_def : nullptr; }
+PyModuleDef *PyModule_GetDef(PyObject *m) { FERRY_API; return check_module(m) ? as_module(m)->md_def : nullptr; }
 
 PyObject *PyModule_GetDict(PyObject *m) {
+    FERRY_API;
     if (!m || !PyModule_Check(m)) {
         PyErr_BadInternalCall();
         return nullptr;
@@ -216,6 +226,7 @@ PyObject *PyModule_GetDict(PyObject *m) {
 }
 
 PyObject *PyModule_GetNameObject(PyObject *m) {
+    FERRY_API;
     if (!check_module(m))
         return nullptr;
     PyObject *name = PyObject_GetAttrString(m, "__name__");
@@ -231,6 +242,7 @@ PyObject *PyModule_GetNameObject(PyObject *m) {
 }
 
 const char *PyModule_GetName(PyObject *m) {
+    FERRY_API;
     PyObject *name = PyModule_GetNameObject(m);
     if (!name)
         return nullptr;
@@ -243,6 +255,7 @@ const char *PyModule_GetName(PyObject *m) {
 }
 
 int PyModule_AddObjectRef(PyObject *m, const char *name, PyObject *value) {
+    FERRY_API;
     if (!PyModule_Check(m)) {
         PyErr_SetString(PyExc_TypeError, "PyModule_AddObjectRef() first argument must be a module");
         return -1;
@@ -256,6 +269,7 @@ int PyModule_AddObjectRef(PyObject *m, const char *name, PyObject *value) {
 }
 
 int PyModule_AddObject(PyObject *m, const char *name, PyObject *value) {
+    FERRY_API;
     int r = PyModule_AddObjectRef(m, name, value);
     if (r == 0)
         Py_DECREF(value);
@@ -263,6 +277,7 @@ int PyModule_AddObject(PyObject *m, const char *name, PyObject *value) {
 }
 
 int PyModule_AddIntConstant(PyObject *m, const char *name, long value) {
+    FERRY_API;
     PyObject *v = PyLong_FromLong(value);
     int r = PyModule_AddObjectRef(m, name, v);
     Py_XDECREF(v);
@@ -270,6 +285,7 @@ int PyModule_AddIntConstant(PyObject *m, const char *name, long value) {
 }
 
 int PyModule_AddStringConstant(PyObject *m, const char *name, const char *value) {
+    FERRY_API;
     PyObject *v = PyUnicode_FromString(value);
     int r = PyModule_AddObjectRef(m, name, v);
     Py_XDECREF(v);
@@ -277,6 +293,7 @@ int PyModule_AddStringConstant(PyObject *m, const char *name, const char *value)
 }
 
 int PyModule_AddType(PyObject *m, PyTypeObject *type) {
+    FERRY_API;
     if (PyType_Ready(type) < 0)
         return -1;
     const char *name = strrchr(type->tp_name, '.');
@@ -285,6 +302,7 @@ int PyModule_AddType(PyObject *m, PyTypeObject *type) {
 }
 
 PyObject *PyState_FindModule(PyModuleDef *def) {
+    FERRY_API;
     Py_ssize_t i = def->m_base.m_index;
     if (def->m_slots) {
         PyErr_SetString(PyExc_SystemError, "PyState_FindModule does not support module with slots");
@@ -296,6 +314,7 @@ PyObject *PyState_FindModule(PyModuleDef *def) {
 }
 
 int PyState_AddModule(PyObject *m, PyModuleDef *def) {
+    FERRY_API;
     if (!def->m_base.m_index)
         PyModuleDef_Init(def);
     if (def->m_slots) {
@@ -310,6 +329,7 @@ int PyState_AddModule(PyObject *m, PyModuleDef *def) {
 }
 
 int PyState_RemoveModule(PyModuleDef *def) {
+    FERRY_API;
     Py_ssize_t i = def->m_base.m_index;
     if (i <= 0 || (size_t)i >= g_modules_by_index.size()) {
         PyErr_SetString(PyExc_SystemError, "PyState_RemoveModule: module index out of bounds.");
@@ -320,6 +340,7 @@ int PyState_RemoveModule(PyModuleDef *def) {
 }
 
 PyObject *PyModule_GetFilenameObject(PyObject *m) {
+    FERRY_API;
     if (!check_module(m))
         return nullptr;
     PyObject *d = PyModule_GetDict(m);

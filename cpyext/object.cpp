@@ -8,6 +8,8 @@
 #include <vector>
 
 #include "cpyext/forward.h"
+#include "gc_bridge/stats.h"
+#define FERRY_FAMILY "object"
 
 using namespace ferry;
 using host::Builtin;
@@ -87,6 +89,7 @@ constexpr int kRecursionLimit = 1000;
 } // namespace
 
 PyObject *PyObject_GetAttr(PyObject *o, PyObject *name) {
+    FERRY_API;
     if (!PyUnicode_Check(name)) {
         PyErr_Format(PyExc_TypeError, "attribute name must be string, not '%.200s'",
                      Py_TYPE(name)->tp_name);
@@ -109,6 +112,7 @@ bool ascii_name(const char *name) {
 } // namespace
 
 PyObject *PyObject_GetAttrString(PyObject *o, const char *name) {
+    FERRY_API;
     if (ascii_name(name)) {
         Handle h = handle_of(o);
         return h ? result(host::getattr_s(h, name)) : nullptr;
@@ -122,6 +126,7 @@ PyObject *PyObject_GetAttrString(PyObject *o, const char *name) {
 }
 
 int PyObject_SetAttr(PyObject *o, PyObject *name, PyObject *v) {
+    FERRY_API;
     if (!PyUnicode_Check(name)) {
         PyErr_Format(PyExc_TypeError, "attribute name must be string, not '%.200s'",
                      Py_TYPE(name)->tp_name);
@@ -137,6 +142,7 @@ int PyObject_SetAttr(PyObject *o, PyObject *name, PyObject *v) {
 }
 
 int PyObject_SetAttrString(PyObject *o, const char *name, PyObject *v) {
+    FERRY_API;
     if (v && ascii_name(name)) {
         Handle h = handle_of(o), hv = h ? handle_of(v) : Handle{};
         return hv ? status(host::setattr_s(h, name, hv)) : -1;
@@ -150,6 +156,7 @@ int PyObject_SetAttrString(PyObject *o, const char *name, PyObject *v) {
 }
 
 int PyObject_HasAttr(PyObject *o, PyObject *name) {
+    FERRY_API;
     PyObject *r = PyObject_GetAttr(o, name);
     if (r) {
         Py_DECREF(r);
@@ -160,6 +167,7 @@ int PyObject_HasAttr(PyObject *o, PyObject *name) {
 }
 
 int PyObject_HasAttrString(PyObject *o, const char *name) {
+    FERRY_API;
     PyObject *r = PyObject_GetAttrString(o, name);
     if (r) {
         Py_DECREF(r);
@@ -171,8 +179,9 @@ int PyObject_HasAttrString(PyObject *o, const char *name) {
 
 // Generic attribute access as seen from C: for our objects the host's own
 // lookup (object.__getattribute__ semantics) is the generic one.
-PyObject *PyObject_GenericGetAttr(PyObject *o, PyObject *name) { return PyObject_GetAttr(o, name); }
+PyObject *PyObject_GenericGetAttr(PyObject *o, PyObject *name) { FERRY_API; return PyObject_GetAttr(o, name); }
 int PyObject_GenericSetAttr(PyObject *o, PyObject *name, PyObject *v) {
+    FERRY_API;
     return PyObject_SetAttr(o, name, v);
 }
 
@@ -225,21 +234,24 @@ PyObject *text_of(PyObject *o, const char *dunder) {
 
 } // namespace
 
-PyObject *PyObject_Repr(PyObject *o) { return text_of(o, "__repr__"); }
+PyObject *PyObject_Repr(PyObject *o) { FERRY_API; return text_of(o, "__repr__"); }
 
 PyObject *PyObject_Str(PyObject *o) {
+    FERRY_API;
     if (o && PyUnicode_CheckExact(o))
         return Py_NewRef(o);
     return text_of(o, "__str__");
 }
 
 PyObject *PyObject_ASCII(PyObject *o) {
+    FERRY_API;
     if (!o)
         return PyUnicode_FromString("<NULL>");
     return forward(host::ascii, o);
 }
 
 PyObject *PyObject_Bytes(PyObject *o) {
+    FERRY_API;
     if (!o)
         return PyBytes_FromString("<NULL>");
     if (PyBytes_CheckExact(o))
@@ -259,10 +271,12 @@ PyObject *PyObject_Bytes(PyObject *o) {
 }
 
 PyObject *PyObject_RichCompare(PyObject *a, PyObject *b, int op) {
+    FERRY_API;
     return forward([op](Handle x, Handle y) { return host::rich_compare(x, y, op); }, a, b);
 }
 
 int PyObject_RichCompareBool(PyObject *a, PyObject *b, int op) {
+    FERRY_API;
     if (a == b) {   // identity implies equality, as in CPython
         if (op == Py_EQ)
             return 1;
@@ -274,6 +288,7 @@ int PyObject_RichCompareBool(PyObject *a, PyObject *b, int op) {
 }
 
 Py_hash_t PyObject_Hash(PyObject *o) {
+    FERRY_API;
     Handle h = handle_of(o);
     if (!h)
         return -1;
@@ -284,11 +299,13 @@ Py_hash_t PyObject_Hash(PyObject *o) {
 }
 
 Py_hash_t PyObject_HashNotImplemented(PyObject *o) {
+    FERRY_API;
     PyErr_Format(PyExc_TypeError, "unhashable type: '%.200s'", Py_TYPE(o)->tp_name);
     return -1;
 }
 
 int PyObject_IsTrue(PyObject *o) {
+    FERRY_API;
     if (o == Py_True)
         return 1;
     if (o == Py_False || o == Py_None)
@@ -314,11 +331,13 @@ int PyObject_IsTrue(PyObject *o) {
 }
 
 int PyObject_Not(PyObject *o) {
+    FERRY_API;
     int r = PyObject_IsTrue(o);
     return r < 0 ? r : !r;
 }
 
 PyObject *PyObject_Type(PyObject *o) {
+    FERRY_API;
     if (!o) {
         PyErr_SetString(PyExc_SystemError, "null argument to internal routine");
         return nullptr;
@@ -327,6 +346,7 @@ PyObject *PyObject_Type(PyObject *o) {
 }
 
 int PyCallable_Check(PyObject *o) {
+    FERRY_API;
     if (!o)
         return 0;
     Handle h = handle_of(o);
@@ -338,6 +358,7 @@ int PyCallable_Check(PyObject *o) {
 }
 
 PyObject *PyObject_Call(PyObject *callable, PyObject *args, PyObject *kwargs) {
+    FERRY_API;
     if (!PyTuple_Check(args)) {
         PyErr_SetString(PyExc_TypeError, "argument list must be a tuple");
         return nullptr;
@@ -354,12 +375,14 @@ PyObject *PyObject_Call(PyObject *callable, PyObject *args, PyObject *kwargs) {
 }
 
 PyObject *PyObject_CallObject(PyObject *callable, PyObject *args) {
+    FERRY_API;
     if (!args)
         return PyObject_CallNoArgs(callable);
     return PyObject_Call(callable, args, nullptr);
 }
 
 PyObject *PyEval_CallObjectWithKeywords(PyObject *callable, PyObject *args, PyObject *kw) {
+    FERRY_API;
     if (!args)
         args = PyTuple_New(0);
     else
@@ -369,28 +392,33 @@ PyObject *PyEval_CallObjectWithKeywords(PyObject *callable, PyObject *args, PyOb
     return r;
 }
 
-PyObject *PyObject_CallNoArgs(PyObject *callable) { return vectorcall(callable, nullptr, 0, nullptr, nullptr); }
+PyObject *PyObject_CallNoArgs(PyObject *callable) { FERRY_API; return vectorcall(callable, nullptr, 0, nullptr, nullptr); }
 
 PyObject *PyObject_CallOneArg(PyObject *callable, PyObject *arg) {
+    FERRY_API;
     return vectorcall(callable, &arg, 1, nullptr, nullptr);
 }
 
 PyObject *PyObject_Vectorcall(PyObject *callable, PyObject *const *args, size_t nargsf,
                               PyObject *kwnames) {
+    FERRY_API;
     return vectorcall(callable, args, nargsf, kwnames, nullptr);
 }
 
 PyObject *PyObject_VectorcallDict(PyObject *callable, PyObject *const *args, size_t nargsf,
                                   PyObject *kwdict) {
+    FERRY_API;
     return vectorcall(callable, args, nargsf, nullptr, kwdict);
 }
 
 PyObject *PyVectorcall_Call(PyObject *callable, PyObject *tuple, PyObject *dict) {
+    FERRY_API;
     return PyObject_Call(callable, tuple, dict);
 }
 
 PyObject *PyObject_VectorcallMethod(PyObject *name, PyObject *const *args, size_t nargsf,
                                     PyObject *kwnames) {
+    FERRY_API;
     PyObject *method = PyObject_GetAttr(args[0], name);
     if (!method)
         return nullptr;
@@ -475,6 +503,7 @@ FERRY_FORMAT_METHOD(_PyObject_CallMethod_SizeT, true)
 #undef FERRY_FORMAT_METHOD
 
 PyObject *PyObject_CallFunctionObjArgs(PyObject *callable, ...) {
+    FERRY_API;
     va_list va;
     va_start(va, callable);
     PyObject *r = call_with_objargs(callable, va);
@@ -483,6 +512,7 @@ PyObject *PyObject_CallFunctionObjArgs(PyObject *callable, ...) {
 }
 
 PyObject *PyObject_CallMethodObjArgs(PyObject *o, PyObject *name, ...) {
+    FERRY_API;
     PyObject *callable = PyObject_GetAttr(o, name);
     if (!callable)
         return nullptr;
@@ -531,6 +561,7 @@ int classinfo_check(PyObject *cls, const char *dunder) {
 } // namespace
 
 int PyObject_IsInstance(PyObject *o, PyObject *cls) {
+    FERRY_API;
     if (reinterpret_cast<PyObject *>(Py_TYPE(o)) == cls)
         return 1;
     if (PyTuple_Check(cls)) {
@@ -555,6 +586,7 @@ int PyObject_IsInstance(PyObject *o, PyObject *cls) {
 }
 
 int PyObject_IsSubclass(PyObject *derived, PyObject *cls) {
+    FERRY_API;
     if (PyTuple_Check(cls)) {
         for (Py_ssize_t i = 0; i < PyTuple_GET_SIZE(cls); i++) {
             if (Py_EnterRecursiveCall(" in __subclasscheck__"))
@@ -590,6 +622,7 @@ int PyObject_IsSubclass(PyObject *derived, PyObject *cls) {
 }
 
 PyObject *PyObject_Format(PyObject *o, PyObject *spec) {
+    FERRY_API;
     if (spec && !PyUnicode_Check(spec)) {
         PyErr_Format(PyExc_SystemError, "Format specifier must be a string, not %.200s",
                      Py_TYPE(spec)->tp_name);
@@ -605,15 +638,17 @@ PyObject *PyObject_Format(PyObject *o, PyObject *spec) {
 }
 
 PyObject *PyObject_Dir(PyObject *o) {
+    FERRY_API;
     PyObject *builtins = PyImport_ImportModule("builtins");
     PyObject *r = builtins ? PyObject_CallMethod(builtins, "dir", "O", o) : nullptr;
     Py_XDECREF(builtins);
     return r;
 }
 
-PyObject *PyObject_SelfIter(PyObject *o) { return Py_NewRef(o); }
+PyObject *PyObject_SelfIter(PyObject *o) { FERRY_API; return Py_NewRef(o); }
 
 int Py_EnterRecursiveCall(const char *where) {
+    FERRY_API;
     if (++g_recursion_depth > kRecursionLimit || host::stack_exhausted()) {
         --g_recursion_depth;
         PyErr_Format(PyExc_RecursionError, "maximum recursion depth exceeded%s", where);
@@ -622,23 +657,24 @@ int Py_EnterRecursiveCall(const char *where) {
     return 0;
 }
 
-void Py_LeaveRecursiveCall() { --g_recursion_depth; }
+void Py_LeaveRecursiveCall() { FERRY_API; --g_recursion_depth; }
 
 void _Py_Dealloc(PyObject *o) {
+    FERRY_API;
     destructor d = Py_TYPE(o)->tp_dealloc;
     if (d)
         d(o);
 }
 
-void Py_IncRef(PyObject *o) { Py_XINCREF(o); }
-void Py_DecRef(PyObject *o) { Py_XDECREF(o); }
+void Py_IncRef(PyObject *o) { FERRY_API; Py_XINCREF(o); }
+void Py_DecRef(PyObject *o) { FERRY_API; Py_XDECREF(o); }
 
-int (Py_Is)(PyObject *x, PyObject *y) { return x == y; }
-int (Py_IsNone)(PyObject *x) { return x == Py_None; }
-int (Py_IsTrue)(PyObject *x) { return x == Py_True; }
-int (Py_IsFalse)(PyObject *x) { return x == Py_False; }
-PyObject *(Py_NewRef)(PyObject *o) { return _Py_NewRef(o); }
-PyObject *(Py_XNewRef)(PyObject *o) { return _Py_XNewRef(o); }
+int (Py_Is)(PyObject *x, PyObject *y) { FERRY_API; return x == y; }
+int (Py_IsNone)(PyObject *x) { FERRY_API; return x == Py_None; }
+int (Py_IsTrue)(PyObject *x) { FERRY_API; return x == Py_True; }
+int (Py_IsFalse)(PyObject *x) { FERRY_API; return x == Py_False; }
+PyObject *(Py_NewRef)(PyObject *o) { FERRY_API; return _Py_NewRef(o); }
+PyObject *(Py_XNewRef)(PyObject *o) { FERRY_API; return _Py_XNewRef(o); }
 
 // Py_ReprEnter / Py_ReprLeave: the objects being repr'd by this thread. The
 // list holds a reference to each, so an object keeps its address (its proxy)
@@ -648,6 +684,7 @@ thread_local std::vector<PyObject *> *t_repr_list = nullptr;
 }
 
 int Py_ReprEnter(PyObject *obj) {
+    FERRY_API;
     try {
         if (!t_repr_list)
             t_repr_list = new std::vector<PyObject *>();
@@ -663,6 +700,7 @@ int Py_ReprEnter(PyObject *obj) {
 }
 
 void Py_ReprLeave(PyObject *obj) {
+    FERRY_API;
     if (!t_repr_list)
         return;
     // Count backwards because obj is expected to be the last one.

@@ -7,6 +7,8 @@
 #include <mimalloc.h>
 
 #include "cpyext/internal.h"
+#include "gc_bridge/stats.h"
+#define FERRY_FAMILY "obmalloc"
 
 using namespace ferry;
 
@@ -47,12 +49,14 @@ void *layer_realloc(void *p, size_t size) {
 } // namespace
 
 void *PyMem_RawMalloc(size_t size) {
+    FERRY_API;
     if (size > kMax)
         return nullptr;
     return mi_malloc(at_least_one(size));
 }
 
 void *PyMem_RawCalloc(size_t nelem, size_t elsize) {
+    FERRY_API;
     size_t size = 0;
     if (!array_size(nelem, elsize, &size))
         return nullptr;
@@ -62,19 +66,20 @@ void *PyMem_RawCalloc(size_t nelem, size_t elsize) {
 }
 
 void *PyMem_RawRealloc(void *ptr, size_t new_size) {
+    FERRY_API;
     if (new_size > kMax)
         return nullptr;
     return mi_realloc(ptr, at_least_one(new_size));
 }
 
-void PyMem_RawFree(void *ptr) { mi_free(ptr); }
+void PyMem_RawFree(void *ptr) { FERRY_API; mi_free(ptr); }
 
-void *PyMem_Malloc(size_t size) { return layer_malloc(size); }
-void *PyMem_Calloc(size_t nelem, size_t elsize) { return layer_calloc(nelem, elsize); }
-void *PyMem_Realloc(void *ptr, size_t new_size) { return layer_realloc(ptr, new_size); }
-void PyMem_Free(void *ptr) { free_block(ptr); }
+void *PyMem_Malloc(size_t size) { FERRY_API; return layer_malloc(size); }
+void *PyMem_Calloc(size_t nelem, size_t elsize) { FERRY_API; return layer_calloc(nelem, elsize); }
+void *PyMem_Realloc(void *ptr, size_t new_size) { FERRY_API; return layer_realloc(ptr, new_size); }
+void PyMem_Free(void *ptr) { FERRY_API; free_block(ptr); }
 
-void *PyObject_Malloc(size_t size) { return layer_malloc(size); }
-void *PyObject_Calloc(size_t nelem, size_t elsize) { return layer_calloc(nelem, elsize); }
-void *PyObject_Realloc(void *ptr, size_t new_size) { return layer_realloc(ptr, new_size); }
-void PyObject_Free(void *ptr) { free_block(ptr); }
+void *PyObject_Malloc(size_t size) { FERRY_API; return layer_malloc(size); }
+void *PyObject_Calloc(size_t nelem, size_t elsize) { FERRY_API; return layer_calloc(nelem, elsize); }
+void *PyObject_Realloc(void *ptr, size_t new_size) { FERRY_API; return layer_realloc(ptr, new_size); }
+void PyObject_Free(void *ptr) { FERRY_API; free_block(ptr); }

@@ -6,14 +6,18 @@
 #include <cctype>
 #include <cstdio>
 #include <cstdlib>
+#include "gc_bridge/stats.h"
+#define FERRY_FAMILY "pylifecycle"
 
 void (Py_FatalError)(const char *message) {
+    FERRY_API;
     std::fprintf(stderr, "Fatal Python error: %s\n", message);
     std::fflush(stderr);
     std::abort();
 }
 
 void _Py_FatalErrorFunc(const char *func, const char *message) {
+    FERRY_API;
     std::fprintf(stderr, "Fatal Python error: %s: %s\n", func, message);
     std::fflush(stderr);
     std::abort();
@@ -22,6 +26,7 @@ void _Py_FatalErrorFunc(const char *func, const char *message) {
 // Borrowed, as in CPython: the sys module keeps the object alive. The layer
 // keeps one reference per name it hands out.
 PyObject *PySys_GetObject(const char *name) {
+    FERRY_API;
     PyObject *sys = PyImport_ImportModule("sys");
     if (!sys)
         return nullptr;
@@ -38,7 +43,7 @@ PyObject *PySys_GetObject(const char *name) {
     return v;
 }
 
-const char *PyUnicode_GetDefaultEncoding() { return "utf-8"; }
+const char *PyUnicode_GetDefaultEncoding() { FERRY_API; return "utf-8"; }
 
 // pyctype.h's table: PY_CTF_LOWER 1, UPPER 2, DIGIT 4, SPACE 8, XDIGIT 16.
 const unsigned int _Py_ctype_table[256] = {

@@ -40,6 +40,8 @@
 #include <string>
 
 #include "cpyext/internal.h"
+#include "gc_bridge/stats.h"
+#define FERRY_FAMILY "pystate"
 
 namespace {
 
@@ -158,6 +160,7 @@ PyThreadState *current_tstate() {
 // The calling thread's state when it holds the GIL, else NULL (CPython's
 // current thread state is NULL in a thread that does not hold it).
 PyThreadState *_PyThreadState_UncheckedGet() {
+    FERRY_API;
     ThreadRecord *r = this_record();
     if (!r) {
         if (ferry::host::thread_holds_gil() == 0)
@@ -168,6 +171,7 @@ PyThreadState *_PyThreadState_UncheckedGet() {
 }
 
 PyThreadState *PyThreadState_Get() {
+    FERRY_API;
     PyThreadState *ts = _PyThreadState_UncheckedGet();
     if (!ts)
         fatal("PyThreadState_Get", "the function must be called with the GIL held, but the "
@@ -178,6 +182,7 @@ PyThreadState *PyThreadState_Get() {
 // The calling thread's own state, current or not; NULL for a thread that has
 // none (one the host does not know, before PyGILState_Ensure).
 PyThreadState *PyGILState_GetThisThreadState() {
+    FERRY_API;
     ThreadRecord *r = this_record();
     if (!r) {
         if (ferry::host::thread_holds_gil() == 0)
@@ -188,6 +193,7 @@ PyThreadState *PyGILState_GetThisThreadState() {
 }
 
 int PyGILState_Check() {
+    FERRY_API;
     ThreadRecord *r = this_record();
     if (r)
         return r->holds_gil;
@@ -198,6 +204,7 @@ int PyGILState_Check() {
 }
 
 PyObject *PyThreadState_GetDict() {
+    FERRY_API;
     PyThreadState *ts = _PyThreadState_UncheckedGet();
     if (!ts)
         return nullptr;
@@ -212,6 +219,7 @@ PyObject *PyThreadState_GetDict() {
 // --- The GIL -------------------------------------------------------------
 
 PyThreadState *PyEval_SaveThread() {
+    FERRY_API;
     ThreadRecord *r = record_for_host_thread("PyEval_SaveThread");
     if (!r->holds_gil)
         fatal("PyEval_SaveThread", "the function must be called with the GIL held, but the "
@@ -222,6 +230,7 @@ PyThreadState *PyEval_SaveThread() {
 }
 
 void PyEval_RestoreThread(PyThreadState *ts) {
+    FERRY_API;
     if (!ts)
         fatal("PyEval_RestoreThread", "the function must be called with a non-NULL thread state");
     ThreadRecord *r = this_record();
@@ -237,6 +246,7 @@ void PyEval_RestoreThread(PyThreadState *ts) {
 }
 
 PyGILState_STATE PyGILState_Ensure() {
+    FERRY_API;
     ThreadRecord *r = this_record();
     if (!r) {
         int held = ferry::host::thread_holds_gil();
@@ -266,6 +276,7 @@ PyGILState_STATE PyGILState_Ensure() {
 }
 
 void PyGILState_Release(PyGILState_STATE oldstate) {
+    FERRY_API;
     ThreadRecord *r = this_record();
     if (!r)
         fatal("PyGILState_Release", "auto-releasing thread-state, but no thread-state for "

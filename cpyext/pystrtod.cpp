@@ -19,6 +19,8 @@
 #include <cstring>
 #include <locale.h>
 #include <string>
+#include "gc_bridge/stats.h"
+#define FERRY_FAMILY "pystrtod"
 
 namespace {
 
@@ -297,6 +299,7 @@ double ascii_strtod(const char *s, const char **endptr) {
 } // namespace
 
 char *PyOS_double_to_string(double val, char format_code, int precision, int flags, int *type) {
+    FERRY_API;
     bool upper = false;
     int mode;
     switch (format_code) {
@@ -346,6 +349,7 @@ char *PyOS_double_to_string(double val, char format_code, int precision, int fla
 }
 
 double PyOS_string_to_double(const char *s, char **endptr, PyObject *overflow_exception) {
+    FERRY_API;
     double result = -1.0;
     const char *fail_pos = s;
     double x;

@@ -7,6 +7,8 @@
 #include <cstring>
 
 #include "cpyext/internal.h"
+#include "gc_bridge/stats.h"
+#define FERRY_FAMILY "pythonrun"
 
 namespace {
 
@@ -50,6 +52,7 @@ PyObject *compile_source(const char *str, PyObject *filename, int start, PyCompi
 
 PyObject *Py_CompileStringExFlags(const char *str, const char *filename, int start,
                                   PyCompilerFlags *flags, int optimize) {
+    FERRY_API;
     PyObject *fn = PyUnicode_DecodeFSDefault(filename);
     if (!fn)
         return nullptr;
@@ -60,6 +63,7 @@ PyObject *Py_CompileStringExFlags(const char *str, const char *filename, int sta
 
 PyObject *PyRun_StringFlags(const char *str, int start, PyObject *globals, PyObject *locals,
                             PyCompilerFlags *flags) {
+    FERRY_API;
     PyObject *fn = PyUnicode_FromString("<string>");
     if (!fn)
         return nullptr;

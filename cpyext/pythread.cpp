@@ -20,6 +20,8 @@
 #include <semaphore.h>
 #include <sys/syscall.h>
 #include <unistd.h>
+#include "gc_bridge/stats.h"
+#define FERRY_FAMILY "pythread"
 
 namespace {
 
@@ -53,6 +55,7 @@ int64_t monotonic_ns() {
 } // namespace
 
 PyThread_type_lock PyThread_allocate_lock(void) {
+    FERRY_API;
     auto *lock = static_cast<sem_t *>(PyMem_RawMalloc(sizeof(sem_t)));
     if (lock && report(sem_init(lock, 0, 1) == 0 ? 0 : errno, "sem_init")) {
         PyMem_RawFree(lock);
@@ -62,6 +65,7 @@ PyThread_type_lock PyThread_allocate_lock(void) {
 }
 
 void PyThread_free_lock(PyThread_type_lock lock) {
+    FERRY_API;
     auto *sem = static_cast<sem_t *>(lock);
     if (!sem)
         return;
@@ -75,6 +79,7 @@ void PyThread_free_lock(PyThread_type_lock lock) {
 // returns PY_LOCK_INTR.
 PyLockStatus PyThread_acquire_lock_timed(PyThread_type_lock lock, PY_TIMEOUT_T microseconds,
                                          int intr_flag) {
+    FERRY_API;
     auto *sem = static_cast<sem_t *>(lock);
     int64_t timeout;
     if (microseconds >= 0)
@@ -123,17 +128,21 @@ PyLockStatus PyThread_acquire_lock_timed(PyThread_type_lock lock, PY_TIMEOUT_T m
 }
 
 int PyThread_acquire_lock(PyThread_type_lock lock, int waitflag) {
+    FERRY_API;
     return PyThread_acquire_lock_timed(lock, waitflag ? -1 : 0, 0);
 }
 
 void PyThread_release_lock(PyThread_type_lock lock) {
+    FERRY_API;
     report(fix_status(sem_post(static_cast<sem_t *>(lock))), "sem_post");
 }
 
 unsigned long PyThread_get_thread_ident(void) {
+    FERRY_API;
     return static_cast<unsigned long>(pthread_self());
 }
 
 unsigned long PyThread_get_thread_native_id(void) {
+    FERRY_API;
     return static_cast<unsigned long>(syscall(SYS_gettid));
 }

@@ -8,6 +8,8 @@
 
 #include "cpyext/internal.h"
 #include "gc_bridge/bridge.h"
+#include "gc_bridge/stats.h"
+#define FERRY_FAMILY "setobject"
 
 using namespace ferry;
 
@@ -94,11 +96,12 @@ int frozenset_add(PyObject *fs, host::Handle h, host::Handle key) {
 
 } // namespace
 
-PyObject *PySet_New(PyObject *iterable) { return make_set(&PySet_Type, iterable); }
+PyObject *PySet_New(PyObject *iterable) { FERRY_API; return make_set(&PySet_Type, iterable); }
 
-PyObject *PyFrozenSet_New(PyObject *iterable) { return make_set(&PyFrozenSet_Type, iterable); }
+PyObject *PyFrozenSet_New(PyObject *iterable) { FERRY_API; return make_set(&PyFrozenSet_Type, iterable); }
 
 Py_ssize_t PySet_Size(PyObject *anyset) {
+    FERRY_API;
     if (!PyAnySet_Check(anyset)) {
         PyErr_BadInternalCall();
         return -1;
@@ -112,6 +115,7 @@ Py_ssize_t PySet_Size(PyObject *anyset) {
 }
 
 int PySet_Clear(PyObject *set) {
+    FERRY_API;
     if (!PySet_Check(set)) {
         PyErr_BadInternalCall();
         return -1;
@@ -128,6 +132,7 @@ int PySet_Clear(PyObject *set) {
 }
 
 int PySet_Contains(PyObject *anyset, PyObject *key) {
+    FERRY_API;
     if (!PyAnySet_Check(anyset)) {
         PyErr_BadInternalCall();
         return -1;
@@ -142,6 +147,7 @@ int PySet_Contains(PyObject *anyset, PyObject *key) {
 }
 
 int PySet_Discard(PyObject *set, PyObject *key) {
+    FERRY_API;
     if (!PySet_Check(set)) {
         PyErr_BadInternalCall();
         return -1;
@@ -167,6 +173,7 @@ int PySet_Discard(PyObject *set, PyObject *key) {
 }
 
 int PySet_Add(PyObject *anyset, PyObject *key) {
+    FERRY_API;
     if (!PySet_Check(anyset) && (!PyFrozenSet_Check(anyset) || Py_REFCNT(anyset) != 1)) {
         PyErr_BadInternalCall();
         return -1;
@@ -187,6 +194,7 @@ int PySet_Add(PyObject *anyset, PyObject *key) {
 }
 
 PyObject *PySet_Pop(PyObject *set) {
+    FERRY_API;
     if (!PySet_Check(set)) {
         PyErr_BadInternalCall();
         return nullptr;

@@ -4,6 +4,8 @@
 #include <Python.h>
 
 #include "cpyext/internal.h"
+#include "gc_bridge/stats.h"
+#define FERRY_FAMILY "sliceobject"
 
 namespace ferry {
 
@@ -98,6 +100,7 @@ void slice_release(PyObject *o) {
 using namespace ferry;
 
 PyObject *PySlice_New(PyObject *start, PyObject *stop, PyObject *step) {
+    FERRY_API;
     PyObject *o = slice_alloc(&PySlice_Type, Py_NewRef(start ? start : Py_None),
                               Py_NewRef(stop ? stop : Py_None), Py_NewRef(step ? step : Py_None));
     if (!o) {
@@ -109,6 +112,7 @@ PyObject *PySlice_New(PyObject *start, PyObject *stop, PyObject *step) {
 }
 
 PyObject *_PySlice_FromIndices(Py_ssize_t istart, Py_ssize_t istop) {
+    FERRY_API;
     PyObject *start = PyLong_FromSsize_t(istart);
     if (!start)
         return nullptr;
@@ -124,6 +128,7 @@ PyObject *_PySlice_FromIndices(Py_ssize_t istart, Py_ssize_t istop) {
 }
 
 int PySlice_Unpack(PyObject *_r, Py_ssize_t *start, Py_ssize_t *stop, Py_ssize_t *step) {
+    FERRY_API;
     PySliceObject *r = as_slice(_r);
     if (r->step == Py_None) {
         *step = 1;
@@ -151,6 +156,7 @@ int PySlice_Unpack(PyObject *_r, Py_ssize_t *start, Py_ssize_t *stop, Py_ssize_t
 
 Py_ssize_t PySlice_AdjustIndices(Py_ssize_t length, Py_ssize_t *start, Py_ssize_t *stop,
                                  Py_ssize_t step) {
+    FERRY_API;
     auto clamp = [&](Py_ssize_t *i) {
         if (*i < 0) {
             *i += length;
@@ -174,6 +180,7 @@ Py_ssize_t PySlice_AdjustIndices(Py_ssize_t length, Py_ssize_t *start, Py_ssize_
 #undef PySlice_GetIndicesEx
 int PySlice_GetIndicesEx(PyObject *r, Py_ssize_t length, Py_ssize_t *start, Py_ssize_t *stop,
                          Py_ssize_t *step, Py_ssize_t *slicelength) {
+    FERRY_API;
     if (PySlice_Unpack(r, start, stop, step) < 0) {
         *slicelength = 0;
         return -1;
@@ -184,6 +191,7 @@ int PySlice_GetIndicesEx(PyObject *r, Py_ssize_t length, Py_ssize_t *start, Py_s
 
 int PySlice_GetIndices(PyObject *_r, Py_ssize_t length, Py_ssize_t *start, Py_ssize_t *stop,
                        Py_ssize_t *step) {
+    FERRY_API;
     PySliceObject *r = as_slice(_r);
     if (r->step == Py_None) {
         *step = 1;
@@ -221,6 +229,7 @@ int PySlice_GetIndices(PyObject *_r, Py_ssize_t length, Py_ssize_t *start, Py_ss
 // PY_SSIZE_T_MAX] (PyNumber_AsSsize_t with no exception type); anything else
 // is a TypeError. 1 on success, 0 with an exception set.
 int _PyEval_SliceIndex(PyObject *v, Py_ssize_t *pi) {
+    FERRY_API;
     if (v == Py_None)
         return 1;
     if (!PyIndex_Check(v)) {
@@ -238,6 +247,7 @@ int _PyEval_SliceIndex(PyObject *v, Py_ssize_t *pi) {
 // The same without None (ceval.c): "slice indices must be integers or have
 // an __index__ method".
 int _PyEval_SliceIndexNotNone(PyObject *v, Py_ssize_t *pi) {
+    FERRY_API;
     if (!PyIndex_Check(v)) {
         PyErr_SetString(PyExc_TypeError,
                         "slice indices must be integers or have an __index__ method");

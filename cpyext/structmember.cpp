@@ -2,12 +2,15 @@
 #define PY_SSIZE_T_CLEAN
 #include <Python.h>
 #include "structmember.h"
+#include "gc_bridge/stats.h"
+#define FERRY_FAMILY "structmember"
 
 template <typename T> static T &field(const char *base, const PyMemberDef *m) {
     return *reinterpret_cast<T *>(const_cast<char *>(base) + m->offset);
 }
 
 PyObject *PyMember_GetOne(const char *obj, PyMemberDef *m) {
+    FERRY_API;
     switch (m->type) {
     case T_BOOL: return PyBool_FromLong(field<char>(obj, m));
     case T_BYTE: return PyLong_FromLong(field<signed char>(obj, m));
@@ -83,6 +86,7 @@ template <typename T> int set_unsigned(char *obj, PyMemberDef *m, PyObject *v) {
 } // namespace
 
 int PyMember_SetOne(char *obj, PyMemberDef *m, PyObject *v) {
+    FERRY_API;
     if (m->flags & READONLY) {
         PyErr_SetString(PyExc_AttributeError, "readonly attribute");
         return -1;

@@ -21,6 +21,8 @@
 #include <Python.h>
 
 #include <vector>
+#include "gc_bridge/stats.h"
+#define FERRY_FAMILY "trashcan"
 
 namespace {
 
@@ -61,6 +63,7 @@ void destroy_chain(PyThreadState *tstate) {
 } // namespace
 
 int _PyTrash_begin(PyThreadState *tstate, PyObject *op) {
+    FERRY_API;
     // At the limit: set aside, and jump past Py_TRASHCAN_END (skip the body).
     if (tstate->trash_delete_nesting >= kUnwindLevel && deposit(tstate, op))
         return 1;
@@ -69,9 +72,10 @@ int _PyTrash_begin(PyThreadState *tstate, PyObject *op) {
 }
 
 void _PyTrash_end(PyThreadState *tstate) {
+    FERRY_API;
     --tstate->trash_delete_nesting;
     if (!t_trash.empty() && tstate->trash_delete_nesting <= 0)
         destroy_chain(tstate);
 }
 
-int _PyTrash_cond(PyObject *op, destructor dealloc) { return Py_TYPE(op)->tp_dealloc == dealloc; }
+int _PyTrash_cond(PyObject *op, destructor dealloc) { FERRY_API; return Py_TYPE(op)->tp_dealloc == dealloc; }

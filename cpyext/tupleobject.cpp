@@ -5,6 +5,8 @@
 #include <cstdarg>
 
 #include "cpyext/internal.h"
+#include "gc_bridge/stats.h"
+#define FERRY_FAMILY "tupleobject"
 
 using namespace ferry;
 
@@ -20,6 +22,7 @@ PyObject *tuple_alloc(PyTypeObject *type, Py_ssize_t n) {
 } // namespace ferry
 
 PyObject *PyTuple_New(Py_ssize_t n) {
+    FERRY_API;
     if (n < 0) {
         PyErr_BadInternalCall();
         return nullptr;
@@ -28,6 +31,7 @@ PyObject *PyTuple_New(Py_ssize_t n) {
 }
 
 Py_ssize_t PyTuple_Size(PyObject *t) {
+    FERRY_API;
     if (!PyTuple_Check(t)) {
         PyErr_BadInternalCall();
         return -1;
@@ -36,6 +40,7 @@ Py_ssize_t PyTuple_Size(PyObject *t) {
 }
 
 PyObject *PyTuple_GetItem(PyObject *t, Py_ssize_t i) {
+    FERRY_API;
     if (!PyTuple_Check(t)) {
         PyErr_BadInternalCall();
         return nullptr;
@@ -48,6 +53,7 @@ PyObject *PyTuple_GetItem(PyObject *t, Py_ssize_t i) {
 }
 
 int PyTuple_SetItem(PyObject *t, Py_ssize_t i, PyObject *v) {
+    FERRY_API;
     // A tuple with a managed counterpart is shared with the host, whatever its count.
     if (!PyTuple_Check(t) || Py_REFCNT(t) != 1 || header_of(t)->managed) {
         Py_XDECREF(v);
@@ -66,6 +72,7 @@ int PyTuple_SetItem(PyObject *t, Py_ssize_t i, PyObject *v) {
 }
 
 PyObject *PyTuple_GetSlice(PyObject *t, Py_ssize_t lo, Py_ssize_t hi) {
+    FERRY_API;
     if (!PyTuple_Check(t)) {
         PyErr_BadInternalCall();
         return nullptr;
@@ -82,6 +89,7 @@ PyObject *PyTuple_GetSlice(PyObject *t, Py_ssize_t lo, Py_ssize_t hi) {
 }
 
 PyObject *PyTuple_Pack(Py_ssize_t n, ...) {
+    FERRY_API;
     PyObject *t = PyTuple_New(n);
     if (!t)
         return nullptr;
@@ -94,6 +102,7 @@ PyObject *PyTuple_Pack(Py_ssize_t n, ...) {
 }
 
 int _PyTuple_Resize(PyObject **pt, Py_ssize_t n) {
+    FERRY_API;
     PyObject *t = *pt;
     if (!t || !PyTuple_Check(t) || Py_REFCNT(t) != 1 || header_of(t)->managed || n < 0) {
         *pt = nullptr;

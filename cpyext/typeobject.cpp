@@ -337,6 +337,7 @@ bool bind_static_types() {
     // Exception bases follow the host's hierarchy.
 #define FERRY_EXCEPTION(name) exc_##name.tp_base = base_from_host(&exc_##name);
 #include "cpyext/exceptions.def"
+#define FERRY_FAMILY "typeobject"
 #undef FERRY_EXCEPTION
     return !PyErr_Occurred();
 }
@@ -745,6 +746,7 @@ void inherit_native_slots(PyTypeObject *t, PyTypeObject *base) {
 } // namespace ferry
 
 int PyType_Ready(PyTypeObject *t) {
+    FERRY_API;
     if (t->tp_flags & Py_TPFLAGS_READY)
         return 0;
     if (!t->tp_base && t != &PyBaseObject_Type)
@@ -776,6 +778,7 @@ int PyType_Ready(PyTypeObject *t) {
 }
 
 int PyType_IsSubtype(PyTypeObject *a, PyTypeObject *b) {
+    FERRY_API;
     for (PyTypeObject *t = a; t; t = t->tp_base)
         if (t == b)
             return 1;
@@ -793,6 +796,7 @@ int PyType_IsSubtype(PyTypeObject *a, PyTypeObject *b) {
 }
 
 PyObject *PyType_GenericAlloc(PyTypeObject *t, Py_ssize_t nitems) {
+    FERRY_API;
     if (t->tp_itemsize && nitems > (PY_SSIZE_T_MAX - t->tp_basicsize) / t->tp_itemsize - 1)
         return PyErr_NoMemory();
     size_t size = t->tp_basicsize + (nitems + 1) * t->tp_itemsize;
@@ -807,18 +811,21 @@ PyObject *PyType_GenericAlloc(PyTypeObject *t, Py_ssize_t nitems) {
 }
 
 PyObject *PyType_GenericNew(PyTypeObject *t, PyObject *, PyObject *) {
+    FERRY_API;
     return t->tp_alloc(t, 0);
 }
 
-PyObject *_PyObject_New(PyTypeObject *t) { return alloc_object(t, t->tp_basicsize); }
+PyObject *_PyObject_New(PyTypeObject *t) { FERRY_API; return alloc_object(t, t->tp_basicsize); }
 
 PyVarObject *_PyObject_NewVar(PyTypeObject *t, Py_ssize_t n) {
+    FERRY_API;
     if (t->tp_itemsize && n > (PY_SSIZE_T_MAX - t->tp_basicsize) / t->tp_itemsize)
         return reinterpret_cast<PyVarObject *>(PyErr_NoMemory());
     return alloc_var_object(t, t->tp_basicsize + n * t->tp_itemsize, n);
 }
 
 PyObject *PyObject_Init(PyObject *o, PyTypeObject *t) {
+    FERRY_API;
     if (!o)
         return PyErr_NoMemory();
     Py_SET_TYPE(o, t);
@@ -827,6 +834,7 @@ PyObject *PyObject_Init(PyObject *o, PyTypeObject *t) {
 }
 
 PyVarObject *PyObject_InitVar(PyVarObject *o, PyTypeObject *t, Py_ssize_t n) {
+    FERRY_API;
     if (!o)
         return reinterpret_cast<PyVarObject *>(PyErr_NoMemory());
     Py_SET_SIZE(o, n);
@@ -834,14 +842,14 @@ PyVarObject *PyObject_InitVar(PyVarObject *o, PyTypeObject *t, Py_ssize_t n) {
     return o;
 }
 
-unsigned long PyType_GetFlags(PyTypeObject *t) { return t->tp_flags; }
+unsigned long PyType_GetFlags(PyTypeObject *t) { FERRY_API; return t->tp_flags; }
 
 // The host's collector traces managed objects only; native objects are kept
 // by reference counts (gc_bridge), so tracking is bookkeeping CPython needs
 // and we do not.
-PyObject *_PyObject_GC_New(PyTypeObject *t) { return _PyObject_New(t); }
-PyVarObject *_PyObject_GC_NewVar(PyTypeObject *t, Py_ssize_t n) { return _PyObject_NewVar(t, n); }
-void PyObject_GC_Track(void *) {}
-void PyObject_GC_UnTrack(void *) {}
-void PyObject_GC_Del(void *p) { PyObject_Free(p); }
-int PyObject_IS_GC(PyObject *o) { return PyType_IS_GC(Py_TYPE(o)); }
+PyObject *_PyObject_GC_New(PyTypeObject *t) { FERRY_API; return _PyObject_New(t); }
+PyVarObject *_PyObject_GC_NewVar(PyTypeObject *t, Py_ssize_t n) { FERRY_API; return _PyObject_NewVar(t, n); }
+void PyObject_GC_Track(void *) { FERRY_API;}
+void PyObject_GC_UnTrack(void *) { FERRY_API;}
+void PyObject_GC_Del(void *p) { FERRY_API; PyObject_Free(p); }
+int PyObject_IS_GC(PyObject *o) { FERRY_API; return PyType_IS_GC(Py_TYPE(o)); }

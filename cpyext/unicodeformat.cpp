@@ -37,6 +37,8 @@
 #include <string_view>
 #include <type_traits>
 #include <utility>
+#include "gc_bridge/stats.h"
+#define FERRY_FAMILY "unicodeformat"
 
 namespace {
 
@@ -1658,6 +1660,7 @@ PyObject* PyUnicode_EncodeLocale(PyObject* unicode, const char* errors) {
 // ---------------------------------------------------------------------------
 
 PyObject* PyUnicode_FromEncodedObject(PyObject* obj, const char* encoding, const char* errors) {
+    FERRY_API;
     return guarded([&]() -> PyObject* {
         if (obj == nullptr) {
             return bad_internal_call();
@@ -1702,6 +1705,7 @@ Ref fs_path(PyObject* arg) {
 } // namespace
 
 int PyUnicode_FSConverter(PyObject* arg, void* addr) {
+    FERRY_API;
     auto* out = static_cast<PyObject**>(addr);
     if (arg == nullptr) {
         Py_DECREF(*out);
@@ -1738,6 +1742,7 @@ int PyUnicode_FSConverter(PyObject* arg, void* addr) {
 }
 
 int PyUnicode_FSDecoder(PyObject* arg, void* addr) {
+    FERRY_API;
     auto* out = static_cast<PyObject**>(addr);
     if (arg == nullptr) {
         Py_DECREF(*out);

@@ -12,6 +12,8 @@
 
 #include "cpyext/forward.h"
 #include "gc_bridge/bridge.h"
+#include "gc_bridge/stats.h"
+#define FERRY_FAMILY "unicodeobject"
 
 using namespace ferry;
 using host::Handle;
@@ -163,12 +165,14 @@ void unicode_release(PyObject *o) {
 } // namespace ferry
 
 PyObject *PyUnicode_New(Py_ssize_t size, Py_UCS4 maxchar) {
+    FERRY_API;
     return unicode_alloc(&PyUnicode_Type, size, maxchar);
 }
 
 int _PyUnicode_Ready(PyObject *) { return 0; }   // every str we make is ready
 
 PyObject *PyUnicode_FromStringAndSize(const char *s, Py_ssize_t size) {
+    FERRY_API;
     if (size < 0) {
         PyErr_SetString(PyExc_SystemError, "Negative size passed to PyUnicode_FromStringAndSize");
         return nullptr;
@@ -182,6 +186,7 @@ PyObject *PyUnicode_FromStringAndSize(const char *s, Py_ssize_t size) {
 }
 
 PyObject *PyUnicode_FromString(const char *s) {
+    FERRY_API;
     size_t n = std::strlen(s);
     if (n > (size_t)PY_SSIZE_T_MAX) {
         PyErr_SetString(PyExc_OverflowError, "input too long");
@@ -191,6 +196,7 @@ PyObject *PyUnicode_FromString(const char *s) {
 }
 
 PyObject *PyUnicode_FromKindAndData(int kind, const void *buffer, Py_ssize_t size) {
+    FERRY_API;
     if (size < 0) {
         PyErr_SetString(PyExc_ValueError, "size must be positive");
         return nullptr;
@@ -206,6 +212,7 @@ PyObject *PyUnicode_FromKindAndData(int kind, const void *buffer, Py_ssize_t siz
 }
 
 PyObject *PyUnicode_FromOrdinal(int ordinal) {
+    FERRY_API;
     if (ordinal < 0 || ordinal > 0x10ffff) {
         PyErr_SetString(PyExc_ValueError, "chr() arg not in range(0x110000)");
         return nullptr;
@@ -262,6 +269,7 @@ bool encode_utf8(PyObject *o, std::string &out) {
 } // namespace
 
 const char *PyUnicode_AsUTF8AndSize(PyObject *o, Py_ssize_t *size) {
+    FERRY_API;
     if (!check_unicode(o)) {
         if (size)
             *size = -1;
@@ -291,13 +299,15 @@ const char *PyUnicode_AsUTF8AndSize(PyObject *o, Py_ssize_t *size) {
     return c->utf8;
 }
 
-const char *PyUnicode_AsUTF8(PyObject *o) { return PyUnicode_AsUTF8AndSize(o, nullptr); }
+const char *PyUnicode_AsUTF8(PyObject *o) { FERRY_API; return PyUnicode_AsUTF8AndSize(o, nullptr); }
 
 Py_ssize_t PyUnicode_GetLength(PyObject *o) {
+    FERRY_API;
     return check_unicode(o) ? PyUnicode_GET_LENGTH(o) : -1;
 }
 
 Py_UCS4 PyUnicode_ReadChar(PyObject *o, Py_ssize_t i) {
+    FERRY_API;
     if (!check_unicode(o))
         return (Py_UCS4)-1;
     if (i < 0 || i >= PyUnicode_GET_LENGTH(o)) {
@@ -308,6 +318,7 @@ Py_UCS4 PyUnicode_ReadChar(PyObject *o, Py_ssize_t i) {
 }
 
 int PyUnicode_WriteChar(PyObject *o, Py_ssize_t i, Py_UCS4 c) {
+    FERRY_API;
     if (!check_unicode(o))
         return -1;
     if (i < 0 || i >= PyUnicode_GET_LENGTH(o)) {
@@ -327,6 +338,7 @@ int PyUnicode_WriteChar(PyObject *o, Py_ssize_t i, Py_UCS4 c) {
 }
 
 PyObject *PyUnicode_Substring(PyObject *o, Py_ssize_t start, Py_ssize_t end) {
+    FERRY_API;
     if (!check_unicode(o))
         return nullptr;
     Py_ssize_t n = PyUnicode_GET_LENGTH(o);
@@ -383,6 +395,7 @@ PyObject *joined(PyObject *sep, PyObject *const *parts, Py_ssize_t n) {
 } // namespace
 
 PyObject *PyUnicode_Concat(PyObject *a, PyObject *b) {
+    FERRY_API;
     if (!PyUnicode_Check(a)) {
         PyErr_Format(PyExc_TypeError, "must be str, not %.100s", Py_TYPE(a)->tp_name);
         return nullptr;
@@ -397,6 +410,7 @@ PyObject *PyUnicode_Concat(PyObject *a, PyObject *b) {
 }
 
 void PyUnicode_Append(PyObject **left, PyObject *right) {
+    FERRY_API;
     if (!left)
         return;
     PyObject *l = *left;
@@ -415,11 +429,13 @@ void PyUnicode_Append(PyObject **left, PyObject *right) {
 }
 
 void PyUnicode_AppendAndDel(PyObject **left, PyObject *right) {
+    FERRY_API;
     PyUnicode_Append(left, right);
     Py_XDECREF(right);
 }
 
 PyObject *PyUnicode_Join(PyObject *sep, PyObject *seq) {
+    FERRY_API;
     if (sep && !PyUnicode_Check(sep)) {
         PyErr_Format(PyExc_TypeError, "separator: expected str instance, %.80s found",
                      Py_TYPE(sep)->tp_name);
@@ -446,6 +462,7 @@ PyObject *PyUnicode_Join(PyObject *sep, PyObject *seq) {
 }
 
 PyObject *PyUnicode_InternFromString(const char *s) {
+    FERRY_API;
     PyObject *r = PyUnicode_FromString(s);
     if (r)
         PyUnicode_InternInPlace(&r);
@@ -454,6 +471,7 @@ PyObject *PyUnicode_InternFromString(const char *s) {
 
 // Interning is the host's: *p becomes the host's interned str (sys.intern).
 void PyUnicode_InternInPlace(PyObject **p) {
+    FERRY_API;
     PyObject *s = *p;
     if (!s || !PyUnicode_CheckExact(s))
         return;
@@ -469,6 +487,7 @@ void PyUnicode_InternInPlace(PyObject **p) {
 }
 
 int PyUnicode_Compare(PyObject *a, PyObject *b) {
+    FERRY_API;
     if (!PyUnicode_Check(a) || !PyUnicode_Check(b)) {
         PyErr_Format(PyExc_TypeError, "Can't compare %.100s and %.100s", Py_TYPE(a)->tp_name,
                      Py_TYPE(b)->tp_name);
@@ -484,6 +503,7 @@ int PyUnicode_Compare(PyObject *a, PyObject *b) {
 }
 
 int PyUnicode_CompareWithASCIIString(PyObject *a, const char *s) {
+    FERRY_API;
     Py_ssize_t n = PyUnicode_GET_LENGTH(a);
     Py_ssize_t i = 0;
     for (; i < n && s[i]; i++) {
@@ -498,6 +518,7 @@ int PyUnicode_CompareWithASCIIString(PyObject *a, const char *s) {
 }
 
 PyObject *PyUnicode_RichCompare(PyObject *a, PyObject *b, int op) {
+    FERRY_API;
     if (!PyUnicode_Check(a) || !PyUnicode_Check(b))
         Py_RETURN_NOTIMPLEMENTED;
     int c = a == b ? 0 : PyUnicode_Compare(a, b);
@@ -505,6 +526,7 @@ PyObject *PyUnicode_RichCompare(PyObject *a, PyObject *b, int op) {
 }
 
 int PyUnicode_Contains(PyObject *container, PyObject *element) {
+    FERRY_API;
     if (!PyUnicode_Check(element)) {
         PyErr_Format(PyExc_TypeError, "'in <string>' requires string as left operand, not %.100s",
                      Py_TYPE(element)->tp_name);
@@ -513,17 +535,20 @@ int PyUnicode_Contains(PyObject *container, PyObject *element) {
     return PySequence_Contains(container, element);
 }
 
-PyObject *PyUnicode_Format(PyObject *format, PyObject *args) { return PyNumber_Remainder(format, args); }
+PyObject *PyUnicode_Format(PyObject *format, PyObject *args) { FERRY_API; return PyNumber_Remainder(format, args); }
 
 PyObject *PyUnicode_Split(PyObject *s, PyObject *sep, Py_ssize_t maxsplit) {
+    FERRY_API;
     return PyObject_CallMethod(s, "split", "On", sep ? sep : Py_None, maxsplit);
 }
 
 PyObject *PyUnicode_Replace(PyObject *s, PyObject *old, PyObject *repl, Py_ssize_t count) {
+    FERRY_API;
     return PyObject_CallMethod(s, "replace", "OOn", old, repl, count);
 }
 
 Py_ssize_t PyUnicode_Find(PyObject *s, PyObject *sub, Py_ssize_t start, Py_ssize_t end, int direction) {
+    FERRY_API;
     PyObject *r = PyObject_CallMethod(s, direction > 0 ? "find" : "rfind", "Onn", sub, start, end);
     if (!r)
         return -2;
@@ -533,6 +558,7 @@ Py_ssize_t PyUnicode_Find(PyObject *s, PyObject *sub, Py_ssize_t start, Py_ssize
 }
 
 Py_ssize_t PyUnicode_FindChar(PyObject *s, Py_UCS4 ch, Py_ssize_t start, Py_ssize_t end, int direction) {
+    FERRY_API;
     Py_ssize_t n = PyUnicode_GET_LENGTH(s);
     end = end > n ? n : end;
     if (start < 0 || end <= start)
@@ -550,6 +576,7 @@ Py_ssize_t PyUnicode_FindChar(PyObject *s, Py_UCS4 ch, Py_ssize_t start, Py_ssiz
 }
 
 Py_UCS4 *PyUnicode_AsUCS4(PyObject *s, Py_UCS4 *buffer, Py_ssize_t buflen, int copy_null) {
+    FERRY_API;
     Py_ssize_t n = PyUnicode_GET_LENGTH(s);
     if (buflen < n + (copy_null ? 1 : 0)) {
         PyErr_Format(PyExc_SystemError, "string is longer than the buffer");
@@ -563,6 +590,7 @@ Py_UCS4 *PyUnicode_AsUCS4(PyObject *s, Py_UCS4 *buffer, Py_ssize_t buflen, int c
 }
 
 Py_UCS4 *PyUnicode_AsUCS4Copy(PyObject *s) {
+    FERRY_API;
     Py_ssize_t n = PyUnicode_GET_LENGTH(s);
     auto *buf = static_cast<Py_UCS4 *>(PyMem_Malloc((n + 1) * sizeof(Py_UCS4)));
     if (!buf) {
@@ -573,6 +601,7 @@ Py_UCS4 *PyUnicode_AsUCS4Copy(PyObject *s) {
 }
 
 PyObject *PyUnicode_FromObject(PyObject *o) {
+    FERRY_API;
     if (PyUnicode_CheckExact(o))
         return Py_NewRef(o);
     if (PyUnicode_Check(o))
@@ -583,6 +612,7 @@ PyObject *PyUnicode_FromObject(PyObject *o) {
 }
 
 PyObject *PyUnicode_FromWideChar(const wchar_t *w, Py_ssize_t size) {
+    FERRY_API;
     static_assert(sizeof(wchar_t) == sizeof(Py_UCS4), "Linux wchar_t is UCS4");
     if (!w && size != 0) {
         PyErr_BadInternalCall();
@@ -602,6 +632,7 @@ PyObject *PyUnicode_FromWideChar(const wchar_t *w, Py_ssize_t size) {
 // Deprecated (removed in 3.12) but in the 3.11 ABI: the wchar_t form, cached
 // in the object's wstr field as CPython does, freed with it.
 Py_UNICODE *PyUnicode_AsUnicodeAndSize(PyObject *o, Py_ssize_t *size) {
+    FERRY_API;
     if (!check_unicode(o))
         return nullptr;
     auto *a = reinterpret_cast<PyASCIIObject *>(o);
@@ -673,6 +704,7 @@ void copy_as_widechar(PyObject *s, wchar_t *w, Py_ssize_t size) {
 } // namespace
 
 Py_ssize_t PyUnicode_Count(PyObject *str, PyObject *substr, Py_ssize_t start, Py_ssize_t end) {
+    FERRY_API;
     if (!ensure_unicode(str) || !ensure_unicode(substr))
         return -1;
     if (PyUnicode_KIND(str) < PyUnicode_KIND(substr))
@@ -697,6 +729,7 @@ Py_ssize_t PyUnicode_Count(PyObject *str, PyObject *substr, Py_ssize_t start, Py
 
 Py_ssize_t PyUnicode_Tailmatch(PyObject *str, PyObject *substr, Py_ssize_t start, Py_ssize_t end,
                                int direction) {
+    FERRY_API;
     if (!ensure_unicode(str) || !ensure_unicode(substr))
         return -1;
     Py_ssize_t len2 = PyUnicode_GET_LENGTH(substr);
@@ -710,6 +743,7 @@ Py_ssize_t PyUnicode_Tailmatch(PyObject *str, PyObject *substr, Py_ssize_t start
 }
 
 PyObject *PyUnicode_Splitlines(PyObject *string, int keepends) {
+    FERRY_API;
     if (!ensure_unicode(string))
         return nullptr;
     // str.splitlines itself, not a subclass's override.
@@ -721,6 +755,7 @@ PyObject *PyUnicode_Splitlines(PyObject *string, int keepends) {
 }
 
 Py_ssize_t PyUnicode_AsWideChar(PyObject *unicode, wchar_t *w, Py_ssize_t size) {
+    FERRY_API;
     if (!unicode) {
         PyErr_BadInternalCall();
         return -1;
@@ -741,6 +776,7 @@ Py_ssize_t PyUnicode_AsWideChar(PyObject *unicode, wchar_t *w, Py_ssize_t size) 
 }
 
 wchar_t *PyUnicode_AsWideCharString(PyObject *unicode, Py_ssize_t *size) {
+    FERRY_API;
     if (!unicode) {
         PyErr_BadInternalCall();
         return nullptr;
@@ -854,6 +890,7 @@ constexpr LowerRun kLowerRuns[] = {
 } // namespace
 
 Py_UCS4 _PyUnicode_ToLowercase(Py_UCS4 ch) {
+    FERRY_API;
     // The last run that starts at or before ch.
     const LowerRun *end = kLowerRuns + sizeof kLowerRuns / sizeof kLowerRuns[0];
     const LowerRun *it = std::upper_bound(kLowerRuns, end, ch,

@@ -33,6 +33,8 @@
 #include <vector>
 
 #include "cpyext/forward.h"
+#include "gc_bridge/stats.h"
+#define FERRY_FAMILY "weakrefobject"
 
 using namespace ferry;
 using host::Handle;
@@ -155,10 +157,12 @@ int keep_until_exit(PyObject *o) {
 } // namespace
 
 PyObject *PyWeakref_NewRef(PyObject *ob, PyObject *callback) {
+    FERRY_API;
     return new_weak("ref", ob, callback);
 }
 
 PyObject *PyWeakref_NewProxy(PyObject *ob, PyObject *callback) {
+    FERRY_API;
     return new_weak("proxy", ob, callback);
 }
 
@@ -169,6 +173,7 @@ PyObject *PyWeakref_NewProxy(PyObject *ob, PyObject *callback) {
 // A weakref.proxy does not give its referent back on the host: for one, the
 // call fails with SystemError.
 PyObject *PyWeakref_GetObject(PyObject *ref) {
+    FERRY_API;
     int kind = ref ? weakref_kind(ref) : 0;
     if (kind < 0)
         return nullptr;
@@ -192,6 +197,7 @@ PyObject *PyWeakref_GetObject(PyObject *ref) {
 }
 
 void PyObject_ClearWeakRefs(PyObject *object) {
+    FERRY_API;
     // CPython's checks. Heap types are spared the weaklist one: the layer
     // does not fill tp_weaklistoffset for Python subclasses, which CPython
     // gives a weaklist.
