@@ -64,6 +64,7 @@ class TestStats(unittest.TestCase):
         self.assertEqual(data['modules']['ujson']['calls'], 10)
         self.assertGreaterEqual(data['materialized']['list']['count'], 10)
         self.assertGreater(data['host_calls'], 0)
+        self.assertGreater(data['api_families']['longobject']['calls'], 0)
         self.assertLessEqual(data['modules']['ujson']['layer_ns'], data['modules']['ujson']['total_ns'])
 
     def test_stats_off_by_default(self):
