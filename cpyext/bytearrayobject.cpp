@@ -18,6 +18,7 @@
 #include <string>
 #include <unordered_map>
 
+#include "cpyext/byteview.h"
 #include "cpyext/internal.h"
 #include "gc_bridge/stats.h"
 #define FERRY_FAMILY "bytearrayobject"
@@ -124,36 +125,6 @@ PyObject *bytearray_alloc(PyTypeObject *type, const char *s, Py_ssize_t n) {
     }
     return o;
 }
-
-// A view of a bytes-like object (see bytesobject.cpp).
-struct ByteView {
-    const char *data = nullptr;
-    Py_ssize_t len = 0;
-    Py_buffer buf{};
-    bool from_buffer = false;
-    ~ByteView() {
-        if (from_buffer)
-            PyBuffer_Release(&buf);
-    }
-    bool get(PyObject *o) {
-        if (PyBytes_Check(o)) {
-            data = PyBytes_AS_STRING(o);
-            len = PyBytes_GET_SIZE(o);
-            return true;
-        }
-        if (PyByteArray_Check(o)) {
-            data = PyByteArray_AS_STRING(o);
-            len = PyByteArray_GET_SIZE(o);
-            return true;
-        }
-        if (PyObject_GetBuffer(o, &buf, PyBUF_SIMPLE) != 0)
-            return false;
-        from_buffer = true;
-        data = static_cast<const char *>(buf.buf);
-        len = buf.len;
-        return true;
-    }
-};
 
 } // namespace
 

@@ -9,6 +9,7 @@
 #include <string>
 #include <vector>
 
+#include "cpyext/byteview.h"
 #include "cpyext/internal.h"
 #include "gc_bridge/stats.h"
 #define FERRY_FAMILY "bytesobject"
@@ -23,37 +24,6 @@ constexpr size_t kHeadSize = offsetof(PyBytesObject, ob_sval);
 #pragma GCC diagnostic ignored "-Wdeprecated-declarations"
 inline void reset_hash(PyBytesObject *b) { b->ob_shash = -1; }
 #pragma GCC diagnostic pop
-
-// A view of a bytes-like object: bytes and bytearray directly, anything else
-// through the buffer protocol.
-struct ByteView {
-    const char *data = nullptr;
-    Py_ssize_t len = 0;
-    Py_buffer buf{};
-    bool from_buffer = false;
-    ~ByteView() {
-        if (from_buffer)
-            PyBuffer_Release(&buf);
-    }
-    bool get(PyObject *o) {
-        if (PyBytes_Check(o)) {
-            data = PyBytes_AS_STRING(o);
-            len = PyBytes_GET_SIZE(o);
-            return true;
-        }
-        if (PyByteArray_Check(o)) {
-            data = PyByteArray_AS_STRING(o);
-            len = PyByteArray_GET_SIZE(o);
-            return true;
-        }
-        if (PyObject_GetBuffer(o, &buf, PyBUF_SIMPLE) != 0)
-            return false;
-        from_buffer = true;
-        data = static_cast<const char *>(buf.buf);
-        len = buf.len;
-        return true;
-    }
-};
 
 PyObject *bytes_concat(PyObject *a, PyObject *b) {
     ByteView va, vb;
