@@ -4,7 +4,7 @@
 #define PY_SSIZE_T_CLEAN
 #include <Python.h>
 
-#include <mimalloc.h>
+#include "proxies/heap.h"
 
 #include "cpyext/internal.h"
 #include "gc_bridge/stats.h"
@@ -52,7 +52,7 @@ void *PyMem_RawMalloc(size_t size) {
     FERRY_API;
     if (size > kMax)
         return nullptr;
-    return mi_malloc(at_least_one(size));
+    return heap::malloc(at_least_one(size));
 }
 
 void *PyMem_RawCalloc(size_t nelem, size_t elsize) {
@@ -62,17 +62,17 @@ void *PyMem_RawCalloc(size_t nelem, size_t elsize) {
         return nullptr;
     if (size == 0)
         nelem = elsize = 1;
-    return mi_calloc(nelem, elsize);
+    return heap::calloc(nelem, elsize);
 }
 
 void *PyMem_RawRealloc(void *ptr, size_t new_size) {
     FERRY_API;
     if (new_size > kMax)
         return nullptr;
-    return mi_realloc(ptr, at_least_one(new_size));
+    return heap::realloc(ptr, at_least_one(new_size));
 }
 
-void PyMem_RawFree(void *ptr) { FERRY_API; mi_free(ptr); }
+void PyMem_RawFree(void *ptr) { FERRY_API; heap::free(ptr); }
 
 void *PyMem_Malloc(size_t size) { FERRY_API; return layer_malloc(size); }
 void *PyMem_Calloc(size_t nelem, size_t elsize) { FERRY_API; return layer_calloc(nelem, elsize); }

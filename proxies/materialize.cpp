@@ -1,9 +1,9 @@
 // Materialization: managed object -> proxy (from_host) and C object ->
 // managed object (handle_of), for every layout of proxy.h.
 #include "proxies/proxy.h"
+#include "proxies/heap.h"
 
 #include <cstring>
-#include <mimalloc.h>
 #include <string>
 #include <unordered_map>
 #include <vector>
@@ -24,7 +24,7 @@ using host::Helper;
 inline size_t rounded(size_t size) { return (size + 15) & ~size_t(15); }
 
 void *alloc_block(size_t size) {
-    auto *h = static_cast<Header *>(mi_zalloc_aligned(sizeof(Header) + rounded(size), 16));
+    auto *h = static_cast<Header *>(heap::zalloc_aligned(sizeof(Header) + rounded(size), 16));
     return h ? h + 1 : nullptr;
 }
 
@@ -36,14 +36,14 @@ void free_block(void *p) {
         bridge::identity_forget(static_cast<PyObject *>(p));
     if (h->managed)
         host::close(h->managed);
-    mi_free(h);
+    heap::free(h);
 }
 
 void *realloc_block(void *p, size_t size) {
     if (!p)
         return alloc_block(size);
     Header *h = static_cast<Header *>(p) - 1;
-    auto *n = static_cast<Header *>(mi_realloc_aligned(h, sizeof(Header) + rounded(size), 16));
+    auto *n = static_cast<Header *>(heap::realloc_aligned(h, sizeof(Header) + rounded(size), 16));
     return n ? n + 1 : nullptr;
 }
 
