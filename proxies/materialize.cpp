@@ -249,18 +249,20 @@ PyObject *from_host(Handle h) {
         PyErr_SetString(PyExc_SystemError, "ferry: null handle crossing into C");
         return nullptr;
     }
-    if (host::is(h, host::borrowed(Builtin::None)))
-        Py_RETURN_NONE;
-    if (host::is(h, host::borrowed(Builtin::True)))
-        Py_RETURN_TRUE;
-    if (host::is(h, host::borrowed(Builtin::False)))
-        Py_RETURN_FALSE;
-
+    // The type first (usually found among the recent ones by one handle
+    // comparison); the singletons are told by it.
     Handle t = host::type(h);
     PyTypeObject *type = type_from_host(t);
     host::close(t);
     if (!type)
         return nullptr;
+    if (type == &_PyNone_Type)
+        Py_RETURN_NONE;
+    if (type == &PyBool_Type) {
+        if (host::is(h, host::borrowed(Builtin::True)))
+            Py_RETURN_TRUE;
+        Py_RETURN_FALSE;
+    }
     if (type == &PyMethod_Type) {   // [].append on PyPy: a method of a host builtin
         Handle b = host::call_helper(Helper::is_builtin_method, {h});
         if (b && host::is_true(b) > 0)
