@@ -123,7 +123,7 @@ Handle call_function(const Handle *args, ptrdiff_t nargs, Handle kw, bool self_i
     return to_host_result(r);
 }
 
-PyObject *call_native_slot(NativeSlot slot, PyTypeObject *t, PyObject *self, const Handle *rest,
+PyObject *call_native_slot(NativeSlot slot, PyTypeObject *t, PyObject *self, Handle kw, const Handle *rest,
                            ptrdiff_t n) {
     auto arg = [&](ptrdiff_t i) -> PyObject * { return i < n ? from_host(rest[i]) : nullptr; };
     auto with_arg = [&](auto f) -> PyObject * {
@@ -137,8 +137,8 @@ PyObject *call_native_slot(NativeSlot slot, PyTypeObject *t, PyObject *self, con
     auto status_result = [](int s) -> PyObject * { return s < 0 ? nullptr : Py_NewRef(Py_None); };
     switch (slot) {
     case NativeSlot::init: {
-        PyObject *a = args_from_host(rest[0]);
-        PyObject *k = a ? kwargs_from_host(rest[1]) : nullptr;
+        PyObject *a = args_tuple_from_host(rest, n);
+        PyObject *k = a ? kwargs_from_host(kw) : nullptr;
         if (!a || PyErr_Occurred()) {
             Py_XDECREF(a);
             return nullptr;
@@ -149,8 +149,8 @@ PyObject *call_native_slot(NativeSlot slot, PyTypeObject *t, PyObject *self, con
         return status_result(s);
     }
     case NativeSlot::call: {
-        PyObject *a = args_from_host(rest[0]);
-        PyObject *k = a ? kwargs_from_host(rest[1]) : nullptr;
+        PyObject *a = args_tuple_from_host(rest, n);
+        PyObject *k = a ? kwargs_from_host(kw) : nullptr;
         if (!a || PyErr_Occurred()) {
             Py_XDECREF(a);
             return nullptr;
@@ -295,18 +295,14 @@ PyObject *call_operator_slot(PyTypeObject *t, int id, PyObject *self, const Hand
 }
 
 // args: slot id, type address, self (the class for __new__), then the slot's own.
-Handle call_slot(const Handle *args, ptrdiff_t nargs) {
+Handle call_slot(const Handle *args, ptrdiff_t nargs, Handle kw) {
     if (nargs < 3)
         return type_error("call_slot(slot, type, self, ...)");
     bool overflow = false;
     auto slot = static_cast<NativeSlot>(host::long_as(args[0], &overflow));
     auto *t = static_cast<PyTypeObject *>(address_of(args[1]));
-    if (slot == NativeSlot::new_) {
-        if (nargs != 5)
-            return type_error("call_slot(new, type, cls, args, kwargs)");
-        Handle kw = host::is(args[4], host::borrowed(host::Builtin::None)) ? Handle{} : args[4];
-        return to_host_result(native_new_instance(t, args[2], args[3], kw));
-    }
+    if (slot == NativeSlot::new_)   // args: new, type, cls, *args; kw: **kwargs
+        return to_host_result(native_new_instance(t, args[2], args + 3, nargs - 3, kw));
     PyObject *self = from_host(args[2]);
     if (!self) {
         move_c_error_to_host();
@@ -315,7 +311,7 @@ Handle call_slot(const Handle *args, ptrdiff_t nargs) {
     int raw = static_cast<int>(host::long_as(args[0], &overflow));
     PyObject *r = (raw & ~kReflected) >= static_cast<int>(NativeSlot::number_first)
                       ? call_operator_slot(t, raw, self, args + 3, nargs - 3)
-                      : call_native_slot(slot, t, self, args + 3, nargs - 3);
+                      : call_native_slot(slot, t, self, kw, args + 3, nargs - 3);
     Py_DECREF(self);
     return to_host_result(r);
 }
@@ -403,7 +399,7 @@ ferry_entry(void *ctx, int code, Handle self, const Handle *args, ptrdiff_t narg
     case code_load: return load(args, nargs);
     case code_call_function: return call_function(args, nargs, kw, true);
     case code_call_method: return call_function(args, nargs, kw, false);
-    case code_call_slot: return call_slot(args, nargs);
+    case code_call_slot: return call_slot(args, nargs, kw);
     case code_get_member:
     case code_set_member:
     case code_get_getset:

@@ -94,7 +94,8 @@ void install_buffer_exports();
 // typeobject.cpp
 void init_static_types();
 bool bind_static_types();
-PyObject *native_new_instance(PyTypeObject *type, host::Handle cls, host::Handle args,
+PyObject *args_tuple_from_host(const host::Handle *argv, ptrdiff_t n);   // a new C tuple
+PyObject *native_new_instance(PyTypeObject *type, host::Handle cls, const host::Handle *argv, ptrdiff_t n,
                               host::Handle kw);
 
 // ceval.cpp: a new reference made a borrowed one that stays valid (the
@@ -104,7 +105,6 @@ PyObject *keep_borrowed(PyObject *o);
 int layer_frame_depth();
 
 // Argument helpers: a tuple/dict handle as C objects (new references).
-PyObject *args_from_host(host::Handle args);
 PyObject *kwargs_from_host(host::Handle kw);
 
 } // namespace ferry

@@ -37,10 +37,17 @@ Handle name_handle(const char *name) {
     return h;
 }
 
-PyObject *args_from_host(Handle args) {
-    if (!args)
-        return PyTuple_New(0);
-    return from_host(args);
+PyObject *args_tuple_from_host(const Handle *argv, ptrdiff_t n) {
+    PyObject *t = PyTuple_New(n);
+    for (ptrdiff_t i = 0; t && i < n; i++) {
+        PyObject *item = from_host(argv[i]);
+        if (!item) {
+            Py_CLEAR(t);
+            break;
+        }
+        PyTuple_SET_ITEM(t, i, item);
+    }
+    return t;
 }
 
 PyObject *kwargs_from_host(Handle kw) {

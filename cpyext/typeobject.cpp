@@ -648,7 +648,8 @@ Handle type_handle(PyTypeObject *t) {
     return ti->host_type;
 }
 
-PyObject *native_new_instance(PyTypeObject *type, Handle cls, Handle args, Handle kw) {
+PyObject *native_new_instance(PyTypeObject *type, Handle cls, const Handle *argv, ptrdiff_t n,
+                              Handle kw) {
     if (!type->tp_new) {
         PyErr_Format(PyExc_TypeError, "cannot create '%s' instances", type->tp_name);
         return nullptr;
@@ -663,9 +664,9 @@ PyObject *native_new_instance(PyTypeObject *type, Handle cls, Handle args, Handl
                      subtype->tp_name, subtype->tp_name, type->tp_name);
         return nullptr;
     }
-    PyObject *a = args_from_host(args);
+    PyObject *a = args_tuple_from_host(argv, n);
     PyObject *k = a ? kwargs_from_host(kw) : nullptr;
-    if (!a || (kw && !k)) {
+    if (!a || (kw && !k && PyErr_Occurred())) {
         Py_XDECREF(a);
         return nullptr;
     }

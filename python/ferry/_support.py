@@ -465,14 +465,15 @@ _RICHCMP = (('__lt__', 0), ('__le__', 1), ('__eq__', 2), ('__ne__', 3), ('__gt__
 def _slot_methods(t):
     slot = _ferry_host.call_slot
 
+    # The arguments go as they are (handles in C, no tuple made here).
     def new(cls, *args, **kw):
-        return slot(_SLOT_NEW, t, cls, args, kw or None)
+        return slot(_SLOT_NEW, t, cls, *args, **kw)
 
     def init(self, *args, **kw):
-        slot(_SLOT_INIT, t, self, args, kw or None)
+        slot(_SLOT_INIT, t, self, *args, **kw)
 
     def call(self, *args, **kw):
-        return slot(_SLOT_CALL, t, self, args, kw or None)
+        return slot(_SLOT_CALL, t, self, *args, **kw)
 
     def setitem(self, k, v):
         slot(_SLOT_SETITEM, t, self, k, v)
