@@ -49,6 +49,38 @@ class TestRun(unittest.TestCase):
         self.assertIn('usage', r.stderr)
 
 
+class TestImportPrecedence(unittest.TestCase):
+    """CPython's order: builtins first, then the first sys.path entry holding the name; within
+    one entry, extension modules before source."""
+
+    def run_code(self, code):
+        r = pypy('-m', 'ferry', 'run', '--site', SITE, '-c', code)
+        self.assertEqual(r.returncode, 0, r.stderr)
+        return r.stdout.strip()
+
+    def test_host_builtin_not_shadowed(self):
+        # dist-packages holds a CPython build of _cffi_backend; PyPy's own must win.
+        out = self.run_code('import _cffi_backend, hashlib; print(_cffi_backend.__spec__.origin)')
+        self.assertEqual(out, 'built-in')
+
+    def test_earlier_path_entry_wins(self):
+        with tempfile.TemporaryDirectory() as d:
+            with open(os.path.join(d, 'ujson.py'), 'w') as f:
+                f.write('WHERE = "source"\n')
+            out = self.run_code('import sys; sys.path.insert(0, %r); import ujson; print(ujson.WHERE)' % d)
+        self.assertEqual(out, 'source')
+
+    def test_extension_before_source_in_one_entry(self):
+        so = 'ujson.cpython-311-x86_64-linux-gnu.so'
+        with tempfile.TemporaryDirectory() as d:
+            with open(os.path.join(d, 'ujson.py'), 'w') as f:
+                f.write('WHERE = "source"\n')
+            os.symlink(os.path.join(SITE, so), os.path.join(d, so))
+            out = self.run_code('import sys; sys.path.insert(0, %r); import ujson; '
+                                'print(ujson.__file__.endswith(%r), hasattr(ujson, "WHERE"))' % (d, so))
+        self.assertEqual(out, 'True False')
+
+
 class TestStats(unittest.TestCase):
 
     def test_stats_json(self):
