@@ -111,6 +111,15 @@ PyObject *PyDict_GetItemWithError(PyObject *d, PyObject *key) {
 
 PyObject *_PyDict_GetItemWithError(PyObject *d, PyObject *key) { FERRY_API; return PyDict_GetItemWithError(d, key); }
 
+// The caller computed the hash with PyObject_Hash(key) (Cython does); the host
+// dict hashes the key again, which gives the same value for such a key.
+PyObject *_PyDict_GetItem_KnownHash(PyObject *d, PyObject *key, Py_hash_t) {
+    FERRY_API;
+    if (!check_dict(d))
+        return nullptr;
+    return lookup(d, key, true);
+}
+
 PyObject *PyDict_GetItemString(PyObject *d, const char *key) {
     FERRY_API;
     PyObject *k = PyUnicode_FromString(key);

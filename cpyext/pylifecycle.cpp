@@ -1,9 +1,12 @@
 // Process-level entry points: fatal errors, sys access, ctype tables.
-// Mirrors parts of Python/pylifecycle.c, Python/sysmodule.c, Python/pyctype.c.
+// Mirrors parts of Python/pylifecycle.c, Python/sysmodule.c, Python/pyctype.c,
+// Python/getversion.c, Python/mysnprintf.c.
 #define PY_SSIZE_T_CLEAN
 #include <Python.h>
 
 #include <cctype>
+#include <climits>
+#include <cstdarg>
 #include <cstdio>
 #include <cstdlib>
 #include "gc_bridge/stats.h"
@@ -41,6 +44,37 @@ PyObject *PySys_GetObject(const char *name) {
         PyErr_Clear();
     Py_DECREF(v);
     return v;
+}
+
+// The CPython version the extension was built for (the headers' PY_VERSION),
+// then the host: extensions compare the leading "3.11" with what they were
+// compiled against.
+const char *Py_GetVersion() {
+    FERRY_API;
+    return PY_VERSION " (ferry, CPython 3.11 C API on PyPy)";
+}
+
+// C's vsnprintf, made safe as CPython makes it: the buffer is always
+// NUL-terminated, truncation included; sizes beyond int are refused (-666).
+int PyOS_vsnprintf(char *str, size_t size, const char *format, va_list va) {
+    FERRY_API;
+    int len;
+    if (size > static_cast<size_t>(INT_MAX) - 1)
+        len = -666;
+    else
+        len = std::vsnprintf(str, size, format, va);
+    if (size > 0)
+        str[size - 1] = '\0';
+    return len;
+}
+
+int PyOS_snprintf(char *str, size_t size, const char *format, ...) {
+    FERRY_API;
+    va_list va;
+    va_start(va, format);
+    int len = PyOS_vsnprintf(str, size, format, va);
+    va_end(va);
+    return len;
 }
 
 const char *PyUnicode_GetDefaultEncoding() { FERRY_API; return "utf-8"; }

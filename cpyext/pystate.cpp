@@ -62,6 +62,15 @@ struct ThreadRecord {
 
 std::atomic<uint64_t> g_next_id{1};
 
+// PyInterpreterState is opaque to extensions (its layout is internal); they
+// only pass ts->interp back to PyInterpreterState_* functions. The host is one
+// interpreter, CPython's main one, whose id is 0.
+struct MainInterpreter {
+    int64_t id = 0;
+} g_main_interpreter_storage;
+PyInterpreterState &g_main_interpreter =
+    *reinterpret_cast<PyInterpreterState *>(&g_main_interpreter_storage);
+
 void init_record(ThreadRecord *r) {
     PyThreadState &ts = r->ts;
     ts = PyThreadState{};
@@ -73,6 +82,7 @@ void init_record(ThreadRecord *r) {
     ts.thread_id = static_cast<unsigned long>(pthread_self());
     ts.native_thread_id = static_cast<unsigned long>(syscall(SYS_gettid));
     ts.id = g_next_id.fetch_add(1, std::memory_order_relaxed);
+    ts.interp = &g_main_interpreter;
     r->host_state = nullptr;
     r->holds_gil = false;
     r->attached = false;
@@ -201,6 +211,15 @@ int PyGILState_Check() {
     if (held < 0)
         return 1;   // CPython answers 1 when it cannot tell
     return held;
+}
+
+int64_t PyInterpreterState_GetID(PyInterpreterState *interp) {
+    FERRY_API;
+    if (!interp) {
+        PyErr_SetString(PyExc_RuntimeError, "no interpreter provided");
+        return -1;
+    }
+    return reinterpret_cast<MainInterpreter *>(interp)->id;
 }
 
 PyObject *PyThreadState_GetDict() {

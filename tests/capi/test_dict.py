@@ -247,6 +247,17 @@ class TestPrivateDict(unittest.TestCase):
         with self.assertRaisesRegex(SystemError, "bad argument to internal function$"):
             ft.dict_getitemwitherror_private([], "a")
 
+    def test_getitem_knownhash(self):
+        d = {"a": 1, 2: "two", (1, "x"): None}
+        self.assertEqual(ft.dict_getitem_knownhash(d, "a"), 1)
+        self.assertEqual(ft.dict_getitem_knownhash(d, 2.0), "two")
+        self.assertIs(ft.dict_getitem_knownhash(d, (1, "x")), None)
+        self.assertIs(ft.dict_getitem_knownhash(d, "b"), NULL)
+        with self.assertRaisesRegex(ZeroDivisionError, "eq failed"):
+            ft.dict_getitem_knownhash({1: 1}, BadEq())
+        with self.assertRaisesRegex(SystemError, "bad argument to internal function$"):
+            ft.dict_getitem_knownhash([], "a")
+
 
 if __name__ == "__main__":
     unittest.main()

@@ -1,4 +1,5 @@
-"""The sys module from C: PySys_GetObject (Python/sysmodule.c).
+"""The process from C: PySys_GetObject (Python/sysmodule.c), Py_GetVersion,
+PyOS_snprintf, PyInterpreterState_GetID.
 
 C side: tests/capi/ext/sysmodule.c.
 """
@@ -26,6 +27,29 @@ class TestSys(unittest.TestCase):
         finally:
             del sys._ferrytest_attr
         self.assertIs(ft.sys_getobject("_ferrytest_attr"), NULL)
+
+
+class TestProcess(unittest.TestCase):
+
+    def test_getversion(self):
+        # The C API version the extension runs against, whatever the host.
+        version = ft.sys_getversion()
+        self.assertRegex(version, r"^3\.11\.\d+")
+        if sys.implementation.name == "cpython":
+            self.assertEqual(version, sys.version)
+
+    def test_snprintf(self):
+        for f in (ft.os_snprintf, ft.os_vsnprintf):
+            self.assertEqual(f(64, "ab", 12), (5, b"ab-12"))
+            # Truncated, always NUL-terminated; the result is the untruncated length.
+            self.assertEqual(f(4, "ab", 12), (5, b"ab-"))
+            self.assertEqual(f(1, "ab", 12), (5, b""))
+            self.assertEqual(f(6, "ab", -7), (5, b"ab--7"))
+
+    def test_interpreter_id(self):
+        self.assertEqual(ft.interpreter_id(), 0)
+        with self.assertRaisesRegex(RuntimeError, "^no interpreter provided$"):
+            ft.interpreter_id_null()
 
 
 if __name__ == "__main__":

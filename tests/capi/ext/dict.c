@@ -283,6 +283,21 @@ dict_getitemwitherror_private(PyObject *Py_UNUSED(m), PyObject *args)
     return ferrytest_borrowed_or_null(_PyDict_GetItemWithError(d, key));
 }
 
+/* The hash computed by the caller, as Cython does. */
+static PyObject *
+dict_getitem_knownhash(PyObject *Py_UNUSED(m), PyObject *args)
+{
+    PyObject *d, *key;
+    if (!PyArg_ParseTuple(args, "OO", &d, &key)) {
+        return NULL;
+    }
+    Py_hash_t hash = PyObject_Hash(key);
+    if (hash == -1) {
+        return NULL;
+    }
+    return ferrytest_borrowed_or_null(_PyDict_GetItem_KnownHash(d, key, hash));
+}
+
 static PyMethodDef dict_methods[] = {
     {"dict_new", dict_new, METH_NOARGS, NULL},
     {"dict_build", dict_build, METH_O, NULL},
@@ -310,6 +325,7 @@ static PyMethodDef dict_methods[] = {
     {"dictproxy_new", dictproxy_new, METH_O, NULL},
     {"dict_type_exact", dict_type_exact, METH_O, NULL},
     {"dict_getitemwitherror_private", dict_getitemwitherror_private, METH_VARARGS, NULL},
+    {"dict_getitem_knownhash", dict_getitem_knownhash, METH_VARARGS, NULL},
     {NULL, NULL, 0, NULL},
 };
 
