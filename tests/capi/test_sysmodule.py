@@ -39,7 +39,8 @@ class TestProcess(unittest.TestCase):
             self.assertEqual(version, sys.version)
 
     def test_snprintf(self):
-        for f in (ft.os_snprintf, ft.os_vsnprintf):
+        for va in (False, True):
+            f = lambda size, s, i: ft.os_snprintf(size, s, i, va)
             self.assertEqual(f(64, "ab", 12), (5, b"ab-12"))
             # Truncated, always NUL-terminated; the result is the untruncated length.
             self.assertEqual(f(4, "ab", 12), (5, b"ab-"))

@@ -23,26 +23,6 @@ sys_getversion(PyObject *Py_UNUSED(m), PyObject *Py_UNUSED(args))
     return PyUnicode_FromString(Py_GetVersion());
 }
 
-/* (return value, buffer contents) for a buffer of `size` bytes. */
-static PyObject *
-os_snprintf(PyObject *Py_UNUSED(m), PyObject *args)
-{
-    Py_ssize_t size;
-    const char *s;
-    int i;
-    if (!PyArg_ParseTuple(args, "nsi", &size, &s, &i)) {
-        return NULL;
-    }
-    char buf[64];
-    memset(buf, 'X', sizeof buf);
-    if (size < 1 || size > (Py_ssize_t)sizeof buf) {
-        PyErr_SetString(PyExc_ValueError, "size out of range");
-        return NULL;
-    }
-    int r = PyOS_snprintf(buf, (size_t)size, "%s-%d", s, i);
-    return Py_BuildValue("iy", r, buf);
-}
-
 static int
 call_vsnprintf(char *buf, size_t size, const char *format, ...)
 {
@@ -53,14 +33,15 @@ call_vsnprintf(char *buf, size_t size, const char *format, ...)
     return r;
 }
 
-/* The same through PyOS_vsnprintf. */
+/* (return value, buffer contents) for a buffer of `size` bytes, through
+   PyOS_snprintf or (`va` true) PyOS_vsnprintf. */
 static PyObject *
-os_vsnprintf(PyObject *Py_UNUSED(m), PyObject *args)
+os_snprintf(PyObject *Py_UNUSED(m), PyObject *args)
 {
     Py_ssize_t size;
     const char *s;
-    int i;
-    if (!PyArg_ParseTuple(args, "nsi", &size, &s, &i)) {
+    int i, va;
+    if (!PyArg_ParseTuple(args, "nsip", &size, &s, &i, &va)) {
         return NULL;
     }
     char buf[64];
@@ -69,7 +50,8 @@ os_vsnprintf(PyObject *Py_UNUSED(m), PyObject *args)
         PyErr_SetString(PyExc_ValueError, "size out of range");
         return NULL;
     }
-    int r = call_vsnprintf(buf, (size_t)size, "%s-%d", s, i);
+    int r = va ? call_vsnprintf(buf, (size_t)size, "%s-%d", s, i)
+               : PyOS_snprintf(buf, (size_t)size, "%s-%d", s, i);
     return Py_BuildValue("iy", r, buf);
 }
 
@@ -97,7 +79,6 @@ static PyMethodDef sysmodule_methods[] = {
     {"sys_getobject", sys_getobject, METH_VARARGS, NULL},
     {"sys_getversion", sys_getversion, METH_NOARGS, NULL},
     {"os_snprintf", os_snprintf, METH_VARARGS, NULL},
-    {"os_vsnprintf", os_vsnprintf, METH_VARARGS, NULL},
     {"interpreter_id", interpreter_id, METH_NOARGS, NULL},
     {"interpreter_id_null", interpreter_id_null, METH_NOARGS, NULL},
     {NULL, NULL, 0, NULL},
