@@ -182,5 +182,23 @@ class TestPyOSConversions(unittest.TestCase):
                 ft.os_string_to_double(data, None, use_end)
 
 
+class TestHashDouble(unittest.TestCase):
+
+    def test_matches_hash(self):
+        values = [0.0, -0.0, 1.0, -1.0, 0.5, -2.5, 1e-300, 5e-324, 1e300, -1.7976931348623157e308,
+                  math.pi, 2.0 ** 61 - 1, 2.0 ** 61, 2.0 ** 62 + 2 ** 10, 1 / 3,
+                  float("inf"), float("-inf")]
+        for x in values:
+            self.assertEqual(ft.float_hashdouble(x), hash(x), x)
+        # hash() never gives -1 (the error value): -1.0 hashes to -2.
+        self.assertEqual(ft.float_hashdouble(-1.0), -2)
+        # Equal numbers hash alike across types.
+        self.assertEqual(ft.float_hashdouble(2.0 ** 70), hash(2 ** 70))
+
+    def test_nan_hashes_by_identity(self):
+        self.assertIs(ft.float_hashdouble_nan(float("nan")), True)
+        self.assertIs(ft.float_hashdouble_nan(object()), True)
+
+
 if __name__ == "__main__":
     unittest.main()

@@ -4,6 +4,7 @@ type-slot calls, the singletons and the Py*_Check macros.
 C side: tests/capi/ext/object.c. Runs unchanged on CPython 3.11 (the oracle)
 and on PyPy through ferry.
 """
+import sys
 import types
 import unittest
 
@@ -1008,6 +1009,68 @@ class TestStaticTypeData(unittest.TestCase):
         m = ft.cmethod_new("method", "S", "mod", Owner)
         self.assertTrue(ft.object_is_static_type("PyCMethod_Type", m))
         self.assertFalse(ft.object_is_static_type("PyCMethod_Type", len))
+
+
+class HasFileno:
+    def __init__(self, result):
+        self.result = result
+
+    def fileno(self):
+        if isinstance(self.result, BaseException):
+            raise self.result
+        return self.result
+
+
+class FailingLookup:
+    def __getattr__(self, name):
+        raise KeyError(name)
+
+
+class TestFileDescriptor(unittest.TestCase):
+
+    def test_int_and_fileno(self):
+        self.assertEqual(ft.object_asfiledescriptor(0), 0)
+        self.assertEqual(ft.object_asfiledescriptor(7), 7)
+        self.assertEqual(ft.object_asfiledescriptor(True), 1)
+        self.assertEqual(ft.object_asfiledescriptor(HasFileno(5)), 5)
+        with open(__file__, "rb") as f:
+            self.assertEqual(ft.object_asfiledescriptor(f), f.fileno())
+
+    def test_errors(self):
+        with self.assertRaisesRegex(ValueError, r"^file descriptor cannot be a negative integer \(-3\)$"):
+            ft.object_asfiledescriptor(-3)
+        with self.assertRaisesRegex(ValueError, r"negative integer \(-1\)$"):
+            ft.object_asfiledescriptor(HasFileno(-1))
+        with self.assertRaisesRegex(OverflowError, "too large to convert to C int"):
+            ft.object_asfiledescriptor(2 ** 40)
+        with self.assertRaisesRegex(TypeError, r"^argument must be an int, or have a fileno\(\) method\.$"):
+            ft.object_asfiledescriptor(1.5)
+        with self.assertRaisesRegex(TypeError, r"^fileno\(\) returned a non-integer$"):
+            ft.object_asfiledescriptor(HasFileno("3"))
+        with self.assertRaisesRegex(ZeroDivisionError, "inside"):
+            ft.object_asfiledescriptor(HasFileno(ZeroDivisionError("inside")))
+        with self.assertRaises(KeyError):
+            ft.object_asfiledescriptor(FailingLookup())
+
+
+class TestHashPointer(unittest.TestCase):
+
+    def rotated(self, p):
+        bits = 64
+        y = ((p >> 4) | (p << (bits - 4))) & (2 ** bits - 1)
+        y = y - 2 ** bits if y >= 2 ** (bits - 1) else y
+        return -2 if y == -1 else y
+
+    def test_rotation(self):
+        for p in (0, 16, 0x7f0012345670, 0x10, 0xf, 2 ** 64 - 16, 0xfffffffffffffff0 | 0xf):
+            self.assertEqual(ft.object_hashpointer(p), self.rotated(p), hex(p))
+        # The rotation of all ones is -1, the error value: -2 instead.
+        self.assertEqual(ft.object_hashpointer(2 ** 64 - 1), -2)
+
+    @unittest.skipUnless(sys.implementation.name == "cpython", "ids are addresses on CPython")
+    def test_default_object_hash(self):
+        o = object()
+        self.assertEqual(ft.object_hashpointer(id(o)), hash(o))
 
 
 if __name__ == "__main__":

@@ -164,7 +164,27 @@ os_string_to_double(PyObject *Py_UNUSED(m), PyObject *args)
     return Py_BuildValue("(dn)", d, use_end ? (Py_ssize_t)(end - s) : (Py_ssize_t)-1);
 }
 
+/* _Py_HashDouble(NULL, x): what hash(x) gives for a non-NaN float. */
+static PyObject *
+float_hashdouble(PyObject *Py_UNUSED(m), PyObject *arg)
+{
+    double x = PyFloat_AsDouble(arg);
+    if (x == -1.0 && PyErr_Occurred()) {
+        return NULL;
+    }
+    return PyLong_FromSsize_t(_Py_HashDouble(NULL, x));
+}
+
+/* A NaN hashes by the identity of the object it belongs to. */
+static PyObject *
+float_hashdouble_nan(PyObject *Py_UNUSED(m), PyObject *o)
+{
+    return PyBool_FromLong(_Py_HashDouble(o, Py_NAN) == _Py_HashPointer(o));
+}
+
 static PyMethodDef float_methods[] = {
+    {"float_hashdouble", float_hashdouble, METH_O, NULL},
+    {"float_hashdouble_nan", float_hashdouble_nan, METH_O, NULL},
     {"float_fromdouble", float_fromdouble, METH_VARARGS, NULL},
     {"float_fromstring", float_fromstring, METH_O, NULL},
     {"float_asdouble", float_asdouble, METH_O, NULL},

@@ -1105,7 +1105,30 @@ object_moduledef(PyObject *Py_UNUSED(m), PyObject *Py_UNUSED(ignored))
     return Py_NewRef(PyModuleDef_Init(&object_probe_def));
 }
 
+static PyObject *
+object_asfiledescriptor(PyObject *Py_UNUSED(m), PyObject *o)
+{
+    int fd = PyObject_AsFileDescriptor(o);
+    if (fd == -1) {
+        return NULL;
+    }
+    return PyLong_FromLong(fd);
+}
+
+/* _Py_HashPointer of the address given as an int. */
+static PyObject *
+object_hashpointer(PyObject *Py_UNUSED(m), PyObject *address)
+{
+    void *p = PyLong_AsVoidPtr(address);
+    if (p == NULL && PyErr_Occurred()) {
+        return NULL;
+    }
+    return PyLong_FromSsize_t(_Py_HashPointer(p));
+}
+
 static PyMethodDef object_methods[] = {
+    {"object_asfiledescriptor", object_asfiledescriptor, METH_O, NULL},
+    {"object_hashpointer", object_hashpointer, METH_O, NULL},
     {"object_repr", object_repr, METH_O, NULL},
     {"object_str", object_str, METH_O, NULL},
     {"object_ascii", object_ascii, METH_O, NULL},

@@ -1,0 +1,42 @@
+// File descriptors from Python objects: mirrors Objects/fileobject.c.
+#include <Python.h>
+
+#include "gc_bridge/stats.h"
+#define FERRY_FAMILY "fileobject"
+
+// An int is the descriptor itself; anything else is asked for fileno(). A
+// missing fileno is a TypeError, any other failure to look it up propagates.
+int PyObject_AsFileDescriptor(PyObject *o) {
+    FERRY_API;
+    int fd;
+    if (PyLong_Check(o)) {
+        fd = _PyLong_AsInt(o);
+    } else {
+        PyObject *meth = PyObject_GetAttrString(o, "fileno");
+        if (!meth) {
+            if (!PyErr_ExceptionMatches(PyExc_AttributeError))
+                return -1;
+            PyErr_Clear();
+            PyErr_SetString(PyExc_TypeError, "argument must be an int, or have a fileno() method.");
+            return -1;
+        }
+        PyObject *fno = PyObject_CallNoArgs(meth);
+        Py_DECREF(meth);
+        if (!fno)
+            return -1;
+        if (!PyLong_Check(fno)) {
+            Py_DECREF(fno);
+            PyErr_SetString(PyExc_TypeError, "fileno() returned a non-integer");
+            return -1;
+        }
+        fd = _PyLong_AsInt(fno);
+        Py_DECREF(fno);
+    }
+    if (fd == -1 && PyErr_Occurred())
+        return -1;
+    if (fd < 0) {
+        PyErr_Format(PyExc_ValueError, "file descriptor cannot be a negative integer (%i)", fd);
+        return -1;
+    }
+    return fd;
+}
