@@ -31,19 +31,24 @@ struct Digits {
     int decpt = 0;
 };
 
-// The exact decimal expansion of a finite, non-zero |d|.
-Digits exact_digits(double d) {
-    char buf[1100];
-    std::snprintf(buf, sizeof buf, "%.800e", std::fabs(d));
+// Digits of "d.ddd...e[+-]N" (a non-zero value), trailing zeros dropped.
+Digits from_scientific(const char *text) {
     Digits r;
-    const char *p = buf;
+    const char *p = text;
     for (; *p && *p != 'e'; p++)
         if (*p != '.')
             r.digits += *p;
     r.decpt = std::atoi(p + 1) + 1;
-    while (!r.digits.empty() && r.digits.back() == '0')
+    while (r.digits.size() > 1 && r.digits.back() == '0')
         r.digits.pop_back();
     return r;
+}
+
+// The exact decimal expansion of a finite, non-zero |d|.
+Digits exact_digits(double d) {
+    char buf[1100];
+    std::snprintf(buf, sizeof buf, "%.800e", std::fabs(d));
+    return from_scientific(buf);
 }
 
 // Round an exact digit string to n significant digits, half-even (dtoa's
@@ -96,15 +101,7 @@ Digits dtoa(double d, int mode, int ndigits) {
         char buf[64];
         auto res = std::to_chars(buf, buf + sizeof buf, std::fabs(d), std::chars_format::scientific);
         *res.ptr = 0;
-        Digits r;
-        const char *p = buf;
-        for (; *p && *p != 'e'; p++)
-            if (*p != '.')
-                r.digits += *p;
-        r.decpt = std::atoi(p + 1) + 1;
-        while (r.digits.size() > 1 && r.digits.back() == '0')
-            r.digits.pop_back();
-        return r;
+        return from_scientific(buf);
     }
     Digits x = exact_digits(d);
     if (mode == 2)

@@ -1704,15 +1704,31 @@ Ref fs_path(PyObject* arg) {
 
 } // namespace
 
-int PyUnicode_FSConverter(PyObject* arg, void* addr) {
-    FERRY_API;
+namespace {
+
+// The PyArg_Parse "O&" converter protocol with cleanup: called with NULL,
+// release what an earlier call stored; otherwise store make()'s new reference.
+template <class Make>
+int cleanup_converter(PyObject* arg, void* addr, Make&& make) {
     auto* out = static_cast<PyObject**>(addr);
     if (arg == nullptr) {
         Py_DECREF(*out);
         *out = nullptr;
         return 1;
     }
-    PyObject* r = guarded([&]() -> PyObject* {
+    PyObject* r = guarded(make);
+    if (r == nullptr) {
+        return 0;
+    }
+    *out = r;
+    return Py_CLEANUP_SUPPORTED;
+}
+
+} // namespace
+
+int PyUnicode_FSConverter(PyObject* arg, void* addr) {
+    FERRY_API;
+    return cleanup_converter(arg, addr, [&]() -> PyObject* {
         Ref path = fs_path(arg);
         if (!path) {
             return nullptr;
@@ -1734,22 +1750,11 @@ int PyUnicode_FSConverter(PyObject* arg, void* addr) {
         }
         return output.release();
     });
-    if (r == nullptr) {
-        return 0;
-    }
-    *out = r;
-    return Py_CLEANUP_SUPPORTED;
 }
 
 int PyUnicode_FSDecoder(PyObject* arg, void* addr) {
     FERRY_API;
-    auto* out = static_cast<PyObject**>(addr);
-    if (arg == nullptr) {
-        Py_DECREF(*out);
-        *out = nullptr;
-        return 1;
-    }
-    PyObject* r = guarded([&]() -> PyObject* {
+    return cleanup_converter(arg, addr, [&]() -> PyObject* {
         bool is_buffer = PyObject_CheckBuffer(arg);
         Ref path = is_buffer ? Ref(Py_NewRef(arg)) : fs_path(arg);
         if (!path) {
@@ -1781,17 +1786,14 @@ int PyUnicode_FSDecoder(PyObject* arg, void* addr) {
             return nullptr;
         }
         PyObject* s = output.get();
-        for (Py_ssize_t i = 0; i < PyUnicode_GET_LENGTH(s); i++) {
-            if (PyUnicode_READ_CHAR(s, i) == 0) {
-                PyErr_SetString(PyExc_ValueError, "embedded null character");
-                return nullptr;
-            }
+        Py_ssize_t nul = PyUnicode_FindChar(s, 0, 0, PyUnicode_GET_LENGTH(s), 1);
+        if (nul == -2) {
+            return nullptr;
+        }
+        if (nul >= 0) {
+            PyErr_SetString(PyExc_ValueError, "embedded null character");
+            return nullptr;
         }
         return output.release();
     });
-    if (r == nullptr) {
-        return 0;
-    }
-    *out = r;
-    return Py_CLEANUP_SUPPORTED;
 }
