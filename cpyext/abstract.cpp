@@ -281,9 +281,7 @@ PyObject *PyNumber_ToBase(PyObject *n, int base) {
         Py_DECREF(index);
         return r;
     }
-    PyObject *builtins = PyImport_ImportModule("builtins");
-    PyObject *r = builtins ? PyObject_CallMethod(builtins, fn, "O", index) : nullptr;
-    Py_XDECREF(builtins);
+    PyObject *r = call_module("builtins", fn, {index});
     Py_DECREF(index);
     return r;
 }

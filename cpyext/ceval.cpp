@@ -42,11 +42,7 @@ bool is_layer_frame(PyObject *frame) {
 // The calling Python frame (new reference), or NULL without an error when
 // no Python code is running.
 PyObject *calling_frame() {
-    PyObject *sys = PyImport_ImportModule("sys");
-    if (!sys)
-        return nullptr;
-    PyObject *frame = PyObject_CallMethod(sys, "_getframe", "i", 0);
-    Py_DECREF(sys);
+    PyObject *frame = ferry::call_module("sys", "_getframe", {});
     if (!frame) {
         if (PyErr_ExceptionMatches(PyExc_ValueError))
             PyErr_Clear();
@@ -67,12 +63,7 @@ PyObject *calling_frame() {
 }
 
 PyObject *builtins_dict() {
-    PyObject *b = PyImport_ImportModule("builtins");
-    if (!b)
-        return nullptr;
-    PyObject *d = PyObject_GetAttrString(b, "__dict__");
-    Py_DECREF(b);
-    return d;
+    return ferry::import_attr("builtins", "__dict__");
 }
 
 } // namespace
@@ -85,9 +76,7 @@ int layer_frame_depth() {
     PyObject *et, *ev, *etb;
     PyErr_Fetch(&et, &ev, &etb);
     int depth = 0;
-    PyObject *sys = PyImport_ImportModule("sys");
-    PyObject *frame = sys ? PyObject_CallMethod(sys, "_getframe", "i", 0) : nullptr;
-    Py_XDECREF(sys);
+    PyObject *frame = call_module("sys", "_getframe", {});
     while (frame && frame != Py_None && is_layer_frame(frame)) {
         depth++;
         PyObject *back = PyObject_GetAttrString(frame, "f_back");

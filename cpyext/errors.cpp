@@ -68,27 +68,6 @@ void move_c_error_to_host() {
     Py_XDECREF(tb);
 }
 
-// Calls python/ferry/_support.<name>(args...) through the import system, for
-// the rare paths that need a Python-level helper with C objects.
-PyObject *call_support(const char *name, std::initializer_list<PyObject *> args) {
-    PyObject *support = PyImport_ImportModule("ferry._support");
-    if (!support)
-        return nullptr;
-    PyObject *fn = PyObject_GetAttrString(support, name);
-    Py_DECREF(support);
-    if (!fn)
-        return nullptr;
-    PyObject *tuple = PyTuple_New(args.size());
-    Py_ssize_t i = 0;
-    for (PyObject *a : args)
-        if (tuple)
-            PyTuple_SET_ITEM(tuple, i++, Py_NewRef(a));
-    PyObject *r = tuple ? PyObject_Call(fn, tuple, nullptr) : nullptr;
-    Py_XDECREF(tuple);
-    Py_DECREF(fn);
-    return r;
-}
-
 PyObject *null_with_host_error() {
     move_host_error_to_c();
     return nullptr;
@@ -304,7 +283,7 @@ void PyErr_WriteUnraisable(PyObject *obj) {
     if (!t)
         return;
     PyErr_NormalizeException(&t, &v, &tb);
-    PyObject *r = call_support("write_unraisable", {t, v ? v : Py_None, tb ? tb : Py_None,
+    PyObject *r = call_module("ferry._support", "write_unraisable", {t, v ? v : Py_None, tb ? tb : Py_None,
                                                     obj ? obj : Py_None});
     Py_XDECREF(r);
     if (!r)
@@ -325,7 +304,7 @@ void PyErr_PrintEx(int set_sys_last_vars) {
     PyErr_NormalizeException(&t, &v, &tb);
     if (tb && v)
         PyException_SetTraceback(v, tb);
-    PyObject *r = call_support("print_exception", {t, v ? v : Py_None, tb ? tb : Py_None,
+    PyObject *r = call_module("ferry._support", "print_exception", {t, v ? v : Py_None, tb ? tb : Py_None,
                                                    set_sys_last_vars ? Py_True : Py_False});
     if (!r)
         PyErr_Clear();   // the helper reported what it could
@@ -394,7 +373,7 @@ void PyErr_GetExcInfo(PyObject **t, PyObject **v, PyObject **tb) {
 // Steals the three references, as CPython does.
 void PyErr_SetExcInfo(PyObject *t, PyObject *v, PyObject *tb) {
     FERRY_API;
-    PyObject *r = call_support("set_exc_info", {t ? t : Py_None, v ? v : Py_None, tb ? tb : Py_None});
+    PyObject *r = call_module("ferry._support", "set_exc_info", {t ? t : Py_None, v ? v : Py_None, tb ? tb : Py_None});
     if (!r)
         PyErr_WriteUnraisable(nullptr);
     Py_XDECREF(r);
@@ -444,9 +423,7 @@ PyObject *PyErr_GetHandledException() {
             return Py_NewRef(ei->exc_value);
     PyObject *et, *ev, *etb;
     PyErr_Fetch(&et, &ev, &etb);   // never sets or clears the error indicator
-    PyObject *sys = PyImport_ImportModule("sys");
-    PyObject *info = sys ? PyObject_CallMethod(sys, "exc_info", nullptr) : nullptr;
-    Py_XDECREF(sys);
+    PyObject *info = call_module("sys", "exc_info", {});
     PyObject *r = nullptr;
     if (info && PyTuple_Check(info) && PyTuple_GET_SIZE(info) == 3 &&
         PyTuple_GET_ITEM(info, 1) != Py_None)

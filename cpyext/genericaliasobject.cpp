@@ -5,6 +5,7 @@
 // argument is checked.
 #define PY_SSIZE_T_CLEAN
 #include <Python.h>
+#include "cpyext/internal.h"
 #include "gc_bridge/stats.h"
 #define FERRY_FAMILY "genericaliasobject"
 
@@ -13,13 +14,8 @@ namespace {
 // types.GenericAlias, looked up once (the layer keeps the reference).
 PyObject *generic_alias_class() {
     static PyObject *cls = nullptr;
-    if (!cls) {
-        PyObject *types = PyImport_ImportModule("types");
-        if (!types)
-            return nullptr;
-        cls = PyObject_GetAttrString(types, "GenericAlias");
-        Py_DECREF(types);
-    }
+    if (!cls)
+        cls = ferry::import_attr("types", "GenericAlias");
     return cls;
 }
 

@@ -149,24 +149,6 @@ error:
     return nullptr;
 }
 
-PyObject *bootstrap_call(const char *module, const char *func, const char *format, ...) {
-    PyObject *m = PyImport_ImportModule(module);
-    if (!m)
-        return nullptr;
-    PyObject *f = PyObject_GetAttrString(m, func);
-    Py_DECREF(m);
-    if (!f)
-        return nullptr;
-    va_list va;
-    va_start(va, format);
-    PyObject *args = Py_VaBuildValue(format, va);
-    va_end(va);
-    PyObject *r = args ? PyObject_CallObject(f, args) : nullptr;
-    Py_XDECREF(args);
-    Py_DECREF(f);
-    return r;
-}
-
 // import_add_module: sys.modules[name], made a new module if it is not one.
 PyObject *add_module(PyObject *name) {
     PyObject *modules = PyImport_GetModuleDict();
@@ -249,19 +231,16 @@ PyObject *PyImport_ImportModuleLevelObject(PyObject *name, PyObject *globals, Py
         }
         PyErr_Clear();
         if (busy > 0) {
-            PyObject *v = bootstrap_call("importlib._bootstrap", "_lock_unlock_module", "(O)",
-                                         abs_name);
+            PyObject *v = call_module("importlib._bootstrap", "_lock_unlock_module", {abs_name});
             if (!v)
                 goto error;
             Py_DECREF(v);
         }
     } else {
         Py_XDECREF(mod);
-        PyObject *b = PyImport_ImportModule("builtins");
-        PyObject *import_func = b ? PyObject_GetAttrString(b, "__import__") : nullptr;
-        Py_XDECREF(b);
-        mod = import_func ? bootstrap_call("importlib._bootstrap", "_find_and_load", "(OO)",
-                                           abs_name, import_func)
+        PyObject *import_func = import_attr("builtins", "__import__");
+        mod = import_func ? call_module("importlib._bootstrap", "_find_and_load",
+                                        {abs_name, import_func})
                           : nullptr;
         Py_XDECREF(import_func);
         if (!mod)
@@ -311,11 +290,9 @@ PyObject *PyImport_ImportModuleLevelObject(PyObject *name, PyObject *globals, Py
             final_mod = Py_NewRef(mod);
         } else {
             Py_DECREF(path);
-            PyObject *b = PyImport_ImportModule("builtins");
-            PyObject *import_func = b ? PyObject_GetAttrString(b, "__import__") : nullptr;
-            Py_XDECREF(b);
-            final_mod = import_func ? bootstrap_call("importlib._bootstrap", "_handle_fromlist",
-                                                     "(OOO)", mod, fromlist, import_func)
+            PyObject *import_func = import_attr("builtins", "__import__");
+            final_mod = import_func ? call_module("importlib._bootstrap", "_handle_fromlist",
+                                                  {mod, fromlist, import_func})
                                     : nullptr;
             Py_XDECREF(import_func);
         }
@@ -384,10 +361,10 @@ PyObject *PyImport_ExecCodeModuleObject(PyObject *name, PyObject *co, PyObject *
     PyObject *path = pathname ? Py_NewRef(pathname) : PyObject_GetAttrString(co, "co_filename");
     PyObject *res = nullptr;
     if (path) {
-        res = cpathname ? bootstrap_call("importlib._bootstrap_external", "_fix_up_module",
-                                         "(OOOO)", d, name, path, cpathname)
-                        : bootstrap_call("importlib._bootstrap_external", "_fix_up_module",
-                                         "(OOO)", d, name, path);
+        res = cpathname ? call_module("importlib._bootstrap_external", "_fix_up_module",
+                                      {d, name, path, cpathname})
+                        : call_module("importlib._bootstrap_external", "_fix_up_module",
+                                      {d, name, path});
         Py_DECREF(path);
     }
     if (res) {
@@ -421,8 +398,7 @@ PyObject *PyImport_ExecCodeModuleWithPathnames(const char *name, PyObject *co,
         if (!(pathobj = PyUnicode_DecodeFSDefault(pathname)))
             goto exit;
     } else if (cpathobj) {
-        PyObject *r = bootstrap_call("importlib._bootstrap_external", "_get_sourcefile", "(O)",
-                                     cpathobj);
+        PyObject *r = call_module("importlib._bootstrap_external", "_get_sourcefile", {cpathobj});
         if (!r)
             PyErr_Clear();
         pathobj = r;
@@ -449,9 +425,7 @@ PyObject *PyImport_GetModuleDict() {
     FERRY_API;
     static PyObject *modules = nullptr;   // held: returned borrowed
     if (!modules) {
-        PyObject *sys = PyImport_ImportModule("sys");
-        modules = sys ? PyObject_GetAttrString(sys, "modules") : nullptr;
-        Py_XDECREF(sys);
+        modules = import_attr("sys", "modules");
     }
     return modules;
 }
@@ -473,4 +447,30 @@ PyObject *PyImport_AddModule(const char *name) {
     PyObject *m = PyImport_AddModuleObject(n);
     Py_DECREF(n);
     return m;
+}
+
+PyObject *ferry::import_attr(const char *module, const char *name) {
+    PyObject *m = PyImport_ImportModule(module);
+    if (!m)
+        return nullptr;
+    PyObject *v = PyObject_GetAttrString(m, name);
+    Py_DECREF(m);
+    return v;
+}
+
+PyObject *ferry::call_module(const char *module, const char *func,
+                             std::initializer_list<PyObject *> args) {
+    PyObject *f = import_attr(module, func);
+    if (!f)
+        return nullptr;
+    PyObject *tuple = PyTuple_New(static_cast<Py_ssize_t>(args.size()));
+    if (tuple) {
+        Py_ssize_t i = 0;
+        for (PyObject *a : args)
+            PyTuple_SET_ITEM(tuple, i++, Py_NewRef(a));
+    }
+    PyObject *r = tuple ? PyObject_Call(f, tuple, nullptr) : nullptr;
+    Py_XDECREF(tuple);
+    Py_DECREF(f);
+    return r;
 }

@@ -17,12 +17,17 @@ namespace ferry {
 void move_host_error_to_c();          // host's pending error -> C indicator
 void move_c_error_to_host();          // C indicator -> host's pending error
 PyObject *null_with_host_error();     // move_host_error_to_c(); return nullptr
-PyObject *call_support(const char *name, std::initializer_list<PyObject *> args);
 int minus_one_with_host_error();
 
 // The common shapes of a forwarded call: borrow handles, call, bring back.
 inline PyObject *result(host::Handle h) { return from_host_steal(h); }
 inline int status(int r) { return r < 0 ? minus_one_with_host_error() : r; }
+
+// import.cpp: Python-level helpers, reached through the import system.
+PyObject *import_attr(const char *module, const char *name);   // new ref: module.name
+// module.func(*args), the arguments passed as they are (unlike a "O" format,
+// a single tuple is not spread).
+PyObject *call_module(const char *module, const char *func, std::initializer_list<PyObject *> args);
 
 // object.cpp
 PyObject *call_dunder(PyObject *o, const char *name, PyObject *arg = nullptr);

@@ -9,6 +9,7 @@
 #include <cstdarg>
 #include <cstdio>
 #include <cstdlib>
+#include "cpyext/internal.h"
 #include "gc_bridge/stats.h"
 #define FERRY_FAMILY "pylifecycle"
 
@@ -30,11 +31,7 @@ void _Py_FatalErrorFunc(const char *func, const char *message) {
 // keeps one reference per name it hands out.
 PyObject *PySys_GetObject(const char *name) {
     FERRY_API;
-    PyObject *sys = PyImport_ImportModule("sys");
-    if (!sys)
-        return nullptr;
-    PyObject *v = PyObject_GetAttrString(sys, name);
-    Py_DECREF(sys);
+    PyObject *v = ferry::import_attr("sys", name);
     if (!v) {
         PyErr_Clear();
         return nullptr;

@@ -79,9 +79,7 @@ PyObject *PyRun_StringFlags(const char *str, int start, PyObject *globals, PyObj
                 Py_DECREF(co);
                 return nullptr;
             }
-            PyObject *bm = PyImport_ImportModule("builtins");
-            PyObject *bd = bm ? PyObject_GetAttrString(bm, "__dict__") : nullptr;
-            Py_XDECREF(bm);
+            PyObject *bd = ferry::import_attr("builtins", "__dict__");
             int rc = bd ? PyDict_SetItemString(globals, "__builtins__", bd) : -1;
             Py_XDECREF(bd);
             if (rc < 0) {

@@ -475,9 +475,7 @@ void PyUnicode_InternInPlace(PyObject **p) {
     PyObject *s = *p;
     if (!s || !PyUnicode_CheckExact(s))
         return;
-    PyObject *sys = PyImport_ImportModule("sys");
-    PyObject *r = sys ? PyObject_CallMethod(sys, "intern", "O", s) : nullptr;
-    Py_XDECREF(sys);
+    PyObject *r = call_module("sys", "intern", {s});
     if (!r) {
         PyErr_Clear();
         return;
