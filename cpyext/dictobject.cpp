@@ -334,10 +334,7 @@ int PyDict_Next(PyObject *d, Py_ssize_t *pos, PyObject **key, PyObject **value) 
 
 PyObject *PyDictProxy_New(PyObject *mapping) {
     FERRY_API;
-    PyObject *types = PyImport_ImportModule("types");
-    PyObject *r = types ? PyObject_CallMethod(types, "MappingProxyType", "O", mapping) : nullptr;
-    Py_XDECREF(types);
-    return r;
+    return call_module("types", "MappingProxyType", {mapping});
 }
 
 int PyDict_MergeFromSeq2(PyObject *d, PyObject *seq2, int override) {

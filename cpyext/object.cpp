@@ -646,10 +646,7 @@ PyObject *PyObject_Format(PyObject *o, PyObject *spec) {
 
 PyObject *PyObject_Dir(PyObject *o) {
     FERRY_API;
-    PyObject *builtins = PyImport_ImportModule("builtins");
-    PyObject *r = builtins ? PyObject_CallMethod(builtins, "dir", "O", o) : nullptr;
-    Py_XDECREF(builtins);
-    return r;
+    return call_module("builtins", "dir", {o});
 }
 
 PyObject *PyObject_SelfIter(PyObject *o) { FERRY_API; return Py_NewRef(o); }

@@ -232,6 +232,9 @@ class TestDict(unittest.TestCase):
         with self.assertRaisesRegex(
                 TypeError, "mappingproxy\\(\\) argument must be a mapping, not list"):
             ft.dictproxy_new([])
+        with self.assertRaisesRegex(
+                TypeError, "mappingproxy\\(\\) argument must be a mapping, not tuple"):
+            ft.dictproxy_new(({},))
 
 
 

@@ -412,6 +412,9 @@ class TestAttributes(unittest.TestCase):
         self.assertIn("attr", names)
         self.assertIn("method", names)
         self.assertEqual(names, sorted(names))
+        # A tuple is the one object, not the arguments.
+        self.assertEqual(ft.object_dir((1, 2)), dir((1, 2)))
+        self.assertEqual(ft.object_dir(()), dir(()))
 
 
 class TestCompare(unittest.TestCase):
