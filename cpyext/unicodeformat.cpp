@@ -37,6 +37,7 @@
 #include <string_view>
 #include <type_traits>
 #include <utility>
+#include "cpyext/internal.h"
 #include "gc_bridge/stats.h"
 #define FERRY_FAMILY "unicodeformat"
 
@@ -1695,11 +1696,7 @@ Ref fs_path(PyObject* arg) {
     if (PyUnicode_Check(arg) || PyBytes_Check(arg)) {
         return Ref(Py_NewRef(arg));
     }
-    Ref os(PyImport_ImportModule("os"));
-    if (!os) {
-        return Ref();
-    }
-    return Ref(PyObject_CallMethod(os.get(), "fspath", "O", arg));
+    return Ref(ferry::call_module("os", "fspath", {arg}));
 }
 
 } // namespace

@@ -78,7 +78,8 @@ PyObject *new_weak(const char *factory, PyObject *ob, PyObject *callback) {
     if (callback == Py_None)
         callback = nullptr;
     // No callback: the host hands back the existing basic weakref, as CPython.
-    return PyObject_CallMethod(m, factory, callback ? "OO" : "O", ob, callback);
+    // "(O)", not "O": a lone tuple would be spread into arguments.
+    return PyObject_CallMethod(m, factory, callback ? "OO" : "(O)", ob, callback);
 }
 
 // PyWeakref_Check, by type as in CPython (a proxy's __class__ is its

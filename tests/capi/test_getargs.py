@@ -243,6 +243,9 @@ class TestObjectUnits(unittest.TestCase):
         with self.assertRaisesRegex(
                 TypeError, "expected str, bytes or os.PathLike object, not int"):
             ft.getargs_fsconverter(1)
+        with self.assertRaisesRegex(
+                TypeError, "expected str, bytes or os.PathLike object, not tuple"):
+            ft.getargs_fsconverter(("a",))
         with self.assertRaisesRegex(ValueError, "embedded null byte"):
             ft.getargs_fsconverter("a\0b")
 

@@ -51,6 +51,8 @@ class TestNewRef(unittest.TestCase):
     def test_not_weakly_referenceable(self):
         with self.assertRaisesRegex(TypeError, "cannot create weak reference to 'int' object"):
             ft.weakref_newref(5)
+        with self.assertRaisesRegex(TypeError, "cannot create weak reference to 'tuple' object"):
+            ft.weakref_newref((Plain(),))
         with self.assertRaisesRegex(
                 TypeError, "cannot create weak reference to '_ferrytest.NoWeakBox' object"):
             ft.weakref_newref(ft.NoWeakBox())
@@ -81,6 +83,8 @@ class TestNewProxy(unittest.TestCase):
     def test_not_weakly_referenceable(self):
         with self.assertRaisesRegex(TypeError, "cannot create weak reference to 'int' object"):
             ft.weakref_newproxy(5)
+        with self.assertRaisesRegex(TypeError, "cannot create weak reference to 'tuple' object"):
+            ft.weakref_newproxy((Plain(),))
         with self.assertRaisesRegex(
                 TypeError, "cannot create weak reference to '_ferrytest.NoWeakBox' object"):
             ft.weakref_newproxy(ft.NoWeakBox())
