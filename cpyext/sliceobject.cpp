@@ -228,13 +228,11 @@ int PySlice_GetIndices(PyObject *_r, Py_ssize_t length, Py_ssize_t *start, Py_ss
 // object with __index__ is converted and clipped to [PY_SSIZE_T_MIN,
 // PY_SSIZE_T_MAX] (PyNumber_AsSsize_t with no exception type); anything else
 // is a TypeError. 1 on success, 0 with an exception set.
-int _PyEval_SliceIndex(PyObject *v, Py_ssize_t *pi) {
-    FERRY_API;
-    if (v == Py_None)
-        return 1;
+namespace {
+
+int slice_index(PyObject *v, Py_ssize_t *pi, const char *not_an_index) {
     if (!PyIndex_Check(v)) {
-        PyErr_SetString(PyExc_TypeError,
-                        "slice indices must be integers or None or have an __index__ method");
+        PyErr_SetString(PyExc_TypeError, not_an_index);
         return 0;
     }
     Py_ssize_t x = PyNumber_AsSsize_t(v, nullptr);
@@ -244,18 +242,17 @@ int _PyEval_SliceIndex(PyObject *v, Py_ssize_t *pi) {
     return 1;
 }
 
-// The same without None (ceval.c): "slice indices must be integers or have
-// an __index__ method".
+} // namespace
+
+int _PyEval_SliceIndex(PyObject *v, Py_ssize_t *pi) {
+    FERRY_API;
+    if (v == Py_None)
+        return 1;
+    return slice_index(v, pi, "slice indices must be integers or None or have an __index__ method");
+}
+
+// The same without None (ceval.c).
 int _PyEval_SliceIndexNotNone(PyObject *v, Py_ssize_t *pi) {
     FERRY_API;
-    if (!PyIndex_Check(v)) {
-        PyErr_SetString(PyExc_TypeError,
-                        "slice indices must be integers or have an __index__ method");
-        return 0;
-    }
-    Py_ssize_t x = PyNumber_AsSsize_t(v, nullptr);
-    if (x == -1 && PyErr_Occurred())
-        return 0;
-    *pi = x;
-    return 1;
+    return slice_index(v, pi, "slice indices must be integers or have an __index__ method");
 }
