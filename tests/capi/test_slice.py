@@ -129,6 +129,14 @@ class TestEvalSliceIndex(unittest.TestCase):
         with self.assertRaisesRegex(ValueError, 'no index'):
             ft.slice_evalindex(Bad())
 
+    def test_not_none(self):
+        self.assertEqual(ft.slice_evalindex(7, True), (1, 7))
+        self.assertEqual(ft.slice_evalindex(-2**100, True), (1, MIN))
+        for bad in (None, 1.5):
+            with self.assertRaisesRegex(
+                    TypeError, '^slice indices must be integers or have an __index__ method$'):
+                ft.slice_evalindex(bad, True)
+
         class NotInt:
             def __index__(self):
                 return 'x'

@@ -145,13 +145,19 @@ slice_fromindices(PyObject *Py_UNUSED(m), PyObject *args)
     return _PySlice_FromIndices(start, stop);
 }
 
-/* _PyEval_SliceIndex(v, &i) with i preset to 12345 (None leaves it):
+/* _PyEval_SliceIndex(v, &i), or _PyEval_SliceIndexNotNone when not_none is
+ * true, with i preset to 12345 (None leaves it):
  * (returned value, i). */
 static PyObject *
-slice_evalindex(PyObject *Py_UNUSED(m), PyObject *v)
+slice_evalindex(PyObject *Py_UNUSED(m), PyObject *args)
 {
+    PyObject *v;
+    int not_none = 0;
+    if (!PyArg_ParseTuple(args, "O|p", &v, &not_none)) {
+        return NULL;
+    }
     Py_ssize_t i = 12345;
-    int r = _PyEval_SliceIndex(v, &i);
+    int r = not_none ? _PyEval_SliceIndexNotNone(v, &i) : _PyEval_SliceIndex(v, &i);
     if (r == 0) {
         if (!PyErr_Occurred()) {
             return ferrytest_missing_error("0");
@@ -171,7 +177,7 @@ static PyMethodDef slice_methods[] = {
     {"slice_types", slice_types, METH_NOARGS, NULL},
     {"slice_getindicesex_function", slice_getindicesex_function, METH_VARARGS, NULL},
     {"slice_fromindices", slice_fromindices, METH_VARARGS, NULL},
-    {"slice_evalindex", slice_evalindex, METH_O, NULL},
+    {"slice_evalindex", slice_evalindex, METH_VARARGS, NULL},
     {NULL, NULL, 0, NULL},
 };
 
