@@ -123,6 +123,45 @@ Handle call_function(const Handle *args, ptrdiff_t nargs, Handle kw, bool self_i
     return to_host_result(r);
 }
 
+// A PyMethodDef reached through host::direct_function.
+struct DirectDef {
+    PyMethodDef *def;
+    PyObject *module;       // borrowed: a module outlives its functions
+    PyTypeObject *owner;    // or: a method of this type, self the first argument
+};
+
+Handle entry_refused();
+
+Handle direct_call(void *data, const Handle *args, ptrdiff_t nargs, Handle kw) {
+    if (host::stack_exhausted()) [[unlikely]]
+        return entry_refused();
+    auto *d = static_cast<DirectDef *>(data);
+    bridge::EntryScope scope;
+    stats::Entry timing(stats::enabled ? stats::function_module(d->def) : nullptr);
+    PyObject *self = d->module;
+    if (d->owner) {
+        self = from_host(args[0]);
+        if (!self) {
+            move_c_error_to_host();
+            return {};
+        }
+        if (!PyObject_TypeCheck(self, d->owner)) [[unlikely]] {
+            PyErr_Format(PyExc_TypeError, "descriptor '%s' for '%.100s' objects doesn't apply to a '%.100s' object",
+                         d->def->ml_name, d->owner->tp_name, Py_TYPE(self)->tp_name);
+            Py_DECREF(self);
+            move_c_error_to_host();
+            return {};
+        }
+        args++;
+        nargs--;
+    } else {
+        Py_XINCREF(self);
+    }
+    PyObject *r = call_method_def(d->def, self, nullptr, args, nargs, kw);
+    Py_XDECREF(self);
+    return to_host_result(r);
+}
+
 PyObject *call_native_slot(NativeSlot slot, PyTypeObject *t, PyObject *self, Handle kw, const Handle *rest,
                            ptrdiff_t n) {
     auto arg = [&](ptrdiff_t i) -> PyObject * { return i < n ? from_host(rest[i]) : nullptr; };
@@ -379,6 +418,37 @@ Handle stats_entry(const Handle *args, ptrdiff_t nargs) {
 
 } // namespace
 
+namespace ferry {
+
+Handle direct_entry(PyMethodDef *def, PyObject *module, PyTypeObject *owner, int *arity) {
+    int flags = def->ml_flags & ~METH_COEXIST;
+    *arity = -1;
+    if (flags & (METH_CLASS | METH_STATIC | METH_METHOD))
+        return host::dup(host::borrowed(host::Builtin::None));
+    int fixed = flags == METH_NOARGS ? 0 : flags == METH_O ? 1 : -1;
+    if (fixed >= 0 && owner)
+        fixed++;
+    *arity = fixed > 1 ? -1 : fixed;
+    host::Arity a = *arity == 0 ? host::Arity::noargs : *arity == 1 ? host::Arity::one : host::Arity::any;
+    Handle f = host::direct_function(a, def->ml_name, direct_call, new DirectDef{def, module, owner});
+    if (!f)
+        move_host_error_to_c();
+    return f;
+}
+
+} // namespace ferry
+
+namespace {
+
+// The host's stack is nearly spent: refuse the entry with a RecursionError.
+Handle entry_refused() {
+    PyErr_SetString(PyExc_RecursionError, "maximum recursion depth exceeded while calling a Python object");
+    move_c_error_to_host();
+    return {};
+}
+
+} // namespace
+
 extern "C" __attribute__((visibility("default"))) Handle
 ferry_entry(void *ctx, int code, Handle self, const Handle *args, ptrdiff_t nargs, Handle kw) {
     (void)self;
@@ -387,11 +457,8 @@ ferry_entry(void *ctx, int code, Handle self, const Handle *args, ptrdiff_t narg
         host::err_set_system_error("ferry: the layer is not initialized (ferry.install() first)");
         return {};
     }
-    if (host::stack_exhausted()) {
-        PyErr_SetString(PyExc_RecursionError, "maximum recursion depth exceeded while calling a Python object");
-        move_c_error_to_host();
-        return {};
-    }
+    if (host::stack_exhausted())
+        return entry_refused();
     bridge::EntryScope scope;
     stats::Entry timing(stats::enabled ? entry_module(code, args, nargs) : nullptr);
     switch (code) {

@@ -80,6 +80,12 @@ host::Handle make_host_function(PyMethodDef *def, PyObject *self, PyObject *modu
                                 bool self_is_address);
 PyObject *call_method_def(PyMethodDef *def, PyObject *self, PyTypeObject *defining,
                           const host::Handle *argv, ptrdiff_t nargs, host::Handle kw);
+// entry.cpp: a host function calling def directly (host::direct_function):
+// a function of module (borrowed: it outlives its functions) or a method of
+// owner, whose first argument is self. Sets *arity to the positional
+// arguments it takes (0, 1; -1: any, and keywords). None when def's flags
+// need the general path; null with the C error set.
+host::Handle direct_entry(PyMethodDef *def, PyObject *module, PyTypeObject *owner, int *arity);
 
 // moduleobject.cpp: the 3.11 PyModuleObject (internal in CPython's headers).
 struct ModuleObject {

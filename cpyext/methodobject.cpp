@@ -364,11 +364,16 @@ Handle make_host_function(PyMethodDef *def, PyObject *self, PyObject *module, bo
                               : host::dup(host::borrowed(Builtin::None));
     Handle haddr = host::bool_from(self_is_address);
     Handle hflags = host::long_from(def->ml_flags);
+    // A module's functions are called directly (the module outlives them).
+    int arity = -1;
+    Handle hdirect = self && self_is_address && PyModule_Check(self) ? direct_entry(def, self, nullptr, &arity)
+                                                                     : host::dup(host::borrowed(Builtin::None));
+    Handle harity = host::long_from(arity);
     Handle r = {};
-    if (hbound && hself && hmod && hdef && hname && hdoc && hflags)
+    if (hbound && hself && hmod && hdef && hname && hdoc && hflags && hdirect && harity)
         r = host::call_helper(Helper::make_function,
-                              {hdef, hself, haddr, hname, hdoc, hmod, hbound, hflags});
-    for (Handle h : {hbound, hself, hmod, hdef, hname, hdoc, haddr, hflags})
+                              {hdef, hself, haddr, hname, hdoc, hmod, hbound, hflags, hdirect, harity});
+    for (Handle h : {hbound, hself, hmod, hdef, hname, hdoc, haddr, hflags, hdirect, harity})
         host::close(h);
     if (!r && !PyErr_Occurred())
         move_host_error_to_c();

@@ -558,9 +558,16 @@ Handle native_method_list(PyTypeObject *t) {
     std::vector<Handle> v;
     for (PyMethodDef *m = t->tp_methods; m && m->ml_name; m++) {
         stats::note_function_module(m, t->tp_name);   // the statistics' attribution
+        int arity = -1;
+        Handle direct = direct_entry(m, nullptr, t, &arity);
+        if (!direct) {
+            for (Handle h : v)
+                host::close(h);
+            return {};
+        }
         std::vector<Handle> row = {str_handle(m->ml_name),
                                    host::long_from_unsigned(reinterpret_cast<uintptr_t>(m)),
-                                   int_handle(m->ml_flags), str_handle(m->ml_doc)};
+                                   int_handle(m->ml_flags), str_handle(m->ml_doc), direct, int_handle(arity)};
         v.push_back(tuple_of(row));
     }
     return tuple_of(v);

@@ -3,6 +3,7 @@
 #include "host.h"
 
 #include <cstdio>
+#include <ffi.h>
 #include <pthread.h>
 #include <cstdlib>
 #include <cstring>
@@ -274,6 +275,92 @@ Handle native_wrap(Handle cls, void *native) {
     data->native = native;
     return W(h);
 }
+namespace {
+
+// The closures' side of direct_function: the HPy convention's arguments come
+// as libffi's array of pointers to them.
+struct Direct {
+    DirectTarget target;
+    void *data;
+};
+
+template <Arity A>
+void direct_entry(ffi_cif *, void *ret, void **a, void *user) {
+    auto *d = static_cast<Direct *>(user);
+    g_ctx = *static_cast<HPyContext **>(a[0]);   // a[1]: the host module, unused
+    Handle r;
+    if constexpr (A == Arity::noargs) {
+        r = d->target(d->data, nullptr, 0, {});
+    } else if constexpr (A == Arity::one) {
+        r = d->target(d->data, static_cast<Handle *>(a[2]), 1, {});
+    } else {
+        r = d->target(d->data, *static_cast<Handle **>(a[2]), *static_cast<HPy_ssize_t *>(a[3]),
+                      *static_cast<Handle *>(a[4]));
+    }
+    *static_cast<HPy *>(ret) = H(r);
+}
+
+// HPy is a struct of one intptr_t: passed and returned as one (SysV x86-64).
+ffi_type *const kDirectArgs[] = {&ffi_type_pointer, &ffi_type_sint64, &ffi_type_pointer,
+                                 &ffi_type_sint64, &ffi_type_sint64};
+ffi_cif g_direct_cif[3];
+bool g_direct_cif_ready = false;
+
+bool prepare_direct_cifs() {
+    static_assert(sizeof(HPy) == sizeof(int64_t) && sizeof(HPy_ssize_t) == sizeof(int64_t));
+    const unsigned nargs[] = {2, 3, 5};   // (ctx, self), (ctx, self, arg), (ctx, self, args, n, kw)
+    for (int i = 0; i < 3; i++)
+        if (ffi_prep_cif(&g_direct_cif[i], FFI_DEFAULT_ABI, nargs[i], &ffi_type_sint64,
+                         const_cast<ffi_type **>(kDirectArgs)) != FFI_OK)
+            return false;
+    return true;
+}
+
+} // namespace
+
+Handle direct_function(Arity arity, const char *name, DirectTarget target, void *data) {
+    if (!g_direct_cif_ready && !(g_direct_cif_ready = prepare_direct_cifs())) {
+        err_set_system_error("ferry: libffi cannot describe the HPy calling conventions");
+        return {};
+    }
+    void *code = nullptr;
+    auto *closure = static_cast<ffi_closure *>(ffi_closure_alloc(sizeof(ffi_closure), &code));
+    if (!closure) {
+        err_no_memory();
+        return {};
+    }
+    auto *direct = new Direct{target, data};
+    using Fun = void (*)(ffi_cif *, void *, void **, void *);
+    Fun fun = arity == Arity::noargs ? Fun(direct_entry<Arity::noargs>)
+              : arity == Arity::one  ? Fun(direct_entry<Arity::one>)
+                                     : Fun(direct_entry<Arity::any>);
+    if (ffi_prep_closure_loc(closure, &g_direct_cif[static_cast<int>(arity)], fun, direct, code) != FFI_OK) {
+        ffi_closure_free(closure);
+        delete direct;
+        err_set_system_error("ferry: libffi cannot make a closure");
+        return {};
+    }
+    // HPy 0.0.4 makes functions only from a module's definition: one module
+    // per function, both definitions kept for the layer's lifetime.
+    auto *def = new HPyDef{};
+    def->kind = HPyDef_Kind_Meth;
+    def->meth.name = strdup(name);
+    def->meth.impl = reinterpret_cast<HPyCFunction>(code);
+    def->meth.signature = arity == Arity::noargs ? HPyFunc_NOARGS : arity == Arity::one ? HPyFunc_O
+                                                                                       : HPyFunc_KEYWORDS;
+    auto *defines = new HPyDef *[2] { def, nullptr };
+    auto *mdef = new HPyModuleDef{};
+    mdef->name = "ferry.direct";
+    mdef->size = -1;
+    mdef->defines = defines;
+    HPy m = HPyModule_Create(g_ctx, mdef);
+    if (HPy_IsNull(m))
+        return {};
+    HPy f = HPy_GetAttr_s(g_ctx, m, name);
+    HPy_Close(g_ctx, m);
+    return W(f);
+}
+
 void *native_unwrap(Handle h) {
     return static_cast<NativeObjectData *>(HPy_AsStruct(g_ctx, H(h)))->native;
 }

@@ -121,6 +121,16 @@ using BufferGet = int (*)(void *native, void *view, int flags);
 using BufferRelease = void (*)(void *native, void *view);
 void set_buffer_hooks(BufferGet get, BufferRelease release);
 Handle native_wrap(Handle cls, void *native);
+
+// A host function with a C entry of its own (a libffi closure), so that a call
+// reaches `target` without a Python-level dispatcher in between and with the
+// host's cheapest convention for its arity: `noargs` (f()), `one` (f(x)) or
+// `any` (f(*args, **kw)). `target` gets `data`, the arguments (for `one`: one)
+// and the keywords dict or a null handle. Kept for the layer's lifetime: make
+// one per C function, not one per call.
+enum class Arity : int { noargs, one, any };
+using DirectTarget = Handle (*)(void *data, const Handle *args, ptrdiff_t nargs, Handle kw);
+Handle direct_function(Arity arity, const char *name, DirectTarget target, void *data);
 void *native_unwrap(Handle h);      // h must be an instance of such a class
 
 // Errors. The C side keeps its own indicator (errors.cpp); these only move

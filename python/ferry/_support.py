@@ -21,10 +21,20 @@ class builtin_function_or_method:
     and its __self__ is always None, so extension functions are instances
     of this class: __self__ is the module (module functions) or the object
     they are bound to, as in CPython."""
-    __slots__ = ('_def', '_self', '_by_address', '_bound', '__name__', '__qualname__',
-                 '__dict__', '__weakref__')
+    __slots__ = ('_def', '_self', '_by_address', '_bound', '_direct', '_arity', '__name__',
+                 '__qualname__', '__dict__', '__weakref__')
 
     def __call__(self, *args, **kwargs):
+        # _direct: the host function calling the C function directly, taking
+        # _arity positional arguments (-1: any, and keywords); other calls
+        # (a wrong count: CPython's message) take the general path.
+        direct = self._direct
+        if direct is not None:
+            arity = self._arity
+            if arity < 0:
+                return direct(*args, **kwargs)
+            if not kwargs and len(args) == arity:
+                return direct(*args)
         if self._by_address:
             return _ferry_host.call_function(self._def, self._self, *args, **kwargs)
         return _ferry_host.call_method(self._def, self._self, *args, **kwargs)
@@ -343,7 +353,8 @@ def new_module(name, doc):
     return m
 
 
-def make_function(defaddr, self, by_address, name, doc, module, bound=None, flags=0):
+def make_function(defaddr, self, by_address, name, doc, module, bound=None, flags=0,
+                  direct=None, arity=-1):
     # builtin_method only once the layer maps it to PyCMethod_Type (BUILTINS).
     cls = builtin_function_or_method
     if flags & _METH_METHOD and 'builtin_method' in BUILTINS:
@@ -353,6 +364,8 @@ def make_function(defaddr, self, by_address, name, doc, module, bound=None, flag
     f._self = self
     f._by_address = by_address
     f._bound = bound
+    f._direct = direct
+    f._arity = arity
     f.__name__ = name
     if bound is None or _builtins.isinstance(bound, _types.ModuleType):
         f.__qualname__ = name
@@ -519,11 +532,20 @@ def _slot_methods(t):
 _METH_CLASS, _METH_STATIC = 0x10, 0x20
 
 
-def _method(defaddr, flags, name, doc):
+def _method(defaddr, flags, name, doc, direct, arity):
     call = _ferry_host.call_method
 
-    def m(self, *args, **kw):
-        return call(defaddr, self, *args, **kw)
+    if direct is None:
+        def m(self, *args, **kw):
+            return call(defaddr, self, *args, **kw)
+    elif arity < 0:
+        def m(self, *args, **kw):
+            return direct(self, *args, **kw)
+    else:   # METH_NOARGS: self only (arguments: the general path's message)
+        def m(self, *args, **kw):
+            if not args and not kw:
+                return direct(self)
+            return call(defaddr, self, *args, **kw)
     m.__name__ = m.__qualname__ = name
     doc, sig = builtin_function_or_method._split_doc(name, doc)
     m.__doc__ = doc
@@ -590,8 +612,8 @@ def make_native_type(spec):
             continue
         for dunder, fn in table.get(sid, ()):
             ns[dunder] = fn
-    for mname, defaddr, flags, mdoc in methods:
-        ns[mname] = _method(defaddr, flags, mname, mdoc)
+    for mname, defaddr, flags, mdoc, direct, arity in methods:
+        ns[mname] = _method(defaddr, flags, mname, mdoc, direct, arity)
     for mname, index, readonly, mdoc in members:
         ns[mname] = _member(t, index, readonly, mdoc)
     for gname, index, has_set, gdoc in getsets:

@@ -101,6 +101,21 @@ class TestPoint(unittest.TestCase):
         with self.assertRaisesRegex(TypeError, "takes at most 1 positional argument"):
             p.scale(1, 2)
         self.assertEqual(Point.get_i(p), 5)
+        self.assertEqual(Point.add(p, 1), 6)
+        self.assertEqual(Point.scale(p, 2, offset=1), 5.0)
+
+    def test_method_wrong_self(self):
+        # The method descriptor checks self's type before C sees it.
+        p = Point(5, 2.0)
+        for m, args in ((Point.get_i, ()), (Point.add, (1,)), (Point.scale, (2,))):
+            name = m.__name__
+            with self.assertRaisesRegex(TypeError, "^descriptor '%s' for '_ferrytest.Point' objects "
+                                        "doesn't apply to a 'int' object$" % name):
+                m(7, *args)
+        class Sub(Point):
+            pass
+        self.assertEqual(Point.get_i(Sub(3)), 3)
+        self.assertEqual(p.get_i(), 5)
 
     def test_classmethod_staticmethod(self):
         q = Point.make(9)
