@@ -14,7 +14,6 @@ std::unordered_map<int64_t, PyObject *> g_identity;
 std::unordered_map<uint64_t, PyObject *> g_float_identity;   // by bits: PyPy's float identity
 std::unordered_multimap<int64_t, PyObject *> g_str_identity;  // by hash
 std::vector<host::Handle> g_scope_handles;
-int g_depth = 0;
 
 } // namespace
 
@@ -106,16 +105,21 @@ int64_t host_id(host::Handle h) {
     return overflow ? 0 : v;   // PyPy's ids of value objects (complex, ...) can exceed 64 bits
 }
 
-EntryScope::EntryScope() { g_depth++; }
+namespace detail {
+int entry_depth = 0;
+size_t scope_handles = 0;
 
-EntryScope::~EntryScope() {
-    if (--g_depth == 0) {
-        for (host::Handle h : g_scope_handles)
-            host::close(h);
-        g_scope_handles.clear();
-    }
+void close_scope_handles() {
+    for (host::Handle h : g_scope_handles)
+        host::close(h);
+    g_scope_handles.clear();
+    scope_handles = 0;
 }
+} // namespace detail
 
-void keep_until_exit(host::Handle h) { g_scope_handles.push_back(h); }
+void keep_until_exit(host::Handle h) {
+    g_scope_handles.push_back(h);
+    detail::scope_handles = g_scope_handles.size();
+}
 
 } // namespace ferry::bridge

@@ -35,11 +35,20 @@ void str_identity_register(PyObject *o, int64_t hash);
 // error when the id has no 64-bit form (then the object is not identity-mapped).
 int64_t host_id(host::Handle h);
 
+namespace detail {
+extern int entry_depth;
+extern size_t scope_handles;   // kept by keep_until_exit, closed with the outermost scope
+void close_scope_handles();
+} // namespace detail
+
 // One per call from the host into the layer.
 class EntryScope {
 public:
-    EntryScope();
-    ~EntryScope();
+    EntryScope() { detail::entry_depth++; }
+    ~EntryScope() {
+        if (--detail::entry_depth == 0 && detail::scope_handles) [[unlikely]]
+            detail::close_scope_handles();
+    }
     EntryScope(const EntryScope &) = delete;
     EntryScope &operator=(const EntryScope &) = delete;
 };

@@ -90,16 +90,12 @@ void list_sync(size_t items) {
     g_list_sync_items += items;
 }
 
-Entry::Entry(const char *module) : module_(enabled ? module : nullptr) {
-    if (module_) [[unlikely]] {
-        start_ = now_ns();
-        api_before_ = g_api_ns;
-    }
+void Entry::begin() {
+    start_ = now_ns();
+    api_before_ = g_api_ns;
 }
 
-Entry::~Entry() {
-    if (!module_) [[likely]]
-        return;
+void Entry::end() {
     PerModule &m = g_modules[module_];
     m.calls++;
     m.total_ns += now_ns() - start_;

@@ -27,12 +27,20 @@ void list_sync(size_t items);                     // C's macro writes copied to 
 // A call from the host into an extension (module function, method or slot).
 class Entry {
 public:
-    explicit Entry(const char *module);
-    ~Entry();
+    explicit Entry(const char *module) : module_(enabled ? module : nullptr) {
+        if (module_) [[unlikely]]
+            begin();
+    }
+    ~Entry() {
+        if (module_) [[unlikely]]
+            end();
+    }
     Entry(const Entry &) = delete;
     Entry &operator=(const Entry &) = delete;
 
 private:
+    void begin();
+    void end();
     const char *module_;
     uint64_t start_;
     uint64_t api_before_;

@@ -2,12 +2,14 @@
 // layer is in this file.
 #include "host.h"
 
+#include <algorithm>
 #include <cstdio>
 #include <ffi.h>
 #include <pthread.h>
 #include <cstdlib>
 #include <cstring>
 #include <initializer_list>
+#include <utility>
 
 #include "gc_bridge/stats.h"
 #include "hpy.h"
@@ -277,69 +279,130 @@ Handle native_wrap(Handle cls, void *native) {
 }
 namespace {
 
-// The closures' side of direct_function: the HPy convention's arguments come
-// as libffi's array of pointers to them.
+// The entries of direct_function. The first kThunks functions of each arity
+// get a precompiled entry that reads its target from a table (a call costs an
+// indirect call); the rest get a libffi closure (a call also goes through
+// libffi's generic argument marshalling: about 15 ns more on PyPy here).
 struct Direct {
     DirectTarget target;
     void *data;
 };
 
+inline HPy call_direct(const Direct &d, HPyContext *ctx, const HPy *args, HPy_ssize_t nargs, HPy kw) {
+    g_ctx = ctx;
+    static_assert(sizeof(Handle) == sizeof(HPy));
+    return H(d.target(d.data, reinterpret_cast<const Handle *>(args), nargs, W(kw)));
+}
+
+constexpr size_t kThunks = 1024;
+Direct g_thunk_targets[3][kThunks];
+size_t g_thunks_used[3];
+
+template <size_t I>
+HPy thunk_noargs(HPyContext *ctx, HPy) {
+    return call_direct(g_thunk_targets[0][I], ctx, nullptr, 0, HPy_NULL);
+}
+template <size_t I>
+HPy thunk_one(HPyContext *ctx, HPy, HPy arg) {
+    return call_direct(g_thunk_targets[1][I], ctx, &arg, 1, HPy_NULL);
+}
+template <size_t I>
+HPy thunk_any(HPyContext *ctx, HPy, HPy *args, HPy_ssize_t nargs, HPy kw) {
+    return call_direct(g_thunk_targets[2][I], ctx, args, nargs, kw);
+}
+
+template <size_t... I>
+constexpr auto thunk_tables(std::index_sequence<I...>) {
+    struct Tables {
+        HPyFunc_noargs noargs[sizeof...(I)];
+        HPyFunc_o one[sizeof...(I)];
+        HPyFunc_keywords any[sizeof...(I)];
+    };
+    return Tables{{&thunk_noargs<I>...}, {&thunk_one<I>...}, {&thunk_any<I>...}};
+}
+constexpr auto kThunkTables = thunk_tables(std::make_index_sequence<kThunks>{});
+
+// FERRY_DIRECT_THUNKS=n: use at most n precompiled entries per arity (the
+// tests run with 0 too, so that the libffi closures are exercised).
+size_t thunk_limit() {
+    static size_t limit = [] {
+        const char *v = std::getenv("FERRY_DIRECT_THUNKS");
+        return v && *v ? std::min<size_t>(std::strtoul(v, nullptr, 10), kThunks) : kThunks;
+    }();
+    return limit;
+}
+
+void *thunk_entry(Arity arity, const Direct &d) {
+    int a = static_cast<int>(arity);
+    if (g_thunks_used[a] >= thunk_limit())
+        return nullptr;
+    size_t i = g_thunks_used[a]++;
+    g_thunk_targets[a][i] = d;
+    return arity == Arity::noargs ? reinterpret_cast<void *>(kThunkTables.noargs[i])
+           : arity == Arity::one  ? reinterpret_cast<void *>(kThunkTables.one[i])
+                                  : reinterpret_cast<void *>(kThunkTables.any[i]);
+}
+
+// libffi's side: the HPy convention's arguments come as an array of pointers.
 template <Arity A>
-void direct_entry(ffi_cif *, void *ret, void **a, void *user) {
+void closure_entry(ffi_cif *, void *ret, void **a, void *user) {
     auto *d = static_cast<Direct *>(user);
-    g_ctx = *static_cast<HPyContext **>(a[0]);   // a[1]: the host module, unused
-    Handle r;
-    if constexpr (A == Arity::noargs) {
-        r = d->target(d->data, nullptr, 0, {});
-    } else if constexpr (A == Arity::one) {
-        r = d->target(d->data, static_cast<Handle *>(a[2]), 1, {});
-    } else {
-        r = d->target(d->data, *static_cast<Handle **>(a[2]), *static_cast<HPy_ssize_t *>(a[3]),
-                      *static_cast<Handle *>(a[4]));
-    }
-    *static_cast<HPy *>(ret) = H(r);
+    auto *ctx = *static_cast<HPyContext **>(a[0]);   // a[1]: the host module, unused
+    HPy r;
+    if constexpr (A == Arity::noargs)
+        r = call_direct(*d, ctx, nullptr, 0, HPy_NULL);
+    else if constexpr (A == Arity::one)
+        r = call_direct(*d, ctx, static_cast<HPy *>(a[2]), 1, HPy_NULL);
+    else
+        r = call_direct(*d, ctx, *static_cast<HPy **>(a[2]), *static_cast<HPy_ssize_t *>(a[3]),
+                        *static_cast<HPy *>(a[4]));
+    *static_cast<HPy *>(ret) = r;
 }
 
 // HPy is a struct of one intptr_t: passed and returned as one (SysV x86-64).
-ffi_type *const kDirectArgs[] = {&ffi_type_pointer, &ffi_type_sint64, &ffi_type_pointer,
-                                 &ffi_type_sint64, &ffi_type_sint64};
-ffi_cif g_direct_cif[3];
-bool g_direct_cif_ready = false;
+ffi_type *const kClosureArgs[] = {&ffi_type_pointer, &ffi_type_sint64, &ffi_type_pointer,
+                                  &ffi_type_sint64, &ffi_type_sint64};
+ffi_cif g_closure_cif[3];
+bool g_closure_cif_ready = false;
 
-bool prepare_direct_cifs() {
+void *closure_entry_for(Arity arity, const Direct &d) {
     static_assert(sizeof(HPy) == sizeof(int64_t) && sizeof(HPy_ssize_t) == sizeof(int64_t));
-    const unsigned nargs[] = {2, 3, 5};   // (ctx, self), (ctx, self, arg), (ctx, self, args, n, kw)
-    for (int i = 0; i < 3; i++)
-        if (ffi_prep_cif(&g_direct_cif[i], FFI_DEFAULT_ABI, nargs[i], &ffi_type_sint64,
-                         const_cast<ffi_type **>(kDirectArgs)) != FFI_OK)
-            return false;
-    return true;
-}
-
-} // namespace
-
-Handle direct_function(Arity arity, const char *name, DirectTarget target, void *data) {
-    if (!g_direct_cif_ready && !(g_direct_cif_ready = prepare_direct_cifs())) {
-        err_set_system_error("ferry: libffi cannot describe the HPy calling conventions");
-        return {};
+    if (!g_closure_cif_ready) {
+        const unsigned nargs[] = {2, 3, 5};   // (ctx, self), (ctx, self, arg), (ctx, self, args, n, kw)
+        for (int i = 0; i < 3; i++)
+            if (ffi_prep_cif(&g_closure_cif[i], FFI_DEFAULT_ABI, nargs[i], &ffi_type_sint64,
+                             const_cast<ffi_type **>(kClosureArgs)) != FFI_OK) {
+                err_set_system_error("ferry: libffi cannot describe the HPy calling conventions");
+                return nullptr;
+            }
+        g_closure_cif_ready = true;
     }
     void *code = nullptr;
     auto *closure = static_cast<ffi_closure *>(ffi_closure_alloc(sizeof(ffi_closure), &code));
     if (!closure) {
         err_no_memory();
-        return {};
+        return nullptr;
     }
-    auto *direct = new Direct{target, data};
     using Fun = void (*)(ffi_cif *, void *, void **, void *);
-    Fun fun = arity == Arity::noargs ? Fun(direct_entry<Arity::noargs>)
-              : arity == Arity::one  ? Fun(direct_entry<Arity::one>)
-                                     : Fun(direct_entry<Arity::any>);
-    if (ffi_prep_closure_loc(closure, &g_direct_cif[static_cast<int>(arity)], fun, direct, code) != FFI_OK) {
+    Fun fun = arity == Arity::noargs ? Fun(closure_entry<Arity::noargs>)
+              : arity == Arity::one  ? Fun(closure_entry<Arity::one>)
+                                     : Fun(closure_entry<Arity::any>);
+    if (ffi_prep_closure_loc(closure, &g_closure_cif[static_cast<int>(arity)], fun, new Direct(d), code) !=
+        FFI_OK) {
         ffi_closure_free(closure);
-        delete direct;
         err_set_system_error("ferry: libffi cannot make a closure");
-        return {};
+        return nullptr;
     }
+    return code;
+}
+
+} // namespace
+
+Handle direct_function(Arity arity, const char *name, DirectTarget target, void *data) {
+    Direct d{target, data};
+    void *code = thunk_entry(arity, d);
+    if (!code && !(code = closure_entry_for(arity, d)))
+        return {};
     // HPy 0.0.4 makes functions only from a module's definition: one module
     // per function, both definitions kept for the layer's lifetime.
     auto *def = new HPyDef{};
@@ -436,8 +499,10 @@ namespace {
 // room to report the error.
 constexpr double kPyPyStackPerRecursion = 768.0 * 1024 / 1000;
 
-thread_local char *t_stack_top = nullptr;
-thread_local ptrdiff_t t_stack_budget = 0;
+// initial-exec: read at every entry; a general-dynamic access would call
+// __tls_get_addr each time (the layer is a dlmopen'ed library).
+__attribute__((tls_model("initial-exec"))) thread_local char *t_stack_top = nullptr;
+__attribute__((tls_model("initial-exec"))) thread_local ptrdiff_t t_stack_budget = 0;
 
 char *stack_top() {
     pthread_attr_t attr;
