@@ -123,21 +123,23 @@ Handle call_function(const Handle *args, ptrdiff_t nargs, Handle kw, bool self_i
     return to_host_result(r);
 }
 
-// A PyMethodDef reached through host::direct_function.
+// What a host::direct_function calls: a PyMethodDef (a module's function,
+// or a method of owner whose first argument is self), a slot of a type, or a
+// member or getset access (index: the slot's id or the member's position).
+enum class Direct : int { slot, get_member, set_member, get_getset, set_getset, method };   // as in _support.py
 struct DirectDef {
+    Direct what;
+    PyTypeObject *owner;
     PyMethodDef *def;
-    PyObject *module;       // borrowed: a module outlives its functions
-    PyTypeObject *owner;    // or: a method of this type, self the first argument
+    PyObject *module;   // borrowed: a module outlives its functions
+    int index;
 };
 
 Handle entry_refused();
+Handle slot_call(int slot, PyTypeObject *t, const Handle *args, ptrdiff_t nargs, Handle kw);
+Handle member_access(Direct what, PyTypeObject *t, ptrdiff_t i, const Handle *args, ptrdiff_t nargs);
 
-Handle direct_call(void *data, const Handle *args, ptrdiff_t nargs, Handle kw) {
-    if (host::stack_exhausted()) [[unlikely]]
-        return entry_refused();
-    auto *d = static_cast<DirectDef *>(data);
-    bridge::EntryScope scope;
-    stats::Entry timing(stats::enabled ? stats::function_module(d->def) : nullptr);
+Handle method_call(const DirectDef *d, const Handle *args, ptrdiff_t nargs, Handle kw) {
     PyObject *self = d->module;
     if (d->owner) {
         self = from_host(args[0]);
@@ -160,6 +162,21 @@ Handle direct_call(void *data, const Handle *args, ptrdiff_t nargs, Handle kw) {
     PyObject *r = call_method_def(d->def, self, nullptr, args, nargs, kw);
     Py_XDECREF(self);
     return to_host_result(r);
+}
+
+Handle direct_call(void *data, const Handle *args, ptrdiff_t nargs, Handle kw) {
+    if (host::stack_exhausted()) [[unlikely]]
+        return entry_refused();
+    auto *d = static_cast<const DirectDef *>(data);
+    bridge::EntryScope scope;
+    stats::Entry timing(!stats::enabled ? nullptr
+                        : d->def        ? stats::function_module(d->def)
+                                        : d->owner->tp_name);
+    switch (d->what) {
+    case Direct::method: return method_call(d, args, nargs, kw);
+    case Direct::slot: return slot_call(d->index, d->owner, args, nargs, kw);
+    default: return member_access(d->what, d->owner, d->index, args, nargs);
+    }
 }
 
 PyObject *call_native_slot(NativeSlot slot, PyTypeObject *t, PyObject *self, Handle kw, const Handle *rest,
@@ -334,50 +351,50 @@ PyObject *call_operator_slot(PyTypeObject *t, int id, PyObject *self, const Hand
 }
 
 // args: slot id, type address, self (the class for __new__), then the slot's own.
-Handle call_slot(const Handle *args, ptrdiff_t nargs, Handle kw) {
-    if (nargs < 3)
-        return type_error("call_slot(slot, type, self, ...)");
-    bool overflow = false;
-    auto slot = static_cast<NativeSlot>(host::long_as(args[0], &overflow));
-    auto *t = static_cast<PyTypeObject *>(address_of(args[1]));
-    if (slot == NativeSlot::new_)   // args: new, type, cls, *args; kw: **kwargs
-        return to_host_result(native_new_instance(t, args[2], args + 3, nargs - 3, kw));
-    PyObject *self = from_host(args[2]);
+// slot (NativeSlot, an operator id, maybe | kReflected) of t; args: self (for
+// new: the class to instantiate), then the slot's arguments.
+Handle slot_call(int slot, PyTypeObject *t, const Handle *args, ptrdiff_t nargs, Handle kw) {
+    if (slot == static_cast<int>(NativeSlot::new_))
+        return to_host_result(native_new_instance(t, args[0], args + 1, nargs - 1, kw));
+    PyObject *self = from_host(args[0]);
     if (!self) {
         move_c_error_to_host();
         return {};
     }
-    int raw = static_cast<int>(host::long_as(args[0], &overflow));
-    PyObject *r = (raw & ~kReflected) >= static_cast<int>(NativeSlot::number_first)
-                      ? call_operator_slot(t, raw, self, args + 3, nargs - 3)
-                      : call_native_slot(slot, t, self, kw, args + 3, nargs - 3);
+    PyObject *r = (slot & ~kReflected) >= static_cast<int>(NativeSlot::number_first)
+                      ? call_operator_slot(t, slot, self, args + 1, nargs - 1)
+                      : call_native_slot(static_cast<NativeSlot>(slot), t, self, kw, args + 1, nargs - 1);
     Py_DECREF(self);
     return to_host_result(r);
 }
 
-// args: type address, index, self[, value]
-Handle member_or_getset(const Handle *args, ptrdiff_t nargs, int code) {
+// args: slot, type address, self, ...
+Handle call_slot(const Handle *args, ptrdiff_t nargs, Handle kw) {
     if (nargs < 3)
-        return type_error("member(type, index, self[, value])");
-    auto *t = static_cast<PyTypeObject *>(address_of(args[0]));
+        return type_error("call_slot(slot, type, self, ...)");
     bool overflow = false;
-    long long i = host::long_as(args[1], &overflow);
-    PyObject *self = from_host(args[2]);
-    PyObject *value = nargs > 3 && self ? from_host(args[3]) : nullptr;
-    if (!self || (nargs > 3 && !value)) {
+    int slot = static_cast<int>(host::long_as(args[0], &overflow));
+    return slot_call(slot, static_cast<PyTypeObject *>(address_of(args[1])), args + 2, nargs - 2, kw);
+}
+
+// Member or getset i of t; args: self[, value]; a set without a value deletes.
+Handle member_access(Direct what, PyTypeObject *t, ptrdiff_t i, const Handle *args, ptrdiff_t nargs) {
+    PyObject *self = from_host(args[0]);
+    PyObject *value = nargs > 1 && self ? from_host(args[1]) : nullptr;
+    if (!self || (nargs > 1 && !value)) {
         Py_XDECREF(self);
         move_c_error_to_host();
         return {};
     }
     Handle r;
-    switch (code) {
-    case code_get_member:
+    switch (what) {
+    case Direct::get_member:
         r = to_host_result(PyMember_GetOne(reinterpret_cast<const char *>(self), &t->tp_members[i]));
         break;
-    case code_set_member:   // without a value: delete
+    case Direct::set_member:
         r = none_or_error(PyMember_SetOne(reinterpret_cast<char *>(self), &t->tp_members[i], value));
         break;
-    case code_get_getset:
+    case Direct::get_getset:
         r = to_host_result(t->tp_getset[i].get(self, t->tp_getset[i].closure));
         break;
     default:
@@ -401,9 +418,26 @@ const char *entry_module(int code, const Handle *args, ptrdiff_t nargs) {
         return stats::function_module(address_of(args[0]));
     if (code == code_call_slot && nargs > 1)
         return static_cast<PyTypeObject *>(address_of(args[1]))->tp_name;
-    if (code >= code_get_member && code <= code_set_getset && nargs > 0)
-        return static_cast<PyTypeObject *>(address_of(args[0]))->tp_name;
     return "ferry";
+}
+
+// direct(what, type address, index, one): a host function for a slot (index:
+// its id) or a member or getset access (index: its position) of the type;
+// one: it takes exactly one argument (self).
+Handle direct(const Handle *args, ptrdiff_t nargs) {
+    if (nargs != 4)
+        return type_error("direct(what, type, index, one)");
+    bool overflow = false;
+    auto what = static_cast<Direct>(host::long_as(args[0], &overflow));
+    if (what < Direct::slot || what > Direct::set_getset)
+        return type_error("direct: not a slot, member or getset access");
+    auto *t = static_cast<PyTypeObject *>(address_of(args[1]));
+    int index = static_cast<int>(host::long_as(args[2], &overflow));
+    host::Arity a = host::is_true(args[3]) > 0 ? host::Arity::one : host::Arity::any;
+    const char *name = what == Direct::slot            ? "slot"
+                       : what <= Direct::set_member ? t->tp_members[index].name
+                                                    : t->tp_getset[index].name;
+    return host::direct_function(a, name, direct_call, new DirectDef{what, t, nullptr, nullptr, index});
 }
 
 // stats(): the statistics as JSON text; stats(True/False): switch them on/off.
@@ -430,7 +464,8 @@ Handle direct_entry(PyMethodDef *def, PyObject *module, PyTypeObject *owner, int
         fixed++;
     *arity = fixed > 1 ? -1 : fixed;
     host::Arity a = *arity == 0 ? host::Arity::noargs : *arity == 1 ? host::Arity::one : host::Arity::any;
-    Handle f = host::direct_function(a, def->ml_name, direct_call, new DirectDef{def, module, owner});
+    Handle f = host::direct_function(a, def->ml_name, direct_call,
+                                     new DirectDef{Direct::method, owner, def, module, 0});
     if (!f)
         move_host_error_to_c();
     return f;
@@ -467,11 +502,8 @@ ferry_entry(void *ctx, int code, Handle self, const Handle *args, ptrdiff_t narg
     case code_call_function: return call_function(args, nargs, kw, true);
     case code_call_method: return call_function(args, nargs, kw, false);
     case code_call_slot: return call_slot(args, nargs, kw);
-    case code_get_member:
-    case code_set_member:
-    case code_get_getset:
-    case code_set_getset: return member_or_getset(args, nargs, code);
     case code_stats: return stats_entry(args, nargs);
+    case code_direct: return direct(args, nargs);
     case code_release:
         // A wrapper died: drop the reference it owned (args: the native address).
         if (nargs == 1)

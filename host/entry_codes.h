@@ -10,11 +10,8 @@
     X(call_function, 2)           \
     X(call_method, 3)             \
     X(call_slot, 4)               \
-    X(get_member, 5)              \
-    X(set_member, 6)              \
-    X(get_getset, 7)              \
-    X(set_getset, 8)              \
-    X(release, 9)                 \
-    X(stats, 10)
+    X(release, 5)                 \
+    X(stats, 6)                   \
+    X(direct, 7)
 
 #endif

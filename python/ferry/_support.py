@@ -475,58 +475,68 @@ _SLOT_GETATTR, _SLOT_SETATTR, _SLOT_DELATTR = 16, 17, 18
 _RICHCMP = (('__lt__', 0), ('__le__', 1), ('__eq__', 2), ('__ne__', 3), ('__gt__', 4), ('__ge__', 5))
 
 
+# What _ferry_host.direct makes (cpyext/entry.cpp, enum class Direct).
+_CALL_SLOT, _GET_MEMBER, _SET_MEMBER, _GET_GETSET, _SET_GETSET = 0, 1, 2, 3, 4
+
+
+def _direct(what, t, index, one=False):
+    """A host function with a C entry of its own for a slot, member or getset
+    access of the C type t (one: it takes exactly one argument, self)."""
+    return _ferry_host.direct(what, t, index, one)
+
+
 def _slot_methods(t):
-    slot = _ferry_host.call_slot
+    # The arguments go as they are (handles in C, no tuple made here); the C
+    # side answers None for the slots that return a status.
+    def new_(d):
+        def new(cls, *args, **kw):
+            return d(cls, *args, **kw)
+        return staticmethod(new)
 
-    # The arguments go as they are (handles in C, no tuple made here).
-    def new(cls, *args, **kw):
-        return slot(_SLOT_NEW, t, cls, *args, **kw)
+    def varargs(d):
+        def method(self, *args, **kw):
+            return d(self, *args, **kw)
+        return method
 
-    def init(self, *args, **kw):
-        slot(_SLOT_INIT, t, self, *args, **kw)
+    def unary(d):
+        return lambda self: d(self)
 
-    def call(self, *args, **kw):
-        return slot(_SLOT_CALL, t, self, *args, **kw)
+    def binary(d):
+        return lambda self, other: d(self, other)
 
-    def setitem(self, k, v):
-        slot(_SLOT_SETITEM, t, self, k, v)
-        slot(_SLOT_DELITEM, t, self, k) if False else None
+    def ternary(d):
+        return lambda self, a, b: d(self, a, b)
 
-    def delitem(self, k):
-        slot(_SLOT_DELITEM, t, self, k)
+    def richcmp(d, op):
+        return lambda self, other: d(self, other, op)
 
-    def setattr_(self, name, v):
-        slot(_SLOT_SETATTR, t, self, name, v)
-
-    def delattr_(self, name):
-        slot(_SLOT_DELATTR, t, self, name)
-
-    def unary(sid):
-        return lambda self: slot(sid, t, self)
-
-    def binary(sid):
-        return lambda self, other: slot(sid, t, self, other)
-
+    # sid -> [(dunder, maker of the method from a direct function, takes self
+    # only, the slot id the direct function calls)]
     table = {
-        _SLOT_NEW: [('__new__', staticmethod(new))],
-        _SLOT_INIT: [('__init__', init)],
-        _SLOT_CALL: [('__call__', call)],
-        _SLOT_REPR: [('__repr__', unary(_SLOT_REPR))],
-        _SLOT_STR: [('__str__', unary(_SLOT_STR))],
-        _SLOT_HASH: [('__hash__', unary(_SLOT_HASH))],
-        _SLOT_ITER: [('__iter__', unary(_SLOT_ITER))],
-        _SLOT_NEXT: [('__next__', unary(_SLOT_NEXT))],
-        _SLOT_LEN: [('__len__', unary(_SLOT_LEN))],
-        _SLOT_GETITEM: [('__getitem__', binary(_SLOT_GETITEM))],
-        _SLOT_SETITEM: [('__setitem__', setitem), ('__delitem__', delitem)],
-        _SLOT_CONTAINS: [('__contains__', binary(_SLOT_CONTAINS))],
-        _SLOT_RICHCMP: [(name, (lambda op: lambda self, other: slot(_SLOT_RICHCMP, t, self, other, op))(op))
+        _SLOT_NEW: [('__new__', new_, False, _SLOT_NEW)],
+        _SLOT_INIT: [('__init__', varargs, False, _SLOT_INIT)],
+        _SLOT_CALL: [('__call__', varargs, False, _SLOT_CALL)],
+        _SLOT_REPR: [('__repr__', unary, True, _SLOT_REPR)],
+        _SLOT_STR: [('__str__', unary, True, _SLOT_STR)],
+        _SLOT_HASH: [('__hash__', unary, True, _SLOT_HASH)],
+        _SLOT_ITER: [('__iter__', unary, True, _SLOT_ITER)],
+        _SLOT_NEXT: [('__next__', unary, True, _SLOT_NEXT)],
+        _SLOT_LEN: [('__len__', unary, True, _SLOT_LEN)],
+        _SLOT_GETITEM: [('__getitem__', binary, False, _SLOT_GETITEM)],
+        _SLOT_SETITEM: [('__setitem__', ternary, False, _SLOT_SETITEM),
+                        ('__delitem__', binary, False, _SLOT_DELITEM)],
+        _SLOT_CONTAINS: [('__contains__', binary, False, _SLOT_CONTAINS)],
+        _SLOT_RICHCMP: [(name, (lambda op: lambda d: richcmp(d, op))(op), False, _SLOT_RICHCMP)
                         for name, op in _RICHCMP],
-        _SLOT_BOOL: [('__bool__', unary(_SLOT_BOOL))],
-        _SLOT_GETATTR: [('__getattr__', binary(_SLOT_GETATTR))],
-        _SLOT_SETATTR: [('__setattr__', setattr_), ('__delattr__', delattr_)],
+        _SLOT_BOOL: [('__bool__', unary, True, _SLOT_BOOL)],
+        _SLOT_GETATTR: [('__getattr__', binary, False, _SLOT_GETATTR)],
+        _SLOT_SETATTR: [('__setattr__', ternary, False, _SLOT_SETATTR),
+                        ('__delattr__', binary, False, _SLOT_DELATTR)],
     }
-    return table
+
+    def dunders(sid):
+        return [(dunder, make(_direct(_CALL_SLOT, t, s, one))) for dunder, make, one, s in table.get(sid, ())]
+    return dunders
 
 
 _METH_CLASS, _METH_STATIC = 0x10, 0x20
@@ -568,35 +578,34 @@ _REFLECTED = 1 << 16   # cpyext/native_slots.h kReflected
 def _operator_methods(t, sid, name, rname, arity):
     """The dunders of a C operator slot; the C slot answers NotImplemented
     itself when it does not handle the other operand."""
-    slot = _ferry_host.call_slot
+    d = _direct(_CALL_SLOT, t, sid, arity == 1)
+    r = _direct(_CALL_SLOT, t, sid | _REFLECTED, False) if rname and arity != 1 else None
     if arity == 1:
-        return {name: lambda self: slot(sid, t, self)}
+        return {name: lambda self: d(self)}
     if arity == 3:
-        methods = {name: lambda self, other, mod=None: slot(sid, t, self, other, mod)}
+        methods = {name: lambda self, other, mod=None: d(self, other, mod)}
         if rname:
-            methods[rname] = lambda self, other, mod=None: slot(sid | _REFLECTED, t, self, other, mod)
+            methods[rname] = lambda self, other, mod=None: r(self, other, mod)
         return methods
-    methods = {name: lambda self, other: slot(sid, t, self, other)}
+    methods = {name: lambda self, other: d(self, other)}
     if rname:
-        methods[rname] = lambda self, other: slot(sid | _REFLECTED, t, self, other)
+        methods[rname] = lambda self, other: r(self, other)
     return methods
 
 
 def _member(t, index, readonly, doc):
     """A PyMemberDef: the C side answers sets and deletes, read-only ones too
     (with CPython's messages)."""
-    get = _ferry_host.get_member
-    put = _ferry_host.set_member
-    return property(lambda self: get(t, index, self), lambda self, v: put(t, index, self, v),
-                    lambda self: put(t, index, self), doc)
+    get = _direct(_GET_MEMBER, t, index, True)
+    put = _direct(_SET_MEMBER, t, index)
+    return property(lambda self: get(self), lambda self, v: put(self, v), lambda self: put(self), doc)
 
 
 def _getset(t, index, has_set, doc):
     """A PyGetSetDef: deleting calls the setter with NULL, as in CPython."""
-    get = _ferry_host.get_getset
-    put = _ferry_host.set_getset
-    return property(lambda self: get(t, index, self), lambda self, v: put(t, index, self, v),
-                    lambda self: put(t, index, self), doc)
+    get = _direct(_GET_GETSET, t, index, True)
+    put = _direct(_SET_GETSET, t, index)
+    return property(lambda self: get(self), lambda self, v: put(self, v), lambda self: put(self), doc)
 
 
 def make_native_type(spec):
@@ -605,12 +614,12 @@ def make_native_type(spec):
     and getsets."""
     (cls, name, module, doc, t, slots, methods, members, getsets, basetype, tp_dict) = spec
     ns = {'__module__': module, '__doc__': doc}
-    table = _slot_methods(t)
+    dunders = _slot_methods(t)
     for sid in slots:
         if isinstance(sid, tuple):   # an operator: (id, dunder, reflected dunder, arity)
             ns.update(_operator_methods(t, *sid))
             continue
-        for dunder, fn in table.get(sid, ()):
+        for dunder, fn in dunders(sid):
             ns[dunder] = fn
     for mname, defaddr, flags, mdoc, direct, arity in methods:
         ns[mname] = _method(defaddr, flags, mname, mdoc, direct, arity)
