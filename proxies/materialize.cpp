@@ -23,9 +23,30 @@ using host::Helper;
 // extensions rely on it (bitarray reads and writes its buffer in whole words).
 inline size_t rounded(size_t size) { return (size + 15) & ~size_t(15); }
 
+// Blocks of the commonest size (a float, a one-digit int, a small tuple) are
+// kept on a free list, as CPython keeps floats: they cross the boundary at
+// every call that takes or returns a number.
+constexpr uint32_t kSmallBlock = 1;
+constexpr size_t kSmallSize = 32;
+constexpr int kSmallKept = 256;
+Header *g_small_free = nullptr;   // linked through Header::managed (under the GIL)
+int g_small_count = 0;
+
 void *alloc_block(size_t size) {
-    auto *h = static_cast<Header *>(heap::zalloc_aligned(sizeof(Header) + rounded(size), 16));
-    return h ? h + 1 : nullptr;
+    size_t r = rounded(size);
+    if (r == kSmallSize && g_small_free) {
+        Header *h = g_small_free;
+        g_small_free = reinterpret_cast<Header *>(h->managed.raw);
+        g_small_count--;
+        std::memset(h, 0, sizeof(Header) + kSmallSize);
+        h->size_class = kSmallBlock;
+        return h + 1;
+    }
+    auto *h = static_cast<Header *>(heap::zalloc_aligned(sizeof(Header) + r, 16));
+    if (!h)
+        return nullptr;
+    h->size_class = r == kSmallSize ? kSmallBlock : 0;
+    return h + 1;
 }
 
 void free_block(void *p) {
@@ -36,6 +57,12 @@ void free_block(void *p) {
         bridge::identity_forget(static_cast<PyObject *>(p));
     if (h->managed)
         host::close(h->managed);
+    if (h->size_class == kSmallBlock && g_small_count < kSmallKept) {
+        h->managed.raw = reinterpret_cast<intptr_t>(g_small_free);
+        g_small_free = h;
+        g_small_count++;
+        return;
+    }
     heap::free(h);
 }
 
@@ -44,7 +71,10 @@ void *realloc_block(void *p, size_t size) {
         return alloc_block(size);
     Header *h = static_cast<Header *>(p) - 1;
     auto *n = static_cast<Header *>(heap::realloc_aligned(h, sizeof(Header) + rounded(size), 16));
-    return n ? n + 1 : nullptr;
+    if (!n)
+        return nullptr;
+    n->size_class = 0;   // its size may have changed: back to the heap when freed
+    return n + 1;
 }
 
 PyObject *alloc_object(PyTypeObject *type, size_t size) {

@@ -36,7 +36,7 @@ struct Header {
     host::Handle managed;   // the managed counterpart; a weakref for native objects
     int64_t identity;       // host id() when registered in the identity map, else 0
     uint32_t flags;
-    uint32_t reserved;
+    uint32_t size_class;    // kSmallBlock: may go back to the small-block free list
     uint64_t padding;
 };
 static_assert(sizeof(Header) % 16 == 0, "keeps PyObject 16-byte aligned");
