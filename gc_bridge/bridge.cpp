@@ -109,6 +109,8 @@ int64_t host_id(host::Handle h) {
 EntryScope::EntryScope() { g_depth++; }
 
 EntryScope::~EntryScope() {
+    if (g_depth == 1)
+        dict_slots_flush();   // C's writes to instance-dict slots reach the host
     if (--g_depth == 0) {
         for (host::Handle h : g_scope_handles)
             host::close(h);
