@@ -246,11 +246,12 @@ const char *PyModule_GetName(PyObject *m) {
     PyObject *name = PyModule_GetNameObject(m);
     if (!name)
         return nullptr;
-    const char *s = PyUnicode_AsUTF8(name);
-    Py_DECREF(name);   // the module keeps its name alive; the str proxy is cached
+    // The C string lives as long as the module's md_name (which holds it).
     ModuleObject *mo = as_module(m);
     if (!mo->md_name)
-        mo->md_name = PyUnicode_FromString(s);
+        mo->md_name = name;
+    else
+        Py_DECREF(name);
     return PyUnicode_AsUTF8(mo->md_name);
 }
 

@@ -5,9 +5,12 @@
 #include <Python.h>
 
 #include <cstring>
+#include <unordered_map>
+#include <unordered_set>
 #include <vector>
 
 #include "cpyext/forward.h"
+#include "gc_bridge/bridge.h"
 #include "gc_bridge/stats.h"
 #define FERRY_FAMILY "object"
 
@@ -718,4 +721,229 @@ void Py_ReprLeave(PyObject *obj) {
             break;
         }
     }
+}
+
+// ---------------------------------------------------------------- instance dicts
+
+// _PyObject_GetDictPtr hands C a PyObject ** it may read and write.
+//  * A native object whose type has tp_dictoffset: the slot in its struct,
+//    as CPython computes it (negative offsets from the end). It is the C
+//    struct's own field; the host's attribute lookup of the native class
+//    does not consult it.
+//  * A type object: its tp_dict (a real dict for types of C; NULL in the
+//    proxies of Python classes, whose namespace is the host's).
+//  * Any other object whose managed counterpart has a __dict__ (instances of
+//    Python classes, functions, modules, Python subclasses of native types,
+//    ...): a slot in the object's header holding the C view of that dict,
+//    re-read from the host at each call. A dict C stores there (or NULL,
+//    read as an empty one) becomes the host's __dict__ when the call into
+//    the layer returns to the host, or before, when the object crosses to
+//    the host (handle_of) or is asked for again.
+//  * Otherwise NULL: the object has no instance dict, as in CPython.
+namespace {
+// The value of each handed-out slot when C and host last agreed. A
+// reference is held to it, so that a dict C stores after releasing it cannot
+// be allocated at its address and pass for it.
+std::unordered_map<PyObject *, PyObject *> g_dict_slots;
+
+void set_agreed(PyObject *&agreed, PyObject *d) {
+    PyObject *old = agreed;
+    agreed = Py_XNewRef(d);
+    Py_XDECREF(old);
+}
+// Slots handed out during the current call into the layer: checked when it
+// returns to the host (dict_slots_flush).
+std::unordered_set<PyObject *> g_dict_slots_pending;
+} // namespace
+
+namespace ferry {
+
+namespace {
+
+// The host's __dict__ of o becomes d (NULL: a new empty dict); ho: o's handle,
+// or null for handle_of(o).
+int store_instance_dict(PyObject *o, Handle ho, PyObject *d) {
+    d = d ? Py_NewRef(d) : PyDict_New();
+    if (d && !ho)
+        ho = handle_of(o);
+    Handle hd = ho ? handle_of(d) : Handle{};   // d's proxy owns it: d is released last
+    Handle r = hd ? host::call_helper(Helper::set_instance_dict, {ho, hd}) : Handle{};
+    if (hd && !r)
+        move_host_error_to_c();
+    Py_XDECREF(d);
+    if (!r)
+        return -1;
+    host::close(r);
+    return 0;
+}
+
+} // namespace
+
+int dict_slot_sync(PyObject *o) {
+    PyObject *cur = *dict_slot_of(o);
+    PyObject *&agreed = g_dict_slots[o];
+    if (cur == agreed)
+        return 0;
+    set_agreed(agreed, cur);   // first, so that handle_of(o) below does not come back here
+    return store_instance_dict(o, {}, cur);
+}
+
+void dict_slots_flush() {
+    if (g_dict_slots_pending.empty())
+        return;
+    std::unordered_set<PyObject *> pending;
+    pending.swap(g_dict_slots_pending);
+    PyObject *et, *ev, *etb;
+    PyErr_Fetch(&et, &ev, &etb);
+    for (PyObject *o : pending)
+        if (dict_slot_sync(o) < 0)
+            PyErr_WriteUnraisable(o);
+    PyErr_Restore(et, ev, etb);
+}
+
+void dict_slot_release(PyObject *o) {
+    Header *hd = header_of(o);
+    PyObject *d = *dict_slot_of(o);
+    // A proxy dying within the call that wrote its slot (an argument of it):
+    // the write reaches the managed object, which lives on.
+    auto agreed_it = g_dict_slots.find(o);
+    if (agreed_it != g_dict_slots.end() && agreed_it->second != d && hd->managed &&
+        !(hd->flags & kWeakWrapper)) {
+        PyObject *et, *ev, *etb;
+        PyErr_Fetch(&et, &ev, &etb);
+        if (store_instance_dict(o, hd->managed, d) < 0)
+            PyErr_WriteUnraisable(nullptr);
+        PyErr_Restore(et, ev, etb);
+    }
+    *dict_slot_of(o) = nullptr;
+    hd->flags &= ~kDictSlot;
+    auto it = g_dict_slots.find(o);
+    PyObject *agreed = it != g_dict_slots.end() ? it->second : nullptr;
+    if (it != g_dict_slots.end())
+        g_dict_slots.erase(it);
+    g_dict_slots_pending.erase(o);
+    Py_XDECREF(d);
+    Py_XDECREF(agreed);
+}
+
+} // namespace ferry
+
+PyObject **_PyObject_GetDictPtr(PyObject *o) {
+    FERRY_API;
+    PyTypeObject *t = Py_TYPE(o);
+    if (PyType_Check(o))
+        return &reinterpret_cast<PyTypeObject *>(o)->tp_dict;
+    TypeInfo *ti = type_info(t);
+    if (ti && ti->is_native && t->tp_dictoffset) {
+        Py_ssize_t offset = t->tp_dictoffset;
+        if (offset < 0) {
+            Py_ssize_t n = Py_SIZE(o) < 0 ? -Py_SIZE(o) : Py_SIZE(o);
+            offset += static_cast<Py_ssize_t>(_PyObject_VAR_SIZE(t, n));
+        }
+        return reinterpret_cast<PyObject **>(reinterpret_cast<char *>(o) + offset);
+    }
+    // A type of C without tp_dictoffset has no instance dict (the host's
+    // class of it may have one: C does not see it, as in CPython).
+    if (!ti || is_static_singleton(o) || t == &PyModuleDef_Type ||
+        (ti->is_native && (!(t->tp_flags & Py_TPFLAGS_HEAPTYPE) || ti->from_spec)))
+        return nullptr;
+    // handle_of first brings a dict C stored in the slot to the host.
+    Handle h = handle_of(o);
+    Handle r = h ? host::call_helper(Helper::instance_dict, {h}) : Handle{};
+    if (!r) {
+        if (h)
+            host::err_clear();
+        PyErr_Clear();
+        return nullptr;
+    }
+    if (host::is(r, host::borrowed(Builtin::None))) {
+        host::close(r);
+        return nullptr;
+    }
+    PyObject *d = from_host_steal(r);
+    if (!d) {
+        PyErr_Clear();
+        return nullptr;
+    }
+    PyObject **slot = dict_slot_of(o);
+    if (*slot == d)
+        Py_DECREF(d);
+    else
+        Py_XSETREF(*slot, d);
+    header_of(o)->flags |= kDictSlot;
+    set_agreed(g_dict_slots[o], d);
+    g_dict_slots_pending.insert(o);
+    ferry::bridge::detail::exit_work = true;   // synced when the outermost call returns
+    return slot;
+}
+
+// Generic attribute lookup with an explicit instance dict (object.c): a data
+// descriptor of the type, else the dict (the given one, or the instance's
+// as _PyObject_GetDictPtr finds it), else a non-data descriptor or plain
+// class attribute. suppress: no AttributeError, NULL without an exception.
+PyObject *_PyObject_GenericGetAttrWithDict(PyObject *obj, PyObject *name, PyObject *dict,
+                                           int suppress) {
+    FERRY_API;
+    PyTypeObject *tp = Py_TYPE(obj);
+    if (!PyUnicode_Check(name)) {
+        PyErr_Format(PyExc_TypeError, "attribute name must be string, not '%.200s'",
+                     Py_TYPE(name)->tp_name);
+        return nullptr;
+    }
+    auto suppressed = [&](PyObject *res) {
+        if (!res && suppress && PyErr_ExceptionMatches(PyExc_AttributeError))
+            PyErr_Clear();
+        return res;
+    };
+    static PyObject *get_name = PyUnicode_InternFromString("__get__");   // kept for good
+    if (!get_name)
+        return nullptr;
+    PyObject *descr = Py_XNewRef(_PyType_Lookup(tp, name));
+    PyObject *get = nullptr;
+    if (descr) {
+        get = Py_XNewRef(_PyType_Lookup(Py_TYPE(descr), get_name));
+        if (get) {
+            int data = has_dunder(descr, "__set__");
+            if (data == 0)
+                data = has_dunder(descr, "__delete__");
+            if (data) {
+                PyObject *res = data < 0 ? nullptr
+                                         : PyObject_CallFunctionObjArgs(get, descr, obj, tp, nullptr);
+                Py_DECREF(get);
+                Py_DECREF(descr);
+                return suppressed(res);
+            }
+        }
+    }
+    if (!dict) {
+        PyObject **dictptr = _PyObject_GetDictPtr(obj);
+        dict = dictptr ? *dictptr : nullptr;
+    }
+    if (dict) {
+        Py_INCREF(dict);
+        PyObject *res = PyDict_GetItemWithError(dict, name);
+        Py_DECREF(dict);
+        if (res) {
+            Py_XDECREF(get);
+            Py_XDECREF(descr);
+            return Py_NewRef(res);
+        }
+        if (PyErr_Occurred() && !suppressed(nullptr) && PyErr_Occurred()) {
+            Py_XDECREF(get);
+            Py_XDECREF(descr);
+            return nullptr;
+        }
+    }
+    if (get) {
+        PyObject *res = PyObject_CallFunctionObjArgs(get, descr, obj, tp, nullptr);
+        Py_DECREF(get);
+        Py_DECREF(descr);
+        return suppressed(res);
+    }
+    if (descr)
+        return descr;
+    if (!suppress)
+        PyErr_Format(PyExc_AttributeError, "'%.50s' object has no attribute '%U'", tp->tp_name,
+                     name);
+    return nullptr;
 }

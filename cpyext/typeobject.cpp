@@ -1,6 +1,8 @@
 // Type objects: the layer's static types and exceptions, proxies of managed
 // types, extension types readied by PyType_Ready and the managed classes that
 // wrap them. Mirrors Objects/typeobject.c.
+#include <cstddef>
+#include <cstdlib>
 #include <cstring>
 #include <string>
 #include <unordered_map>
@@ -32,6 +34,10 @@ namespace {
 #define FERRY_EXCEPTION(name) PyObject *PyExc_##name = reinterpret_cast<PyObject *>(&exc_##name);
 #include "cpyext/exceptions.def"
 #undef FERRY_EXCEPTION
+
+namespace {
+PyObject *object_new(PyTypeObject *type, PyObject *args, PyObject *kwds);
+} // namespace
 
 PyObject _Py_NoneStruct;
 PyObject _Py_NotImplementedStruct;
@@ -267,6 +273,7 @@ void init_static_types() {
 #include "cpyext/static_types.def"
 #undef FERRY_STATIC_TYPE
     PyBool_Type.tp_base = &PyLong_Type;
+    PyBaseObject_Type.tp_new = object_new;   // what heap types of C inherit
     PyCMethod_Type.tp_base = &PyCFunction_Type;
 #define FERRY_EXCEPTION(name)                                                         \
     init_static(&exc_##name, #name, Layout::generic, sizeof(PyBaseExceptionObject), 0, \
@@ -524,7 +531,10 @@ Handle native_slot_list(PyTypeObject *t) {
     std::vector<Handle> v;
     PyTypeObject *b = t->tp_base;
     auto own = [&](auto field) { return field(t) && (!b || field(t) != field(b)); };
-    add_slot(v, own([](PyTypeObject *x) { return (void *)x->tp_new; }), NativeSlot::new_);
+    // tp_new inherited from object (a heap type's object_new) is the type's
+    // own on the host too: the host's object.__new__ makes no C object.
+    add_slot(v, t->tp_new && (!b || type_info(b)->is_static || t->tp_new != b->tp_new),
+             NativeSlot::new_);
     add_slot(v, own([](PyTypeObject *x) { return (void *)x->tp_init; }), NativeSlot::init);
     add_slot(v, own([](PyTypeObject *x) { return (void *)x->tp_call; }), NativeSlot::call);
     add_slot(v, own([](PyTypeObject *x) { return (void *)x->tp_repr; }), NativeSlot::repr);
@@ -577,6 +587,10 @@ Handle native_member_list(PyTypeObject *t) {
     std::vector<Handle> v;
     int i = 0;
     for (PyMemberDef *m = t->tp_members; m && m->name; m++, i++) {
+        // PyType_FromSpec takes these two as the type's offsets, not members.
+        if (type_info(t)->from_spec && (std::strcmp(m->name, "__dictoffset__") == 0 ||
+                                        std::strcmp(m->name, "__weaklistoffset__") == 0))
+            continue;
         std::vector<Handle> row = {str_handle(m->name), int_handle(i),
                                    int_handle(m->flags & READONLY), str_handle(m->doc)};
         v.push_back(tuple_of(row));
@@ -631,6 +645,11 @@ bool build_native_class(PyTypeObject *t, TypeInfo *ti) {
         return false;
     }
     host::close(done);
+    // make_native_type copied the class's namespace into tp_dict (host side).
+    if (t->tp_dict && refresh_container(t->tp_dict, handle_of(t->tp_dict)) < 0) {
+        host::close(cls);
+        return false;
+    }
     ti->host_type = cls;
     int64_t id = bridge::host_id(cls);
     if (!id)
@@ -708,6 +727,23 @@ template <typename T> void inherit(T &mine, T theirs) {
         mine = theirs;
 }
 
+// A table of slots (PyNumberMethods, ...): taken whole when the type has
+// none, else slot by slot, as typeobject.c's COPYNUM & co.
+template <typename S> void inherit_table(S *&mine, S *theirs) {
+    static_assert(sizeof(S) % sizeof(void *) == 0, "a table of pointers");
+    if (!mine) {
+        mine = theirs;
+        return;
+    }
+    if (!theirs || mine == theirs)
+        return;
+    auto *m = reinterpret_cast<void **>(mine);
+    auto *b = reinterpret_cast<void *const *>(theirs);
+    for (size_t i = 0; i < sizeof(S) / sizeof(void *); i++)
+        if (!m[i])
+            m[i] = b[i];
+}
+
 void inherit_slots(PyTypeObject *t, PyTypeObject *b) {
     inherit(t->tp_dealloc, b->tp_dealloc);
     inherit(t->tp_repr, b->tp_repr);
@@ -724,39 +760,62 @@ void inherit_slots(PyTypeObject *t, PyTypeObject *b) {
     inherit(t->tp_init, b->tp_init);
     inherit(t->tp_alloc, b->tp_alloc);
     inherit(t->tp_free, b->tp_free);
-    if (!t->tp_new && !(b == &PyBaseObject_Type && !(t->tp_flags & Py_TPFLAGS_HEAPTYPE)))
-        t->tp_new = b->tp_new;
+    // typeobject.c type_ready_set_new: a static type of C based on object
+    // without tp_new cannot be instantiated; Py_TPFLAGS_DISALLOW_INSTANTIATION
+    // says so for any type.
+    if (!(t->tp_flags & Py_TPFLAGS_HEAPTYPE) && !t->tp_new && b == &PyBaseObject_Type)
+        t->tp_flags |= Py_TPFLAGS_DISALLOW_INSTANTIATION;
+    if (t->tp_flags & Py_TPFLAGS_DISALLOW_INSTANTIATION)
+        t->tp_new = nullptr;
+    else
+        inherit(t->tp_new, b->tp_new);
     if (t->tp_basicsize == 0)
         t->tp_basicsize = b->tp_basicsize;
     if (t->tp_itemsize == 0)
         t->tp_itemsize = b->tp_itemsize;
-    inherit(t->tp_as_number, b->tp_as_number);
-    inherit(t->tp_as_sequence, b->tp_as_sequence);
-    inherit(t->tp_as_mapping, b->tp_as_mapping);
-    inherit(t->tp_as_buffer, b->tp_as_buffer);
+    inherit(t->tp_dictoffset, b->tp_dictoffset);
+    inherit(t->tp_weaklistoffset, b->tp_weaklistoffset);
+    inherit_table(t->tp_as_number, b->tp_as_number);
+    inherit_table(t->tp_as_sequence, b->tp_as_sequence);
+    inherit_table(t->tp_as_mapping, b->tp_as_mapping);
+    inherit_table(t->tp_as_buffer, b->tp_as_buffer);
+    inherit_table(t->tp_as_async, b->tp_as_async);
     t->tp_flags |= b->tp_flags & (Py_TPFLAGS_LONG_SUBCLASS | Py_TPFLAGS_LIST_SUBCLASS |
                                   Py_TPFLAGS_TUPLE_SUBCLASS | Py_TPFLAGS_BYTES_SUBCLASS |
                                   Py_TPFLAGS_UNICODE_SUBCLASS | Py_TPFLAGS_DICT_SUBCLASS |
                                   Py_TPFLAGS_BASE_EXC_SUBCLASS | Py_TPFLAGS_TYPE_SUBCLASS);
 }
 
-} // namespace
-
-namespace ferry {
-namespace {
-void inherit_native_slots(PyTypeObject *t, PyTypeObject *base) {
-    inherit_slots(t, base);   // HAVE_GC stays: a Python subclass has a __dict__, as in CPython
-    t->tp_free = base->tp_free;
-    t->tp_alloc = base->tp_alloc ? base->tp_alloc : PyType_GenericAlloc;
-    t->tp_new = base->tp_new;
+// object.__new__ as C sees it (typeobject.c object_new), the tp_new a heap
+// type of C inherits: surplus arguments are refused unless the type has an
+// __init__ of its own to take them.
+PyObject *object_new(PyTypeObject *type, PyObject *args, PyObject *kwds) {
+    bool excess = (args && PyTuple_GET_SIZE(args)) || (kwds && PyDict_Check(kwds) && PyDict_GET_SIZE(kwds));
+    if (excess) {
+        PyObject *name = PyUnicode_InternFromString("__init__");
+        PyObject *init = name ? _PyType_Lookup(type, name) : nullptr;
+        PyObject *object_init = name ? _PyType_Lookup(&PyBaseObject_Type, name) : nullptr;
+        Py_XDECREF(name);
+        if (!name)
+            return nullptr;
+        if (init == object_init) {
+            PyErr_Format(PyExc_TypeError, "%.200s() takes no arguments", type->tp_name);
+            return nullptr;
+        }
+    }
+    return type->tp_alloc(type, 0);
 }
-} // namespace
-} // namespace ferry
 
-int PyType_Ready(PyTypeObject *t) {
-    FERRY_API;
+// PyType_Ready for a type of C (static, or made from a spec): slots
+// inherited, tp_dict made, and a record that makes it a native type (its
+// managed class is built on first need, see type_handle).
+int ready_native_type(PyTypeObject *t) {
     if (t->tp_flags & Py_TPFLAGS_READY)
         return 0;
+    if (!t->tp_name) {
+        PyErr_SetString(PyExc_SystemError, "Type does not define the tp_name field.");
+        return -1;
+    }
     if (!t->tp_base && t != &PyBaseObject_Type)
         t->tp_base = &PyBaseObject_Type;
     if (t->tp_base && !(t->tp_base->tp_flags & Py_TPFLAGS_READY) && PyType_Ready(t->tp_base) < 0)
@@ -776,6 +835,11 @@ int PyType_Ready(PyTypeObject *t) {
     }
     if (!t->tp_hash && !t->tp_richcompare)
         t->tp_hash = PyObject_HashNotImplemented;
+    // A real dict: C may write entries (Cython's __pyx_vtable__) and call
+    // PyType_Modified; the managed class gets them (make_native_type, then
+    // PyType_Modified) and fills it with its own namespace once built.
+    if (!t->tp_dict && !(t->tp_dict = PyDict_New()))
+        return -1;
     auto *info = new TypeInfo();
     info->type = t;
     info->is_native = true;
@@ -784,6 +848,318 @@ int PyType_Ready(PyTypeObject *t) {
     t->tp_flags |= Py_TPFLAGS_READY;
     return 0;
 }
+
+// Where each PyType_Slot id (typeslots.h) lives: the field of PyTypeObject,
+// and for the tables (tp_as_number, ...) the field inside the table.
+struct SlotOffset {
+    short slot;
+    short sub;   // -1: the slot is a field of PyTypeObject itself
+};
+#define FERRY_SUB(table, type, field) {offsetof(PyTypeObject, table), offsetof(type, field)}
+#define FERRY_TP(field) {offsetof(PyTypeObject, field), -1}
+#define FERRY_NB(field) FERRY_SUB(tp_as_number, PyNumberMethods, field)
+#define FERRY_SQ(field) FERRY_SUB(tp_as_sequence, PySequenceMethods, field)
+#define FERRY_MP(field) FERRY_SUB(tp_as_mapping, PyMappingMethods, field)
+#define FERRY_AM(field) FERRY_SUB(tp_as_async, PyAsyncMethods, field)
+#define FERRY_BF(field) FERRY_SUB(tp_as_buffer, PyBufferProcs, field)
+const SlotOffset kSlotOffsets[] = {
+    {0, -1},
+    FERRY_BF(bf_getbuffer), FERRY_BF(bf_releasebuffer),
+    FERRY_MP(mp_ass_subscript), FERRY_MP(mp_length), FERRY_MP(mp_subscript),
+    FERRY_NB(nb_absolute), FERRY_NB(nb_add), FERRY_NB(nb_and), FERRY_NB(nb_bool),
+    FERRY_NB(nb_divmod), FERRY_NB(nb_float), FERRY_NB(nb_floor_divide), FERRY_NB(nb_index),
+    FERRY_NB(nb_inplace_add), FERRY_NB(nb_inplace_and), FERRY_NB(nb_inplace_floor_divide),
+    FERRY_NB(nb_inplace_lshift), FERRY_NB(nb_inplace_multiply), FERRY_NB(nb_inplace_or),
+    FERRY_NB(nb_inplace_power), FERRY_NB(nb_inplace_remainder), FERRY_NB(nb_inplace_rshift),
+    FERRY_NB(nb_inplace_subtract), FERRY_NB(nb_inplace_true_divide), FERRY_NB(nb_inplace_xor),
+    FERRY_NB(nb_int), FERRY_NB(nb_invert), FERRY_NB(nb_lshift), FERRY_NB(nb_multiply),
+    FERRY_NB(nb_negative), FERRY_NB(nb_or), FERRY_NB(nb_positive), FERRY_NB(nb_power),
+    FERRY_NB(nb_remainder), FERRY_NB(nb_rshift), FERRY_NB(nb_subtract),
+    FERRY_NB(nb_true_divide), FERRY_NB(nb_xor),
+    FERRY_SQ(sq_ass_item), FERRY_SQ(sq_concat), FERRY_SQ(sq_contains),
+    FERRY_SQ(sq_inplace_concat), FERRY_SQ(sq_inplace_repeat), FERRY_SQ(sq_item),
+    FERRY_SQ(sq_length), FERRY_SQ(sq_repeat),
+    FERRY_TP(tp_alloc), FERRY_TP(tp_base), FERRY_TP(tp_bases), FERRY_TP(tp_call),
+    FERRY_TP(tp_clear), FERRY_TP(tp_dealloc), FERRY_TP(tp_del), FERRY_TP(tp_descr_get),
+    FERRY_TP(tp_descr_set), FERRY_TP(tp_doc), FERRY_TP(tp_getattr), FERRY_TP(tp_getattro),
+    FERRY_TP(tp_hash), FERRY_TP(tp_init), FERRY_TP(tp_is_gc), FERRY_TP(tp_iter),
+    FERRY_TP(tp_iternext), FERRY_TP(tp_methods), FERRY_TP(tp_new), FERRY_TP(tp_repr),
+    FERRY_TP(tp_richcompare), FERRY_TP(tp_setattr), FERRY_TP(tp_setattro), FERRY_TP(tp_str),
+    FERRY_TP(tp_traverse), FERRY_TP(tp_members), FERRY_TP(tp_getset), FERRY_TP(tp_free),
+    FERRY_NB(nb_matrix_multiply), FERRY_NB(nb_inplace_matrix_multiply),
+    FERRY_AM(am_await), FERRY_AM(am_aiter), FERRY_AM(am_anext),
+    FERRY_TP(tp_finalize), FERRY_AM(am_send),
+};
+#undef FERRY_SUB
+#undef FERRY_TP
+#undef FERRY_NB
+#undef FERRY_SQ
+#undef FERRY_MP
+#undef FERRY_AM
+#undef FERRY_BF
+constexpr int kSlotCount = sizeof kSlotOffsets / sizeof kSlotOffsets[0];
+static_assert(kSlotCount == Py_am_send + 1, "one row per slot id of typeslots.h");
+
+void **slot_address(PyTypeObject *t, int slot) {
+    const SlotOffset &o = kSlotOffsets[slot];
+    void **field = reinterpret_cast<void **>(reinterpret_cast<char *>(t) + o.slot);
+    if (o.sub < 0)
+        return field;
+    return *field ? reinterpret_cast<void **>(static_cast<char *>(*field) + o.sub) : nullptr;
+}
+
+// The heap type a spec describes (typeobject.c PyType_FromModuleAndSpec).
+// Types live as long as the layer (their managed classes do), so the
+// object is never freed once it is ready.
+PyObject *type_from_spec(PyObject *module, PyType_Spec *spec, PyObject *bases) {
+    Py_ssize_t nmembers = 0, weaklistoffset = 0, dictoffset = 0, vectorcalloffset = 0;
+    for (const PyType_Slot *slot = spec->slots; slot->slot; slot++) {
+        if (slot->slot != Py_tp_members)
+            continue;
+        nmembers = 0;
+        for (auto *m = static_cast<const PyMemberDef *>(slot->pfunc); m->name; m++) {
+            nmembers++;
+            if (std::strcmp(m->name, "__weaklistoffset__") == 0)
+                weaklistoffset = m->offset;
+            else if (std::strcmp(m->name, "__dictoffset__") == 0)
+                dictoffset = m->offset;
+            else if (std::strcmp(m->name, "__vectorcalloffset__") == 0)
+                vectorcalloffset = m->offset;
+        }
+    }
+    if (!spec->name) {
+        PyErr_SetString(PyExc_SystemError, "Type spec does not define the name field.");
+        return nullptr;
+    }
+    // The bases: the argument (a type or a tuple), else Py_tp_bases, else
+    // Py_tp_base, else object.
+    PyObject *base_tuple = nullptr;
+    if (!bases) {
+        PyObject *base = reinterpret_cast<PyObject *>(&PyBaseObject_Type);
+        for (const PyType_Slot *slot = spec->slots; slot->slot; slot++) {
+            if (slot->slot == Py_tp_base)
+                base = static_cast<PyObject *>(slot->pfunc);
+            else if (slot->slot == Py_tp_bases)
+                bases = static_cast<PyObject *>(slot->pfunc);
+        }
+        if (bases && !PyTuple_Check(bases)) {
+            PyErr_SetString(PyExc_SystemError, "Py_tp_bases is not a tuple");
+            return nullptr;
+        }
+        base_tuple = bases ? Py_NewRef(bases) : PyTuple_Pack(1, base);
+    } else {
+        base_tuple = PyTuple_Check(bases) ? Py_NewRef(bases) : PyTuple_Pack(1, bases);
+    }
+    if (!base_tuple)
+        return nullptr;
+    // typeobject.c best_base, for the single base the host's classes allow.
+    Py_ssize_t nbases = PyTuple_GET_SIZE(base_tuple);
+    for (Py_ssize_t i = 0; i < nbases; i++) {
+        if (!PyType_Check(PyTuple_GET_ITEM(base_tuple, i))) {
+            Py_DECREF(base_tuple);
+            PyErr_SetString(PyExc_TypeError, "bases must be types");
+            return nullptr;
+        }
+    }
+    if (nbases != 1) {
+        Py_DECREF(base_tuple);
+        PyErr_SetString(PyExc_SystemError, nbases
+                            ? "PyType_FromModuleAndSpec: ferry supports a single base"
+                            : "PyType_FromModuleAndSpec: bases is an empty tuple");
+        return nullptr;
+    }
+    auto *base = reinterpret_cast<PyTypeObject *>(PyTuple_GET_ITEM(base_tuple, 0));
+    if (!(base->tp_flags & Py_TPFLAGS_BASETYPE)) {
+        PyErr_Format(PyExc_TypeError, "type '%.100s' is not an acceptable base type", base->tp_name);
+        Py_DECREF(base_tuple);
+        return nullptr;
+    }
+    TypeInfo *bi = type_info(base);
+    if (base != &PyBaseObject_Type && !(bi && bi->is_native)) {
+        PyErr_Format(PyExc_SystemError,
+                     "PyType_FromModuleAndSpec: base '%s' is not a type of C; ferry supports "
+                     "object and extension types as bases", base->tp_name);
+        Py_DECREF(base_tuple);
+        return nullptr;
+    }
+    for (const PyType_Slot *slot = spec->slots; slot->slot; slot++) {
+        if (slot->slot < 0 || slot->slot >= kSlotCount) {
+            Py_DECREF(base_tuple);
+            PyErr_SetString(PyExc_RuntimeError, "invalid slot offset");
+            return nullptr;
+        }
+    }
+
+    size_t size = sizeof(PyHeapTypeObject) + (nmembers + 1) * sizeof(PyMemberDef);
+    auto *res = static_cast<PyHeapTypeObject *>(std::calloc(1, size));
+    if (!res) {
+        Py_DECREF(base_tuple);
+        return PyErr_NoMemory();
+    }
+    PyTypeObject *type = &res->ht_type;
+    Py_SET_REFCNT(type, 1 << 29);   // lives as long as the layer, as its class does
+    Py_SET_TYPE(type, &PyType_Type);
+    Py_SET_SIZE(type, nmembers);
+    type->tp_flags = spec->flags | Py_TPFLAGS_HEAPTYPE;
+    const char *s = std::strrchr(spec->name, '.');
+    res->ht_name = PyUnicode_FromString(s ? s + 1 : spec->name);
+    if (!res->ht_name) {
+        Py_DECREF(base_tuple);
+        std::free(res);
+        return nullptr;
+    }
+    res->ht_qualname = Py_NewRef(res->ht_name);
+    type->tp_name = spec->name;
+    res->ht_module = Py_XNewRef(module);
+    type->tp_as_async = &res->as_async;
+    type->tp_as_number = &res->as_number;
+    type->tp_as_sequence = &res->as_sequence;
+    type->tp_as_mapping = &res->as_mapping;
+    type->tp_as_buffer = &res->as_buffer;
+    type->tp_bases = base_tuple;
+    Py_INCREF(base);
+    type->tp_base = base;
+    type->tp_basicsize = spec->basicsize;
+    type->tp_itemsize = spec->itemsize;
+    auto *members = reinterpret_cast<PyMemberDef *>(res + 1);
+    for (const PyType_Slot *slot = spec->slots; slot->slot; slot++) {
+        if (slot->slot == Py_tp_base || slot->slot == Py_tp_bases)
+            continue;
+        if (slot->slot == Py_tp_doc) {
+            // Usually a literal of the extension: copied, as CPython does.
+            type->tp_doc = slot->pfunc ? strdup(static_cast<const char *>(slot->pfunc)) : nullptr;
+        } else if (slot->slot == Py_tp_members) {
+            std::memcpy(members, slot->pfunc, nmembers * sizeof(PyMemberDef));
+            type->tp_members = members;
+        } else {
+            *slot_address(type, slot->slot) = slot->pfunc;
+        }
+    }
+    if (vectorcalloffset)
+        type->tp_vectorcall_offset = vectorcalloffset;
+    if (weaklistoffset)
+        type->tp_weaklistoffset = weaklistoffset;
+    if (dictoffset)
+        type->tp_dictoffset = dictoffset;
+    if (ready_native_type(type) < 0)
+        return nullptr;
+    type_info(type)->from_spec = true;
+    // Without a dot the type has no __module__: CPython warns (the managed
+    // class says "builtins").
+    if (!s && PyErr_WarnFormat(PyExc_DeprecationWarning, 1,
+                               "builtin type %.200s has no __module__ attribute", spec->name) < 0)
+        return nullptr;
+    return reinterpret_cast<PyObject *>(type);
+}
+
+} // namespace
+
+int PyType_Ready(PyTypeObject *t) {
+    FERRY_API;
+    return ready_native_type(t);
+}
+
+PyObject *PyType_FromModuleAndSpec(PyObject *module, PyType_Spec *spec, PyObject *bases) {
+    FERRY_API;
+    return type_from_spec(module, spec, bases);
+}
+
+PyObject *PyType_FromSpecWithBases(PyType_Spec *spec, PyObject *bases) {
+    FERRY_API;
+    return type_from_spec(nullptr, spec, bases);
+}
+
+PyObject *PyType_FromSpec(PyType_Spec *spec) {
+    FERRY_API;
+    return type_from_spec(nullptr, spec, nullptr);
+}
+
+// Any type since 3.10; NULL without an error for a slot the type lacks.
+void *PyType_GetSlot(PyTypeObject *type, int slot) {
+    FERRY_API;
+    if (slot <= 0 || slot >= kSlotCount) {
+        PyErr_BadInternalCall();
+        return nullptr;
+    }
+    void **field = slot_address(type, slot);
+    return field ? *field : nullptr;
+}
+
+PyObject *PyType_GetModule(PyTypeObject *type) {
+    FERRY_API;
+    if (!(type->tp_flags & Py_TPFLAGS_HEAPTYPE)) {
+        PyErr_Format(PyExc_TypeError, "PyType_GetModule: Type '%s' is not a heap type",
+                     type->tp_name);
+        return nullptr;
+    }
+    PyObject *m = reinterpret_cast<PyHeapTypeObject *>(type)->ht_module;
+    if (!m) {
+        PyErr_Format(PyExc_TypeError, "PyType_GetModule: Type '%s' has no associated module",
+                     type->tp_name);
+        return nullptr;
+    }
+    return m;
+}
+
+void *PyType_GetModuleState(PyTypeObject *type) {
+    FERRY_API;
+    PyObject *m = PyType_GetModule(type);
+    return m ? PyModule_GetState(m) : nullptr;
+}
+
+// The first heap type of the MRO whose module was made from `def`. The MRO
+// is the host's (tp_mro stays NULL here); the proxies of Python classes have
+// no ht_module.
+PyObject *PyType_GetModuleByDef(PyTypeObject *type, PyModuleDef *def) {
+    FERRY_API;
+    PyObject *mro = PyObject_GetAttrString(reinterpret_cast<PyObject *>(type), "__mro__");
+    if (!mro)
+        return nullptr;
+    PyObject *found = nullptr;
+    for (Py_ssize_t i = 0; mro && PyTuple_Check(mro) && i < PyTuple_GET_SIZE(mro) && !found; i++) {
+        auto *t = reinterpret_cast<PyTypeObject *>(PyTuple_GET_ITEM(mro, i));
+        if (!PyType_Check(t) || !(t->tp_flags & Py_TPFLAGS_HEAPTYPE))
+            continue;
+        PyObject *m = reinterpret_cast<PyHeapTypeObject *>(t)->ht_module;
+        if (m && PyModule_Check(m) && reinterpret_cast<ModuleObject *>(m)->md_def == def)
+            found = m;
+    }
+    Py_DECREF(mro);
+    if (!found)
+        PyErr_Format(PyExc_TypeError,
+                     "PyType_GetModuleByDef: No superclass of '%s' has the given module",
+                     type->tp_name);
+    return found;   // borrowed: the type holds it
+}
+
+// __name__ and __qualname__: a heap type of C keeps them in ht_name and
+// ht_qualname; other types answer as the host's class does.
+PyObject *PyType_GetName(PyTypeObject *type) {
+    FERRY_API;
+    TypeInfo *ti = type_info(type);
+    if (ti && ti->from_spec)
+        return Py_NewRef(reinterpret_cast<PyHeapTypeObject *>(type)->ht_name);
+    return PyObject_GetAttrString(reinterpret_cast<PyObject *>(type), "__name__");
+}
+
+PyObject *PyType_GetQualName(PyTypeObject *type) {
+    FERRY_API;
+    TypeInfo *ti = type_info(type);
+    if (ti && ti->from_spec)
+        return Py_NewRef(reinterpret_cast<PyHeapTypeObject *>(type)->ht_qualname);
+    return PyObject_GetAttrString(reinterpret_cast<PyObject *>(type), "__qualname__");
+}
+
+namespace ferry {
+namespace {
+void inherit_native_slots(PyTypeObject *t, PyTypeObject *base) {
+    inherit_slots(t, base);   // HAVE_GC stays: a Python subclass has a __dict__, as in CPython
+    t->tp_free = base->tp_free;
+    t->tp_alloc = base->tp_alloc ? base->tp_alloc : PyType_GenericAlloc;
+    t->tp_new = base->tp_new;
+}
+} // namespace
+} // namespace ferry
 
 int PyType_IsSubtype(PyTypeObject *a, PyTypeObject *b) {
     FERRY_API;
@@ -861,3 +1237,78 @@ void PyObject_GC_Track(void *) { FERRY_API;}
 void PyObject_GC_UnTrack(void *) { FERRY_API;}
 void PyObject_GC_Del(void *p) { FERRY_API; PyObject_Free(p); }
 int PyObject_IS_GC(PyObject *o) { FERRY_API; return PyType_IS_GC(Py_TYPE(o)); }
+
+// ---------------------------------------------------------------- lookups and tp_dict
+
+namespace {
+
+// _PyType_Lookup's results, borrowed: each (type, name) keeps its latest
+// value alive, as the type's dict keeps it in CPython (a value replaced in
+// the class is released when the lookup next finds another).
+std::unordered_map<PyTypeObject *, std::unordered_map<std::string, PyObject *>> g_lookups;
+
+PyObject *keep_lookup(PyTypeObject *type, PyObject *name, PyObject *v) {
+    Py_ssize_t n = 0;
+    const char *s = PyUnicode_Check(name) ? PyUnicode_AsUTF8AndSize(name, &n) : nullptr;
+    if (!s) {
+        PyErr_Clear();
+        return keep_borrowed(v);   // a name that is no str: kept for good
+    }
+    PyObject *&slot = g_lookups[type][std::string(s, n)];
+    if (slot == v) {
+        Py_DECREF(v);
+    } else {
+        Py_XDECREF(slot);
+        slot = v;
+    }
+    return v;
+}
+
+} // namespace
+
+// Borrowed, through the MRO's own dicts (the host's), never an exception.
+PyObject *_PyType_Lookup(PyTypeObject *type, PyObject *name) {
+    FERRY_API;
+    Handle th = type_handle(type);
+    Handle hn = th ? handle_of(name) : Handle{};
+    if (!hn) {
+        PyErr_Clear();
+        return nullptr;
+    }
+    Handle r = host::call_helper(Helper::type_lookup, {th, hn});
+    if (!r) {
+        host::err_clear();
+        return nullptr;
+    }
+    PyObject *found = from_host_steal(r);
+    if (!found) {
+        PyErr_Clear();
+        return nullptr;
+    }
+    PyObject *v = PyTuple_GET_SIZE(found) ? Py_NewRef(PyTuple_GET_ITEM(found, 0)) : nullptr;
+    Py_DECREF(found);
+    return v ? keep_lookup(type, name, v) : nullptr;
+}
+
+// What C wrote into a native type's tp_dict reaches its managed class
+// (before the class is built, building it takes tp_dict as it is). Other
+// types have no tp_dict here and the host keeps no attribute cache C could
+// see. CPython's cannot fail: a failure is reported as unraisable.
+void PyType_Modified(PyTypeObject *type) {
+    FERRY_API;
+    TypeInfo *ti = type_info(type);
+    if (!ti || !ti->is_native || !ti->host_type || !type->tp_dict)
+        return;
+    PyObject *et, *ev, *etb;
+    PyErr_Fetch(&et, &ev, &etb);
+    Handle d = handle_of(type->tp_dict);
+    Handle r = d ? host::call_helper(Helper::sync_type_dict, {ti->host_type, d}) : Handle{};
+    if (r) {
+        host::close(r);
+    } else {
+        if (!PyErr_Occurred())
+            move_host_error_to_c();
+        PyErr_WriteUnraisable(reinterpret_cast<PyObject *>(type));
+    }
+    PyErr_Restore(et, ev, etb);
+}

@@ -51,15 +51,15 @@ PyObject *weakref_module() {
 }
 
 // CPython's _PyType_SUPPORTS_WEAKREFS, applied where the C type decides: a
-// static extension type. Managed objects' types and heap types (made by
-// PyType_FromSpec, or Python subclasses, which CPython makes weakrefable
-// unless __slots__ says otherwise) are left to the host.
+// type of C (static or made by PyType_FromSpec). Managed objects' types and
+// Python subclasses (which CPython makes weakrefable unless __slots__ says
+// otherwise) are left to the host.
 bool refuses_weakrefs(PyObject *ob) {
     PyTypeObject *t = Py_TYPE(ob);
     TypeInfo *ti = type_info(t);
     if (!ti || !(ti->is_native || ti->layout == Layout::capsule))
         return false;
-    return t->tp_weaklistoffset <= 0 && !(t->tp_flags & Py_TPFLAGS_HEAPTYPE);
+    return t->tp_weaklistoffset <= 0 && (!(t->tp_flags & Py_TPFLAGS_HEAPTYPE) || ti->from_spec);
 }
 
 PyObject *new_weak(const char *factory, PyObject *ob, PyObject *callback) {

@@ -107,19 +107,20 @@ int64_t host_id(host::Handle h) {
 
 namespace detail {
 int entry_depth = 0;
-size_t scope_handles = 0;
+bool exit_work = false;
 
-void close_scope_handles() {
+void outermost_exit() {
+    dict_slots_flush();   // C's writes to instance-dict slots reach the host
     for (host::Handle h : g_scope_handles)
         host::close(h);
     g_scope_handles.clear();
-    scope_handles = 0;
+    exit_work = false;
 }
 } // namespace detail
 
 void keep_until_exit(host::Handle h) {
     g_scope_handles.push_back(h);
-    detail::scope_handles = g_scope_handles.size();
+    detail::exit_work = true;
 }
 
 } // namespace ferry::bridge

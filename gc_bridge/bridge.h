@@ -37,8 +37,10 @@ int64_t host_id(host::Handle h);
 
 namespace detail {
 extern int entry_depth;
-extern size_t scope_handles;   // kept by keep_until_exit, closed with the outermost scope
-void close_scope_handles();
+// Work for the end of the outermost call: handles kept by keep_until_exit,
+// instance-dict slots C may have written (cpyext/object.cpp).
+extern bool exit_work;
+void outermost_exit();
 } // namespace detail
 
 // One per call from the host into the layer.
@@ -46,8 +48,9 @@ class EntryScope {
 public:
     EntryScope() { detail::entry_depth++; }
     ~EntryScope() {
-        if (--detail::entry_depth == 0 && detail::scope_handles) [[unlikely]]
-            detail::close_scope_handles();
+        if (detail::entry_depth == 1 && detail::exit_work) [[unlikely]]
+            detail::outermost_exit();
+        detail::entry_depth--;
     }
     EntryScope(const EntryScope &) = delete;
     EntryScope &operator=(const EntryScope &) = delete;

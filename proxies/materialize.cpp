@@ -55,6 +55,8 @@ void free_block(void *p) {
     Header *h = static_cast<Header *>(p) - 1;
     if (h->flags & kRegistered)   // freed by a tp_free, not object_dealloc
         bridge::identity_forget(static_cast<PyObject *>(p));
+    if (h->flags & kDictSlot)
+        dict_slot_release(static_cast<PyObject *>(p));
     if (h->managed)
         host::close(h->managed);
     if (h->size_class == kSmallBlock && g_small_count < kSmallKept) {
@@ -491,6 +493,8 @@ Handle handle_of(PyObject *o) {
     if (type == &PyModuleDef_Type)
         return moduledef_handle(o);
     Header *hd = header_of(o);
+    if ((hd->flags & kDictSlot) && dict_slot_sync(o) < 0) [[unlikely]]
+        return {};
     if (hd->managed && !(hd->flags & kWeakWrapper)) {
         // Writes C made through PyByteArray_AS_STRING reach the host before it
         // looks (lists: see listobject.cpp for when their macro writes sync).

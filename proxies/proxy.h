@@ -48,6 +48,7 @@ enum HeaderFlags : uint32_t {
     kFloatIdentity = 1u << 3, // registered by value bits (bridge::float_identity_*)
     kImmortal = 1u << 4,      // a cached singleton (small ints, latin-1 and empty strs)
     kStrIdentity = 1u << 5,   // registered by hash (bridge::str_identity_*)    // a container whose items are being read (it may contain itself)
+    kDictSlot = 1u << 6,      // `padding` holds the instance dict handed out by _PyObject_GetDictPtr
 };
 
 inline Header *header_of(PyObject *o) { return reinterpret_cast<Header *>(o) - 1; }
@@ -59,6 +60,7 @@ struct TypeInfo {
     Layout layout = Layout::generic;
     bool is_native = false;       // an extension's type: instances are native objects
     bool is_static = false;       // one of the layer's static type objects
+    bool from_spec = false;       // made by PyType_FromSpec & co. (a heap type of C)
     uint32_t features = 0;        // which dunders the managed type has (TypeFeature)
 };
 TypeInfo *type_info(PyTypeObject *t);   // nullptr for a type never readied
@@ -90,5 +92,15 @@ void scope_keep(host::Handle h);
 
 // Called by tp_dealloc of every layer-owned layout.
 void object_dealloc(PyObject *o);
+
+// The instance-dict slot _PyObject_GetDictPtr hands out for an object whose
+// C struct has none (the slot is the header's `padding`; kDictSlot): a write
+// C made to it reaches the host's __dict__ (object.cpp).
+int dict_slot_sync(PyObject *o);      // -1 with the C error set
+void dict_slot_release(PyObject *o);  // drops the slot's reference
+void dict_slots_flush();              // syncs the slots handed out in this call (at its end)
+inline PyObject **dict_slot_of(PyObject *o) {
+    return reinterpret_cast<PyObject **>(&header_of(o)->padding);
+}
 
 } // namespace ferry

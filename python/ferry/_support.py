@@ -332,6 +332,37 @@ def has_dunder(o, name):
     return _lookup_or_missing(type(o), name) is not _MISSING
 
 
+def type_lookup(tp, name):
+    """_PyType_Lookup: (value,) from the first dict of the MRO that has the
+    name, () when none has."""
+    for klass in tp.__mro__:
+        d = vars(klass)
+        if name in d:
+            return (d[name],)
+    return ()
+
+
+def instance_dict(o):
+    """The object's own __dict__ as object attribute lookup finds it (never
+    through o's __getattribute__); None when it has none that is a dict."""
+    tp = type(o)
+    descr = _lookup_or_missing(tp, '__dict__')
+    if descr is _MISSING or _lookup_or_missing(type(descr), '__get__') is _MISSING:
+        return None
+    try:
+        d = descr.__get__(o, tp)
+    except AttributeError:
+        return None
+    return d if type(d) is dict else None
+
+
+def set_instance_dict(o, d):
+    """A dict C stored through _PyObject_GetDictPtr becomes o's __dict__
+    (through the descriptor, never o's __setattr__)."""
+    _type_lookup(type(o), '__dict__').__set__(o, d)
+    return True
+
+
 def int_to_bytes(n):
     mag = abs(n)
     return (n < 0, mag.to_bytes((mag.bit_length() + 7) // 8 or 1, 'little'))
@@ -613,6 +644,8 @@ def make_native_type(spec):
     as a handle-ABI type of its own), with the type's slots, methods, members
     and getsets."""
     (cls, name, module, doc, t, slots, methods, members, getsets, basetype, tp_dict) = spec
+    if doc is not None:   # without its "Name(sig)\n--\n\n" (typeobject.c type_dict_set_doc)
+        doc = builtin_function_or_method._split_doc(name, doc)[0] or ''
     ns = {'__module__': module, '__doc__': doc}
     dunders = _slot_methods(t)
     for sid in slots:
@@ -628,8 +661,7 @@ def make_native_type(spec):
     for gname, index, has_set, gdoc in getsets:
         ns[gname] = _getset(t, index, has_set, gdoc)
     if tp_dict:
-        for k, v in tp_dict.items():
-            ns.setdefault(k, v)
+        ns.update(tp_dict)   # written by C after PyType_Ready: they win, as in CPython
     if _SLOT_NEW not in slots and not any('__new__' in vars(k) for k in cls.__mro__[1:-1]):
         def no_new(cls, *args, **kw):
             raise TypeError("cannot create '%s.%s' instances" % (module, name))
@@ -644,4 +676,29 @@ def make_native_type(spec):
         ns['__init_subclass__'] = classmethod(__init_subclass__)
     for k, v in ns.items():
         setattr(cls, k, v)
+    if tp_dict is not None:
+        # tp_dict is the C view of the class's namespace (PyType_Modified
+        # brings C's later writes back, sync_type_dict).
+        for k, v in vars(cls).items():
+            if k not in tp_dict:
+                tp_dict[k] = v
+        _TYPE_DICT_KEYS[cls] = set(tp_dict)
+    return True
+
+
+# The keys of each native type's tp_dict when the class last took them.
+_TYPE_DICT_KEYS = {}
+
+
+def sync_type_dict(cls, tp_dict):
+    """PyType_Modified: entries C wrote into tp_dict (added, replaced or
+    deleted since the last sync) reach the class."""
+    own = vars(cls)
+    for k, v in list(tp_dict.items()):
+        if own.get(k, _MISSING) is not v:
+            setattr(cls, k, v)
+    for k in _TYPE_DICT_KEYS.get(cls, ()):
+        if k not in tp_dict and k in own:
+            _builtins.delattr(cls, k)
+    _TYPE_DICT_KEYS[cls] = set(tp_dict)
     return True

@@ -196,6 +196,7 @@ static const ferrytest_init_fn family_inits[] = {
     ferrytest_init_genericalias,
     ferrytest_init_weakref,
     ferrytest_init_trashcan,
+    ferrytest_init_heaptype,
 };
 
 PyMODINIT_FUNC
