@@ -196,6 +196,8 @@ static const ferrytest_init_fn family_inits[] = {
     ferrytest_init_genericalias,
     ferrytest_init_weakref,
     ferrytest_init_trashcan,
+    ferrytest_init_structseq,
+    ferrytest_init_traceback,
 };
 
 PyMODINIT_FUNC
