@@ -136,6 +136,12 @@ PyObject *structseq_materialize(host::Handle h, PyTypeObject *type);
 host::Handle structseq_to_host(PyObject *o);
 void structseq_release(PyObject *o);
 
+// dictobject.cpp: ma_version_tag, from one global counter as CPython's.
+void dict_new_version(PyObject *d);        // a fresh tag for this dict
+void dict_watch(PyObject *d);              // C keeps d across entries (module dicts)
+void dict_host_may_have_written();         // fresh tags for the watched dicts
+int dict_written(PyObject *d);             // after a generic write: size and tag
+
 // buffer.cpp: extension types' buffers seen by the host
 void install_buffer_exports();
 

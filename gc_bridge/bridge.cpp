@@ -106,7 +106,11 @@ int64_t host_id(host::Handle h) {
     return overflow ? 0 : v;   // PyPy's ids of value objects (complex, ...) can exceed 64 bits
 }
 
-EntryScope::EntryScope() { g_depth++; }
+// Python code may have written the dicts C keeps since C last ran.
+EntryScope::EntryScope() {
+    g_depth++;
+    dict_host_may_have_written();
+}
 
 EntryScope::~EntryScope() {
     if (--g_depth == 0) {

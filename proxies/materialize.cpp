@@ -191,8 +191,10 @@ PyObject *make_sized(Handle h, PyTypeObject *type, size_t size, Layout layout) {
             Py_DECREF(o);
             return fail_from_host();
         }
-        if (layout == Layout::dict)
+        if (layout == Layout::dict) {
             reinterpret_cast<PyDictObject *>(o)->ma_used = n;
+            dict_new_version(o);
+        }
         else
             reinterpret_cast<PySetObject *>(o)->used = n;
     }
