@@ -22,7 +22,7 @@ static PyStructSequence_Field point_fields[] = {
 };
 
 static PyStructSequence_Desc point_desc = {
-    "_ferrytest.Point", "A point, as a struct sequence.", point_fields, 3,
+    "_ferrytest.SeqPoint", "A point, as a struct sequence.", point_fields, 3,
 };
 
 /* All fields visible (like time.struct_time without its hidden ones). */
@@ -33,13 +33,13 @@ static PyStructSequence_Field pair_fields[] = {
 };
 
 static PyStructSequence_Desc pair_desc = {
-    "_ferrytest.Pair", NULL, pair_fields, 2,
+    "_ferrytest.SeqPair", NULL, pair_fields, 2,
 };
 
-static PyTypeObject PointType;   /* static, zeroed: InitType2 fills it */
-static PyTypeObject *PairType;   /* a heap type from NewType */
+static PyTypeObject SeqPointType;   /* static, zeroed: InitType2 fills it */
+static PyTypeObject *SeqPairType;   /* a heap type from NewType */
 
-/* A Point filled in C: x, y, the unnamed field, then the hidden ones. */
+/* A SeqPoint filled in C: x, y, the unnamed field, then the hidden ones. */
 static PyObject *
 structseq_new_point(PyObject *Py_UNUSED(m), PyObject *args)
 {
@@ -47,7 +47,7 @@ structseq_new_point(PyObject *Py_UNUSED(m), PyObject *args)
     if (!PyArg_ParseTuple(args, "OOOOO", &x, &y, &z, &label, &weight)) {
         return NULL;
     }
-    PyObject *p = PyStructSequence_New(&PointType);
+    PyObject *p = PyStructSequence_New(&SeqPointType);
     if (p == NULL) {
         return NULL;
     }
@@ -66,7 +66,7 @@ structseq_new_pair(PyObject *Py_UNUSED(m), PyObject *args)
     if (!PyArg_ParseTuple(args, "OO", &a, &b)) {
         return NULL;
     }
-    PyObject *p = PyStructSequence_New(PairType);
+    PyObject *p = PyStructSequence_New(SeqPairType);
     if (p == NULL) {
         return NULL;
     }
@@ -80,8 +80,8 @@ structseq_new_pair(PyObject *Py_UNUSED(m), PyObject *args)
 static PyObject *
 structseq_read(PyObject *Py_UNUSED(m), PyObject *o)
 {
-    if (!PyObject_TypeCheck(o, &PointType)) {
-        PyErr_SetString(PyExc_TypeError, "test needs a Point");
+    if (!PyObject_TypeCheck(o, &SeqPointType)) {
+        PyErr_SetString(PyExc_TypeError, "test needs a SeqPoint");
         return NULL;
     }
     PyObject *fields = PyList_New(5);
@@ -103,7 +103,7 @@ structseq_type_info(PyObject *Py_UNUSED(m), PyObject *Py_UNUSED(ignored))
     if (members == NULL) {
         return NULL;
     }
-    for (PyMemberDef *d = PointType.tp_members; d && d->name; d++) {
+    for (PyMemberDef *d = SeqPointType.tp_members; d && d->name; d++) {
         PyObject *row = Py_BuildValue("(sni)", d->name, d->offset, d->flags);
         if (row == NULL || PyList_Append(members, row) < 0) {
             Py_XDECREF(row);
@@ -112,16 +112,16 @@ structseq_type_info(PyObject *Py_UNUSED(m), PyObject *Py_UNUSED(ignored))
         }
         Py_DECREF(row);
     }
-    return Py_BuildValue("(snniiN)", PointType.tp_name, PointType.tp_basicsize,
-                         PointType.tp_itemsize, PointType.tp_base == &PyTuple_Type,
-                         PyType_FastSubclass(&PointType, Py_TPFLAGS_TUPLE_SUBCLASS), members);
+    return Py_BuildValue("(snniiN)", SeqPointType.tp_name, SeqPointType.tp_basicsize,
+                         SeqPointType.tp_itemsize, SeqPointType.tp_base == &PyTuple_Type,
+                         PyType_FastSubclass(&SeqPointType, Py_TPFLAGS_TUPLE_SUBCLASS), members);
 }
 
 /* InitType2 on a type already initialized: SystemError. */
 static PyObject *
 structseq_init_again(PyObject *Py_UNUSED(m), PyObject *Py_UNUSED(ignored))
 {
-    RETURN_INT(PyStructSequence_InitType2(&PointType, &point_desc));
+    RETURN_INT(PyStructSequence_InitType2(&SeqPointType, &point_desc));
 }
 
 /* PyStructSequence_New on a type that is not a struct sequence. */
@@ -142,13 +142,13 @@ structseq_new_of(PyObject *Py_UNUSED(m), PyObject *type)
 
 /* The void InitType on a fresh static type. */
 static PyStructSequence_Field one_fields[] = {{"only", NULL}, {NULL, NULL}};
-static PyStructSequence_Desc one_desc = {"_ferrytest.One", NULL, one_fields, 1};
-static PyTypeObject OneType;
+static PyStructSequence_Desc one_desc = {"_ferrytest.SeqOne", NULL, one_fields, 1};
+static PyTypeObject SeqOneType;
 
 static PyObject *
 structseq_make_one(PyObject *Py_UNUSED(m), PyObject *value)
 {
-    PyObject *o = PyStructSequence_New(&OneType);
+    PyObject *o = PyStructSequence_New(&SeqOneType);
     if (o == NULL) {
         return NULL;
     }
@@ -172,25 +172,25 @@ ferrytest_init_structseq(PyObject *m)
 {
     point_fields[2].name = (char *)PyStructSequence_UnnamedField;
     point_fields[2].doc = "unnamed";
-    if (PyStructSequence_InitType2(&PointType, &point_desc) < 0) {
+    if (PyStructSequence_InitType2(&SeqPointType, &point_desc) < 0) {
         return -1;
     }
-    if (PyModule_AddObjectRef(m, "Point", (PyObject *)&PointType) < 0) {
+    if (PyModule_AddObjectRef(m, "SeqPoint", (PyObject *)&SeqPointType) < 0) {
         return -1;
     }
-    PairType = PyStructSequence_NewType(&pair_desc);
-    if (PairType == NULL) {
+    SeqPairType = PyStructSequence_NewType(&pair_desc);
+    if (SeqPairType == NULL) {
         return -1;
     }
-    if (PyModule_AddObject(m, "Pair", (PyObject *)PairType) < 0) {
-        Py_DECREF(PairType);
+    if (PyModule_AddObject(m, "SeqPair", (PyObject *)SeqPairType) < 0) {
+        Py_DECREF(SeqPairType);
         return -1;
     }
-    PyStructSequence_InitType(&OneType, &one_desc);
+    PyStructSequence_InitType(&SeqOneType, &one_desc);
     if (PyErr_Occurred()) {
         return -1;
     }
-    if (PyModule_AddObjectRef(m, "One", (PyObject *)&OneType) < 0) {
+    if (PyModule_AddObjectRef(m, "SeqOne", (PyObject *)&SeqOneType) < 0) {
         return -1;
     }
     return PyModule_AddFunctions(m, structseq_methods);
