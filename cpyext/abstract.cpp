@@ -331,7 +331,9 @@ int PyObject_SetItem(PyObject *o, PyObject *key, PyObject *v) {
                      Py_TYPE(o)->tp_name);
         return -1;
     }
-    return forward_status(host::setitem, o, key, v);
+    if (forward_status(host::setitem, o, key, v) < 0)
+        return -1;
+    return PyDict_Check(o) ? dict_written(o) : 0;   // size and version tag
 }
 
 int PyObject_DelItem(PyObject *o, PyObject *key) {
@@ -346,7 +348,9 @@ int PyObject_DelItem(PyObject *o, PyObject *key) {
     PyObject *r = forward([](Handle a, Handle b) { return host::call_helper(Helper::delitem, {a, b}); },
                           o, key);
     Py_XDECREF(r);
-    return r ? 0 : -1;
+    if (!r)
+        return -1;
+    return PyDict_Check(o) ? dict_written(o) : 0;   // size and version tag
 }
 
 int PyObject_DelItemString(PyObject *o, const char *key) {

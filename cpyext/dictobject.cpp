@@ -1,11 +1,12 @@
-// dict: always managed. The C struct keeps ma_used (PyDict_GET_SIZE) in step;
-// everything else is a host call. Values handed out as borrowed references
+// dict: always managed. The C struct keeps ma_used (PyDict_GET_SIZE) and
+// ma_version_tag in step; everything else is a host call. Values handed out as borrowed references
 // (PyDict_GetItem*, PyDict_Next) are held by the dict's proxy until it dies.
 // Mirrors Objects/dictobject.c.
 #define PY_SSIZE_T_CLEAN
 #include <Python.h>
 
 #include <unordered_map>
+#include <unordered_set>
 #include <vector>
 
 #include "cpyext/forward.h"
@@ -44,11 +45,22 @@ bool check_dict(PyObject *d) {
     return true;
 }
 
+// ma_version_tag (Cython's CYTHON_USE_DICT_VERSIONS caches read it): one
+// global counter as CPython's pydict_global_version; a dict gets a fresh tag
+// when it is materialized, after each write the layer makes, each time it
+// crosses into C again, and, for the dicts C keeps (module dicts), at each
+// entry into the layer and after each call C makes to the host, since Python
+// code may have written them there.
+uint64_t g_dict_version = 0;
+std::unordered_set<PyObject *> g_watched;
+
+// After a write: the size from the host, a fresh tag.
 int update_size(PyObject *d) {
     ptrdiff_t n = host::length(header_of(d)->managed);
     if (n < 0)
         return minus_one_with_host_error();
     reinterpret_cast<PyDictObject *>(d)->ma_used = n;
+    dict_new_version(d);
     return 0;
 }
 
@@ -76,7 +88,24 @@ PyObject *lookup(PyObject *d, PyObject *key, bool keep_errors) {
 
 namespace ferry {
 
+void dict_new_version(PyObject *d) {
+    reinterpret_cast<PyDictObject *>(d)->ma_version_tag = ++g_dict_version;
+}
+
+void dict_watch(PyObject *d) {
+    if (d && PyDict_Check(d))
+        g_watched.insert(d);
+}
+
+void dict_host_may_have_written() {
+    for (PyObject *d : g_watched)
+        dict_new_version(d);
+}
+
+int dict_written(PyObject *d) { return update_size(d); }
+
 void dict_release(PyObject *d) {
+    g_watched.erase(d);
     auto it = g_borrowed.find(d);
     if (it == g_borrowed.end())
         return;
@@ -196,6 +225,7 @@ void PyDict_Clear(PyObject *d) {
         PyErr_Clear();
     Py_XDECREF(r);
     reinterpret_cast<PyDictObject *>(d)->ma_used = 0;
+    dict_new_version(d);
 }
 
 namespace {

@@ -99,12 +99,64 @@ struct ModuleObject {
 void module_release(PyObject *o);
 std::string &package_context();   // importdl.cpp sets it around PyInit (moduleobject.cpp)
 
+// frameobject.cpp: the 3.11 frame object (internal/pycore_frame.h; Cython
+// writes f_lineno directly). A frame made by PyFrame_New owns its
+// _PyInterpreterFrame, embedded after the object as in CPython.
+struct InterpreterFrame {
+    PyObject *f_func;
+    PyObject *f_globals;
+    PyObject *f_builtins;
+    PyObject *f_locals;
+    PyCodeObject *f_code;
+    PyFrameObject *frame_obj;
+    InterpreterFrame *previous;
+    void *prev_instr;
+    int stacktop;
+    bool is_entry;
+    char owner;
+    PyObject *localsplus[1];
+};
+struct FrameObject {
+    PyObject_HEAD
+    PyFrameObject *f_back;
+    InterpreterFrame *f_frame;
+    PyObject *f_trace;
+    int f_lineno;
+    char f_trace_lines;
+    char f_trace_opcodes;
+    char f_fast_as_locals;
+    PyObject *_f_frame_data[1];
+};
+PyObject *frame_materialize(host::Handle h, PyTypeObject *type);
+host::Handle frame_to_host(PyObject *o);
+void frame_release(PyObject *o);
+
+// codeobject.cpp: code objects are managed; C sees the 3.11 PyCodeObject
+// fields that describe them (names, line, counts).
+PyObject *code_materialize(host::Handle h, PyTypeObject *type);
+void code_object_release(PyObject *o);
+
+// structseq.cpp: struct sequences (tuple layout with hidden fields after the
+// visible ones), their managed class a tuple subclass made by _support.
+PyObject *structseq_materialize(host::Handle h, PyTypeObject *type);
+host::Handle structseq_to_host(PyObject *o);
+void structseq_release(PyObject *o);
+
+// dictobject.cpp: ma_version_tag, from one global counter as CPython's.
+void dict_new_version(PyObject *d);        // a fresh tag for this dict
+void dict_watch(PyObject *d);              // C keeps d across entries (module dicts)
+void dict_host_may_have_written();         // fresh tags for the watched dicts
+int dict_written(PyObject *d);             // after a generic write: size and tag
+
 // buffer.cpp: extension types' buffers seen by the host
 void install_buffer_exports();
 
 // typeobject.cpp
 void init_static_types();
 bool bind_static_types();
+// A type object the layer fills itself (struct sequences) bound to the
+// managed class made for it (owned): a record as a static type's.
+bool bind_layer_type(PyTypeObject *t, Layout layout, host::Handle cls);
 PyObject *args_tuple_from_host(const host::Handle *argv, ptrdiff_t n);   // a new C tuple
 PyObject *native_new_instance(PyTypeObject *type, host::Handle cls, const host::Handle *argv, ptrdiff_t n,
                               host::Handle kw);

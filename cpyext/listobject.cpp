@@ -210,9 +210,10 @@ int refresh_container(PyObject *o, Handle h) {
     ptrdiff_t n = host::length(h);
     if (n < 0)
         return minus_one_with_host_error();
-    if (PyDict_Check(o))
+    if (PyDict_Check(o)) {
         reinterpret_cast<PyDictObject *>(o)->ma_used = n;
-    else if (PyAnySet_Check(o))
+        dict_new_version(o);   // the host may have written it since C last saw it
+    } else if (PyAnySet_Check(o))
         reinterpret_cast<PySetObject *>(o)->used = n;
     return 0;
 }

@@ -220,8 +220,10 @@ PyObject *PyModule_GetDict(PyObject *m) {
         return nullptr;
     }
     ModuleObject *mo = as_module(m);
-    if (!mo->md_dict)
+    if (!mo->md_dict) {
         mo->md_dict = PyObject_GetAttrString(m, "__dict__");   // held: returned borrowed
+        dict_watch(mo->md_dict);   // C keeps it (Cython's __pyx_d): version tags
+    }
     return mo->md_dict;
 }
 

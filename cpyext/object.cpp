@@ -146,16 +146,21 @@ int PyObject_SetAttr(PyObject *o, PyObject *name, PyObject *v) {
         PyObject *r = forward([](Handle a, Handle b) { return host::call_helper(Helper::delattr, {a, b}); },
                               o, name);
         Py_XDECREF(r);
+        dict_host_may_have_written();   // a module attribute is an entry of its dict
         return r ? 0 : -1;
     }
-    return forward_status(host::setattr, o, name, v);
+    int r = forward_status(host::setattr, o, name, v);
+    dict_host_may_have_written();
+    return r;
 }
 
 int PyObject_SetAttrString(PyObject *o, const char *name, PyObject *v) {
     FERRY_API;
     if (v && ascii_name(name)) {
         Handle h = handle_of(o), hv = h ? handle_of(v) : Handle{};
-        return hv ? status(host::setattr_s(h, name, hv)) : -1;
+        int r = hv ? status(host::setattr_s(h, name, hv)) : -1;
+        dict_host_may_have_written();   // a module attribute is an entry of its dict
+        return r;
     }
     PyObject *n = PyUnicode_FromString(name);
     if (!n)
@@ -379,9 +384,11 @@ PyObject *PyObject_Call(PyObject *callable, PyObject *args, PyObject *kwargs) {
     }
     if (kwargs && PyDict_GET_SIZE(kwargs) == 0)
         kwargs = nullptr;
-    if (kwargs)
-        return forward(host::call, callable, args, kwargs);
-    return forward([](Handle c, Handle a) { return host::call(c, a, {}); }, callable, args);
+    PyObject *r = kwargs ? forward(host::call, callable, args, kwargs)
+                         : forward([](Handle c, Handle a) { return host::call(c, a, {}); },
+                                   callable, args);
+    dict_host_may_have_written();   // Python code ran: dict version tags
+    return r;
 }
 
 PyObject *PyObject_CallObject(PyObject *callable, PyObject *args) {

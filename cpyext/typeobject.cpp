@@ -254,6 +254,13 @@ void init_singleton(PyObject *o, PyTypeObject *t) {
 
 } // namespace
 
+bool bind_layer_type(PyTypeObject *t, Layout layout, Handle cls) {
+    TypeRecord *r = new_record(t);
+    r->info.layout = layout;
+    r->info.is_static = true;
+    return bind_static(t, cls);
+}
+
 PyTypeObject *base_from_host(PyTypeObject *t) {
     Handle b = host::getattr_s(type_info(t)->host_type, "__base__");
     if (!b) {

@@ -16,6 +16,10 @@
 
 #include "host/host.h"
 
+namespace ferry {
+void dict_host_may_have_written();   // cpyext/dictobject.cpp: fresh version tags
+}
+
 namespace ferry::bridge {
 
 PyObject *identity_lookup(int64_t id);
@@ -46,7 +50,10 @@ void outermost_exit();
 // One per call from the host into the layer.
 class EntryScope {
 public:
-    EntryScope() { detail::entry_depth++; }
+    EntryScope() {
+        detail::entry_depth++;
+        dict_host_may_have_written();   // Python code may have written the dicts C watches
+    }
     ~EntryScope() {
         if (detail::entry_depth == 1 && detail::exit_work) [[unlikely]]
             detail::outermost_exit();

@@ -223,8 +223,10 @@ PyObject *make_sized(Handle h, PyTypeObject *type, size_t size, Layout layout) {
             Py_DECREF(o);
             return fail_from_host();
         }
-        if (layout == Layout::dict)
+        if (layout == Layout::dict) {
             reinterpret_cast<PyDictObject *>(o)->ma_used = n;
+            dict_new_version(o);
+        }
         else
             reinterpret_cast<PySetObject *>(o)->used = n;
     }
@@ -248,6 +250,9 @@ PyObject *materialize(Handle h, TypeInfo *ti) {
     case Layout::slice: return slice_materialize(h, type);
     case Layout::cfunction: return cfunction_materialize(h, type);
     case Layout::module: return alloc_object(type, sizeof(ModuleObject));
+    case Layout::structseq: return structseq_materialize(h, type);
+    case Layout::code: return code_materialize(h, type);
+    case Layout::frame: return frame_materialize(h, type);
     case Layout::capsule:
     case Layout::moduledef:   // unwrapped by from_host, never materialized
     case Layout::native:
@@ -419,6 +424,8 @@ Handle build_managed(PyObject *o, TypeInfo *ti) {
     case Layout::complex_: return complex_to_host(o);
     case Layout::bytearray: return bytearray_to_host(o);
     case Layout::slice: return slice_to_host(o);
+    case Layout::structseq: return structseq_to_host(o);
+    case Layout::frame: return frame_to_host(o);
     default: break;
     }
     PyErr_Format(PyExc_SystemError, "ferry: a '%s' object has no managed counterpart",
@@ -583,6 +590,9 @@ void object_dealloc(PyObject *o) {
     case Layout::slice: slice_release(o); break;
     case Layout::cfunction: cfunction_release(o); break;
     case Layout::module: module_release(o); break;
+    case Layout::structseq: structseq_release(o); break;
+    case Layout::code: code_object_release(o); break;
+    case Layout::frame: frame_release(o); break;
     default: break;
     }
     free_block(o);

@@ -30,6 +30,7 @@ namespace ferry {
 enum class Layout : uint8_t {
     generic, long_, float_, complex_, unicode, bytes, bytearray, tuple, list,
     dict, set, slice, module, cfunction, capsule, moduledef, native,
+    structseq, code, frame,
 };
 
 struct Header {

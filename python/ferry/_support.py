@@ -130,6 +130,9 @@ BUILTINS.update({
     'builtin_method': builtin_method,
     'PyCapsule': PyCapsule,
     'NativeObject': NativeObject,
+    'code': _types.CodeType,
+    'frame': _types.FrameType,
+    'traceback': _types.TracebackType,
     'getrecursionlimit': _sys.getrecursionlimit,
     'setrecursionlimit': _sys.setrecursionlimit,
 })
@@ -702,3 +705,153 @@ def sync_type_dict(cls, tp_dict):
             _builtins.delattr(cls, k)
     _TYPE_DICT_KEYS[cls] = set(tp_dict)
     return True
+
+
+# ---------------------------------------------------------------- struct sequences
+
+def structseq_type(tp_name, doc, names, docs, n_in_sequence):
+    """The managed class of a struct sequence (Objects/structseq.c): a tuple
+    subclass whose tuple is the visible fields; the hidden ones (after them)
+    live in a slot. names has one entry per field, None for an unnamed one."""
+    module, _, name = tp_name.rpartition('.')
+    module = module or 'builtins'
+    n_fields = len(names)
+    n_visible = n_in_sequence
+    n_unnamed = sum(1 for n in names if n is None)
+    members = [n for n in names if n is not None]
+
+    def __new__(cls, *args, **kwargs):
+        if len(args) + len(kwargs) > 2:
+            raise TypeError('structseq() takes at most 2 arguments (%d given)'
+                            % (len(args) + len(kwargs)))
+        for k in kwargs:
+            if k not in ('sequence', 'dict'):
+                raise TypeError("'%s' is an invalid keyword argument for structseq()" % k)
+        params = dict(zip(('sequence', 'dict'), args))
+        for k, v in kwargs.items():
+            if k in params:
+                raise TypeError("argument for structseq() given by name ('%s') and position (%d)"
+                                % (k, 1 if k == 'sequence' else 2))
+            params[k] = v
+        if 'sequence' not in params:
+            raise TypeError("structseq() missing required argument 'sequence' (pos 1)")
+        seq, d = params['sequence'], params.get('dict', _MISSING)
+        try:
+            seq = seq if type(seq) in (list, tuple) else list(seq)
+        except TypeError:
+            raise TypeError('constructor requires a sequence') from None
+        if d is not _MISSING and not _builtins.isinstance(d, dict):
+            raise TypeError('%.500s() takes a dict as second arg, if any' % tp_name)
+        n = len(seq)
+        if n_visible != n_fields:
+            if n < n_visible:
+                raise TypeError('%.500s() takes an at least %d-sequence (%d-sequence given)'
+                                % (tp_name, n_visible, n))
+            if n > n_fields:
+                raise TypeError('%.500s() takes an at most %d-sequence (%d-sequence given)'
+                                % (tp_name, n_fields, n))
+        elif n != n_visible:
+            raise TypeError('%.500s() takes a %d-sequence (%d-sequence given)'
+                            % (tp_name, n_visible, n))
+        items = list(seq)
+        for i in range(n, n_fields):
+            items.append(d.get(members[i - n_unnamed]) if d is not _MISSING else None)
+        return _structseq_make(cls, items)
+
+    def __repr__(self):
+        parts = []
+        for i in range(n_visible):
+            if i >= len(members):
+                raise SystemError('In structseq_repr(), member %d name is NULL for type %.500s'
+                                  % (i, tp_name))
+            parts.append('%s=%r' % (members[i], tuple.__getitem__(self, i)))
+        return '%s(%s)' % (tp_name, ', '.join(parts))
+
+    def __reduce__(self):
+        hidden = object.__getattribute__(self, '_ferry_hidden')
+        d = {}
+        for i in range(n_visible, n_fields):
+            d[members[i - n_unnamed]] = hidden[i - n_visible]
+        return (cls, (tuple(self), d))
+
+    def __setattr__(self, name, value):
+        if name in members:
+            raise AttributeError('readonly attribute')
+        raise AttributeError("'%s' object has no attribute '%s'" % (tp_name, name))
+
+    def __delattr__(self, name):
+        __setattr__(self, name, None)
+
+    def __init_subclass__(sub, **kwargs):
+        raise TypeError("type '%s' is not an acceptable base type" % tp_name)
+
+    def field(i, doc):
+        if i < n_visible:
+            return property(lambda self: tuple.__getitem__(self, i), doc=doc)
+        return property(lambda self: object.__getattribute__(self, '_ferry_hidden')[i - n_visible],
+                        doc=doc)
+
+    ns = {'__slots__': ('_ferry_hidden',), '__module__': module, '__doc__': doc,
+          '__new__': __new__, '__repr__': __repr__, '__reduce__': __reduce__,
+          '__setattr__': __setattr__, '__delattr__': __delattr__,
+          'n_sequence_fields': n_visible, 'n_fields': n_fields, 'n_unnamed_fields': n_unnamed,
+          '__match_args__': tuple(n for n in names[:n_visible] if n is not None)}
+    for i, (fname, fdoc) in enumerate(zip(names, docs)):
+        if fname is not None:
+            ns[fname] = field(i, fdoc)
+    cls = type(name, (tuple,), ns)
+    cls.__init_subclass__ = classmethod(__init_subclass__)
+    cls._ferry_visible = n_visible
+    return cls
+
+
+def _structseq_make(cls, items):
+    n = cls._ferry_visible
+    self = tuple.__new__(cls, items[:n])
+    object.__setattr__(self, '_ferry_hidden', tuple(items[n:]))
+    return self
+
+
+def structseq_make(cls, items):
+    """An instance from all its fields (a C struct sequence crossing over)."""
+    return _structseq_make(cls, list(items))
+
+
+def structseq_items(o):
+    """All the fields of an instance, visible then hidden."""
+    return tuple(o) + object.__getattribute__(o, '_ferry_hidden')
+
+
+# ---------------------------------------------------------------- code, frames, tracebacks
+
+def code_new_empty(filename, funcname, firstlineno):
+    """PyCode_NewEmpty: as in CPython 3.11, a code object that raises
+    AssertionError when run, with the given names and first line."""
+    code = compile('raise AssertionError', filename, 'exec')
+    return code.replace(co_name=funcname, co_firstlineno=firstlineno, co_flags=0)
+
+
+def frame_new(code, globals, locals):
+    """A frame of `code`'s file and name, with these globals: PyPy makes
+    frames only by running code, so the frame is that of a code object of the
+    same names that raises at once, run with the globals and caught here."""
+    try:
+        runnable = compile('raise AssertionError', code.co_filename, 'exec').replace(
+            co_name=code.co_name, co_firstlineno=code.co_firstlineno, co_flags=0)
+        if '__builtins__' not in globals:
+            # exec would add it to the dict C gave; CPython's frame does not.
+            globals = dict(globals, __builtins__=_builtins)
+        if locals is None:
+            exec(runnable, globals)
+        else:
+            exec(runnable, globals, locals)
+    except AssertionError as e:
+        tb = e.__traceback__
+        while tb.tb_next is not None:
+            tb = tb.tb_next
+        return tb.tb_frame
+    raise SystemError('PyFrame_New: the frame could not be made')
+
+
+def traceback_new(tb_next, frame, lasti, lineno):
+    return _types.TracebackType(tb_next, frame, lasti, lineno)

@@ -262,5 +262,73 @@ class TestPrivateDict(unittest.TestCase):
             ft.dict_getitem_knownhash([], "a")
 
 
+class TestVersionTag(unittest.TestCase):
+    """ma_version_tag, read from the struct as Cython's dict-version caches do."""
+
+    def test_unique(self):
+        dicts = [{}, {}, {"a": 1}, dict.fromkeys(range(10)), globals()]
+        tags = ft.dict_versions(dicts)
+        self.assertEqual(len(set(tags)), len(dicts))
+        self.assertNotIn(0, tags)
+
+    def test_python_write(self):
+        d = {"a": 1}
+        before, = ft.dict_versions([d])
+        d["a"] = 2
+        after, = ft.dict_versions([d])
+        self.assertNotEqual(before, after)
+
+    def test_api_writes(self):
+        d = {"x": 0}
+        rows = ft.dict_version_writes(d)
+        self.assertEqual([name for name, _ in rows],
+                         ["SetItem", "SetItemString", "DelItem", "DelItemString", "SetDefault",
+                          "Update", "Merge", "MergeFromSeq2", "ObjectSetItem", "ObjectDelItem",
+                          "Clear"])
+        self.assertEqual([name for name, changed in rows if not changed], [])
+        self.assertEqual(d, {})
+
+    def test_cached_global(self):
+        ft.cached_global_x = 1
+        self.assertEqual(ft.dict_cached_global("cached_global_x"), 1)
+        self.assertEqual(ft.dict_cached_global("cached_global_x"), 1)
+        # Written by Python code between two calls.
+        ft.cached_global_x = 2
+        self.assertEqual(ft.dict_cached_global("cached_global_x"), 2)
+        vars(ft)["cached_global_x"] = 3
+        self.assertEqual(ft.dict_cached_global("cached_global_x"), 3)
+        del ft.cached_global_x
+        self.assertIs(ft.dict_cached_global("cached_global_x"), ft.NULL)
+        ft.cached_global_x = 4
+        self.assertEqual(ft.dict_cached_global("cached_global_x"), 4)
+        del ft.cached_global_x
+
+    def test_cache_hit(self):
+        # Nothing written between two lookups of one call: the cache answers.
+        ft.cached_global_y = "y"
+        self.assertEqual(ft.dict_cached_global_twice("cached_global_y"), ("y", "y", 1))
+        del ft.cached_global_y
+
+    def test_cached_global_written_by_callback(self):
+        ft.cached_global_z = 1
+
+        def change():
+            ft.cached_global_z = 2
+        self.assertEqual(ft.dict_cached_global_around("cached_global_z", change), (1, 2))
+
+        def change_dict():
+            vars(ft)["cached_global_z"] = 3
+        self.assertEqual(ft.dict_cached_global_around("cached_global_z", change_dict), (2, 3))
+        self.assertEqual(ft.dict_cached_global_around("cached_global_z", lambda: None), (3, 3))
+        del ft.cached_global_z
+
+    def test_cached_global_written_in_c(self):
+        ft.cached_global_w = 1
+        self.assertEqual(ft.dict_cached_global_set_in_c("cached_global_w", 2, False), (1, 2))
+        self.assertEqual(ft.dict_cached_global_set_in_c("cached_global_w", 3, True), (2, 3))
+        self.assertEqual(ft.cached_global_w, 3)
+        del ft.cached_global_w
+
+
 if __name__ == "__main__":
     unittest.main()

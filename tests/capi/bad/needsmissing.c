@@ -1,6 +1,6 @@
 /* An extension that links against rarely used but real CPython 3.11 API
- * functions that ferry deliberately does not provide (frame and code object
- * internals). CPython imports it; ferry must refuse it with an ImportError
+ * functions that ferry does not provide (the calling frame and its line;
+ * PyCode_NewEmpty is provided). CPython imports it; ferry must refuse it with an ImportError
  * naming the file and every missing symbol, instead of crashing later. */
 #define PY_SSIZE_T_CLEAN
 #include <Python.h>

@@ -197,6 +197,8 @@ static const ferrytest_init_fn family_inits[] = {
     ferrytest_init_weakref,
     ferrytest_init_trashcan,
     ferrytest_init_heaptype,
+    ferrytest_init_structseq,
+    ferrytest_init_traceback,
 };
 
 PyMODINIT_FUNC

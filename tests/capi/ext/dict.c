@@ -298,6 +298,178 @@ dict_getitem_knownhash(PyObject *Py_UNUSED(m), PyObject *args)
     return ferrytest_borrowed_or_null(_PyDict_GetItem_KnownHash(d, key, hash));
 }
 
+
+/* --- ma_version_tag, as Cython's CYTHON_USE_DICT_VERSIONS caches read it -- */
+
+#define DICT_VERSION(d) (((PyDictObject *)(d))->ma_version_tag)
+
+/* The tags of several dicts, read from the structs. */
+static PyObject *
+dict_versions(PyObject *Py_UNUSED(m), PyObject *dicts)
+{
+    if (!PyList_Check(dicts)) {
+        PyErr_SetString(PyExc_TypeError, "test needs a list");
+        return NULL;
+    }
+    PyObject *r = PyList_New(PyList_GET_SIZE(dicts));
+    for (Py_ssize_t i = 0; r && i < PyList_GET_SIZE(dicts); i++) {
+        PyObject *d = PyList_GET_ITEM(dicts, i);
+        if (!PyDict_Check(d)) {
+            Py_DECREF(r);
+            PyErr_SetString(PyExc_TypeError, "test needs dicts");
+            return NULL;
+        }
+        PyList_SET_ITEM(r, i, PyLong_FromUnsignedLongLong(DICT_VERSION(d)));
+    }
+    return r;
+}
+
+/* Each write of the API gives the dict a new tag: for each operation, whether
+ * the tag changed (every operation here changes the dict). */
+static PyObject *
+dict_version_writes(PyObject *Py_UNUSED(m), PyObject *d)
+{
+    if (!PyDict_Check(d)) {
+        PyErr_SetString(PyExc_TypeError, "test needs a dict");
+        return NULL;
+    }
+    PyObject *other = Py_BuildValue("{s:i}", "u", 1);
+    PyObject *other2 = Py_BuildValue("{s:i}", "m", 3);
+    PyObject *pairs = Py_BuildValue("[(si)]", "s", 2);
+    PyObject *one = PyLong_FromLong(1), *key = PyUnicode_FromString("k");
+    PyObject *r = PyList_New(0);
+    if (!other || !other2 || !pairs || !one || !key || !r) {
+        goto done;
+    }
+#define STEP(name, call) do {                                          \
+        unsigned long long before = DICT_VERSION(d);                   \
+        if ((call) < 0) { Py_CLEAR(r); goto done; }                    \
+        PyObject *row = Py_BuildValue("(si)", name, DICT_VERSION(d) != before); \
+        if (!row || PyList_Append(r, row) < 0) { Py_XDECREF(row); Py_CLEAR(r); goto done; } \
+        Py_DECREF(row);                                                \
+    } while (0)
+    STEP("SetItem", PyDict_SetItem(d, key, one));
+    STEP("SetItemString", PyDict_SetItemString(d, "k2", one));
+    STEP("DelItem", PyDict_DelItem(d, key));
+    STEP("DelItemString", PyDict_DelItemString(d, "k2"));
+    STEP("SetDefault", PyDict_SetDefault(d, key, one) ? 0 : -1);
+    STEP("Update", PyDict_Update(d, other));
+    STEP("Merge", PyDict_Merge(d, other2, 0));
+    STEP("MergeFromSeq2", PyDict_MergeFromSeq2(d, pairs, 1));
+    STEP("ObjectSetItem", PyObject_SetItem(d, one, one));
+    STEP("ObjectDelItem", PyObject_DelItem(d, one));
+    STEP("Clear", (PyDict_Clear(d), 0));
+#undef STEP
+done:
+    Py_XDECREF(other);
+    Py_XDECREF(other2);
+    Py_XDECREF(pairs);
+    Py_XDECREF(one);
+    Py_XDECREF(key);
+    return r;
+}
+
+/* One cached global lookup of Cython (__Pyx_GetModuleGlobalName): the value
+ * is kept (borrowed) with the module dict's tag, and used again while the tag
+ * is unchanged. Returns the value, or NULL when the name is not a global. */
+static PY_UINT64_T cached_version;
+static PyObject *cached_value;
+static int cached_hit;
+
+static PyObject *
+cached_global(PyObject *module, PyObject *name)
+{
+    PyObject *d = PyModule_GetDict(module);
+    if (cached_version && cached_version == DICT_VERSION(d)) {
+        cached_hit = 1;
+        return cached_value;
+    }
+    cached_hit = 0;
+    PyObject *v = PyDict_GetItemWithError(d, name);
+    if (v == NULL && PyErr_Occurred()) {
+        return NULL;
+    }
+    cached_version = DICT_VERSION(d);
+    cached_value = v;
+    return v;
+}
+
+static PyObject *
+dict_cached_global(PyObject *module, PyObject *name)
+{
+    return ferrytest_borrowed_or_null(cached_global(module, name));
+}
+
+/* Two lookups in one call: the second is served by the cache. */
+static PyObject *
+dict_cached_global_twice(PyObject *module, PyObject *name)
+{
+    PyObject *a = ferrytest_borrowed_or_null(cached_global(module, name));
+    if (a == NULL) {
+        return NULL;
+    }
+    PyObject *b = ferrytest_borrowed_or_null(cached_global(module, name));
+    if (b == NULL) {
+        Py_DECREF(a);
+        return NULL;
+    }
+    return Py_BuildValue("(NNi)", a, b, cached_hit);
+}
+
+/* A lookup, a call of Python code (which may change the global), a lookup. */
+static PyObject *
+dict_cached_global_around(PyObject *module, PyObject *args)
+{
+    PyObject *name, *callback;
+    if (!PyArg_ParseTuple(args, "UO", &name, &callback)) {
+        return NULL;
+    }
+    PyObject *a = ferrytest_borrowed_or_null(cached_global(module, name));
+    if (a == NULL) {
+        return NULL;
+    }
+    PyObject *r = PyObject_CallNoArgs(callback);
+    if (r == NULL) {
+        Py_DECREF(a);
+        return NULL;
+    }
+    Py_DECREF(r);
+    PyObject *b = ferrytest_borrowed_or_null(cached_global(module, name));
+    if (b == NULL) {
+        Py_DECREF(a);
+        return NULL;
+    }
+    return Py_BuildValue("(NN)", a, b);
+}
+
+/* A lookup, a write made in C (PyDict_SetItem on the module dict, or
+ * PyObject_SetAttr on the module), a lookup. */
+static PyObject *
+dict_cached_global_set_in_c(PyObject *module, PyObject *args)
+{
+    PyObject *name, *value;
+    int by_attr;
+    if (!PyArg_ParseTuple(args, "UOp", &name, &value, &by_attr)) {
+        return NULL;
+    }
+    PyObject *a = ferrytest_borrowed_or_null(cached_global(module, name));
+    if (a == NULL) {
+        return NULL;
+    }
+    int rc = by_attr ? PyObject_SetAttr(module, name, value)
+                     : PyDict_SetItem(PyModule_GetDict(module), name, value);
+    if (rc < 0) {
+        Py_DECREF(a);
+        return NULL;
+    }
+    PyObject *b = ferrytest_borrowed_or_null(cached_global(module, name));
+    if (b == NULL) {
+        Py_DECREF(a);
+        return NULL;
+    }
+    return Py_BuildValue("(NN)", a, b);
+}
+
 static PyMethodDef dict_methods[] = {
     {"dict_new", dict_new, METH_NOARGS, NULL},
     {"dict_build", dict_build, METH_O, NULL},
@@ -326,6 +498,12 @@ static PyMethodDef dict_methods[] = {
     {"dict_type_exact", dict_type_exact, METH_O, NULL},
     {"dict_getitemwitherror_private", dict_getitemwitherror_private, METH_VARARGS, NULL},
     {"dict_getitem_knownhash", dict_getitem_knownhash, METH_VARARGS, NULL},
+    {"dict_versions", dict_versions, METH_O, NULL},
+    {"dict_version_writes", dict_version_writes, METH_O, NULL},
+    {"dict_cached_global", dict_cached_global, METH_O, NULL},
+    {"dict_cached_global_twice", dict_cached_global_twice, METH_O, NULL},
+    {"dict_cached_global_around", dict_cached_global_around, METH_VARARGS, NULL},
+    {"dict_cached_global_set_in_c", dict_cached_global_set_in_c, METH_VARARGS, NULL},
     {NULL, NULL, 0, NULL},
 };
 

@@ -100,5 +100,7 @@ int ferrytest_init_genericalias(PyObject *m);
 int ferrytest_init_weakref(PyObject *m);
 int ferrytest_init_trashcan(PyObject *m);
 int ferrytest_init_heaptype(PyObject *m);
+int ferrytest_init_structseq(PyObject *m);
+int ferrytest_init_traceback(PyObject *m);
 
 #endif /* FERRYTEST_H */
