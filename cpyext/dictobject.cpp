@@ -92,9 +92,13 @@ void dict_new_version(PyObject *d) {
     reinterpret_cast<PyDictObject *>(d)->ma_version_tag = ++g_dict_version;
 }
 
+bool g_dicts_watched = false;
+
 void dict_watch(PyObject *d) {
-    if (d && PyDict_Check(d))
+    if (d && PyDict_Check(d)) {
         g_watched.insert(d);
+        g_dicts_watched = true;
+    }
 }
 
 void dict_host_may_have_written() {
@@ -105,7 +109,8 @@ void dict_host_may_have_written() {
 int dict_written(PyObject *d) { return update_size(d); }
 
 void dict_release(PyObject *d) {
-    g_watched.erase(d);
+    if (g_watched.erase(d))
+        g_dicts_watched = !g_watched.empty();
     auto it = g_borrowed.find(d);
     if (it == g_borrowed.end())
         return;

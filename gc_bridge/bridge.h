@@ -17,7 +17,10 @@
 #include "host/host.h"
 
 namespace ferry {
-void dict_host_may_have_written();   // cpyext/dictobject.cpp: fresh version tags
+// cpyext/dictobject.cpp: C keeps some dicts (module dicts), whose version tags
+// must change whenever Python code may have written them.
+extern bool g_dicts_watched;
+void dict_host_may_have_written();
 }
 
 namespace ferry::bridge {
@@ -52,7 +55,8 @@ class EntryScope {
 public:
     EntryScope() {
         detail::entry_depth++;
-        dict_host_may_have_written();   // Python code may have written the dicts C watches
+        if (g_dicts_watched)   // Python code may have written them since C last ran
+            dict_host_may_have_written();
     }
     ~EntryScope() {
         if (detail::entry_depth == 1 && detail::exit_work) [[unlikely]]

@@ -45,10 +45,10 @@ static_assert(sizeof(Header) % 16 == 0, "keeps PyObject 16-byte aligned");
 enum HeaderFlags : uint32_t {
     kRegistered = 1u << 0,    // present in the identity map under `identity`
     kWeakWrapper = 1u << 1,   // `managed` is a weakref to a native object's wrapper
-    kRefreshing = 1u << 2,
+    kRefreshing = 1u << 2,    // a container whose items are being read (it may contain itself)
     kFloatIdentity = 1u << 3, // registered by value bits (bridge::float_identity_*)
     kImmortal = 1u << 4,      // a cached singleton (small ints, latin-1 and empty strs)
-    kStrIdentity = 1u << 5,   // registered by hash (bridge::str_identity_*)    // a container whose items are being read (it may contain itself)
+    kStrIdentity = 1u << 5,   // registered by hash (bridge::str_identity_*)
     kDictSlot = 1u << 6,      // `padding` holds the instance dict handed out by _PyObject_GetDictPtr
 };
 
