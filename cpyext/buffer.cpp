@@ -487,6 +487,61 @@ PyObject *PyMemoryView_FromMemory(char *mem, Py_ssize_t size, int flags) {
     return r;
 }
 
+// A contiguous view of obj's buffer (memoryobject.c): the object's own
+// memory when it is contiguous in `order`, else a read-only copy in that
+// order with the same format and shape.
+PyObject *PyMemoryView_GetContiguous(PyObject *obj, int buffertype, char order) {
+    FERRY_API;
+    if ((buffertype != PyBUF_READ && buffertype != PyBUF_WRITE) ||
+        (order != 'C' && order != 'F' && order != 'A')) {
+        PyErr_BadInternalCall();
+        return nullptr;
+    }
+    PyObject *mv = PyMemoryView_FromObject(obj);
+    if (!mv)
+        return nullptr;
+    Py_buffer view;
+    if (PyObject_GetBuffer(mv, &view, PyBUF_FULL_RO) < 0) {
+        Py_DECREF(mv);
+        return nullptr;
+    }
+    bool readonly = view.readonly, contiguous = PyBuffer_IsContiguous(&view, order);
+    int ndim = view.ndim;
+    PyBuffer_Release(&view);
+    const char *problem = nullptr;
+    if (buffertype == PyBUF_WRITE && readonly)
+        problem = "underlying buffer is not writable";
+    else if (contiguous)
+        return mv;
+    else if (buffertype == PyBUF_WRITE)
+        problem = "writable contiguous buffer requested for a non-contiguous object.";
+    if (problem) {
+        PyErr_SetString(PyExc_BufferError, problem);
+        Py_DECREF(mv);
+        return nullptr;
+    }
+    if (order == 'F' && ndim > 1) {   // a cast can only lay the copy out in C order
+        Py_DECREF(mv);
+        PyErr_SetString(PyExc_SystemError,
+                        "ferry: PyMemoryView_GetContiguous of a multi-dimensional buffer "
+                        "in Fortran order is not supported yet");
+        return nullptr;
+    }
+    PyObject *bytes = PyObject_CallMethod(mv, "tobytes", "s", "C");
+    PyObject *flat = bytes ? PyMemoryView_FromObject(bytes) : nullptr;
+    PyObject *format = flat ? PyObject_GetAttrString(mv, "format") : nullptr;
+    PyObject *shape = format ? PyObject_GetAttrString(mv, "shape") : nullptr;
+    PyObject *bytewise = shape ? PyObject_CallMethod(flat, "cast", "s", "B") : nullptr;
+    PyObject *r = bytewise ? PyObject_CallMethod(bytewise, "cast", "OO", format, shape) : nullptr;
+    Py_XDECREF(bytewise);
+    Py_XDECREF(shape);
+    Py_XDECREF(format);
+    Py_XDECREF(flat);
+    Py_XDECREF(bytes);
+    Py_DECREF(mv);
+    return r;
+}
+
 // ---------------------------------------------------------------- exports to the host
 
 namespace {

@@ -63,6 +63,17 @@ PyObject *code_materialize(Handle h, PyTypeObject *type) {
     return o;
 }
 
+// Attributes of a code object; `replace` takes CPython 3.11's keywords
+// (_support.code_replace).
+PyObject *code_getattr(PyObject *o, const char *name) {
+    Handle h = handle_of(o);
+    if (!h)
+        return nullptr;
+    if (std::strcmp(name, "replace") == 0)
+        return result(host::call_helper(Helper::code_replace, {h}));
+    return result(host::getattr_s(h, name));
+}
+
 void code_object_release(PyObject *o) {
     auto *co = reinterpret_cast<PyCodeObject *>(o);
     Py_CLEAR(co->co_filename);

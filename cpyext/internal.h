@@ -63,12 +63,15 @@ void dict_release(PyObject *o);
 int list_sync_to_host(PyObject *o);        // PyList_SET_ITEM writes -> host
 int bytearray_sync_to_host(PyObject *o);   // writes through PyByteArray_AS_STRING -> host
 
-// complexobject.cpp, bytearrayobject.cpp, sliceobject.cpp, methodobject.cpp
+// complexobject.cpp, bytearrayobject.cpp, classobject.cpp, sliceobject.cpp, methodobject.cpp
 PyObject *complex_materialize(host::Handle h, PyTypeObject *type);
 host::Handle complex_to_host(PyObject *o);
 PyObject *bytearray_materialize(host::Handle h, PyTypeObject *type);
 host::Handle bytearray_to_host(PyObject *o);
 void bytearray_release(PyObject *o);
+PyObject *method_materialize(host::Handle h, PyTypeObject *type);
+host::Handle method_to_host(PyObject *o);
+void method_release(PyObject *o);
 PyObject *slice_materialize(host::Handle h, PyTypeObject *type);
 void slice_release(PyObject *o);
 host::Handle slice_to_host(PyObject *o);
@@ -135,6 +138,7 @@ void frame_release(PyObject *o);
 // fields that describe them (names, line, counts).
 PyObject *code_materialize(host::Handle h, PyTypeObject *type);
 void code_object_release(PyObject *o);
+PyObject *code_getattr(PyObject *o, const char *name);
 
 // structseq.cpp: struct sequences (tuple layout with hidden fields after the
 // visible ones), their managed class a tuple subclass made by _support.

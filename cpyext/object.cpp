@@ -105,6 +105,10 @@ PyObject *PyObject_GetAttr(PyObject *o, PyObject *name) {
                      Py_TYPE(name)->tp_name);
         return nullptr;
     }
+    if (Py_TYPE(o) == &PyCode_Type) [[unlikely]] {
+        const char *s = PyUnicode_AsUTF8(name);
+        return s ? code_getattr(o, s) : nullptr;
+    }
     return forward(host::getattr, o, name);
 }
 
@@ -123,6 +127,8 @@ bool ascii_name(const char *name) {
 
 PyObject *PyObject_GetAttrString(PyObject *o, const char *name) {
     FERRY_API;
+    if (Py_TYPE(o) == &PyCode_Type) [[unlikely]]
+        return code_getattr(o, name);
     if (ascii_name(name)) {
         Handle h = handle_of(o);
         return h ? result(host::getattr_s(h, name)) : nullptr;
@@ -678,6 +684,32 @@ void _Py_Dealloc(PyObject *o) {
     destructor d = Py_TYPE(o)->tp_dealloc;
     if (d)
         d(o);
+}
+
+// Finalizers (object.c). The "finalized" bit of a GC object is the header's
+// kFinalized: tp_finalize runs at most once per object.
+void PyObject_CallFinalizer(PyObject *self) {
+    FERRY_API;
+    PyTypeObject *t = Py_TYPE(self);
+    if (!t->tp_finalize)
+        return;
+    bool gc = PyType_IS_GC(t) && !PyType_Check(self);
+    if (gc && (header_of(self)->flags & kFinalized))
+        return;
+    t->tp_finalize(self);
+    if (gc)
+        header_of(self)->flags |= kFinalized;
+}
+
+int PyObject_CallFinalizerFromDealloc(PyObject *self) {
+    FERRY_API;
+    if (Py_REFCNT(self) != 0) {
+        Py_FatalError("PyObject_CallFinalizerFromDealloc called on object with a non-zero refcount");
+    }
+    Py_SET_REFCNT(self, 1);   // resurrected while the finalizer runs
+    PyObject_CallFinalizer(self);
+    Py_SET_REFCNT(self, Py_REFCNT(self) - 1);
+    return Py_REFCNT(self) == 0 ? 0 : -1;   // -1: the finalizer resurrected it
 }
 
 void Py_IncRef(PyObject *o) { FERRY_API; Py_XINCREF(o); }

@@ -12,6 +12,7 @@
 #include "cpyext/native_slots.h"
 #include "gc_bridge/bridge.h"
 #include "gc_bridge/stats.h"
+#include <structmember.h>   // after Python.h
 
 using ferry::Layout;
 using ferry::TypeInfo;
@@ -71,7 +72,8 @@ TypeRecord *new_record(PyTypeObject *t) {
     X(call, "__call__") X(iter, "__iter__") X(next, "__next__") X(len, "__len__")   \
     X(getitem, "__getitem__") X(setitem, "__setitem__") X(contains, "__contains__") \
     X(index, "__index__") X(int_, "__int__") X(float_, "__float__")                 \
-    X(add, "__add__") X(hash_none, "__hash__ is None")
+    X(add, "__add__") X(hash_none, "__hash__ is None") X(get, "__get__")            \
+    X(set, "__set__") X(delete_, "__delete__")
 enum Feature : uint32_t {
 #define X(n, s) f_##n,
     FERRY_FEATURES(X)
@@ -146,6 +148,19 @@ PyObject *slot_add(PyObject *a, PyObject *b) {
         return has < 0 ? nullptr : Py_NewRef(Py_NotImplemented);
     return call_dunder(b, "__radd__", a);
 }
+// Descriptors (typeobject.c slot_tp_descr_get/set): a missing obj or type
+// is passed as None; a NULL value deletes.
+PyObject *slot_descr_get(PyObject *self, PyObject *obj, PyObject *type) {
+    return PyObject_CallMethod(self, "__get__", "OO", obj ? obj : Py_None, type ? type : Py_None);
+}
+int slot_descr_set(PyObject *self, PyObject *obj, PyObject *value) {
+    PyObject *r = value ? PyObject_CallMethod(self, "__set__", "OO", obj, value)
+                        : PyObject_CallMethod(self, "__delete__", "O", obj);
+    if (!r)
+        return -1;
+    Py_DECREF(r);
+    return 0;
+}
 void slot_dealloc(PyObject *o) { object_dealloc(o); }
 
 void fill_forwarding_slots(PyTypeObject *t, TypeRecord *r) {
@@ -164,6 +179,8 @@ void fill_forwarding_slots(PyTypeObject *t, TypeRecord *r) {
     t->tp_call = has(ti, f_call) ? slot_call : nullptr;
     t->tp_iter = has(ti, f_iter) ? slot_iter : nullptr;
     t->tp_iternext = has(ti, f_next) ? slot_iternext : nullptr;
+    t->tp_descr_get = has(ti, f_get) ? slot_descr_get : nullptr;
+    t->tp_descr_set = has(ti, f_set) || has(ti, f_delete_) ? slot_descr_set : nullptr;
     r->nb.nb_index = has(ti, f_index) ? slot_index : nullptr;
     r->nb.nb_int = has(ti, f_int_) ? slot_int : nullptr;
     r->nb.nb_float = has(ti, f_float_) ? slot_float : nullptr;
@@ -915,6 +932,37 @@ void **slot_address(PyTypeObject *t, int slot) {
     return *field ? reinterpret_cast<void **>(static_cast<char *>(*field) + o.sub) : nullptr;
 }
 
+// The dealloc of a heap type of C that has none of its own (typeobject.c
+// subtype_dealloc): the finalizers, then what the type added to its base's
+// layout (its object members, instance dict, weakrefs), then the base's dealloc.
+void heap_type_dealloc(PyObject *o) {
+    PyTypeObject *type = Py_TYPE(o);
+    if (type->tp_finalize && PyObject_CallFinalizerFromDealloc(o) < 0)
+        return;   // resurrected
+    if (type->tp_del) {
+        Py_SET_REFCNT(o, 1);
+        type->tp_del(o);
+        Py_SET_REFCNT(o, Py_REFCNT(o) - 1);
+        if (Py_REFCNT(o) != 0)
+            return;
+    }
+    PyTypeObject *base = type;
+    for (; base->tp_dealloc == heap_type_dealloc; base = base->tp_base) {
+        auto *members = reinterpret_cast<PyMemberDef *>(reinterpret_cast<PyHeapTypeObject *>(base) + 1);
+        for (Py_ssize_t i = 0; i < Py_SIZE(base); i++) {
+            if (members[i].type == T_OBJECT_EX && !(members[i].flags & READONLY))
+                Py_CLEAR(*reinterpret_cast<PyObject **>(reinterpret_cast<char *>(o) + members[i].offset));
+        }
+    }
+    if (type->tp_weaklistoffset && !base->tp_weaklistoffset)
+        PyObject_ClearWeakRefs(o);
+    if (type->tp_dictoffset && !base->tp_dictoffset) {
+        if (PyObject **dict = _PyObject_GetDictPtr(o))
+            Py_CLEAR(*dict);
+    }
+    base->tp_dealloc(o);
+}
+
 // The heap type a spec describes (typeobject.c PyType_FromModuleAndSpec).
 // Types live as long as the layer (their managed classes do), so the
 // object is never freed once it is ready.
@@ -1048,6 +1096,8 @@ PyObject *type_from_spec(PyObject *module, PyType_Spec *spec, PyObject *bases) {
         type->tp_weaklistoffset = weaklistoffset;
     if (dictoffset)
         type->tp_dictoffset = dictoffset;
+    if (!type->tp_dealloc)   // as CPython: the heap types' dealloc, which runs tp_finalize
+        type->tp_dealloc = heap_type_dealloc;
     if (ready_native_type(type) < 0)
         return nullptr;
     type_info(type)->from_spec = true;
@@ -1244,6 +1294,11 @@ void PyObject_GC_Track(void *) { FERRY_API;}
 void PyObject_GC_UnTrack(void *) { FERRY_API;}
 void PyObject_GC_Del(void *p) { FERRY_API; PyObject_Free(p); }
 int PyObject_IS_GC(PyObject *o) { FERRY_API; return PyType_IS_GC(Py_TYPE(o)); }
+int PyObject_GC_IsFinalized(PyObject *o) {
+    FERRY_API;
+    // Type objects (static ones have no header) are never finalized here.
+    return PyType_IS_GC(Py_TYPE(o)) && !PyType_Check(o) && (header_of(o)->flags & kFinalized);
+}
 
 // ---------------------------------------------------------------- lookups and tp_dict
 

@@ -38,7 +38,8 @@ void *alloc_block(size_t size) {
         Header *h = g_small_free;
         g_small_free = reinterpret_cast<Header *>(h->managed.raw);
         g_small_count--;
-        std::memset(h, 0, sizeof(Header) + kSmallSize);
+        *h = Header{};
+        std::memset(static_cast<void *>(h + 1), 0, kSmallSize);
         h->size_class = kSmallBlock;
         return h + 1;
     }
@@ -248,6 +249,7 @@ PyObject *materialize(Handle h, TypeInfo *ti) {
     case Layout::complex_: return complex_materialize(h, type);
     case Layout::bytearray: return bytearray_materialize(h, type);
     case Layout::slice: return slice_materialize(h, type);
+    case Layout::method: return method_materialize(h, type);
     case Layout::cfunction: return cfunction_materialize(h, type);
     case Layout::module: return alloc_object(type, sizeof(ModuleObject));
     case Layout::structseq: return structseq_materialize(h, type);
@@ -424,6 +426,7 @@ Handle build_managed(PyObject *o, TypeInfo *ti) {
     case Layout::complex_: return complex_to_host(o);
     case Layout::bytearray: return bytearray_to_host(o);
     case Layout::slice: return slice_to_host(o);
+    case Layout::method: return method_to_host(o);
     case Layout::structseq: return structseq_to_host(o);
     case Layout::frame: return frame_to_host(o);
     default: break;
@@ -588,6 +591,7 @@ void object_dealloc(PyObject *o) {
     case Layout::dict: dict_release(o); break;
     case Layout::bytearray: bytearray_release(o); break;
     case Layout::slice: slice_release(o); break;
+    case Layout::method: method_release(o); break;
     case Layout::cfunction: cfunction_release(o); break;
     case Layout::module: module_release(o); break;
     case Layout::structseq: structseq_release(o); break;

@@ -30,7 +30,7 @@ namespace ferry {
 enum class Layout : uint8_t {
     generic, long_, float_, complex_, unicode, bytes, bytearray, tuple, list,
     dict, set, slice, module, cfunction, capsule, moduledef, native,
-    structseq, code, frame,
+    structseq, code, frame, method,
 };
 
 struct Header {
@@ -50,6 +50,7 @@ enum HeaderFlags : uint32_t {
     kImmortal = 1u << 4,      // a cached singleton (small ints, latin-1 and empty strs)
     kStrIdentity = 1u << 5,   // registered by hash (bridge::str_identity_*)
     kDictSlot = 1u << 6,      // `padding` holds the instance dict handed out by _PyObject_GetDictPtr
+    kFinalized = 1u << 7,     // tp_finalize has run (CPython keeps this bit in the GC header)
 };
 
 inline Header *header_of(PyObject *o) { return reinterpret_cast<Header *>(o) - 1; }

@@ -116,6 +116,16 @@ class PyCapsule(NativeObject):
         return _ferry_host.call_slot(4, self._ferry_type, self)   # 4: NativeSlot::repr
 
 
+class method_descriptor:
+    """PyMethodDescr_Type's class. Methods of extension types are host
+    functions (make_native_type), so nothing is an instance of it
+    (cpyext/descrobject.cpp)."""
+    __slots__ = ()
+
+    def __new__(cls, *args, **kwargs):
+        raise TypeError("cannot create 'method_descriptor' instances")
+
+
 BUILTINS = dict(vars(_builtins))
 BUILTINS.update({
     'builtins': _builtins,
@@ -129,6 +139,7 @@ BUILTINS.update({
     'ferry_function': builtin_function_or_method,
     'builtin_method': builtin_method,
     'PyCapsule': PyCapsule,
+    'method_descriptor': method_descriptor,
     'NativeObject': NativeObject,
     'code': _types.CodeType,
     'frame': _types.FrameType,
@@ -829,6 +840,25 @@ def code_new_empty(filename, funcname, firstlineno):
     AssertionError when run, with the given names and first line."""
     code = compile('raise AssertionError', filename, 'exec')
     return code.replace(co_name=funcname, co_firstlineno=firstlineno, co_flags=0)
+
+
+def code_replace(code):
+    """code.replace as CPython 3.11 takes it (Cython builds its code objects
+    with PyCode_NewEmpty(...).replace(..., co_linetable=b'')). The host's code
+    objects predate 3.11's fields: empty line and exception tables are the
+    host's own empty tables; a 3.11-format table cannot be translated and is
+    refused; co_qualname has no place to go (C reads co_name there)."""
+    def replace(**kw):
+        for field in ('co_linetable', 'co_exceptiontable'):
+            table = kw.pop(field, None)
+            if table is not None and len(table):
+                raise ValueError("ferry: code.replace(%s=...): a CPython 3.11 table "
+                                 "cannot be given to this host's code objects" % field)
+        kw.pop('co_qualname', None)
+        return code.replace(**kw)
+    replace.__name__ = replace.__qualname__ = 'replace'
+    replace.__doc__ = type(code).replace.__doc__
+    return replace
 
 
 def frame_new(code, globals, locals):
