@@ -319,13 +319,22 @@ PyObject *call_method_def(PyMethodDef *def, PyObject *self, PyTypeObject *defini
     PyObject *small[8];
     std::vector<PyObject *> large;
     PyObject **args = nargs <= 8 ? small : (large.resize(nargs), large.data());
+    uint64_t borrowing = 0;   // which arguments' proxies borrow their handle (the first 64)
+    auto release = [&](ptrdiff_t n) {
+        for (ptrdiff_t j = 0; j < n; j++) {
+            if (j < 64 && (borrowing >> j & 1))
+                keep_argument(args[j]);
+            Py_DECREF(args[j]);
+        }
+    };
     for (ptrdiff_t i = 0; i < nargs; i++) {
-        args[i] = from_host(argv[i]);
+        bool borrowed = false;
+        args[i] = i < 64 ? from_host_argument(argv[i], &borrowed) : from_host(argv[i]);
         if (!args[i]) {
-            for (ptrdiff_t j = 0; j < i; j++)
-                Py_DECREF(args[j]);
+            release(i);
             return nullptr;
         }
+        borrowing |= uint64_t(borrowed) << i;
     }
     PyObject *r = nullptr;
     int flags = def->ml_flags & ~(METH_CLASS | METH_STATIC | METH_COEXIST);
@@ -337,8 +346,7 @@ PyObject *call_method_def(PyMethodDef *def, PyObject *self, PyTypeObject *defini
             r = check_result(def, self, call_with_flags(def, self, defining, args, nargs, k));
         Py_XDECREF(k);
     }
-    for (ptrdiff_t i = 0; i < nargs; i++)
-        Py_DECREF(args[i]);
+    release(nargs);
     return r;
 }
 

@@ -85,8 +85,7 @@ int frozenset_add(PyObject *fs, host::Handle h, host::Handle key) {
         return minus_one_with_host_error();
     Header *hd = header_of(fs);
     bridge::identity_forget(fs);
-    host::close(hd->managed);
-    hd->managed = grown;
+    replace_managed(fs, grown);
     int64_t id = bridge::host_id(grown);
     if (!id)
         return -1;

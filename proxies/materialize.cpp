@@ -58,7 +58,7 @@ void free_block(void *p) {
         bridge::identity_forget(static_cast<PyObject *>(p));
     if (h->flags & kDictSlot)
         dict_slot_release(static_cast<PyObject *>(p));
-    if (h->managed)
+    if (h->managed && !(h->flags & kBorrowedHandle))
         host::close(h->managed);
     if (h->size_class == kSmallBlock && g_small_count < kSmallKept) {
         h->managed.raw = reinterpret_cast<intptr_t>(g_small_free);
@@ -114,12 +114,21 @@ PyObject *fail_from_host() {
 }
 
 // Proxies keep their managed object; identity-mapped layouts are registered.
-PyObject *finish_proxy(PyObject *o, Handle h_owned, int64_t id) {
+bool g_argument = false;   // set by from_host_argument around its from_host
+bool g_borrowed = false;   // from_host made a proxy that borrows the argument's handle
+
+// h: a duplicate to own, or (borrowed) the argument handle itself.
+PyObject *finish_proxy(PyObject *o, Handle h, int64_t id, bool borrowed = false) {
     if (header_of(o)->flags & kImmortal) {   // a cached singleton: complete already
-        host::close(h_owned);
+        if (!borrowed)
+            host::close(h);
         return o;
     }
-    header_of(o)->managed = h_owned;
+    header_of(o)->managed = h;
+    if (borrowed) {
+        header_of(o)->flags |= kBorrowedHandle;
+        g_borrowed = true;
+    }
     if (id)
         bridge::identity_register(o, id);
     return o;
@@ -283,7 +292,34 @@ bool value_compared(Layout l) { return l == Layout::long_ || l == Layout::float_
 
 } // namespace
 
+PyObject *from_host_argument(Handle h, bool *borrowed) {
+    g_argument = true;
+    g_borrowed = false;
+    PyObject *o = from_host(h);
+    g_argument = false;
+    *borrowed = g_borrowed;
+    return o;
+}
+
+void keep_argument(PyObject *o) {
+    Header *hd = header_of(o);
+    if (Py_REFCNT(o) > 1 && (hd->flags & kBorrowedHandle)) {
+        hd->managed = host::dup(hd->managed);   // C keeps it beyond the call
+        hd->flags &= ~kBorrowedHandle;
+    }
+}
+
+void replace_managed(PyObject *o, Handle h_owned) {
+    Header *hd = header_of(o);
+    if (!(hd->flags & kBorrowedHandle))
+        host::close(hd->managed);
+    hd->flags &= ~kBorrowedHandle;
+    hd->managed = h_owned;
+}
+
 PyObject *from_host(Handle h) {
+    bool argument = g_argument;
+    g_argument = false;   // the items of a container are not arguments
     if (!h) {
         PyErr_SetString(PyExc_SystemError, "ferry: null handle crossing into C");
         return nullptr;
@@ -340,7 +376,7 @@ PyObject *from_host(Handle h) {
         }
         PyObject *o = materialize(h, ti);
         if (o && !(header_of(o)->flags & kImmortal)) {
-            finish_proxy(o, host::dup(h), 0);
+            finish_proxy(o, argument ? h : host::dup(h), 0, argument);
             bridge::str_identity_register(o, hash);
             if (stats::enabled) [[unlikely]]
                 stats::materialized(Layout::unicode, c_size(o));
@@ -353,7 +389,7 @@ PyObject *from_host(Handle h) {
             return Py_NewRef(known);
         PyObject *o = materialize(h, ti);
         if (o) {
-            finish_proxy(o, host::dup(h), 0);
+            finish_proxy(o, argument ? h : host::dup(h), 0, argument);
             bridge::float_identity_register(o, v);
             if (stats::enabled) [[unlikely]]
                 stats::materialized(Layout::float_, sizeof(PyFloatObject));
@@ -383,7 +419,7 @@ PyObject *from_host(Handle h) {
     PyObject *o = materialize(h, ti);
     if (!o)
         return nullptr;
-    finish_proxy(o, host::dup(h), id);
+    finish_proxy(o, argument ? h : host::dup(h), id, argument);
     if (stats::enabled) [[unlikely]]
         stats::materialized(ti->layout, c_size(o));
     // A list's items are read after it is registered: it may contain itself.
@@ -481,10 +517,25 @@ bool g_transient = false;   // set by result_handle around its handle_of
 } // namespace
 
 Handle result_handle(PyObject *o) {
-    g_transient = o && Py_REFCNT(o) == 1;
+    bool transient = o && Py_REFCNT(o) == 1;
+    g_transient = transient;
     Handle h = handle_of(o);
     g_transient = false;
-    return h ? host::dup(h) : h;
+    if (!h)
+        return h;
+    // Nobody else can reach a transient object: its proxy hands its handle
+    // over instead of a duplicate, and dies without closing one.
+    // (Static singletons, type objects and module defs have no header.)
+    if (transient && Py_REFCNT(o) == 1 && !is_static_singleton(o) && !PyType_Check(o) &&
+        Py_TYPE(o) != &PyModuleDef_Type) {
+        Header *hd = header_of(o);
+        if (hd->managed.raw == h.raw &&
+            !(hd->flags & (kRegistered | kWeakWrapper | kImmortal | kDictSlot | kBorrowedHandle))) {
+            hd->managed = {};
+            return h;
+        }
+    }
+    return host::dup(h);
 }
 
 Handle handle_of(PyObject *o) {

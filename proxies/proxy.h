@@ -51,6 +51,7 @@ enum HeaderFlags : uint32_t {
     kStrIdentity = 1u << 5,   // registered by hash (bridge::str_identity_*)
     kDictSlot = 1u << 6,      // `padding` holds the instance dict handed out by _PyObject_GetDictPtr
     kFinalized = 1u << 7,     // tp_finalize has run (CPython keeps this bit in the GC header)
+    kBorrowedHandle = 1u << 8, // `managed` is a call's argument handle, not owned (from_host_argument)
 };
 
 inline Header *header_of(PyObject *o) { return reinterpret_cast<Header *>(o) - 1; }
@@ -79,6 +80,14 @@ bool is_static_singleton(PyObject *o);
 // Crossing. All return null with the C error indicator set on failure.
 PyObject *from_host(host::Handle h);          // new reference; h borrowed
 PyObject *from_host_steal(host::Handle h);    // new reference; consumes h (null h: host error)
+// An argument of a call from the host: a proxy made for it may borrow h
+// (valid until the call returns) instead of a duplicate (*borrowed: it did).
+// Before the call returns, keep_argument() must run on such a proxy, while
+// the caller still holds its reference: if C kept it, it takes its own handle.
+PyObject *from_host_argument(host::Handle h, bool *borrowed);
+void keep_argument(PyObject *o);
+// Replaces the managed counterpart of a proxy (closing the old one if owned).
+void replace_managed(PyObject *o, host::Handle h_owned);
 host::Handle handle_of(PyObject *o);          // borrowed: valid until the current entry returns
 host::Handle new_handle(PyObject *o);         // owned
 // A result C is handing over for good: with no other reference to it, its
