@@ -158,6 +158,9 @@ int PyCapsule_SetContext(PyObject *o, void *context) {
 
 void *PyCapsule_Import(const char *name, int /*no_block*/) {
     FERRY_API;
+    // The host's datetime has no C API capsule: the layer provides one.
+    if (std::strcmp(name, "datetime.datetime_CAPI") == 0 && datetime_capi_install() < 0)
+        return nullptr;
     std::string path = name;
     PyObject *object = nullptr;
     size_t pos = 0;

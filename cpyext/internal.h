@@ -70,6 +70,11 @@ PyObject *bytearray_materialize(host::Handle h, PyTypeObject *type);
 host::Handle bytearray_to_host(PyObject *o);
 void bytearray_release(PyObject *o);
 PyObject *method_materialize(host::Handle h, PyTypeObject *type);
+// datetimemodule.cpp
+PyObject *datetime_materialize(host::Handle h, PyTypeObject *type, Layout layout);
+void datetime_release(PyObject *o, Layout layout);
+Py_ssize_t datetime_basicsize(Layout layout);
+int datetime_capi_install();
 host::Handle method_to_host(PyObject *o);
 void method_release(PyObject *o);
 PyObject *slice_materialize(host::Handle h, PyTypeObject *type);

@@ -73,7 +73,9 @@ TypeRecord *new_record(PyTypeObject *t) {
     X(getitem, "__getitem__") X(setitem, "__setitem__") X(contains, "__contains__") \
     X(index, "__index__") X(int_, "__int__") X(float_, "__float__")                 \
     X(add, "__add__") X(hash_none, "__hash__ is None") X(get, "__get__")            \
-    X(set, "__set__") X(delete_, "__delete__")
+    X(set, "__set__") X(delete_, "__delete__") X(dt_date, "datetime.date")             \
+    X(dt_datetime, "datetime.datetime") X(dt_time, "datetime.time")                  \
+    X(dt_delta, "datetime.timedelta")
 enum Feature : uint32_t {
 #define X(n, s) f_##n,
     FERRY_FEATURES(X)
@@ -435,6 +437,18 @@ PyTypeObject *make_type_proxy(Handle t, int64_t id) {
     type->tp_base = base;
     type->tp_basicsize = base ? base->tp_basicsize : sizeof(PyObject);
     type->tp_itemsize = base ? base->tp_itemsize : 0;
+    // datetime's classes: C reads their instances as CPython's structs.
+    for (auto [f, layout] : {std::pair{f_dt_datetime, Layout::datetime}, std::pair{f_dt_date, Layout::date},
+                             std::pair{f_dt_time, Layout::time}, std::pair{f_dt_delta, Layout::delta}}) {
+        if (has(r->info, f)) {
+            r->info.layout = layout;
+            type->tp_basicsize = datetime_basicsize(layout);
+            std::string qualified = std::string("datetime.") + type->tp_name;   // a static type in CPython
+            std::free(const_cast<char *>(type->tp_name));
+            type->tp_name = strdup(qualified.c_str());
+            break;
+        }
+    }
     // Classes defined in Python are collected by the GC in CPython.
     type->tp_flags = Py_TPFLAGS_DEFAULT | Py_TPFLAGS_READY | Py_TPFLAGS_HEAPTYPE |
                      Py_TPFLAGS_BASETYPE | Py_TPFLAGS_HAVE_GC | inherited;

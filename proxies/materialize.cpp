@@ -259,6 +259,10 @@ PyObject *materialize(Handle h, TypeInfo *ti) {
     case Layout::bytearray: return bytearray_materialize(h, type);
     case Layout::slice: return slice_materialize(h, type);
     case Layout::method: return method_materialize(h, type);
+    case Layout::date:
+    case Layout::datetime:
+    case Layout::time:
+    case Layout::delta: return datetime_materialize(h, type, ti->layout);
     case Layout::cfunction: return cfunction_materialize(h, type);
     case Layout::module: return alloc_object(type, sizeof(ModuleObject));
     case Layout::structseq: return structseq_materialize(h, type);
@@ -643,6 +647,8 @@ void object_dealloc(PyObject *o) {
     case Layout::bytearray: bytearray_release(o); break;
     case Layout::slice: slice_release(o); break;
     case Layout::method: method_release(o); break;
+    case Layout::datetime:
+    case Layout::time: datetime_release(o, ti->layout); break;
     case Layout::cfunction: cfunction_release(o); break;
     case Layout::module: module_release(o); break;
     case Layout::structseq: structseq_release(o); break;

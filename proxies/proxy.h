@@ -31,6 +31,7 @@ enum class Layout : uint8_t {
     generic, long_, float_, complex_, unicode, bytes, bytearray, tuple, list,
     dict, set, slice, module, cfunction, capsule, moduledef, native,
     structseq, code, frame, method,
+    date, datetime, time, delta,   // datetime's classes (datetimemodule.cpp)
 };
 
 struct Header {

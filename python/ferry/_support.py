@@ -303,6 +303,9 @@ def type_features(tp, names):
     for i, name in enumerate(names.split(',')[:-1]):
         if name == '__hash__ is None':
             present = _lookup_or_missing(tp, '__hash__') is None
+        elif '.' in name:   # exactly this class of a module already imported
+            module, _, cls = name.partition('.')
+            present = tp is getattr(_sys.modules.get(module), cls, None)
         else:
             present = _lookup_or_missing(tp, name) not in (_MISSING, None)
         if present:
@@ -859,6 +862,18 @@ def code_replace(code):
     replace.__name__ = replace.__qualname__ = 'replace'
     replace.__doc__ = type(code).replace.__doc__
     return replace
+
+
+def datetime_fields(o):
+    """The fields of a datetime object as datetimemodule.cpp reads them."""
+    import datetime
+    if isinstance(o, datetime.datetime):
+        return (o.year, o.month, o.day, o.hour, o.minute, o.second, o.microsecond, o.tzinfo, o.fold)
+    if isinstance(o, datetime.date):
+        return (o.year, o.month, o.day)
+    if isinstance(o, datetime.time):
+        return (o.hour, o.minute, o.second, o.microsecond, o.fold, o.tzinfo)
+    return (o.days, o.seconds, o.microseconds)
 
 
 def frame_new(code, globals, locals):
