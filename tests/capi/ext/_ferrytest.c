@@ -198,6 +198,7 @@ static const ferrytest_init_fn family_inits[] = {
     ferrytest_init_trashcan,
     ferrytest_init_heaptype,
     ferrytest_init_structseq,
+    ferrytest_init_datetime,
     ferrytest_init_traceback,
 };
 

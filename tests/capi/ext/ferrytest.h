@@ -101,6 +101,7 @@ int ferrytest_init_weakref(PyObject *m);
 int ferrytest_init_trashcan(PyObject *m);
 int ferrytest_init_heaptype(PyObject *m);
 int ferrytest_init_structseq(PyObject *m);
+int ferrytest_init_datetime(PyObject *m);
 int ferrytest_init_traceback(PyObject *m);
 
 #endif /* FERRYTEST_H */
