@@ -102,5 +102,7 @@ int ferrytest_init_trashcan(PyObject *m);
 int ferrytest_init_heaptype(PyObject *m);
 int ferrytest_init_structseq(PyObject *m);
 int ferrytest_init_traceback(PyObject *m);
+int ferrytest_init_descrobject(PyObject *m);
+int ferrytest_init_classobject(PyObject *m);
 
 #endif /* FERRYTEST_H */
