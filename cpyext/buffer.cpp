@@ -527,7 +527,8 @@ PyObject *PyMemoryView_GetContiguous(PyObject *obj, int buffertype, char order) 
                         "in Fortran order is not supported yet");
         return nullptr;
     }
-    PyObject *bytes = PyObject_CallMethod(mv, "tobytes", nullptr);   // C order
+    // tobytes() is the logical contents in C order (the host's takes no order).
+    PyObject *bytes = PyObject_CallMethod(mv, "tobytes", nullptr);
     PyObject *flat = bytes ? PyMemoryView_FromObject(bytes) : nullptr;
     PyObject *format = flat ? PyObject_GetAttrString(mv, "format") : nullptr;
     PyObject *shape = format ? PyObject_GetAttrString(mv, "shape") : nullptr;

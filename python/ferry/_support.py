@@ -845,13 +845,39 @@ def code_new_empty(filename, funcname, firstlineno):
     return code.replace(co_name=funcname, co_firstlineno=firstlineno, co_flags=0)
 
 
+# code.replace's keywords in CPython 3.11, by the type each must have.
+_CODE_REPLACE_KINDS = dict(
+    [(f, int) for f in ('co_argcount', 'co_posonlyargcount', 'co_kwonlyargcount', 'co_nlocals',
+                        'co_stacksize', 'co_flags', 'co_firstlineno')] +
+    [(f, bytes) for f in ('co_code', 'co_linetable', 'co_exceptiontable')] +
+    [(f, tuple) for f in ('co_consts', 'co_names', 'co_varnames', 'co_freevars', 'co_cellvars')] +
+    [(f, str) for f in ('co_filename', 'co_name', 'co_qualname')])
+
+
 def code_replace(code):
     """code.replace as CPython 3.11 takes it (Cython builds its code objects
     with PyCode_NewEmpty(...).replace(..., co_linetable=b'')). The host's code
     objects predate 3.11's fields: empty line and exception tables are the
     host's own empty tables; a 3.11-format table cannot be translated and is
     refused; co_qualname has no place to go (C reads co_name there)."""
-    def replace(**kw):
+    def replace(*args, **kw):
+        if args:
+            raise TypeError("replace() takes no positional arguments")
+        for field, value in kw.items():
+            kind = _CODE_REPLACE_KINDS.get(field)
+            if kind is int:
+                kw[field] = _operator.index(value)
+            elif kind is not None and not isinstance(value, kind):
+                raise TypeError("replace() argument '%s' must be %s, not %s"
+                                % (field, kind.__name__, type(value).__name__))
+        def final(field):
+            return kw[field] if field in kw else getattr(code, field)
+        if final('co_posonlyargcount') > final('co_argcount'):
+            raise SystemError("bad argument to internal function")
+        flags = final('co_flags')
+        if (len(final('co_varnames')) - final('co_argcount') - final('co_kwonlyargcount')
+                - bool(flags & 0x04) - bool(flags & 0x08)) < 0:   # CO_VARARGS, CO_VARKEYWORDS
+            raise ValueError("code: co_varnames is too small")
         for field in ('co_linetable', 'co_exceptiontable'):
             table = kw.pop(field, None)
             if table is not None and len(table):

@@ -105,6 +105,12 @@ class TestFromC(unittest.TestCase):
                                     "cannot convert float NaN to integer"):
             ft.long_fromdouble(math.nan)
 
+    def test_bool_type_sizes(self):
+        # As Cython's import-time check reads them: basicsize is
+        # sizeof(PyLongObject), itemsize int's (inherited).
+        same, itemsize, basicsize = ft.bool_type_sizes()
+        self.assertEqual((same, itemsize, basicsize), (1, 4, 32))
+
     def test_bool_fromlong(self):
         self.assertIs(ft.bool_fromlong(0), False)
         self.assertIs(ft.bool_fromlong(1), True)

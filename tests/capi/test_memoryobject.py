@@ -1,8 +1,9 @@
-"""memoryview objects: PyMemoryView_FromMemory, PyMemoryView_FromObject
-(Objects/memoryobject.c) and PyBuffer_IsContiguous (Objects/abstract.c).
+"""memoryview objects: PyMemoryView_FromMemory, PyMemoryView_FromObject,
+PyMemoryView_GetContiguous (Objects/memoryobject.c) and PyBuffer_IsContiguous (Objects/abstract.c).
 
 C side: tests/capi/ext/memoryobject.c.
 """
+import array
 import sys
 import unittest
 
@@ -77,6 +78,121 @@ class TestBuffer(unittest.TestCase):
         with self.assertRaisesRegex(TypeError, "^a bytes-like object is required, "
                                                "not 'int'$"):
             ft.buffer_iscontiguous(1)
+
+
+
+def described(m):
+    """What the tests compare of a memoryview."""
+    return (m.tobytes(), m.format, m.itemsize, m.shape, m.strides, m.readonly,
+            m.c_contiguous, m.f_contiguous)
+
+
+NOT_WRITABLE = "^underlying buffer is not writable$"
+NOT_CONTIGUOUS = "^writable contiguous buffer requested for a non-contiguous object\\.$"
+
+
+class TestGetContiguous(unittest.TestCase):
+
+    def test_bytes(self):
+        b = b"abcdef"
+        for order in "CFA":
+            with self.subTest(order=order):
+                m = ft.memoryview_getcontiguous(b, False, order)
+                self.assertIs(type(m), memoryview)
+                self.assertIs(m.obj, b)   # contiguous: a view, not a copy
+                self.assertEqual(described(m), (b, "B", 1, (6,), (1,), True, True, True))
+                with self.assertRaisesRegex(BufferError, NOT_WRITABLE):
+                    ft.memoryview_getcontiguous(b, True, order)
+
+    def test_bytearray(self):
+        ba = bytearray(b"abcdef")
+        for write in (False, True):
+            for order in "CFA":
+                with self.subTest(write=write, order=order):
+                    m = ft.memoryview_getcontiguous(ba, write, order)
+                    self.assertIs(m.obj, ba)
+                    self.assertEqual(described(m), (bytes(ba), "B", 1, (6,), (1,), False, True, True))
+        m = ft.memoryview_getcontiguous(ba, True, "C")
+        m[0] = ord("X")
+        self.assertEqual(ba, bytearray(b"Xbcdef"))
+        m.release()
+
+    def test_empty(self):
+        m = ft.memoryview_getcontiguous(b"", False, "C")
+        self.assertEqual(described(m), (b"", "B", 1, (0,), (1,), True, True, True))
+        # Empty is contiguous in any order, even when strided.
+        m = ft.memoryview_getcontiguous(memoryview(bytearray(b"abc"))[::2][:0], True, "F")
+        self.assertEqual(m.tobytes(), b"")
+        self.assertFalse(m.readonly)
+
+    def test_non_contiguous_copy(self):
+        src = memoryview(b"abcdef")[::2]
+        for order in "CFA":
+            with self.subTest(order=order):
+                m = ft.memoryview_getcontiguous(src, False, order)
+                self.assertEqual(described(m), (b"ace", "B", 1, (3,), (1,), True, True, True))
+                self.assertIsNot(m.obj, src.obj)
+        # A copy, read-only even when the source is writable.
+        ba = bytearray(b"abcdef")
+        m = ft.memoryview_getcontiguous(memoryview(ba)[::2], False, "C")
+        self.assertEqual(described(m), (b"ace", "B", 1, (3,), (1,), True, True, True))
+        ba[0] = ord("X")
+        self.assertEqual(m.tobytes(), b"ace")
+
+    def test_non_contiguous_typed(self):
+        a = array.array("d", [0.0, 1.0, 2.0, 3.0, 4.0, 5.0])
+        m = ft.memoryview_getcontiguous(memoryview(a)[::-2], False, "A")
+        self.assertEqual((m.format, m.itemsize, m.shape, m.strides, m.readonly), ("d", 8, (3,), (8,), True))
+        self.assertEqual(m.tolist(), [5.0, 3.0, 1.0])
+        ints = array.array("i", range(6))
+        m = ft.memoryview_getcontiguous(ints, False, "C")
+        self.assertIs(m.obj, ints)
+        self.assertEqual((m.format, m.shape, m.tolist()), ("i", (6,), list(range(6))))
+
+    def test_non_contiguous_write(self):
+        for src in (memoryview(bytearray(b"abcdef"))[::2],
+                    memoryview(array.array("d", [1.0, 2.0, 3.0]))[::-1]):
+            for order in "CFA":
+                with self.subTest(src=src, order=order):
+                    with self.assertRaisesRegex(BufferError, NOT_CONTIGUOUS):
+                        ft.memoryview_getcontiguous(src, True, order)
+        # Read-only is reported first.
+        with self.assertRaisesRegex(BufferError, NOT_WRITABLE):
+            ft.memoryview_getcontiguous(memoryview(b"abcdef")[::2], True, "C")
+
+    def test_multi_dimensional(self):
+        ba = bytearray(range(24))
+        cube = memoryview(ba).cast("B", (2, 3, 4))
+        for write in (False, True):
+            for order in "CA":
+                with self.subTest(write=write, order=order):
+                    m = ft.memoryview_getcontiguous(cube, write, order)
+                    self.assertEqual(described(m), (bytes(ba), "B", 1, (2, 3, 4), (12, 4, 1),
+                                                    False, True, False))
+                    self.assertEqual(m.tolist(), cube.tolist())
+        # Not Fortran-contiguous: writable refused.
+        with self.assertRaisesRegex(BufferError, NOT_CONTIGUOUS):
+            ft.memoryview_getcontiguous(cube, True, "F")
+        ints = memoryview(ba).cast("i", (2, 3))
+        m = ft.memoryview_getcontiguous(ints, False, "C")
+        self.assertEqual((m.format, m.shape, m.strides, m.tolist()), ("i", (2, 3), (12, 4), ints.tolist()))
+
+    @unittest.skipIf(PYPY, "ferry refuses a Fortran-order copy of a multi-dimensional buffer "
+                           "with SystemError (cpyext/buffer.cpp PyMemoryView_GetContiguous)")
+    def test_multi_dimensional_fortran_copy(self):
+        ba = bytearray(range(24))
+        cube = memoryview(ba).cast("B", (2, 3, 4))
+        m = ft.memoryview_getcontiguous(cube, False, "F")
+        self.assertEqual(described(m), (bytes(ba), "B", 1, (2, 3, 4), (1, 2, 6), True, False, True))
+        self.assertEqual(m.tolist(), cube.tolist())
+
+    def test_no_buffer(self):
+        for o in (5, "str", None, [1]):
+            for write in (False, True):
+                with self.subTest(o=o, write=write):
+                    with self.assertRaisesRegex(TypeError, "^memoryview: a bytes-like object is "
+                                                           "required, not '%s'$" % type(o).__name__):
+                        ft.memoryview_getcontiguous(o, write, "C")
 
 
 if __name__ == "__main__":

@@ -1,12 +1,16 @@
 """Object protocol: PyObject_* (Objects/object.c, Objects/call.c), direct
-type-slot calls, the singletons and the Py*_Check macros.
+type-slot calls, the singletons and the Py*_Check macros; finalizers
+(PyObject_CallFinalizer, PyObject_CallFinalizerFromDealloc,
+PyObject_GC_IsFinalized, the heap types' default dealloc).
 
 C side: tests/capi/ext/object.c. Runs unchanged on CPython 3.11 (the oracle)
 and on PyPy through ferry.
 """
+import gc
 import sys
 import types
 import unittest
+import weakref
 
 import _ferrytest as ft
 
@@ -1078,3 +1082,232 @@ class TestHashPointer(unittest.TestCase):
 
 if __name__ == "__main__":
     unittest.main()
+
+
+# --- finalizers ---------------------------------------------------------------
+# Through ferry an object dies when the host collects its wrapper, so every
+# check of a death collects first (on CPython the objects die at once).
+
+Finalizable, SpecFinalizable, SpecFinalizableNoGC = (
+    ft.Finalizable, ft.SpecFinalizable, ft.SpecFinalizableNoGC)
+
+
+def collect():
+    for _ in range(3):
+        gc.collect()
+
+
+def logged():
+    """What the finalizers logged: (entry, pending exception type) pairs."""
+    collect()
+    return list(ft.finalizer_log)
+
+
+class Token:
+    """A Python object whose death a weak reference shows."""
+
+
+class TestFinalizerStatic(unittest.TestCase):
+    """Finalizable: a static GC type whose tp_dealloc calls
+    PyObject_CallFinalizerFromDealloc unless PyObject_GC_IsFinalized, as
+    Cython's do."""
+
+    def setUp(self):
+        collect()
+        ft.finalizer_reset()
+
+    tearDown = setUp
+
+    def test_runs_once_at_death(self):
+        before = ft.finalizable_deallocs()
+        f = Finalizable("a")
+        self.assertEqual(ft.gc_isfinalized(f), 0)
+        self.assertEqual(logged(), [])
+        del f
+        self.assertEqual(logged(), [("a", None)])
+        self.assertEqual(ft.finalizable_deallocs(), before + 1)
+        collect()
+        self.assertEqual(logged(), [("a", None)])
+
+    def test_call_finalizer(self):
+        before = ft.finalizable_deallocs()
+        f = Finalizable("b")
+        self.assertIsNone(ft.object_callfinalizer(f))
+        self.assertEqual(logged(), [("b", None)])
+        self.assertEqual(ft.gc_isfinalized(f), 1)
+        # At most once per object, and not again at its death.
+        ft.object_callfinalizer(f)
+        self.assertEqual(logged(), [("b", None)])
+        del f
+        self.assertEqual(logged(), [("b", None)])
+        self.assertEqual(ft.finalizable_deallocs(), before + 1)
+
+    def test_resurrection(self):
+        before = ft.finalizable_deallocs()
+        f = Finalizable("r", 1)
+        del f
+        self.assertEqual(logged(), [("r", None)])
+        # The finalizer stored the object: it lives on, finalized.
+        self.assertEqual(len(ft.finalizer_keep), 1)
+        kept = ft.finalizer_keep[0]
+        self.assertIs(type(kept), Finalizable)
+        self.assertEqual((kept.name, kept.resurrect), ("r", 0))
+        self.assertEqual(ft.gc_isfinalized(kept), 1)
+        self.assertEqual(ft.finalizable_deallocs(), before)
+        # Dropped again: dies without a second finalizer call.
+        del kept
+        ft.finalizer_release_kept()
+        self.assertEqual(logged(), [("r", None)])
+        self.assertEqual(ft.finalizable_deallocs(), before + 1)
+
+    def test_resurrect_then_call_finalizer(self):
+        f = Finalizable("rc", 1)
+        del f
+        collect()
+        kept = ft.finalizer_keep[0]
+        ft.object_callfinalizer(kept)
+        self.assertEqual(logged(), [("rc", None)])
+
+    def test_pending_error_survives_dealloc(self):
+        # The object dies with KeyError pending (now on CPython, at the
+        # collection through ferry): the error reaches the caller intact.
+        with self.assertRaisesRegex(KeyError, "^'pending'$"):
+            ft.finalizable_drop_pending(Finalizable, "p")
+        self.assertEqual([entry for entry, _ in logged()], ["p"])
+
+    def test_pending_error_survives_call_finalizer(self):
+        f = Finalizable("q")
+        with self.assertRaisesRegex(KeyError, "^'pending'$"):
+            ft.object_callfinalizer_pending(f)
+        # The finalizer saw the pending error (and restored it).
+        self.assertEqual(logged(), [("q", KeyError)])
+        self.assertEqual(ft.gc_isfinalized(f), 1)
+
+    def test_objects_without_finalizer(self):
+        for o in (1, "s", [], {}, Token(), Finalizable, SpecFinalizable, None):
+            with self.subTest(o=o):
+                self.assertIsNone(ft.object_callfinalizer(o))
+                self.assertEqual(ft.gc_isfinalized(o), 0)
+        self.assertEqual(logged(), [])
+
+    def test_python_del(self):
+        # A Python class's __del__ is its tp_finalize: called once, and not
+        # again when the object dies.
+        log = []
+
+        class WithDel:
+            def __del__(self):
+                log.append("del")
+
+        d = WithDel()
+        ft.object_callfinalizer(d)
+        self.assertEqual(log, ["del"])
+        self.assertEqual(ft.gc_isfinalized(d), 1)
+        ft.object_callfinalizer(d)
+        del d
+        collect()
+        self.assertEqual(log, ["del"])
+
+
+class TestFinalizerHeapType(unittest.TestCase):
+    """SpecFinalizable(NoGC): PyType_FromSpec without Py_tp_dealloc; the
+    default dealloc runs Py_tp_finalize, then clears the writable T_OBJECT_EX
+    members and the instance dict."""
+
+    def setUp(self):
+        collect()
+        ft.finalizer_reset()
+
+    tearDown = setUp
+
+    def test_has_default_dealloc(self):
+        s = SpecFinalizable("x")
+        self.assertEqual(s.name, "x")
+        with self.assertRaisesRegex(AttributeError, "^'_ferrytest.SpecFinalizable' object "
+                                                    "has no attribute 'ro'$"):
+            s.ro
+        with self.assertRaisesRegex(AttributeError, "^'_ferrytest.SpecFinalizable' object "
+                                                    "has no attribute 'extra'$"):
+            s.extra
+        del s
+        self.assertEqual(logged(), [(("x", 0), None)])
+
+    def test_members_and_dict_cleared(self):
+        extra, ro, attr = Token(), Token(), Token()
+        refs = [weakref.ref(t) for t in (extra, ro, attr)]
+        s = SpecFinalizable("m", ro)
+        s.extra = extra
+        s.attr = attr
+        self.assertIs(s.ro, ro)
+        self.assertIs(s.attr, attr)
+        del extra, ro, attr
+        collect()
+        self.assertEqual([r() is None for r in refs], [False] * 3)
+        del s
+        # The finalizer ran before the members were cleared: it saw them.
+        self.assertEqual(logged(), [(("m", 1), None)])
+        # extra (T_OBJECT_EX) and the dict's value are released; ro
+        # (READONLY) is left alone, as by CPython's subtype_dealloc.
+        self.assertEqual([r() is None for r in refs], [True, False, True])
+
+    def test_call_finalizer(self):
+        s = SpecFinalizable("c")
+        s.extra = 1
+        self.assertEqual(ft.gc_isfinalized(s), 0)
+        ft.object_callfinalizer(s)
+        ft.object_callfinalizer(s)
+        self.assertEqual(logged(), [(("c", 1), None)])
+        self.assertEqual(ft.gc_isfinalized(s), 1)
+        del s
+        self.assertEqual(logged(), [(("c", 1), None)])
+
+    def test_resurrection(self):
+        s = SpecFinalizable("r", resurrect=1)
+        s.extra = "e"
+        del s
+        self.assertEqual(logged(), [(("r", 1), None)])
+        kept = ft.finalizer_keep[0]
+        self.assertIs(type(kept), SpecFinalizable)
+        # Nothing was cleared: the object is whole.
+        self.assertEqual((kept.name, kept.extra), ("r", "e"))
+        self.assertEqual(ft.gc_isfinalized(kept), 1)
+        token = Token()
+        ref = weakref.ref(token)
+        kept.extra = token
+        del kept, token
+        ft.finalizer_release_kept()
+        collect()
+        # Dies for good: no second finalizer call, members released.
+        self.assertEqual(logged(), [(("r", 1), None)])
+        self.assertIsNone(ref())
+
+    def test_resurrection_keeps_instance_dict(self):
+        s = SpecFinalizable("d", resurrect=1)
+        s.attr = "kept"
+        del s
+        collect()
+        kept = ft.finalizer_keep[0]
+        self.assertEqual(kept.attr, "kept")
+
+    def test_pending_error_survives_dealloc(self):
+        with self.assertRaisesRegex(KeyError, "^'pending'$"):
+            ft.finalizable_drop_pending(SpecFinalizable, "p")
+        self.assertEqual([entry for entry, _ in logged()], [("p", 0)])
+
+    def test_no_gc(self):
+        # Without Py_TPFLAGS_HAVE_GC nothing records that the finalizer ran:
+        # PyObject_CallFinalizer runs it each time, PyObject_GC_IsFinalized
+        # stays 0, and a resurrected object is finalized again at its death.
+        n = SpecFinalizableNoGC("n")
+        ft.object_callfinalizer(n)
+        ft.object_callfinalizer(n)
+        self.assertEqual(ft.gc_isfinalized(n), 0)
+        self.assertEqual(logged(), [(("n", 0), None)] * 2)
+        ft.finalizer_reset()
+        n.resurrect = 1
+        del n
+        self.assertEqual(logged(), [(("n", 0), None)])
+        self.assertEqual(len(ft.finalizer_keep), 1)
+        ft.finalizer_release_kept()
+        self.assertEqual(logged(), [(("n", 0), None)] * 2)
+        self.assertEqual(len(ft.finalizer_keep), 0)

@@ -1,10 +1,11 @@
-"""code objects, frames and tracebacks: PyCode_NewEmpty
-(Objects/codeobject.c), PyFrame_New (Objects/frameobject.c),
+"""code objects, frames and tracebacks: PyCode_NewEmpty and code.replace
+with CPython 3.11's keywords (Objects/codeobject.c), PyFrame_New (Objects/frameobject.c),
 PyTraceBack_Here (Python/traceback.c), used as Cython's __Pyx_AddTraceback
 uses them.
 
 C side: tests/capi/ext/traceback.c.
 """
+import sys
 import traceback
 import unittest
 
@@ -12,6 +13,7 @@ import _ferrytest as ft
 
 NULL = ft.NULL
 BADCALL = "bad argument to internal function"
+PYPY = sys.implementation.name == "pypy"
 
 
 def caught(f, *args):
@@ -51,6 +53,86 @@ class TestCode(unittest.TestCase):
         fields = ft.code_fields(f.__code__)
         self.assertEqual(fields[:2], (f.__code__.co_filename, "f"))
         self.assertEqual(fields[3:6], (f.__code__.co_firstlineno, 2, 1))
+
+
+class TestCodeReplace(unittest.TestCase):
+    """What Cython 0.29 does on 3.11: PyCode_NewEmpty(...).replace(**kw)."""
+
+    def cython_code(self, *args, linetable=b"", extra=None):
+        return ft.code_replace_cython(*(args + (linetable, extra)))
+
+    def test_cython_keywords(self):
+        # def func(a, b, *, c) in pkg/m.pyx, line 7 (CO_OPTIMIZED | CO_NEWLOCALS).
+        c = self.cython_code("pkg/m.pyx", "func", 7, 2, 0, 1, 3, ("a", "b", "c"))
+        self.assertEqual((c.co_name, c.co_filename, c.co_firstlineno), ("func", "pkg/m.pyx", 7))
+        self.assertEqual((c.co_argcount, c.co_posonlyargcount, c.co_kwonlyargcount), (2, 0, 1))
+        self.assertEqual((c.co_varnames, c.co_nlocals, c.co_flags), (("a", "b", "c"), 3, 3))
+        self.assertEqual((c.co_code, c.co_consts, c.co_names), (b"", (), ()))
+        self.assertEqual((c.co_freevars, c.co_cellvars), ((), ()))
+        self.assertEqual(ft.code_fields(c), ("pkg/m.pyx", "func", "func", 7, 2, 1, 3))
+
+    def test_posonly(self):
+        c = self.cython_code("m.pyx", "f", 1, 2, 1, 0, 3, ("a", "b"))
+        self.assertEqual((c.co_argcount, c.co_posonlyargcount), (2, 1))
+
+    def test_traceback_entry(self):
+        # The code object as Cython caches it, then PyFrame_New and
+        # PyTraceBack_Here for an exception raised at line 9.
+        c = self.cython_code("pkg/m.pyx", "func", 7, 0, 0, 0, 3, ())
+        e = caught(ft.raise_with_code, ValueError, "boom", c, 9)
+        self.assertIsInstance(e, ValueError)
+        self.assertEqual(str(e), "boom")
+        tb = e.__traceback__
+        while tb.tb_next is not None:
+            tb = tb.tb_next
+        self.assertEqual((tb.tb_frame.f_code.co_filename, tb.tb_lineno, tb.tb_frame.f_code.co_name),
+                         ("pkg/m.pyx", 9, "func"))
+        self.assertEqual(ft.traceback_check(e), True)
+
+    def test_more_keywords(self):
+        c = self.cython_code("m.pyx", "f", 1, 0, 0, 0, 0, (),
+                             extra={"co_qualname": "Q.f", "co_exceptiontable": b"",
+                                    "co_firstlineno": 4, "co_name": "g"})
+        self.assertEqual((c.co_name, c.co_firstlineno), ("g", 4))
+        c = ft.code_replace_call((), {"co_name": "h", "co_filename": "h.pyx"})
+        self.assertEqual((c.co_name, c.co_filename, c.co_firstlineno), ("h", "h.pyx", 1))
+        c = ft.code_replace_call((), None)
+        self.assertEqual((c.co_name, c.co_filename), ("f", "replace.pyx"))
+
+    def test_errors(self):
+        with self.assertRaisesRegex(TypeError, "^replace\\(\\) takes no positional arguments$"):
+            ft.code_replace_call((1,), None)
+        with self.assertRaisesRegex(TypeError, "^'co_bogus' is an invalid keyword argument "
+                                               "for replace\\(\\)$"):
+            ft.code_replace_call((), {"co_bogus": 1})
+        with self.assertRaisesRegex(TypeError, "^'str' object cannot be interpreted as an integer$"):
+            ft.code_replace_call((), {"co_argcount": "x"})
+        with self.assertRaisesRegex(TypeError, "^replace\\(\\) argument 'co_varnames' must be "
+                                               "tuple, not list$"):
+            ft.code_replace_call((), {"co_varnames": ["a"]})
+        with self.assertRaisesRegex(TypeError, "^replace\\(\\) argument 'co_name' must be str, "
+                                               "not int$"):
+            ft.code_replace_call((), {"co_name": 5})
+        with self.assertRaisesRegex(TypeError, "^replace\\(\\) argument 'co_code' must be bytes, "
+                                               "not str$"):
+            ft.code_replace_call((), {"co_code": ""})
+        # Arguments without names for them.
+        with self.assertRaisesRegex(ValueError, "^code: co_varnames is too small$"):
+            self.cython_code("m.pyx", "f", 1, 3, 0, 0, 0, ())
+        with self.assertRaisesRegex(ValueError, "^code: co_varnames is too small$"):
+            self.cython_code("m.pyx", "f", 1, 1, 0, 1, 0, ("a",))
+        with self.assertRaisesRegex(SystemError, BADCALL):
+            self.cython_code("m.pyx", "f", 1, 1, 2, 0, 0, ("a", "b"))
+
+    def test_linetable(self):
+        if PYPY:
+            # ferry cannot give a CPython 3.11 line table to the host's code
+            # objects and refuses it (python/ferry/_support.py code_replace).
+            with self.assertRaisesRegex(ValueError, "co_linetable"):
+                self.cython_code("m.pyx", "f", 1, 0, 0, 0, 0, (), linetable=b"\x80\x00")
+            return
+        c = self.cython_code("m.pyx", "f", 1, 0, 0, 0, 0, (), linetable=b"\x80\x00")
+        self.assertEqual((c.co_name, c.co_linetable), ("f", b"\x80\x00"))
 
 
 class TestFrame(unittest.TestCase):

@@ -200,6 +200,8 @@ static const ferrytest_init_fn family_inits[] = {
     ferrytest_init_structseq,
     ferrytest_init_datetime,
     ferrytest_init_traceback,
+    ferrytest_init_descrobject,
+    ferrytest_init_classobject,
 };
 
 PyMODINIT_FUNC

@@ -103,5 +103,7 @@ int ferrytest_init_heaptype(PyObject *m);
 int ferrytest_init_structseq(PyObject *m);
 int ferrytest_init_datetime(PyObject *m);
 int ferrytest_init_traceback(PyObject *m);
+int ferrytest_init_descrobject(PyObject *m);
+int ferrytest_init_classobject(PyObject *m);
 
 #endif /* FERRYTEST_H */

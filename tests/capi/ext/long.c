@@ -458,7 +458,18 @@ long_new_size(PyObject *Py_UNUSED(m), PyObject *args)
     Py_RETURN_NONE;
 }
 
+/* What Cython checks of bool at import (__Pyx_ImportType_3_0_x with
+ * sizeof(PyBoolObject)): (tp_basicsize == sizeof(PyLongObject),
+ * tp_itemsize, tp_basicsize). */
+static PyObject *
+bool_type_sizes(PyObject *Py_UNUSED(m), PyObject *Py_UNUSED(ignored))
+{
+    return Py_BuildValue("(inn)", PyBool_Type.tp_basicsize == (Py_ssize_t)sizeof(PyLongObject),
+                         PyBool_Type.tp_itemsize, PyBool_Type.tp_basicsize);
+}
+
 static PyMethodDef long_methods[] = {
+    {"bool_type_sizes", bool_type_sizes, METH_NOARGS, NULL},
     {"long_fromlong", long_fromlong, METH_VARARGS, NULL},
     {"long_fromunsignedlong", long_fromunsignedlong, METH_VARARGS, NULL},
     {"long_fromssize_t", long_fromssize_t, METH_VARARGS, NULL},

@@ -1,4 +1,5 @@
-/* memoryview objects: PyMemoryView_* from Objects/memoryobject.c, and
+/* memoryview objects: PyMemoryView_* from Objects/memoryobject.c
+ * (FromMemory, FromObject, GetContiguous), and
  * PyBuffer_IsContiguous from Objects/abstract.c.
  *
  * Mirrors CPython's Modules/_testcapi/buffer.c helpers.
@@ -64,7 +65,26 @@ buffer_iscontiguous(PyObject *Py_UNUSED(m), PyObject *o)
     return res;
 }
 
+/* PyMemoryView_GetContiguous(o, PyBUF_WRITE if write else PyBUF_READ,
+ * order). order must be one of 'C', 'F', 'A' and the buffer type READ or
+ * WRITE: CPython only asserts them. */
+static PyObject *
+memoryview_getcontiguous(PyObject *Py_UNUSED(m), PyObject *args)
+{
+    PyObject *o;
+    int write, order;
+    if (!PyArg_ParseTuple(args, "OpC", &o, &write, &order)) {
+        return NULL;
+    }
+    if (order != 'C' && order != 'F' && order != 'A') {
+        PyErr_SetString(PyExc_ValueError, "test takes order 'C', 'F' or 'A'");
+        return NULL;
+    }
+    return PyMemoryView_GetContiguous(o, write ? PyBUF_WRITE : PyBUF_READ, (char)order);
+}
+
 static PyMethodDef memoryobject_methods[] = {
+    {"memoryview_getcontiguous", memoryview_getcontiguous, METH_VARARGS, NULL},
     {"memoryview_frommemory", memoryview_frommemory, METH_VARARGS, NULL},
     {"memoryview_memory", memoryview_memory, METH_VARARGS, NULL},
     {"memoryview_fromobject", memoryview_fromobject, METH_O, NULL},

@@ -1,11 +1,23 @@
 /* Object protocol: PyObject_* from Objects/object.c, the calls of
  * Objects/call.c, the singletons and direct type-slot access.
  *
+ * Finalizers (PyObject_CallFinalizer, PyObject_CallFinalizerFromDealloc,
+ * Objects/object.c; PyObject_GC_IsFinalized, Modules/gcmodule.c) through
+ * three types whose tp_finalize logs to _ferrytest.finalizer_log and may
+ * resurrect the object into _ferrytest.finalizer_keep: Finalizable, a static
+ * GC type whose tp_dealloc calls the finalizer as Cython's do, and
+ * SpecFinalizable / SpecFinalizableNoGC, made by PyType_FromSpec without
+ * Py_tp_dealloc, so the heap types' default dealloc (typeobject.c
+ * subtype_dealloc) runs the finalizer and clears what the type added.
+ *
  * Mirrors CPython's Modules/_testcapi/object.c and abstract.c (object part).
  */
 #define PY_SSIZE_T_CLEAN
 #include <Python.h>
 
+#include <structmember.h>
+
+#include <stddef.h>
 #include <string.h>
 
 #include "ferrytest.h"
@@ -1126,6 +1138,327 @@ object_hashpointer(PyObject *Py_UNUSED(m), PyObject *address)
     return PyLong_FromSsize_t(_Py_HashPointer(p));
 }
 
+/* --- finalizers ----------------------------------------------------------- */
+
+static PyObject *finalizer_log;    /* list: what each tp_finalize call logged */
+static PyObject *finalizer_keep;   /* list: objects their finalizer resurrected */
+static long deallocs_finalizable;
+
+/* A finalizer saves and restores the error indicator, logs `entry` and, while
+ * *resurrect is positive, stores self in finalizer_keep (decrementing it).
+ * Also logs whether an exception was pending when it was called. */
+static void
+finalizer_record(PyObject *self, PyObject *entry, int *resurrect)
+{
+    PyObject *type, *value, *tb;
+    PyErr_Fetch(&type, &value, &tb);
+    PyObject *item = Py_BuildValue("(OO)", entry, type ? type : Py_None);
+    if (item == NULL || PyList_Append(finalizer_log, item) < 0) {
+        PyErr_WriteUnraisable(self);
+    }
+    Py_XDECREF(item);
+    if (*resurrect > 0) {
+        (*resurrect)--;
+        if (PyList_Append(finalizer_keep, self) < 0) {
+            PyErr_WriteUnraisable(self);
+        }
+    }
+    PyErr_Restore(type, value, tb);
+}
+
+/* Finalizable(name, resurrect=0): a static GC type, dealloc as Cython's. */
+typedef struct {
+    PyObject_HEAD
+    PyObject *name;
+    int resurrect;
+} FinalizableObject;
+
+static PyObject *
+finalizable_new(PyTypeObject *type, PyObject *args, PyObject *kwds)
+{
+    static char *kwlist[] = {"name", "resurrect", NULL};
+    PyObject *name;
+    int resurrect = 0;
+    if (!PyArg_ParseTupleAndKeywords(args, kwds, "O|i:Finalizable", kwlist, &name, &resurrect)) {
+        return NULL;
+    }
+    FinalizableObject *self = (FinalizableObject *)type->tp_alloc(type, 0);
+    if (self != NULL) {
+        self->name = Py_NewRef(name);
+        self->resurrect = resurrect;
+    }
+    return (PyObject *)self;
+}
+
+static void
+finalizable_finalize(PyObject *self)
+{
+    FinalizableObject *f = (FinalizableObject *)self;
+    finalizer_record(self, f->name ? f->name : Py_None, &f->resurrect);
+}
+
+/* As Cython's tp_dealloc of a cdef class with __del__ (CYTHON_USE_TP_FINALIZE). */
+static void
+finalizable_dealloc(PyObject *o)
+{
+    if (Py_TYPE(o)->tp_finalize != NULL && !PyObject_GC_IsFinalized(o)) {
+        if (PyObject_CallFinalizerFromDealloc(o)) {
+            return;
+        }
+    }
+    PyObject_GC_UnTrack(o);
+    deallocs_finalizable++;
+    Py_CLEAR(((FinalizableObject *)o)->name);
+    Py_TYPE(o)->tp_free(o);
+}
+
+static int
+finalizable_traverse(PyObject *o, visitproc visit, void *arg)
+{
+    Py_VISIT(((FinalizableObject *)o)->name);
+    return 0;
+}
+
+static int
+finalizable_clear(PyObject *o)
+{
+    Py_CLEAR(((FinalizableObject *)o)->name);
+    return 0;
+}
+
+static PyMemberDef finalizable_members[] = {
+    {"name", T_OBJECT, offsetof(FinalizableObject, name), READONLY, NULL},
+    {"resurrect", T_INT, offsetof(FinalizableObject, resurrect), 0, NULL},
+    {NULL, 0, 0, 0, NULL},
+};
+
+static PyTypeObject Finalizable_Type = {
+    PyVarObject_HEAD_INIT(NULL, 0)
+    .tp_name = "_ferrytest.Finalizable",
+    .tp_basicsize = sizeof(FinalizableObject),
+    .tp_dealloc = finalizable_dealloc,
+    .tp_flags = Py_TPFLAGS_DEFAULT | Py_TPFLAGS_HAVE_GC,
+    .tp_doc = "Finalizable(name, resurrect=0)",
+    .tp_traverse = finalizable_traverse,
+    .tp_clear = finalizable_clear,
+    .tp_members = finalizable_members,
+    .tp_new = finalizable_new,
+    .tp_finalize = finalizable_finalize,
+};
+
+/* SpecFinalizable(name=<unset>, ro=<unset>, resurrect=0): a heap type
+ * without Py_tp_dealloc. name and extra are T_OBJECT_EX (cleared by the
+ * default dealloc), ro is READONLY T_OBJECT_EX (left alone), the instance
+ * dict is at __dictoffset__. Its finalizer logs (name, extra is set): what
+ * it still sees of the object. (Not the dict slot: through ferry, the
+ * attributes Python sets live in the host's instance dict, not in the C
+ * struct's slot; cpyext/object.cpp, "instance dicts".) */
+typedef struct {
+    PyObject_HEAD
+    PyObject *name;
+    PyObject *extra;
+    PyObject *ro;
+    PyObject *dict;
+    int resurrect;
+} SpecFinalizableObject;
+
+static PyObject *
+specfinalizable_new(PyTypeObject *type, PyObject *args, PyObject *kwds)
+{
+    static char *kwlist[] = {"name", "ro", "resurrect", NULL};
+    PyObject *name = NULL, *ro = NULL;
+    int resurrect = 0;
+    if (!PyArg_ParseTupleAndKeywords(args, kwds, "|OOi:SpecFinalizable", kwlist, &name, &ro,
+                                     &resurrect)) {
+        return NULL;
+    }
+    SpecFinalizableObject *self = (SpecFinalizableObject *)type->tp_alloc(type, 0);
+    if (self != NULL) {
+        self->name = Py_XNewRef(name);
+        self->ro = Py_XNewRef(ro);
+        self->resurrect = resurrect;
+    }
+    return (PyObject *)self;
+}
+
+static void
+specfinalizable_finalize(PyObject *self)
+{
+    SpecFinalizableObject *f = (SpecFinalizableObject *)self;
+    PyObject *entry = Py_BuildValue("(Oi)", f->name ? f->name : Py_None, f->extra != NULL);
+    if (entry == NULL) {
+        PyErr_WriteUnraisable(self);
+        return;
+    }
+    finalizer_record(self, entry, &f->resurrect);
+    Py_DECREF(entry);
+}
+
+static int
+specfinalizable_traverse(PyObject *o, visitproc visit, void *arg)
+{
+    SpecFinalizableObject *f = (SpecFinalizableObject *)o;
+    Py_VISIT(Py_TYPE(o));
+    Py_VISIT(f->name);
+    Py_VISIT(f->extra);
+    Py_VISIT(f->ro);
+    Py_VISIT(f->dict);
+    return 0;
+}
+
+static PyMemberDef specfinalizable_members[] = {
+    {"name", T_OBJECT_EX, offsetof(SpecFinalizableObject, name), 0, NULL},
+    {"extra", T_OBJECT_EX, offsetof(SpecFinalizableObject, extra), 0, NULL},
+    {"ro", T_OBJECT_EX, offsetof(SpecFinalizableObject, ro), READONLY, NULL},
+    {"resurrect", T_INT, offsetof(SpecFinalizableObject, resurrect), 0, NULL},
+    {"__dictoffset__", T_PYSSIZET, offsetof(SpecFinalizableObject, dict), READONLY, NULL},
+    {NULL, 0, 0, 0, NULL},
+};
+
+static PyType_Slot specfinalizable_slots[] = {
+    {Py_tp_new, specfinalizable_new},
+    {Py_tp_finalize, specfinalizable_finalize},
+    {Py_tp_traverse, specfinalizable_traverse},
+    {Py_tp_members, specfinalizable_members},
+    {0, NULL},
+};
+
+static PyType_Spec specfinalizable_spec = {
+    .name = "_ferrytest.SpecFinalizable",
+    .basicsize = sizeof(SpecFinalizableObject),
+    .flags = Py_TPFLAGS_DEFAULT | Py_TPFLAGS_HAVE_GC,
+    .slots = specfinalizable_slots,
+};
+
+/* The same without Py_TPFLAGS_HAVE_GC: such an object has no "finalized"
+ * mark, so its finalizer runs again after a resurrection. Members are only
+ * given plain values (CPython's default dealloc of a non-GC heap type does
+ * not clear them). */
+static PyMemberDef specfinalizable_nogc_members[] = {
+    {"name", T_OBJECT_EX, offsetof(SpecFinalizableObject, name), 0, NULL},
+    {"resurrect", T_INT, offsetof(SpecFinalizableObject, resurrect), 0, NULL},
+    {NULL, 0, 0, 0, NULL},
+};
+
+static PyType_Slot specfinalizable_nogc_slots[] = {
+    {Py_tp_new, specfinalizable_new},
+    {Py_tp_finalize, specfinalizable_finalize},
+    {Py_tp_members, specfinalizable_nogc_members},
+    {0, NULL},
+};
+
+static PyType_Spec specfinalizable_nogc_spec = {
+    .name = "_ferrytest.SpecFinalizableNoGC",
+    .basicsize = sizeof(SpecFinalizableObject),
+    .flags = Py_TPFLAGS_DEFAULT,
+    .slots = specfinalizable_nogc_slots,
+};
+
+static PyObject *
+object_callfinalizer(PyObject *Py_UNUSED(m), PyObject *o)
+{
+    PyObject_CallFinalizer(o);
+    if (PyErr_Occurred()) {
+        return NULL;
+    }
+    Py_RETURN_NONE;
+}
+
+/* PyObject_CallFinalizer with an exception pending: the finalizer must not
+ * see it, and it is still pending afterwards (raised here). */
+static PyObject *
+object_callfinalizer_pending(PyObject *Py_UNUSED(m), PyObject *o)
+{
+    PyErr_SetString(PyExc_KeyError, "pending");
+    PyObject_CallFinalizer(o);
+    return NULL;
+}
+
+static PyObject *
+gc_isfinalized(PyObject *Py_UNUSED(m), PyObject *o)
+{
+    return PyLong_FromLong(PyObject_GC_IsFinalized(o));
+}
+
+/* type(*args) made and dropped in C with KeyError("pending") set: the
+ * finalizer runs (now or at a later collection) and the error survives. */
+static PyObject *
+finalizable_drop_pending(PyObject *Py_UNUSED(m), PyObject *args)
+{
+    PyObject *type = PyTuple_GetItem(args, 0);
+    PyObject *rest = type ? PyTuple_GetSlice(args, 1, PyTuple_GET_SIZE(args)) : NULL;
+    if (rest == NULL) {
+        return NULL;
+    }
+    PyObject *o = PyObject_Call(type, rest, NULL);
+    Py_DECREF(rest);
+    if (o == NULL) {
+        return NULL;
+    }
+    PyErr_SetString(PyExc_KeyError, "pending");
+    Py_DECREF(o);
+    return NULL;
+}
+
+/* Empties finalizer_log and finalizer_keep through the API, so that C's
+ * references to the objects kept go now (through ferry, a list C made keeps
+ * C references to its items until C next looks at it). */
+static PyObject *
+finalizer_reset(PyObject *Py_UNUSED(m), PyObject *Py_UNUSED(ignored))
+{
+    if (PyList_SetSlice(finalizer_log, 0, PY_SSIZE_T_MAX, NULL) < 0 ||
+        PyList_SetSlice(finalizer_keep, 0, PY_SSIZE_T_MAX, NULL) < 0) {
+        return NULL;
+    }
+    Py_RETURN_NONE;
+}
+
+/* Drops the objects kept by their finalizers (finalizer_keep emptied). */
+static PyObject *
+finalizer_release_kept(PyObject *Py_UNUSED(m), PyObject *Py_UNUSED(ignored))
+{
+    if (PyList_SetSlice(finalizer_keep, 0, PY_SSIZE_T_MAX, NULL) < 0) {
+        return NULL;
+    }
+    Py_RETURN_NONE;
+}
+
+static PyObject *
+finalizable_deallocs(PyObject *Py_UNUSED(m), PyObject *Py_UNUSED(ignored))
+{
+    return PyLong_FromLong(deallocs_finalizable);
+}
+
+static int
+object_init_finalizers(PyObject *m)
+{
+    finalizer_log = PyList_New(0);
+    finalizer_keep = PyList_New(0);
+    if (finalizer_log == NULL || finalizer_keep == NULL ||
+        PyModule_AddObjectRef(m, "finalizer_log", finalizer_log) < 0 ||
+        PyModule_AddObjectRef(m, "finalizer_keep", finalizer_keep) < 0) {
+        return -1;
+    }
+    if (PyType_Ready(&Finalizable_Type) < 0 ||
+        PyModule_AddObjectRef(m, "Finalizable", (PyObject *)&Finalizable_Type) < 0) {
+        return -1;
+    }
+    PyType_Spec *specs[] = {&specfinalizable_spec, &specfinalizable_nogc_spec};
+    const char *names[] = {"SpecFinalizable", "SpecFinalizableNoGC"};
+    for (int i = 0; i < 2; i++) {
+        PyObject *type = PyType_FromSpec(specs[i]);
+        if (type == NULL) {
+            return -1;
+        }
+        int r = PyModule_AddObjectRef(m, names[i], type);
+        Py_DECREF(type);
+        if (r < 0) {
+            return -1;
+        }
+    }
+    return 0;
+}
+
 static PyMethodDef object_methods[] = {
     {"object_asfiledescriptor", object_asfiledescriptor, METH_O, NULL},
     {"object_hashpointer", object_hashpointer, METH_O, NULL},
@@ -1215,11 +1548,21 @@ static PyMethodDef object_methods[] = {
     {"object_static_type", object_static_type, METH_VARARGS, NULL},
     {"object_is_static_type", object_is_static_type, METH_VARARGS, NULL},
     {"object_moduledef", object_moduledef, METH_NOARGS, NULL},
+    {"object_callfinalizer", object_callfinalizer, METH_O, NULL},
+    {"object_callfinalizer_pending", object_callfinalizer_pending, METH_O, NULL},
+    {"gc_isfinalized", gc_isfinalized, METH_O, NULL},
+    {"finalizable_drop_pending", finalizable_drop_pending, METH_VARARGS, NULL},
+    {"finalizable_deallocs", finalizable_deallocs, METH_NOARGS, NULL},
+    {"finalizer_reset", finalizer_reset, METH_NOARGS, NULL},
+    {"finalizer_release_kept", finalizer_release_kept, METH_NOARGS, NULL},
     {NULL, NULL, 0, NULL},
 };
 
 int
 ferrytest_init_object(PyObject *m)
 {
+    if (object_init_finalizers(m) < 0) {
+        return -1;
+    }
     return PyModule_AddFunctions(m, object_methods);
 }
