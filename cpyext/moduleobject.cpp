@@ -84,6 +84,7 @@ void module_release(PyObject *m) {
         mo->md_def->m_free(m);
     PyMem_Free(mo->md_state);
     Py_XDECREF(mo->md_dict);
+    Py_XDECREF(mo->md_name);   // held for PyModule_GetName's C string
 }
 
 } // namespace ferry
