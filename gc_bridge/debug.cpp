@@ -10,6 +10,8 @@
 #include <unistd.h>
 #include <unwind.h>
 
+#include <cxxabi.h>
+
 #include <algorithm>
 #include <cstdio>
 #include <cstdlib>
@@ -43,11 +45,15 @@ long g_reports = 0;
 
 // ---------------------------------------------------------------- sites
 
-// Where a block was made or freed: the outermost frame of the layer (the API
-// function C called) and the first frame outside it (the caller).
+// Where a block was made or freed: the outermost frames of the layer (the API
+// function C called is among them: an extension's tail call leaves the layer's
+// entry below it) and the first frame outside it (the caller).
 struct Site {
-    void *api = nullptr;
+    static constexpr int kFrames = 6;
+    void *layer[kFrames] = {};   // a ring: the last kFrames layer frames seen
+    int n = 0;
     void *caller = nullptr;
+    void *frame(int i) const { return layer[i % kFrames]; }   // i < n
 };
 
 uintptr_t g_layer_lo = 0, g_layer_hi = 0;   // the layer's mapped range
@@ -65,10 +71,10 @@ _Unwind_Reason_Code walk_frame(struct _Unwind_Context *ctx, void *arg) {
     if (!pc || ++w->frames > 64)
         return _URC_END_OF_STACK;
     if (in_layer(pc)) {
-        w->site.api = reinterpret_cast<void *>(pc);
+        w->site.layer[w->site.n++ % Site::kFrames] = reinterpret_cast<void *>(pc);
         return _URC_NO_REASON;
     }
-    if (!w->site.api)   // the unwinder's own frames, before the layer's
+    if (!w->site.n)   // the unwinder's own frames, before the layer's
         return _URC_NO_REASON;
     w->site.caller = reinterpret_cast<void *>(pc);
     return _URC_END_OF_STACK;
@@ -181,6 +187,7 @@ struct Place {
     uintptr_t offset = 0;
     std::string file;     // base name
     bool extension = false;
+    bool exported = false;   // an exported function of its file (a C API function, for the layer)
 };
 
 Place place_of(void *pc) {
@@ -198,6 +205,7 @@ Place place_of(void *pc) {
     if (it != syms.begin() && at < (it - 1)->value + std::max<uintptr_t>((it - 1)->size, 1)) {
         p.symbol = (it - 1)->name;
         p.offset = at + 1 - (it - 1)->value;
+        p.exported = info.dli_sname && p.symbol == info.dli_sname;
     } else if (info.dli_sname) {
         p.symbol = info.dli_sname;
         p.offset = reinterpret_cast<uintptr_t>(pc) - reinterpret_cast<uintptr_t>(info.dli_saddr);
@@ -213,9 +221,36 @@ std::string hex(uintptr_t v) {
     return buf;
 }
 
+// The API function of a site: its outermost exported layer frame.
+// (else the outermost one's name, demangled, without its parameters).
+std::string api_of(const Site &s) {
+    std::string outermost;
+    for (int i = s.n - 1; i >= 0 && i >= s.n - Site::kFrames; i--) {
+        Place p = place_of(s.frame(i));
+        if (p.exported && p.symbol != "ferry_entry")
+            return p.symbol;
+        if (outermost.empty() && !p.symbol.empty()) {
+            int status = 0;
+            char *d = abi::__cxa_demangle(p.symbol.c_str(), nullptr, nullptr, &status);
+            outermost = d && status == 0 ? d : p.symbol;
+            std::free(d);
+            size_t name = outermost.find("ferry::");   // after a template's return type
+            if (name != std::string::npos)
+                outermost.erase(0, name);
+            size_t paren = outermost.find('(', outermost.find("::thunk") != std::string::npos
+                                                    ? outermost.find("::thunk") : 0);
+            if (paren != std::string::npos && paren > 0)
+                outermost.resize(paren);
+        }
+    }
+    return outermost;
+}
+
 std::string describe_site(const Site &s, const char *verb) {
-    Place api = place_of(s.api), caller = place_of(s.caller);
-    std::string who = api.symbol.empty() ? std::string("the layer") : api.symbol;
+    Place caller = place_of(s.caller);
+    std::string who = api_of(s);
+    if (who.empty())
+        who = "the layer";
     if (!caller.extension)
         return std::string(verb) + " the layer (" + who + ") in a call from the host";
     std::string where = caller.symbol.empty() ? caller.file + "+" + hex(caller.offset)
@@ -435,9 +470,8 @@ void *moved(void *payload, size_t size) {
 }
 
 void dead_object_error(PyObject *o) {
-    Site s = here();
-    Place api = place_of(s.api);
-    std::string text = "use of a freed object" + (api.symbol.empty() ? std::string() : " in " + api.symbol) +
+    std::string api = api_of(here());
+    std::string text = "use of a freed object" + (api.empty() ? std::string() : " in " + api) +
                        ": " + describe_dead(o);
     report(text);
     PyErr_SetString(PyExc_SystemError, ("ferry debug: " + text).c_str());
