@@ -23,8 +23,27 @@ def run_cpython(args):
 def run_ferry(args, builddir):
     env = dict(os.environ, FERRY_LIBDIR=os.path.abspath(builddir),
                PYTHONPATH=os.path.join(ROOT, 'python'))
-    return subprocess.run(['pypy3', '-m', 'ferry', 'run', '--site', SITE] + args,
-                          capture_output=True, text=True, env=env, cwd='/tmp')
+    r = subprocess.run(['pypy3', '-m', 'ferry', 'run', '--site', SITE] + args,
+                       capture_output=True, text=True, env=env, cwd='/tmp')
+    debug_findings.extend(l for l in r.stderr.splitlines()
+                          if l.startswith('ferry debug:') or l.startswith('  '))
+    return r
+
+
+# FERRY_DEBUG: what the layer reported on the ferry runs' stderr (misuse,
+# leaks); a run with findings fails.
+debug_findings = []
+
+
+def debug_verdict(status):
+    if os.environ.get('FERRY_DEBUG', '0') in ('', '0'):
+        return status
+    findings = [l for l in debug_findings if l.startswith('ferry debug:') or
+                (l.startswith('  ') and ' made by ' in l)]
+    for l in findings:
+        print(l)
+    print('debug mode: %d report line(s)' % len(findings))
+    return status or (1 if findings else 0)
 
 
 def first_light(builddir):
@@ -73,7 +92,7 @@ def suite(name, builddir):
 
 if __name__ == '__main__':
     if sys.argv[1] == 'first-light':
-        sys.exit(first_light(sys.argv[2]))
+        sys.exit(debug_verdict(first_light(sys.argv[2])))
     if sys.argv[1] == 'compare':
-        sys.exit(compare(os.path.abspath(sys.argv[2]), sys.argv[3]))
-    sys.exit(suite(sys.argv[2], sys.argv[3]))
+        sys.exit(debug_verdict(compare(os.path.abspath(sys.argv[2]), sys.argv[3])))
+    sys.exit(debug_verdict(suite(sys.argv[2], sys.argv[3])))

@@ -21,6 +21,7 @@
 
 #include "cpyext/internal.h"
 #include "gc_bridge/bridge.h"
+#include "gc_bridge/debug.h"
 #include "gc_bridge/stats.h"
 #define FERRY_FAMILY "buffer"
 
@@ -569,6 +570,7 @@ int export_to_host(void *native, void *host_view, int flags) {
     view->obj = nullptr;
     view->internal = kept;
     g_exports.insert(kept);
+    debug::root_range(kept, sizeof *kept);   // kept->obj: a reference the layer holds
     return 0;
 }
 
@@ -581,6 +583,7 @@ void release_to_host(void *native, void *host_view) {
     if (Py_TYPE(o)->tp_as_buffer->bf_releasebuffer)
         Py_TYPE(o)->tp_as_buffer->bf_releasebuffer(o, kept);
     Py_CLEAR(kept->obj);
+    debug::root_range_gone(kept);
     delete kept;
 }
 

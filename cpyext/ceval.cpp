@@ -13,6 +13,7 @@
 #include <unordered_set>
 
 #include "cpyext/internal.h"
+#include "gc_bridge/debug.h"
 #include "gc_bridge/stats.h"
 #define FERRY_FAMILY "ceval"
 
@@ -97,6 +98,7 @@ PyObject *keep_borrowed(PyObject *o) {
     try {
         if (!g_kept.insert(o).second)
             Py_DECREF(o);   // already kept
+        debug::layer_holds(o);
     } catch (...) {
         Py_DECREF(o);
         PyErr_NoMemory();

@@ -10,6 +10,7 @@
 #include <vector>
 
 #include "cpyext/forward.h"
+#include "gc_bridge/debug.h"
 #include "gc_bridge/stats.h"
 #define FERRY_FAMILY "dictobject"
 
@@ -34,6 +35,7 @@ PyObject *keep_borrowed(PyObject *dict, PyObject *v) {
             return v;
         }
     refs.push_back(v);
+    debug::layer_holds(v);   // (for the dict's life)
     return v;
 }
 

@@ -10,6 +10,7 @@
 #include "cpyext/internal.h"
 #include "cpyext/native_slots.h"
 #include "gc_bridge/bridge.h"
+#include "gc_bridge/debug.h"
 #include "gc_bridge/stats.h"
 #include "host/entry_codes.h"
 
@@ -73,6 +74,9 @@ Handle init(const Handle *args, ptrdiff_t nargs) {
         return host::dup(host::borrowed(host::Builtin::None));
     if (nargs != 1)
         return {};
+    debug::init_from_env();
+    if (debug::stress)
+        bridge::detail::exit_work = true;   // every outermost exit is a stress point
     init_static_types();
     install_buffer_exports();
     if (!host::bind_support(args[0]))
@@ -450,6 +454,21 @@ Handle stats_entry(const Handle *args, ptrdiff_t nargs) {
     return host::unicode_from_utf8(json.data(), json.size());
 }
 
+// debug("errors"): the reports FERRY_DEBUG made so far; debug("leaks"): the
+// leak report (empty when there is nothing to report, or the mode is off).
+Handle debug_entry(const Handle *args, ptrdiff_t nargs) {
+    std::string what = nargs == 1 ? utf8_of(args[0]) : std::string();
+    if (what == "errors")
+        return host::long_from(debug::reports());
+    if (what == "leaks") {
+        std::string text = debug::leak_report(40);
+        return host::unicode_from_utf8(text.data(), text.size());
+    }
+    if (what == "enabled")
+        return host::dup(host::borrowed(debug::enabled ? host::Builtin::True : host::Builtin::False));
+    return type_error("debug('errors' | 'leaks' | 'enabled')");
+}
+
 } // namespace
 
 namespace ferry {
@@ -504,6 +523,7 @@ ferry_entry(void *ctx, int code, Handle self, const Handle *args, ptrdiff_t narg
     case code_call_slot: return call_slot(args, nargs, kw);
     case code_stats: return stats_entry(args, nargs);
     case code_direct: return direct(args, nargs);
+    case code_debug: return debug_entry(args, nargs);
     case code_release:
         // A wrapper died: drop the reference it owned (args: the native address).
         if (nargs == 1)

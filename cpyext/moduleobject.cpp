@@ -11,6 +11,7 @@
 #include <vector>
 
 #include "cpyext/forward.h"
+#include "gc_bridge/debug.h"
 #include "gc_bridge/stats.h"
 #define FERRY_FAMILY "moduleobject"
 
@@ -27,8 +28,10 @@ std::unordered_set<PyObject *> g_kept_modules;
 // A module's C struct lives as long as the layer: its functions reach it by
 // address, and its state must not move or vanish.
 void keep_module(PyObject *m) {
-    if (g_kept_modules.insert(m).second)
+    if (g_kept_modules.insert(m).second) {
         Py_INCREF(m);
+        debug::layer_holds(m);
+    }
 }
 
 ModuleObject *as_module(PyObject *m) { return reinterpret_cast<ModuleObject *>(m); }
@@ -81,6 +84,7 @@ void module_release(PyObject *m) {
         mo->md_def->m_free(m);
     PyMem_Free(mo->md_state);
     Py_XDECREF(mo->md_dict);
+    Py_XDECREF(mo->md_name);   // held for PyModule_GetName's C string
 }
 
 } // namespace ferry

@@ -11,6 +11,7 @@
 
 #include "cpyext/forward.h"
 #include "gc_bridge/bridge.h"
+#include "gc_bridge/debug.h"
 #include "gc_bridge/stats.h"
 #define FERRY_FAMILY "object"
 
@@ -394,6 +395,8 @@ PyObject *PyObject_Call(PyObject *callable, PyObject *args, PyObject *kwargs) {
                          : forward([](Handle c, Handle a) { return host::call(c, a, {}); },
                                    callable, args);
     dict_host_may_have_written();   // Python code ran: dict version tags
+    if (debug::stress) [[unlikely]]
+        debug::stress_point();
     return r;
 }
 

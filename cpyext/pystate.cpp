@@ -40,6 +40,7 @@
 #include <string>
 
 #include "cpyext/internal.h"
+#include "gc_bridge/debug.h"
 #include "gc_bridge/stats.h"
 #define FERRY_FAMILY "pystate"
 
@@ -118,11 +119,13 @@ ThreadRecord *new_record() {
     ThreadRecord *r = new ThreadRecord;
     init_record(r);
     t_record = r;
+    ferry::debug::root_range(r, sizeof *r);
     return r;
 }
 
 void drop_record(ThreadRecord *r) {
     t_record = nullptr;
+    ferry::debug::root_range_gone(r);
     delete r;
 }
 

@@ -11,6 +11,7 @@
 #include "cpyext/internal.h"
 #include "cpyext/native_slots.h"
 #include "gc_bridge/bridge.h"
+#include "gc_bridge/debug.h"
 #include "gc_bridge/stats.h"
 #include <structmember.h>   // after Python.h
 
@@ -423,6 +424,7 @@ PyTypeObject *make_type_proxy(Handle t, int64_t id) {
         return nullptr;
     }
     auto *heap = new PyHeapTypeObject();
+    debug::root_range(heap, sizeof *heap);   // lives as long as the layer
     PyTypeObject *type = &heap->ht_type;
     type->tp_name = strdup(s);
     host::close(n);
@@ -1065,6 +1067,7 @@ PyObject *type_from_spec(PyObject *module, PyType_Spec *spec, PyObject *bases) {
         Py_DECREF(base_tuple);
         return PyErr_NoMemory();
     }
+    debug::root_range(res, size);   // lives as long as the layer
     PyTypeObject *type = &res->ht_type;
     Py_SET_REFCNT(type, 1 << 29);   // lives as long as the layer, as its class does
     Py_SET_TYPE(type, &PyType_Type);
@@ -1336,6 +1339,7 @@ PyObject *keep_lookup(PyTypeObject *type, PyObject *name, PyObject *v) {
     } else {
         Py_XDECREF(slot);
         slot = v;
+        debug::layer_holds(v);   // (while it is the latest)
     }
     return v;
 }

@@ -6,6 +6,7 @@
 #include <vector>
 
 #include "cpyext/internal.h"
+#include "gc_bridge/debug.h"
 
 namespace ferry::bridge {
 namespace {
@@ -114,7 +115,9 @@ void outermost_exit() {
     for (host::Handle h : g_scope_handles)
         host::close(h);
     g_scope_handles.clear();
-    exit_work = false;
+    exit_work = debug::stress;   // stress mode: every outermost exit
+    if (debug::stress) [[unlikely]]
+        debug::stress_point();
 }
 } // namespace detail
 

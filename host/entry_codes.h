@@ -12,6 +12,7 @@
     X(call_slot, 4)               \
     X(release, 5)                 \
     X(stats, 6)                   \
-    X(direct, 7)
+    X(direct, 7)                  \
+    X(debug, 8)
 
 #endif

@@ -10,6 +10,7 @@
 
 #include "cpyext/internal.h"
 #include "gc_bridge/bridge.h"
+#include "gc_bridge/debug.h"
 #include "gc_bridge/stats.h"
 
 namespace ferry {
@@ -47,6 +48,8 @@ void *alloc_block(size_t size) {
     if (!h)
         return nullptr;
     h->size_class = r == kSmallSize ? kSmallBlock : 0;
+    if (debug::enabled) [[unlikely]]   // (its free list stays empty then)
+        debug::allocated(h + 1, r);
     return h + 1;
 }
 
@@ -60,6 +63,9 @@ void free_block(void *p) {
         dict_slot_release(static_cast<PyObject *>(p));
     if (h->managed && !(h->flags & kBorrowedHandle))
         host::close(h->managed);
+    if (debug::enabled) [[unlikely]]
+        if (debug::quarantine(p))
+            return;
     if (h->size_class == kSmallBlock && g_small_count < kSmallKept) {
         h->managed.raw = reinterpret_cast<intptr_t>(g_small_free);
         g_small_free = h;
@@ -69,9 +75,21 @@ void free_block(void *p) {
     heap::free(h);
 }
 
+// Stress mode: blocks C does not hold go back to the heap.
+void drop_free_lists() {
+    while (g_small_free) {
+        Header *h = g_small_free;
+        g_small_free = reinterpret_cast<Header *>(h->managed.raw);
+        heap::free(h);
+    }
+    g_small_count = 0;
+}
+
 void *realloc_block(void *p, size_t size) {
     if (!p)
         return alloc_block(size);
+    if (debug::enabled) [[unlikely]]   // always moves: stale pointers to the old block report
+        return debug::moved(p, size);
     Header *h = static_cast<Header *>(p) - 1;
     auto *n = static_cast<Header *>(heap::realloc_aligned(h, sizeof(Header) + rounded(size), 16));
     if (!n)
@@ -86,6 +104,8 @@ PyObject *alloc_object(PyTypeObject *type, size_t size) {
         return PyErr_NoMemory();
     o->ob_refcnt = 1;
     o->ob_type = type;
+    if (debug::enabled) [[unlikely]]
+        debug::object_made(o);
     return o;
 }
 
@@ -553,6 +573,10 @@ Handle handle_of(PyObject *o) {
     if (is_static_singleton(o))
         return static_singleton_handle(o);
     PyTypeObject *type = Py_TYPE(o);
+    if (type == &debug::dead_type) [[unlikely]] {   // FERRY_DEBUG: a freed object
+        debug::dead_object_error(o);
+        return {};
+    }
     if (PyType_FastSubclass(type, Py_TPFLAGS_TYPE_SUBCLASS))
         return type_handle(reinterpret_cast<PyTypeObject *>(o));
     if (type == &PyModuleDef_Type)
@@ -636,6 +660,11 @@ Handle moduledef_handle(PyObject *def) {
 void object_dealloc(PyObject *o) {
     bridge::identity_forget(o);
     TypeInfo *ti = type_info(Py_TYPE(o));
+    PyObject *releasing = nullptr;
+    if (debug::enabled) [[unlikely]] {   // items freed now were owned by o
+        releasing = debug::releasing;
+        debug::releasing = o;
+    }
     switch (ti ? ti->layout : Layout::generic) {
     case Layout::tuple:
         for (Py_ssize_t i = 0; i < Py_SIZE(o); i++)
@@ -656,6 +685,8 @@ void object_dealloc(PyObject *o) {
     case Layout::frame: frame_release(o); break;
     default: break;
     }
+    if (debug::enabled) [[unlikely]]
+        debug::releasing = releasing;
     free_block(o);
 }
 

@@ -29,6 +29,36 @@ def mark_expected(suite, ids):
             setattr(test, test._testMethodName, unittest.expectedFailure(lambda: method()))
 
 
+def known_leaks():
+    """tests/capi/ferry_known_leaks.txt: a substring of a leak line | the reason."""
+    with open(os.path.join(here, 'capi', 'ferry_known_leaks.txt')) as f:
+        return [line.split(' | ')[0].strip() for line in f if line.strip() and not line.startswith('#')]
+
+
+def debug_findings():
+    """FERRY_DEBUG: the misuse reports and the leaks the suite left (known
+    leaks aside); a list of problems, empty when there are none."""
+    import atexit
+    from ferry import _debug
+    atexit.unregister(_debug._at_exit)   # reported here instead
+    problems = []
+    n = _debug.errors()
+    if n:
+        problems.append('%d misuse report(s) from the debug mode (see above)' % n)
+    lines = [l for l in _debug.leaks().splitlines()[1:] if not l.startswith('  ... and')]
+    known = known_leaks()
+    seen = set()
+    for l in lines:
+        match = [k for k in known if k in l]
+        seen.update(match)
+        if not match:
+            problems.append('leak: ' + l.strip())
+    for k in known:
+        if k not in seen:
+            problems.append('a known leak no longer appears (remove it from ferry_known_leaks.txt): ' + k)
+    return problems
+
+
 if mode == '--ferry':
     mark_expected(suite, known_failures())
 result = unittest.TextTestRunner(verbosity=1).run(suite)
@@ -36,4 +66,11 @@ failed = len(result.failures) + len(result.errors) + len(result.unexpectedSucces
 print('%d passed, %d failed, %d skipped' % (
     result.testsRun - failed - len(result.skipped) - len(result.expectedFailures), failed,
     len(result.skipped) + len(result.expectedFailures)))
-sys.exit(0 if result.wasSuccessful() else 1)
+ok = result.wasSuccessful()
+if mode == '--ferry' and os.environ.get('FERRY_DEBUG', '0') not in ('', '0'):
+    problems = debug_findings()
+    for p in problems:
+        print('FERRY_DEBUG: ' + p)
+    print('debug mode: %d problem(s)' % len(problems))
+    ok = ok and not problems
+sys.exit(0 if ok else 1)

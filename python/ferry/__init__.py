@@ -31,6 +31,9 @@ def _host():
         if os.environ.get('FERRY_STATS'):
             from . import _stats
             _stats.enable()
+        if os.environ.get('FERRY_DEBUG', '0') not in ('', '0'):
+            from . import _debug
+            _debug.enable()
     return sys.modules['_ferry_host']
 
 

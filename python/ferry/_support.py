@@ -4,6 +4,7 @@ Every name listed in host/helpers.def and host/builtins.def must exist here;
 the layer binds them once at start-up (host::bind_support).
 """
 import builtins as _builtins
+import gc as _gc
 import operator as _operator
 import sys as _sys
 import types as _types
@@ -434,6 +435,12 @@ def weakref(wrapper, native_address):
 
 def deref(ref):
     return ref()
+
+
+def gc_stress():
+    # FERRY_STRESS: one incremental step of the host's collector, which starts
+    # with a minor collection (every young object moves).
+    _gc.collect_step()
 
 
 def delattr(o, name):
