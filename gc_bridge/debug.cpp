@@ -204,6 +204,9 @@ Place place_of(void *pc) {
                                [](uintptr_t v, const Symbol &s) { return v < s.value; });
     if (it != syms.begin() && at < (it - 1)->value + std::max<uintptr_t>((it - 1)->size, 1)) {
         p.symbol = (it - 1)->name;
+        // GCC's local aliases of exported functions (in instrumented builds) name the same code.
+        if (size_t alias = p.symbol.find(".localalias"); alias != std::string::npos)
+            p.symbol.resize(alias);
         p.offset = at + 1 - (it - 1)->value;
         p.exported = info.dli_sname && p.symbol == info.dli_sname;
     } else if (info.dli_sname) {
@@ -492,7 +495,9 @@ struct Scan {
         if (live.count(p) && reached.insert(p).second)
             work.push_back(p);
     }
-    void words(uintptr_t lo, uintptr_t hi) {
+    // A conservative scan reads whole segments, redzones between globals
+    // included: not for the address sanitizer to check.
+    [[gnu::no_sanitize_address]] void words(uintptr_t lo, uintptr_t hi) {
         lo = (lo + 7) & ~uintptr_t(7);
         for (uintptr_t a = lo; a + 8 <= hi; a += 8)
             reach(*reinterpret_cast<void *const *>(a));
