@@ -10,6 +10,7 @@
 // constructors call the classes.
 #define PY_SSIZE_T_CLEAN
 #include <Python.h>
+#define _PY_DATETIME_IMPL   // the capsule's provider: no PyDateTimeAPI of its own
 #include <datetime.h>
 
 #include <cstring>
@@ -25,7 +26,7 @@ using host::Helper;
 namespace {
 
 // Integer fields of the managed object, in the order _support.datetime_fields
-// gives them; the last item is the tzinfo (or None) for datetime and time.
+// gives them (for datetime and time the tzinfo, or None, follows them).
 bool read_fields(Handle h, Handle *parts, long *out, int n) {
     *parts = host::call_helper(Helper::datetime_fields, {h});
     if (!*parts)
@@ -85,7 +86,7 @@ namespace ferry {
 
 PyObject *datetime_materialize(Handle h, PyTypeObject *type, Layout layout) {
     Handle parts{};
-    long f[7] = {};
+    long f[8] = {};
     switch (layout) {
     case Layout::date: {
         auto *d = reinterpret_cast<PyDateTime_Date *>(alloc_object(type, sizeof(PyDateTime_Date)));
@@ -101,15 +102,9 @@ PyObject *datetime_materialize(Handle h, PyTypeObject *type, Layout layout) {
     case Layout::datetime: {
         auto *d = reinterpret_cast<PyDateTime_DateTime *>(alloc_object(type, sizeof(PyDateTime_DateTime)));
         PyObject *tz = nullptr;
-        if (!d || !read_fields(h, &parts, f, 7))
+        if (!d || !read_fields(h, &parts, f, 8))
             return fail(reinterpret_cast<PyObject *>(d), {});
-        long fold = 0;
-        Handle fv = host::getitem_i(parts, 8);
-        bool overflow = false;
-        if (fv)
-            fold = static_cast<long>(host::long_as(fv, &overflow));
-        host::close(fv);
-        if (!fv || !read_tzinfo(parts, 7, &tz))
+        if (!read_tzinfo(parts, 8, &tz))
             return fail(reinterpret_cast<PyObject *>(d), parts);
         d->hashcode = -1;
         put16(d->data, f[0]);
@@ -119,7 +114,7 @@ PyObject *datetime_materialize(Handle h, PyTypeObject *type, Layout layout) {
         d->data[5] = static_cast<unsigned char>(f[4]);
         d->data[6] = static_cast<unsigned char>(f[5]);
         put24(d->data + 7, f[6]);
-        d->fold = static_cast<unsigned char>(fold);
+        d->fold = static_cast<unsigned char>(f[7]);
         d->hastzinfo = tz != nullptr;
         d->tzinfo = tz;
         host::close(parts);
@@ -237,21 +232,9 @@ PyObject *delta_from(int days, int seconds, int us, int /*normalize*/, PyTypeObj
     return call_type(type, "(iii)", days, seconds, us);
 }
 
-PyObject *datetime_module() {
-    static PyObject *m = nullptr;
-    if (!m)
-        m = PyImport_ImportModule("datetime");
-    return m;
-}
-
 PyObject *timezone_from(PyObject *offset, PyObject *name) {
-    PyObject *tz = datetime_module() ? PyObject_GetAttrString(datetime_module(), "timezone") : nullptr;
-    if (!tz)
-        return nullptr;
-    PyObject *r = name ? PyObject_CallFunctionObjArgs(tz, offset, name, nullptr)
-                       : PyObject_CallFunctionObjArgs(tz, offset, nullptr);
-    Py_DECREF(tz);
-    return r;
+    return name ? call_module("datetime", "timezone", {offset, name})
+                : call_module("datetime", "timezone", {offset});
 }
 
 PyObject *from_timestamp(PyObject *cls, PyObject *args, PyObject *kw) {
@@ -281,7 +264,7 @@ int datetime_capi_install() {
     static bool done = false;
     if (done)
         return 0;
-    PyObject *m = datetime_module();
+    PyObject *m = PyImport_ImportModule("datetime");   // kept: sys.modules holds it anyway
     if (!m)
         return -1;
     capi.DateType = class_of(m, "date");

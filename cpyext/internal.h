@@ -30,7 +30,7 @@ PyObject *import_attr(const char *module, const char *name);   // new ref: modul
 PyObject *call_module(const char *module, const char *func, std::initializer_list<PyObject *> args);
 
 // object.cpp
-PyObject *call_dunder(PyObject *o, const char *name, PyObject *arg = nullptr);
+PyObject *call_dunder(PyObject *o, const char *name, PyObject *arg = nullptr, PyObject *arg2 = nullptr);
 int has_dunder(PyObject *o, const char *name);
 host::Handle static_singleton_handle(PyObject *o);
 host::Handle native_wrapper_of(PyObject *o, host::Handle cls);

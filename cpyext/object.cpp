@@ -212,12 +212,16 @@ namespace ferry {
 // type(o).<name>(o, args...): the way CPython's slot wrappers reach Python
 // methods, so results are checked here with CPython's messages rather than
 // the host's.
-PyObject *call_dunder(PyObject *o, const char *name, PyObject *arg) {
+PyObject *call_dunder(PyObject *o, const char *name, PyObject *arg, PyObject *arg2) {
     Handle n = name_handle(name);
     if (!n)
         return nullptr;
-    PyObject *r = arg ? forward([n](Handle a, Handle b) { return host::call_helper(Helper::call_dunder, {a, n, b}); }, o, arg)
-                      : forward([n](Handle a) { return host::call_helper(Helper::call_dunder, {a, n}); }, o);
+    auto call1 = [n](Handle a) { return host::call_helper(Helper::call_dunder, {a, n}); };
+    auto call2 = [n](Handle a, Handle b) { return host::call_helper(Helper::call_dunder, {a, n, b}); };
+    auto call3 = [n](Handle a, Handle b, Handle c) {
+        return host::call_helper(Helper::call_dunder, {a, n, b, c});
+    };
+    PyObject *r = arg2 ? forward(call3, o, arg, arg2) : arg ? forward(call2, o, arg) : forward(call1, o);
     host::close(n);
     return r;
 }

@@ -83,7 +83,6 @@ int frozenset_add(PyObject *fs, host::Handle h, host::Handle key) {
     host::close(one);
     if (!grown)
         return minus_one_with_host_error();
-    Header *hd = header_of(fs);
     bridge::identity_forget(fs);
     replace_managed(fs, grown);
     int64_t id = bridge::host_id(grown);

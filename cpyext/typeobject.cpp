@@ -154,11 +154,10 @@ PyObject *slot_add(PyObject *a, PyObject *b) {
 // Descriptors (typeobject.c slot_tp_descr_get/set): a missing obj or type
 // is passed as None; a NULL value deletes.
 PyObject *slot_descr_get(PyObject *self, PyObject *obj, PyObject *type) {
-    return PyObject_CallMethod(self, "__get__", "OO", obj ? obj : Py_None, type ? type : Py_None);
+    return call_dunder(self, "__get__", obj ? obj : Py_None, type ? type : Py_None);
 }
 int slot_descr_set(PyObject *self, PyObject *obj, PyObject *value) {
-    PyObject *r = value ? PyObject_CallMethod(self, "__set__", "OO", obj, value)
-                        : PyObject_CallMethod(self, "__delete__", "O", obj);
+    PyObject *r = value ? call_dunder(self, "__set__", obj, value) : call_dunder(self, "__delete__", obj);
     if (!r)
         return -1;
     Py_DECREF(r);

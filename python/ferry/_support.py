@@ -901,7 +901,7 @@ def datetime_fields(o):
     """The fields of a datetime object as datetimemodule.cpp reads them."""
     import datetime
     if isinstance(o, datetime.datetime):
-        return (o.year, o.month, o.day, o.hour, o.minute, o.second, o.microsecond, o.tzinfo, o.fold)
+        return (o.year, o.month, o.day, o.hour, o.minute, o.second, o.microsecond, o.fold, o.tzinfo)
     if isinstance(o, datetime.date):
         return (o.year, o.month, o.day)
     if isinstance(o, datetime.time):
