@@ -39,7 +39,7 @@ host::Handle native_wrapper_of(PyObject *o, host::Handle cls);
 PyObject *long_from_int64(long long v, PyTypeObject *type);
 PyObject *long_from_magnitude(const unsigned char *le_bytes, Py_ssize_t n, bool negative,
                               PyTypeObject *type);
-PyObject *small_int_for(host::Handle h);
+PyObject *api_long_from_int64(long long v);   // an exact int, small ones cached
 host::Handle long_to_host(PyObject *o);
 
 // unicodeobject.cpp

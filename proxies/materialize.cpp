@@ -160,6 +160,8 @@ PyObject *make_long(Handle h, PyTypeObject *type) {
     if (!overflow) {
         if (v == -1 && host::err_occurred())
             return fail_from_host();
+        if (type == &PyLong_Type)   // the small-int cache first, as CPython's
+            return api_long_from_int64(v);
         return long_from_int64(v, type);
     }
     Handle parts = host::call_helper(Helper::int_to_bytes, {h});
@@ -436,13 +438,12 @@ PyObject *from_host(Handle h) {
                 }
             return known;
         }
-    } else if (ti->layout == Layout::long_ && type == &PyLong_Type) {
-        if (PyObject *small = small_int_for(h))
-            return small;
     }
     PyObject *o = materialize(h, ti);
     if (!o)
         return nullptr;
+    if (header_of(o)->flags & kImmortal)   // a cached small int
+        return o;
     finish_proxy(o, argument ? h : host::dup(h), id, argument);
     if (stats::enabled) [[unlikely]]
         stats::materialized(ti->layout, c_size(o));
