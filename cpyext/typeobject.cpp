@@ -76,7 +76,7 @@ TypeRecord *new_record(PyTypeObject *t) {
     X(add, "__add__") X(hash_none, "__hash__ is None") X(get, "__get__")            \
     X(set, "__set__") X(delete_, "__delete__") X(dt_date, "datetime.date")             \
     X(dt_datetime, "datetime.datetime") X(dt_time, "datetime.time")                  \
-    X(dt_delta, "datetime.timedelta")
+    X(dt_delta, "datetime.timedelta") X(identity_hash, "__hash__ is object's")
 enum Feature : uint32_t {
 #define X(n, s) f_##n,
     FERRY_FEATURES(X)
@@ -258,6 +258,7 @@ bool bind_static(PyTypeObject *t, Handle h) {
     ti->host_type = h;
     if (!features_of(h, &ti->features))
         return false;
+    ti->hash_identity = has(*ti, f_identity_hash);
     fill_forwarding_slots(t, reinterpret_cast<TypeRecord *>(ti));
     int64_t id = bridge::host_id(h);
     if (!id)
@@ -433,6 +434,7 @@ PyTypeObject *make_type_proxy(Handle t, int64_t id) {
     TypeRecord *r = new_record(type);
     r->info.host_type = host::dup(t);
     r->info.features = features;
+    r->info.hash_identity = has(r->info, f_identity_hash);
     unsigned long inherited = 0;
     r->info.layout = layout_of_base(base, &inherited);
     type->tp_base = base;

@@ -144,7 +144,7 @@ PyObject *unicode_singleton(int c) {
         put(o, 0, c);
     Header *hd = header_of(o);
     hd->managed = h;
-    bridge::str_identity_register(o, hash);
+    bridge::hash_identity_register(o, hash);
     hd->flags |= kImmortal;
     Py_SET_REFCNT(o, 1 << 29);
     slot = o;

@@ -13,7 +13,7 @@ namespace {
 
 std::unordered_map<int64_t, PyObject *> g_identity;
 std::unordered_map<uint64_t, PyObject *> g_float_identity;   // by bits: PyPy's float identity
-std::unordered_multimap<int64_t, PyObject *> g_str_identity;  // by hash
+std::unordered_multimap<int64_t, PyObject *> g_hash_identity;  // by host hash
 std::vector<host::Handle> g_scope_handles;
 
 } // namespace
@@ -50,34 +50,34 @@ void float_identity_register(PyObject *o, double v) {
     h->flags |= kRegistered | kFloatIdentity;
 }
 
-PyObject *str_identity_lookup(host::Handle h, int64_t hash) {
-    auto [first, last] = g_str_identity.equal_range(hash);
+PyObject *hash_identity_lookup(host::Handle h, int64_t hash) {
+    auto [first, last] = g_hash_identity.equal_range(hash);
     for (auto it = first; it != last; ++it)
         if (host::is(header_of(it->second)->managed, h))
             return it->second;
     return nullptr;
 }
 
-void str_identity_register(PyObject *o, int64_t hash) {
+void hash_identity_register(PyObject *o, int64_t hash) {
     // The first proxy keeps the entry: on PyPy equal one-character and empty
     // strs are one object (`is`), whatever C made of them.
-    if (str_identity_lookup(header_of(o)->managed, hash))
+    if (hash_identity_lookup(header_of(o)->managed, hash))
         return;
-    g_str_identity.emplace(hash, o);
+    g_hash_identity.emplace(hash, o);
     Header *h = header_of(o);
     h->identity = hash;
-    h->flags |= kRegistered | kStrIdentity;
+    h->flags |= kRegistered | kHashIdentity;
 }
 
 void identity_forget(PyObject *o) {
     Header *h = header_of(o);
     if (!(h->flags & kRegistered))
         return;
-    if (h->flags & kStrIdentity) {
-        auto [first, last] = g_str_identity.equal_range(h->identity);
+    if (h->flags & kHashIdentity) {
+        auto [first, last] = g_hash_identity.equal_range(h->identity);
         for (auto it = first; it != last; ++it)
             if (it->second == o) {
-                g_str_identity.erase(it);
+                g_hash_identity.erase(it);
                 break;
             }
     } else if (h->flags & kFloatIdentity) {
@@ -89,7 +89,7 @@ void identity_forget(PyObject *o) {
         if (it != g_identity.end() && it->second == o)
             g_identity.erase(it);
     }
-    h->flags &= ~(kRegistered | kFloatIdentity | kStrIdentity);
+    h->flags &= ~(kRegistered | kFloatIdentity | kHashIdentity);
 }
 
 int64_t host_id(host::Handle h) {

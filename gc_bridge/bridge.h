@@ -33,10 +33,11 @@ void identity_forget(PyObject *o);
 PyObject *float_identity_lookup(double v);
 void float_identity_register(PyObject *o, double v);
 
-// Exact strs are keyed by their hash (cached by the host, unlike id(), which
-// is a call), candidates told apart by handle comparison.
-PyObject *str_identity_lookup(host::Handle h, int64_t hash);
-void str_identity_register(PyObject *o, int64_t hash);
+// Exact strs, and objects whose type hashes by identity (object.__hash__:
+// TypeInfo::hash_identity), are keyed by their host hash (18 ns; id() is a
+// call through a tuple, 115 ns), candidates told apart by handle comparison.
+PyObject *hash_identity_lookup(host::Handle h, int64_t hash);
+void hash_identity_register(PyObject *o, int64_t hash);
 
 // Host id() of a managed object; 0 with the C error set on failure, 0 with no
 // error when the id has no 64-bit form (then the object is not identity-mapped).

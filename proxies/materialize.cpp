@@ -390,25 +390,6 @@ PyObject *from_host(Handle h) {
     if (type == &PyEllipsis_Type)
         return Py_NewRef(Py_Ellipsis);
 
-    int64_t id = 0;
-    if (type == &PyUnicode_Type) {
-        int64_t hash = host::hash(h);
-        if (hash == -1 && host::err_occurred())
-            return null_with_host_error();
-        if (PyObject *known = bridge::str_identity_lookup(h, hash)) {
-            if (stats::enabled) [[unlikely]]
-                stats::identity_hit();
-            return Py_NewRef(known);
-        }
-        PyObject *o = materialize(h, ti);
-        if (o && !(header_of(o)->flags & kImmortal)) {
-            finish_proxy(o, argument ? h : host::dup(h), 0, argument);
-            bridge::str_identity_register(o, hash);
-            if (stats::enabled) [[unlikely]]
-                stats::materialized(Layout::unicode, c_size(o));
-        }
-        return o;
-    }
     if (ti->layout == Layout::float_ && type == &PyFloat_Type) {
         double v = host::float_as(h);
         if (PyObject *known = bridge::float_identity_lookup(v))
@@ -422,29 +403,41 @@ PyObject *from_host(Handle h) {
         }
         return o;
     }
-    if (!value_compared(ti->layout)) {
+    // The identity map: by hash where the hash is cheap and safe to take
+    // (exact strs, types hashing by identity), else by id().
+    int64_t id = 0, hash = 0;
+    bool by_hash = type == &PyUnicode_Type || ti->hash_identity;
+    if (by_hash) {
+        hash = host::hash(h);
+        if (hash == -1 && host::err_occurred())
+            return null_with_host_error();
+    } else if (!value_compared(ti->layout)) {
         id = bridge::host_id(h);
         if (!id && PyErr_Occurred())
             return nullptr;
-        if (PyObject *known = !id ? nullptr : bridge::identity_lookup(id)) {
-            if (stats::enabled) [[unlikely]]
-                stats::identity_hit();
-            Py_INCREF(known);
-            if (ti->layout == Layout::list || ti->layout == Layout::dict || ti->layout == Layout::set ||
-                ti->layout == Layout::bytearray)
-                if (refresh_container(known, h) < 0) {
-                    Py_DECREF(known);
-                    return nullptr;
-                }
-            return known;
-        }
+    }
+    if (PyObject *known = by_hash ? bridge::hash_identity_lookup(h, hash)
+                          : id    ? bridge::identity_lookup(id)
+                                  : nullptr) {
+        if (stats::enabled) [[unlikely]]
+            stats::identity_hit();
+        Py_INCREF(known);
+        if (ti->layout == Layout::list || ti->layout == Layout::dict || ti->layout == Layout::set ||
+            ti->layout == Layout::bytearray)
+            if (refresh_container(known, h) < 0) {
+                Py_DECREF(known);
+                return nullptr;
+            }
+        return known;
     }
     PyObject *o = materialize(h, ti);
     if (!o)
         return nullptr;
-    if (header_of(o)->flags & kImmortal)   // a cached small int
+    if (header_of(o)->flags & kImmortal)   // a cached small int or str
         return o;
     finish_proxy(o, argument ? h : host::dup(h), id, argument);
+    if (by_hash)
+        bridge::hash_identity_register(o, hash);
     if (stats::enabled) [[unlikely]]
         stats::materialized(ti->layout, c_size(o));
     // A list's items are read after it is registered: it may contain itself.
@@ -615,13 +608,13 @@ Handle handle_of(PyObject *o) {
     hd->managed = m;
     if (transient) {
         // nothing to register
-    } else if (type == &PyUnicode_Type) {
+    } else if (type == &PyUnicode_Type || ti->hash_identity) {
         int64_t hash = host::hash(m);
         if (hash == -1 && host::err_occurred()) {
             move_host_error_to_c();
             return {};
         }
-        bridge::str_identity_register(o, hash);
+        bridge::hash_identity_register(o, hash);
     } else if (type == &PyFloat_Type) {
         bridge::float_identity_register(o, PyFloat_AS_DOUBLE(o));
     } else if (!value_compared(ti->layout)) {

@@ -36,7 +36,7 @@ enum class Layout : uint8_t {
 
 struct Header {
     host::Handle managed;   // the managed counterpart; a weakref for native objects
-    int64_t identity;       // host id() when registered in the identity map, else 0
+    int64_t identity;       // the identity map's key when registered (id(), hash or float bits)
     uint32_t flags;
     uint32_t size_class;    // kSmallBlock: may go back to the small-block free list
     uint64_t padding;
@@ -49,7 +49,7 @@ enum HeaderFlags : uint32_t {
     kRefreshing = 1u << 2,    // a container whose items are being read (it may contain itself)
     kFloatIdentity = 1u << 3, // registered by value bits (bridge::float_identity_*)
     kImmortal = 1u << 4,      // a cached singleton (small ints, latin-1 and empty strs)
-    kStrIdentity = 1u << 5,   // registered by hash (bridge::str_identity_*)
+    kHashIdentity = 1u << 5,  // registered by host hash (bridge::hash_identity_*)
     kDictSlot = 1u << 6,      // `padding` holds the instance dict handed out by _PyObject_GetDictPtr
     kFinalized = 1u << 7,     // tp_finalize has run (CPython keeps this bit in the GC header)
     kBorrowedHandle = 1u << 8, // `managed` is a call's argument handle, not owned (from_host_argument)
@@ -65,6 +65,7 @@ struct TypeInfo {
     bool is_native = false;       // an extension's type: instances are native objects
     bool is_static = false;       // one of the layer's static type objects
     bool from_spec = false;       // made by PyType_FromSpec & co. (a heap type of C)
+    bool hash_identity = false;   // hashes by identity (object.__hash__): keyed by hash, not id()
     uint32_t features = 0;        // which dunders the managed type has (TypeFeature)
 };
 TypeInfo *type_info(PyTypeObject *t);   // nullptr for a type never readied

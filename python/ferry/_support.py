@@ -304,6 +304,8 @@ def type_features(tp, names):
     for i, name in enumerate(names.split(',')[:-1]):
         if name == '__hash__ is None':
             present = _lookup_or_missing(tp, '__hash__') is None
+        elif name == "__hash__ is object's":
+            present = _lookup_or_missing(tp, '__hash__') is _OBJECT_HASH
         elif '.' in name:   # exactly this class of a module already imported
             module, _, cls = name.partition('.')
             present = tp is getattr(_sys.modules.get(module), cls, None)
@@ -312,6 +314,9 @@ def type_features(tp, names):
         if present:
             bits |= 1 << i
     return bits
+
+
+_OBJECT_HASH = object.__dict__['__hash__']
 
 
 def _lookup_or_missing(tp, name):
