@@ -397,12 +397,13 @@ PyObject *_PyObject_NextNotImplemented(PyObject *o) {
 // NULL without an error at the end; the helper answers a 1-tuple or ().
 PyObject *PyIter_Next(PyObject *it) {
     FERRY_API;
-    PyObject *r = forward([](Handle x) { return host::call_helper(Helper::next, {x}); }, it);
-    if (!r)
-        return nullptr;
-    PyObject *item = PyTuple_GET_SIZE(r) ? Py_NewRef(PyTuple_GET_ITEM(r, 0)) : nullptr;
-    Py_DECREF(r);
-    return item;
+    Handle h = handle_of(it);
+    Handle r = h ? host::call_helper(Helper::next, {h}) : Handle{};
+    if (r && host::is(r, host::borrowed(host::Builtin::iter_done))) {
+        host::close(r);
+        return nullptr;   // exhausted: NULL with no error set
+    }
+    return result(r);
 }
 
 // ---------------------------------------------------------------- sequence

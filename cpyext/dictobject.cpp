@@ -20,10 +20,17 @@ using host::Helper;
 
 namespace {
 
+// PyDict_Next's view of a dict: its items when the iteration began, as a
+// flat host list [k0, v0, k1, v1, ...], each made a proxy when first reached.
+struct Snapshot {
+    Handle flat;                     // owned
+    std::vector<PyObject *> items;   // owned; null until reached
+};
+
 // Per dict: the borrowed references it keeps alive, and its PyDict_Next snapshot.
 struct Borrowed {
     std::vector<PyObject *> refs;
-    PyObject *snapshot = nullptr;   // a list of (key, value) tuples
+    Snapshot snapshot;
 };
 std::unordered_map<PyObject *, Borrowed> g_borrowed;
 
@@ -120,7 +127,9 @@ void dict_release(PyObject *d) {
     g_borrowed.erase(it);
     for (PyObject *r : b.refs)
         Py_DECREF(r);
-    Py_XDECREF(b.snapshot);
+    for (PyObject *r : b.snapshot.items)
+        Py_XDECREF(r);
+    host::close(b.snapshot.flat);
 }
 
 } // namespace ferry
@@ -339,32 +348,72 @@ PyObject *PyDict_SetDefault(PyObject *d, PyObject *key, PyObject *deflt) {
     return keep_borrowed(d, r);
 }
 
+namespace {
+
+// A new iteration: the items now. A proxy of the previous snapshot is kept
+// for the same managed object at the same place (a dict iterated again
+// unchanged makes nothing); the others stay alive with the dict, since an
+// outer loop may still use them as borrowed references.
+bool take_snapshot(PyObject *d, Snapshot &snap) {
+    Handle hd = handle_of(d);
+    Handle flat = hd ? host::call_helper(Helper::dict_items_flat, {hd}) : Handle{};
+    ptrdiff_t n = flat ? host::length(flat) : -1;
+    if (n < 0) {
+        host::close(flat);
+        return false;
+    }
+    std::vector<PyObject *> items(n, nullptr);
+    for (size_t i = 0; i < snap.items.size(); i++) {
+        PyObject *old = snap.items[i];
+        if (!old)
+            continue;
+        Handle now = static_cast<ptrdiff_t>(i) < n ? host::getitem_i(flat, i) : Handle{};
+        Handle known = handle_of(old);
+        if (now && known && host::is(now, known))
+            items[i] = old;
+        else
+            keep_borrowed(d, old);
+        host::close(now);
+    }
+    host::close(snap.flat);
+    snap.flat = flat;
+    snap.items = std::move(items);
+    return true;
+}
+
+PyObject *snapshot_item(Snapshot &snap, Py_ssize_t i) {
+    PyObject *&slot = snap.items[i];
+    if (!slot) {
+        slot = from_host_steal(host::getitem_i(snap.flat, i));
+        debug::layer_holds(slot);   // (for the dict's life)
+    }
+    return slot;
+}
+
+} // namespace
+
 int PyDict_Next(PyObject *d, Py_ssize_t *pos, PyObject **key, PyObject **value) {
     FERRY_API;
     if (!d || !PyDict_Check(d))
         return 0;
-    Borrowed &b = g_borrowed[d];
-    if (*pos == 0 || !b.snapshot) {
-        // A new iteration: take the items now. An older snapshot stays alive
-        // (its borrowed references may still be in use by an outer loop).
-        Handle hd = handle_of(d);
-        PyObject *items = hd ? result(host::call_helper(Helper::dict_items, {hd})) : nullptr;
-        if (!items) {
-            PyErr_Clear();
-            return 0;
-        }
-        if (b.snapshot)
-            g_borrowed[d].refs.push_back(b.snapshot);
-        g_borrowed[d].snapshot = items;
-    }
-    PyObject *items = g_borrowed[d].snapshot;
-    if (*pos < 0 || *pos >= PyList_GET_SIZE(items))
+    Snapshot &snap = g_borrowed[d].snapshot;
+    if ((*pos == 0 || !snap.flat) && !take_snapshot(d, snap)) {
+        PyErr_Clear();
         return 0;
-    PyObject *pair = PyList_GET_ITEM(items, *pos);
+    }
+    Py_ssize_t n = static_cast<Py_ssize_t>(snap.items.size()) / 2;
+    if (*pos < 0 || *pos >= n)
+        return 0;
+    PyObject *k = snapshot_item(snap, 2 * *pos);
+    PyObject *v = k ? snapshot_item(snap, 2 * *pos + 1) : nullptr;
+    if (!v) {   // CPython's PyDict_Next cannot fail: its items exist
+        PyErr_Clear();
+        return 0;
+    }
     if (key)
-        *key = PyTuple_GET_ITEM(pair, 0);
+        *key = k;
     if (value)
-        *value = PyTuple_GET_ITEM(pair, 1);
+        *value = v;
     ++*pos;
     return 1;
 }

@@ -5,6 +5,7 @@ the layer binds them once at start-up (host::bind_support).
 """
 import builtins as _builtins
 import gc as _gc
+import itertools as _itertools
 import operator as _operator
 import sys as _sys
 import types as _types
@@ -459,12 +460,17 @@ def delitem(o, key):
 iter = _builtins.iter
 
 
+# What next() answers for an exhausted iterator: one object C tells by
+# handle comparison (no tuple to build and read per item).
+ITER_DONE = object()
+BUILTINS['ITER_DONE'] = ITER_DONE
+
+
 def next(it):
-    for item in (it,):
-        try:
-            return (_builtins.next(it),)
-        except StopIteration:
-            return ()
+    try:
+        return _builtins.next(it)
+    except StopIteration:
+        return ITER_DONE
 
 
 isinstance = _builtins.isinstance
@@ -477,8 +483,9 @@ def kw_flat(kw):
     return tuple(kw) + tuple(kw.values())
 
 
-def dict_items(d):
-    return list(d.items())
+def dict_items_flat(d):
+    """PyDict_Next's snapshot: [k0, v0, k1, v1, ...] (no pair tuples to cross)."""
+    return list(_itertools.chain.from_iterable(d.items()))
 
 
 def getattr_default(o, name, default=None):

@@ -161,6 +161,19 @@ class TestDict(unittest.TestCase):
         self.assertEqual(ft.dict_next_all(d), [(1, 1), (3, 3)])
         self.assertEqual(ft.dict_next_nondict([1]), 0)
 
+    def test_next_nested(self):
+        keys = [object(), "a", 7, (1, 2)]
+        d = {k: [i] for i, k in enumerate(keys)}
+        rows = ft.dict_next_nested(d)
+        self.assertEqual(len(rows), 16)
+        for n, (k1, k2, v1) in enumerate(rows):
+            self.assertIs(k1, keys[n // 4])
+            self.assertIs(k2, keys[n % 4])
+            self.assertIs(v1, d[k1])
+        # an unchanged dict iterated again gives the same objects
+        self.assertEqual(ft.dict_next_all(d), list(d.items()))
+        self.assertEqual(ft.dict_next_nested(d), rows)
+
     def test_clear(self):
         d = {"a": 1}
         self.assertIsNone(ft.dict_clear(d))

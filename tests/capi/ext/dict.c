@@ -192,6 +192,34 @@ dict_next_all(PyObject *Py_UNUSED(m), PyObject *d)
     return result;
 }
 
+/* Nested PyDict_Next loops over one dict: the outer loop's borrowed key and
+   value stay valid while the inner loop starts over, and each loop sees the
+   dict's own key objects. Returns [(k1, k2, k1 is key of the dict), ...]. */
+static PyObject *
+dict_next_nested(PyObject *Py_UNUSED(m), PyObject *d)
+{
+    PyObject *result = PyList_New(0);
+    if (result == NULL) {
+        return NULL;
+    }
+    Py_ssize_t pos = 0;
+    PyObject *k1, *v1;
+    while (PyDict_Next(d, &pos, &k1, &v1)) {
+        Py_ssize_t pos2 = 0;
+        PyObject *k2, *v2;
+        while (PyDict_Next(d, &pos2, &k2, &v2)) {
+            PyObject *row = Py_BuildValue("(OOO)", k1, k2, v1);
+            if (row == NULL || PyList_Append(result, row) < 0) {
+                Py_XDECREF(row);
+                Py_DECREF(result);
+                return NULL;
+            }
+            Py_DECREF(row);
+        }
+    }
+    return result;
+}
+
 /* PyDict_Next on a non-dict returns 0. */
 static PyObject *
 dict_next_nondict(PyObject *Py_UNUSED(m), PyObject *o)
@@ -488,6 +516,7 @@ static PyMethodDef dict_methods[] = {
     {"dict_items", dict_items, METH_O, NULL},
     {"dict_next_all", dict_next_all, METH_O, NULL},
     {"dict_next_nondict", dict_next_nondict, METH_O, NULL},
+    {"dict_next_nested", dict_next_nested, METH_O, NULL},
     {"dict_clear", dict_clear, METH_O, NULL},
     {"dict_copy", dict_copy, METH_O, NULL},
     {"dict_update", dict_update, METH_VARARGS, NULL},
