@@ -460,17 +460,10 @@ def delitem(o, key):
 iter = _builtins.iter
 
 
-# What next() answers for an exhausted iterator: one object C tells by
-# handle comparison (no tuple to build and read per item).
+# PyIter_Next calls next(it, ITER_DONE): one object C tells by handle
+# comparison (no tuple to build and read per item).
 ITER_DONE = object()
 BUILTINS['ITER_DONE'] = ITER_DONE
-
-
-def next(it):
-    try:
-        return _builtins.next(it)
-    except StopIteration:
-        return ITER_DONE
 
 
 isinstance = _builtins.isinstance
