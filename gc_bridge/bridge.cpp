@@ -13,7 +13,17 @@ namespace {
 
 std::unordered_map<int64_t, PyObject *> g_identity;
 std::unordered_map<uint64_t, PyObject *> g_float_identity;   // by bits: PyPy's float identity
-std::unordered_multimap<int64_t, PyObject *> g_hash_identity;  // by host hash
+// By host hash: the candidates of one hash, told apart by handle comparison
+// (a host call each). Equal strs that are distinct objects share a hash
+// (ujson's documents repeat "t0" in hundreds of objects): past kBucket of
+// them, the others of that hash are registered by id() instead.
+constexpr int kBucket = 4;
+struct Bucket {
+    PyObject *objects[kBucket];
+    int n = 0;
+    bool crowded = false;   // some of this hash are in g_identity (by id)
+};
+std::unordered_map<int64_t, Bucket> g_hash_identity;
 std::vector<host::Handle> g_scope_handles;
 
 } // namespace
@@ -51,19 +61,38 @@ void float_identity_register(PyObject *o, double v) {
 }
 
 PyObject *hash_identity_lookup(host::Handle h, int64_t hash) {
-    auto [first, last] = g_hash_identity.equal_range(hash);
-    for (auto it = first; it != last; ++it)
-        if (host::is(header_of(it->second)->managed, h))
-            return it->second;
-    return nullptr;
+    auto it = g_hash_identity.find(hash);
+    if (it == g_hash_identity.end())
+        return nullptr;
+    Bucket &b = it->second;
+    for (int i = 0; i < b.n; i++)
+        if (host::is(header_of(b.objects[i])->managed, h))
+            return b.objects[i];
+    if (!b.crowded)
+        return nullptr;
+    int64_t id = host_id(h);
+    if (!id)
+        PyErr_Clear();   // (then it is not registered either)
+    return id ? identity_lookup(id) : nullptr;
 }
 
 void hash_identity_register(PyObject *o, int64_t hash) {
     // The first proxy keeps the entry: on PyPy equal one-character and empty
     // strs are one object (`is`), whatever C made of them.
-    if (hash_identity_lookup(header_of(o)->managed, hash))
+    host::Handle m = header_of(o)->managed;
+    if (hash_identity_lookup(m, hash))
         return;
-    g_hash_identity.emplace(hash, o);
+    Bucket &b = g_hash_identity[hash];
+    if (b.n == kBucket) {
+        b.crowded = true;
+        int64_t id = host_id(m);
+        if (id)
+            identity_register(o, id);
+        else
+            PyErr_Clear();
+        return;
+    }
+    b.objects[b.n++] = o;
     Header *h = header_of(o);
     h->identity = hash;
     h->flags |= kRegistered | kHashIdentity;
@@ -74,12 +103,17 @@ void identity_forget(PyObject *o) {
     if (!(h->flags & kRegistered))
         return;
     if (h->flags & kHashIdentity) {
-        auto [first, last] = g_hash_identity.equal_range(h->identity);
-        for (auto it = first; it != last; ++it)
-            if (it->second == o) {
+        auto it = g_hash_identity.find(h->identity);
+        if (it != g_hash_identity.end()) {
+            Bucket &b = it->second;
+            for (int i = 0; i < b.n; i++)
+                if (b.objects[i] == o) {
+                    b.objects[i] = b.objects[--b.n];
+                    break;
+                }
+            if (b.n == 0 && !b.crowded)
                 g_hash_identity.erase(it);
-                break;
-            }
+        }
     } else if (h->flags & kFloatIdentity) {
         auto it = g_float_identity.find(static_cast<uint64_t>(h->identity));
         if (it != g_float_identity.end() && it->second == o)

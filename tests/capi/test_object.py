@@ -473,6 +473,21 @@ class TestCompare(unittest.TestCase):
         expected = 1 if nan is other else 0
         self.assertEqual(ft.object_richcomparebool(nan, other, EQ), expected)
 
+    def test_identity_kept(self):
+        # Equal strs that are distinct objects (more than share one hash
+        # bucket), objects hashing by identity, tuples and lists: each crossing
+        # again gives C the same pointer, and distinct objects distinct ones.
+        strs = ["".join(["k", "ey"]) for _ in range(12)]
+        class Never:
+            def __eq__(self, other):
+                return False
+            __hash__ = object.__hash__
+        items = strs + [Never() for _ in range(6)] + [(i, "t") for i in range(3)] + [[i] for i in range(3)]
+        self.assertEqual(ft.object_identity_kept(items), [True] * len(items))
+        a, b = Never(), Never()
+        self.assertEqual(ft.object_richcomparebool(a, a, EQ), 1)
+        self.assertEqual(ft.object_richcomparebool(a, b, EQ), 0)
+
     def test_richcomparebool_error_from_bool(self):
         class Bad:
             def __eq__(self, other):

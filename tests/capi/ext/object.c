@@ -428,6 +428,39 @@ object_richcompare(PyObject *Py_UNUSED(m), PyObject *args)
     return PyObject_RichCompare(a, b, op);
 }
 
+/* Identity across crossings: for each item of a list, whether the object
+   list.__getitem__(i) gives C (a new crossing) is the item C already has
+   (PyList_GET_ITEM), and whether it is distinct from every other item. */
+static PyObject *
+object_identity_kept(PyObject *Py_UNUSED(m), PyObject *list)
+{
+    if (!PyList_Check(list)) {
+        PyErr_SetString(PyExc_TypeError, "test needs a list");
+        return NULL;
+    }
+    Py_ssize_t n = PyList_GET_SIZE(list);
+    PyObject *result = PyList_New(n);
+    if (result == NULL) {
+        return NULL;
+    }
+    for (Py_ssize_t i = 0; i < n; i++) {
+        PyObject *again = PyObject_CallMethod(list, "__getitem__", "n", i);
+        if (again == NULL) {
+            Py_DECREF(result);
+            return NULL;
+        }
+        int ok = again == PyList_GET_ITEM(list, i);
+        for (Py_ssize_t j = 0; j < n; j++) {
+            if (j != i && again == PyList_GET_ITEM(list, j)) {
+                ok = 0;
+            }
+        }
+        Py_DECREF(again);
+        PyList_SET_ITEM(result, i, PyBool_FromLong(ok));
+    }
+    return result;
+}
+
 static PyObject *
 object_richcomparebool(PyObject *Py_UNUSED(m), PyObject *args)
 {
@@ -1499,6 +1532,7 @@ static PyMethodDef object_methods[] = {
     {"object_dir", object_dir, METH_O, NULL},
     {"object_richcompare", object_richcompare, METH_VARARGS, NULL},
     {"object_richcomparebool", object_richcomparebool, METH_VARARGS, NULL},
+    {"object_identity_kept", object_identity_kept, METH_O, NULL},
     {"compare_ops", compare_ops, METH_NOARGS, NULL},
     {"object_hash", object_hash, METH_O, NULL},
     {"object_hashnotimplemented", object_hashnotimplemented, METH_O, NULL},
