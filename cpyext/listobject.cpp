@@ -13,10 +13,12 @@
 #define PY_SSIZE_T_CLEAN
 #include <Python.h>
 
+#include <cstring>
 #include <unordered_map>
 #include <vector>
 
 #include "cpyext/forward.h"
+#include "gc_bridge/bridge.h"
 #include "gc_bridge/stats.h"
 #define FERRY_FAMILY "listobject"
 
@@ -138,9 +140,92 @@ int list_refresh(PyObject *o, Handle h) {
     return r;
 }
 
-// Re-reads a proxied list from the host. A slot whose managed item is still
-// the same object keeps its proxy: C may hold it as a borrowed reference
-// (PyList_GET_ITEM), which CPython keeps valid while the list is unchanged.
+namespace {
+
+// The proxy for slot i: the old one when it still stands for the same
+// managed object (C may hold it as a borrowed reference, which CPython keeps
+// valid while the list is unchanged), else a new one. hi: consumed.
+PyObject *item_for(PyObject *old, Handle hi) {
+    Handle known = old ? handle_of(old) : Handle{};
+    if (known && host::is(known, hi)) {
+        host::close(hi);
+        return Py_NewRef(old);
+    }
+    if (old && !known)
+        PyErr_Clear();
+    return from_host_steal(hi);
+}
+
+// Lists of numbers cross in one call: the host packs their exact ints,
+// floats, None, True and False (list_scan in _support.py), and only the other
+// items cross one by one. 100 ints: one call instead of six host calls each.
+constexpr ptrdiff_t kScanMin = 16;
+enum ScanKind : char { other = 0, int_ = 1, float_ = 2, none = 3, true_ = 4, false_ = 5 };
+
+bool same_number(PyObject *old, ScanKind kind, int64_t v, double d) {
+    if (!old)
+        return false;
+    if (kind == int_ && PyLong_CheckExact(old)) {
+        int overflow = 0;
+        long long ov = PyLong_AsLongLongAndOverflow(old, &overflow);
+        return !overflow && ov == v;
+    }
+    return kind == float_ && PyFloat_CheckExact(old) &&
+           std::memcmp(&reinterpret_cast<PyFloatObject *>(old)->ob_fval, &d, sizeof d) == 0;
+}
+
+// A float as from_host makes it: the live proxy of the same bits, else a new
+// one (its managed copy is made when it crosses back).
+PyObject *float_proxy(double d) {
+    if (PyObject *known = bridge::float_identity_lookup(d))
+        return Py_NewRef(known);
+    PyObject *o = PyFloat_FromDouble(d);
+    if (o)
+        bridge::float_identity_register(o, d);
+    return o;
+}
+
+// items from a list_scan result; false with the C error set.
+bool read_scanned(PyListObject *l, Py_ssize_t old_n, Handle scan, std::vector<PyObject *> &items) {
+    Handle parts[4] = {host::getitem_i(scan, 0), host::getitem_i(scan, 1), host::getitem_i(scan, 2),
+                       host::getitem_i(scan, 3)};
+    ptrdiff_t nk = 0, ni = 0, nf = 0;
+    const char *kinds = parts[0] ? host::bytes_data(parts[0], &nk) : nullptr;
+    const char *ints = parts[1] ? host::bytes_data(parts[1], &ni) : nullptr;
+    const char *floats = parts[2] ? host::bytes_data(parts[2], &nf) : nullptr;
+    bool ok = kinds && ints && floats && parts[3] && nk == static_cast<ptrdiff_t>(items.size());
+    if (!ok && !PyErr_Occurred())
+        move_host_error_to_c();
+    ptrdiff_t next_other = 0;
+    for (size_t i = 0; ok && i < items.size(); i++) {
+        auto kind = static_cast<ScanKind>(kinds[i]);
+        PyObject *old = static_cast<Py_ssize_t>(i) < old_n ? l->ob_item[i] : nullptr;
+        int64_t v = 0;
+        double d = 0;
+        std::memcpy(&v, ints + 8 * i, 8);
+        std::memcpy(&d, floats + 8 * i, 8);
+        switch (kind) {
+        case int_:
+            items[i] = same_number(old, kind, v, d) ? Py_NewRef(old) : api_long_from_int64(v);
+            break;
+        case float_:
+            items[i] = same_number(old, kind, v, d) ? Py_NewRef(old) : float_proxy(d);
+            break;
+        case none: items[i] = Py_NewRef(Py_None); break;
+        case true_: items[i] = Py_NewRef(Py_True); break;
+        case false_: items[i] = Py_NewRef(Py_False); break;
+        default: items[i] = item_for(old, host::getitem_i(parts[3], next_other++)); break;
+        }
+        ok = items[i] != nullptr;
+    }
+    for (Handle p : parts)
+        host::close(p);
+    return ok;
+}
+
+} // namespace
+
+// Re-reads a proxied list from the host.
 int list_read_items(PyObject *o, Handle h) {
     ptrdiff_t n = host::length(h);
     if (n < 0)
@@ -148,27 +233,29 @@ int list_read_items(PyObject *o, Handle h) {
     auto *l = reinterpret_cast<PyListObject *>(o);
     Py_ssize_t old_n = Py_SIZE(l);
     std::vector<PyObject *> items(n);
-    for (ptrdiff_t i = 0; i < n; i++) {
-        Handle hi = host::getitem_i(h, i);
-        if (!hi) {
-            for (ptrdiff_t j = 0; j < i; j++)
-                Py_DECREF(items[j]);
-            return minus_one_with_host_error();
-        }
-        PyObject *old = i < old_n ? l->ob_item[i] : nullptr;
-        Handle known = old ? handle_of(old) : Handle{};
-        if (known && host::is(known, hi)) {
-            items[i] = Py_NewRef(old);
-            host::close(hi);
-        } else {
-            if (old && !known)
-                PyErr_Clear();
-            items[i] = from_host_steal(hi);
-        }
-        if (!items[i]) {
-            for (ptrdiff_t j = 0; j < i; j++)
-                Py_DECREF(items[j]);
-            return -1;
+    auto drop = [&] {
+        for (PyObject *x : items)
+            Py_XDECREF(x);
+        return -1;
+    };
+    Handle scan = n >= kScanMin ? host::call_helper(Helper::list_scan, {h}) : Handle{};
+    if (n >= kScanMin && !scan)
+        return minus_one_with_host_error();
+    if (scan && !host::is(scan, host::borrowed(host::Builtin::None))) {
+        bool ok = read_scanned(l, old_n, scan, items);
+        host::close(scan);
+        if (!ok)
+            return drop();
+    } else {
+        host::close(scan);
+        for (ptrdiff_t i = 0; i < n; i++) {
+            Handle hi = host::getitem_i(h, i);
+            items[i] = hi ? item_for(i < old_n ? l->ob_item[i] : nullptr, hi) : nullptr;
+            if (!items[i]) {
+                if (!hi)
+                    move_host_error_to_c();
+                return drop();
+            }
         }
     }
     PyObject **fresh = static_cast<PyObject **>(PyMem_Malloc((n ? n : 1) * sizeof(PyObject *)));

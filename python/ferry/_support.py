@@ -4,6 +4,7 @@ Every name listed in host/helpers.def and host/builtins.def must exist here;
 the layer binds them once at start-up (host::bind_support).
 """
 import builtins as _builtins
+from array import array as _array
 import gc as _gc
 import itertools as _itertools
 import operator as _operator
@@ -474,6 +475,45 @@ format = _builtins.format
 def kw_flat(kw):
     """Keyword arguments as (names..., values...) for METH_FASTCALL|METH_KEYWORDS."""
     return tuple(kw) + tuple(kw.values())
+
+
+_INT64_MIN, _INT64_MAX = -(1 << 63), (1 << 63) - 1
+_ZEROS_Q = _array('q', [0])
+_ZEROS_D = _array('d', [0.0])
+
+
+def list_scan(lst):
+    """A list whose first item is a number, for C in one call:
+    (kinds, ints, floats, others): per item a kind byte (1: an exact int of
+    64 bits, in ints; 2: an exact float, in floats; 3 None, 4 True, 5 False;
+    0: anything else, the next of others), ints and floats 8 bytes per item.
+    None when the first item is not a number (C reads items one by one)."""
+    items = list(lst)
+    n = len(items)
+    if not n or (type(items[0]) is not int and type(items[0]) is not float):
+        return None
+    kinds = bytearray(n)
+    ints = _ZEROS_Q * n
+    floats = _ZEROS_D * n
+    others = []
+    for i in range(n):
+        x = items[i]
+        t = type(x)
+        if t is int and _INT64_MIN <= x <= _INT64_MAX:
+            kinds[i] = 1
+            ints[i] = x
+        elif t is float:
+            kinds[i] = 2
+            floats[i] = x
+        elif x is None:
+            kinds[i] = 3
+        elif x is True:
+            kinds[i] = 4
+        elif x is False:
+            kinds[i] = 5
+        else:
+            others.append(x)
+    return bytes(kinds), ints.tobytes(), floats.tobytes(), others
 
 
 def dict_items_flat(d):
