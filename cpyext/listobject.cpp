@@ -275,6 +275,9 @@ int list_read_items(PyObject *o, Handle h) {
     return 0;
 }
 
+// (Packing a list of numbers for one host call, as list_scan does the other
+// way, measured slower here: 5.7 us against 3.1 us for make_list(100), since
+// PyPy builds a list from packed bytes no faster than from handles.)
 Handle list_to_host(PyObject *o) {
     Handle l = host::list_new();
     for (Py_ssize_t i = 0; l && i < PyList_GET_SIZE(o); i++) {

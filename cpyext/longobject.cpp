@@ -461,8 +461,24 @@ PyObject *PyLong_FromUnicodeObject(PyObject *u, int base) {
 
 // ---- conversions to C
 
+// A one-digit exact int, read as CPython 3.11 reads it (medium_value).
+inline bool one_digit(PyObject *v, long *out) {
+    if (!v || !PyLong_CheckExact(v))
+        return false;
+    Py_ssize_t size = Py_SIZE(v);
+    if (size < -1 || size > 1)
+        return false;
+    *out = size * static_cast<long>(as_long(v)->ob_digit[0]);
+    return true;
+}
+
 long PyLong_AsLongAndOverflow(PyObject *vv, int *overflow) {
     FERRY_API;
+    long fast;
+    if (one_digit(vv, &fast)) {
+        *overflow = 0;
+        return fast;
+    }
     if (!vv) {
         PyErr_BadInternalCall();
         return -1;
@@ -487,6 +503,9 @@ long long PyLong_AsLongLongAndOverflow(PyObject *vv, int *overflow) {
 
 long PyLong_AsLong(PyObject *vv) {
     FERRY_API;
+    long fast;
+    if (one_digit(vv, &fast))
+        return fast;
     int overflow = 0;
     long r = PyLong_AsLongAndOverflow(vv, &overflow);
     if (overflow) {

@@ -4,10 +4,10 @@ Every name listed in host/helpers.def and host/builtins.def must exist here;
 the layer binds them once at start-up (host::bind_support).
 """
 import builtins as _builtins
-from array import array as _array
 import gc as _gc
 import itertools as _itertools
 import operator as _operator
+import struct as _struct
 import sys as _sys
 import types as _types
 import weakref as _weakref
@@ -478,8 +478,13 @@ def kw_flat(kw):
 
 
 _INT64_MIN, _INT64_MAX = -(1 << 63), (1 << 63) - 1
-_ZEROS_Q = _array('q', [0])
-_ZEROS_D = _array('d', [0.0])
+
+
+# (struct.pack_into in a loop, which PyPy's JIT turns into stores; array's
+# frombytes/tolist and struct.pack(fmt, *items) cost microseconds per
+# hundred items.)
+_pack_q = _struct.Struct('q').pack_into
+_pack_d = _struct.Struct('d').pack_into
 
 
 def list_scan(lst):
@@ -493,18 +498,18 @@ def list_scan(lst):
     if not n or (type(items[0]) is not int and type(items[0]) is not float):
         return None
     kinds = bytearray(n)
-    ints = _ZEROS_Q * n
-    floats = _ZEROS_D * n
+    ints = bytearray(8 * n)
+    floats = bytearray(8 * n)
     others = []
     for i in range(n):
         x = items[i]
         t = type(x)
         if t is int and _INT64_MIN <= x <= _INT64_MAX:
             kinds[i] = 1
-            ints[i] = x
+            _pack_q(ints, 8 * i, x)
         elif t is float:
             kinds[i] = 2
-            floats[i] = x
+            _pack_d(floats, 8 * i, x)
         elif x is None:
             kinds[i] = 3
         elif x is True:
@@ -513,7 +518,7 @@ def list_scan(lst):
             kinds[i] = 5
         else:
             others.append(x)
-    return bytes(kinds), ints.tobytes(), floats.tobytes(), others
+    return bytes(kinds), bytes(ints), bytes(floats), others
 
 
 def dict_items_flat(d):

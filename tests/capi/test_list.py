@@ -148,6 +148,26 @@ class TestList(unittest.TestCase):
         with self.assertRaisesRegex(SystemError, BADCALL):
             ft.list_astuple((1,))
 
+    def test_long_lists_of_numbers(self):
+        # (ferry reads lists of 16 items or more that start with a number in
+        # one host call: every kind of item must come through as it is.)
+        marker = object()
+        items = [0, 1, -5, 256, 257, 2**63 - 1, -2**63, 2**63, -2**63 - 1, 2**100,
+                 0.5, -0.0, float("inf"), float("nan"), None, True, False, "s",
+                 marker, (1, 2), [3], 7.25, 10**18, -1]
+        for l in (items, [float(i) for i in range(40)], list(range(-20, 20)),
+                  [1.5] + ["x"] * 20):
+            t = ft.list_astuple(l)
+            self.assertEqual(len(t), len(l))
+            for a, b in zip(t, l):
+                self.assertIs(type(a), type(b))
+                if isinstance(b, float):
+                    self.assertEqual(repr(a), repr(b))
+                elif isinstance(b, int):
+                    self.assertEqual(a, b)
+                else:
+                    self.assertIs(a, b)
+
 
 if __name__ == "__main__":
     unittest.main()
