@@ -524,11 +524,13 @@ ferry_entry(void *ctx, int code, Handle self, const Handle *args, ptrdiff_t narg
     case code_stats: return stats_entry(args, nargs);
     case code_direct: return direct(args, nargs);
     case code_debug: return debug_entry(args, nargs);
-    case code_release:
-        // A wrapper died: drop the reference it owned (args: the native address).
+    case code_release: {
+        // A release link's target died (args: the link's id; gc_bridge/bridge.h).
+        bool overflow = false;
         if (nargs == 1)
-            Py_DECREF(static_cast<PyObject *>(address_of(args[0])));
+            bridge::release_linked(host::long_as(args[0], &overflow));
         return host::dup(host::borrowed(host::Builtin::None));
+    }
     }
     return type_error("ferry: unknown entry code");
 }

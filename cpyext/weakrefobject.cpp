@@ -3,7 +3,8 @@
 //
 // Native objects (extension types). Python never sees a native object N, only
 // its wrapper W (proxies/materialize.cpp): W owns one reference to N, and N's
-// header keeps a weakref to W whose callback drops that reference. A weakref
+// header keeps a weakref to W whose callback drops that reference (a release
+// link, gc_bridge/bridge.h). A weakref
 // to "N" is therefore a host weakref to W, whether Python made it
 // (weakref.ref(obj)) or C did (PyWeakref_NewRef). The host clears it and runs
 // its callback when it collects W, which is before N can be deallocated
@@ -33,6 +34,7 @@
 #include <vector>
 
 #include "cpyext/forward.h"
+#include "gc_bridge/bridge.h"
 #include "gc_bridge/stats.h"
 #define FERRY_FAMILY "weakrefobject"
 
@@ -119,7 +121,7 @@ void prune_token_refs() {
         return;
     std::vector<Handle> live;
     for (Handle r : g_token_refs) {
-        Handle target = host::call_helper(Helper::deref, {r});
+        Handle target = bridge::referent(r);
         bool dead = target && host::is(target, host::borrowed(host::Builtin::None));
         if (!target)
             host::err_clear();
@@ -138,9 +140,7 @@ int keep_until_exit(PyObject *o) {
     PyObject *token = PySet_New(nullptr);   // weakrefable on PyPy
     Handle ht = token ? new_handle(token) : Handle{};
     Py_XDECREF(token);
-    Handle addr = ht ? host::long_from_unsigned(reinterpret_cast<uintptr_t>(o)) : Handle{};
-    Handle ref = addr ? host::call_helper(Helper::weakref, {ht, addr}) : Handle{};
-    host::close(addr);
+    Handle ref = ht ? bridge::release_link(ht, o) : Handle{};
     if (!ref) {
         if (ht)
             host::close(ht);
@@ -187,7 +187,7 @@ PyObject *PyWeakref_GetObject(PyObject *ref) {
                         "ferry: the referent of a weakref.proxy cannot be read on this host");
         return nullptr;
     }
-    PyObject *o = forward([](Handle r) { return host::call_helper(Helper::deref, {r}); }, ref);
+    PyObject *o = forward([](Handle r) { return bridge::referent(r); }, ref);
     if (!o)
         return nullptr;
     if (o == Py_None || Py_REFCNT(o) > 1) {   // static, or held elsewhere too

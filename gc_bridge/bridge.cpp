@@ -160,4 +160,46 @@ void keep_until_exit(host::Handle h) {
     detail::exit_work = true;
 }
 
+namespace {
+std::unordered_map<int64_t, PyObject *> g_release_links;   // by the weakref's id()
+}
+
+host::Handle release_link(host::Handle target, PyObject *o) {
+    host::Handle args[2] = {target, host::borrowed(host::Builtin::release_link_callback)};
+    host::Handle t = host::tuple_from(args, 2);
+    host::Handle ref = t ? host::call(host::borrowed(host::Builtin::weakref_ref), t, {}) : host::Handle{};
+    host::close(t);
+    if (!ref) {
+        move_host_error_to_c();
+        return {};
+    }
+    int64_t id = host_id(ref);
+    if (!id) {
+        if (!PyErr_Occurred())
+            PyErr_SetString(PyExc_SystemError, "ferry: a weakref's id() has no 64-bit form");
+        host::close(ref);
+        return {};
+    }
+    // An entry left by a link whose weakref died before its target (then no
+    // callback comes) gives way: its id is being reused.
+    g_release_links[id] = o;
+    return ref;
+}
+
+void release_linked(int64_t ref_id) {
+    auto it = g_release_links.find(ref_id);
+    if (it == g_release_links.end())
+        return;
+    PyObject *o = it->second;
+    g_release_links.erase(it);
+    Py_DECREF(o);
+}
+
+host::Handle referent(host::Handle ref) {
+    host::Handle t = host::tuple_from(nullptr, 0);
+    host::Handle r = t ? host::call(ref, t, {}) : host::Handle{};
+    host::close(t);
+    return r;
+}
+
 } // namespace ferry::bridge

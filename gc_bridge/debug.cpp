@@ -517,7 +517,7 @@ int scan_segments(struct dl_phdr_info *info, size_t, void *arg) {
 }
 
 bool wrapper_alive(Header *h) {
-    host::Handle w = host::call_helper(host::Helper::deref, {h->managed});
+    host::Handle w = bridge::referent(h->managed);
     if (!w) {
         host::err_clear();
         return true;   // cannot tell: not a leak

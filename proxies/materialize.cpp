@@ -516,7 +516,7 @@ Handle build_managed(PyObject *o, TypeInfo *ti) {
 Handle native_to_host(PyObject *o, TypeInfo *ti, Handle cls) {
     Header *hd = header_of(o);
     if (hd->managed) {
-        Handle w = host::call_helper(Helper::deref, {hd->managed});
+        Handle w = bridge::referent(hd->managed);
         if (w && !host::is(w, host::borrowed(Builtin::None)))
             return w;
         host::close(w);
@@ -528,17 +528,15 @@ Handle native_to_host(PyObject *o, TypeInfo *ti, Handle cls) {
         move_host_error_to_c();
         return {};
     }
-    Handle addr = host::long_from_unsigned(reinterpret_cast<uintptr_t>(o));
-    Handle ref = addr ? host::call_helper(Helper::weakref, {w, addr}) : Handle{};
-    host::close(addr);
+    Py_INCREF(o);   // owned by the wrapper, released by its release link
+    Handle ref = bridge::release_link(w, o);
     if (!ref) {
+        Py_DECREF(o);
         host::close(w);
-        move_host_error_to_c();
         return {};
     }
     hd->managed = ref;
     hd->flags |= kWeakWrapper;
-    Py_INCREF(o);   // owned by the wrapper, released by its weakref's callback
     return w;
 }
 

@@ -433,15 +433,14 @@ def make_function(defaddr, self, by_address, name, doc, module, bound=None, flag
     return f
 
 
-def weakref(wrapper, native_address):
-    """The native object's link to its wrapper; when the wrapper dies, the
-    reference it owned is dropped."""
-    release = _ferry_host.release
-    return _weakref.ref(wrapper, lambda _, a=native_address: release(a))
+def release_link_callback(ref, _release=_ferry_host.release, _id=_builtins.id):
+    """The callback of every release link (gc_bridge/bridge.h): the target
+    died, the layer drops the reference the link stands for."""
+    _release(_id(ref))
 
 
-def deref(ref):
-    return ref()
+BUILTINS['weakref_ref'] = _weakref.ref
+BUILTINS['release_link_callback'] = release_link_callback
 
 
 def gc_stress():
