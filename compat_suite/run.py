@@ -73,8 +73,9 @@ def suite(name, builddir):
     with open(os.path.join(HERE, name, 'manifest.json')) as f:
         manifest = json.load(f)
     runner = os.path.join(HERE, name, manifest['runner'])
-    results = {}
+    results, runs = {}, {}
     for label, r in (('CPython', run_cpython([runner])), ('ferry', run_ferry([runner], builddir))):
+        runs[label] = r
         lines = [l for l in r.stdout.splitlines() if l.startswith('COUNTS ')]
         if not lines:
             print('%s run gave no counts:\n%s%s' % (label, r.stdout[-3000:], r.stderr[-3000:]))
@@ -87,6 +88,10 @@ def suite(name, builddir):
     ok = expected == results['ferry']
     note = ' (%d left out by the package on PyPy)' % omitted if omitted else ''
     print('%s: %s%s' % (name, 'same counts' if ok else 'counts differ', note))
+    if not ok:   # what the test runners said (failures and errors are on stderr)
+        for label, r in runs.items():
+            if results[label]['failures'] or results[label]['errors']:
+                print('--- %s stderr (end) ---\n%s' % (label, r.stderr[-6000:]))
     return 0 if ok else 1
 
 

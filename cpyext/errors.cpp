@@ -9,6 +9,7 @@
 #include <cstring>
 
 #include "cpyext/internal.h"
+#include "gc_bridge/bridge.h"
 #include "gc_bridge/stats.h"
 #define FERRY_FAMILY "errors"
 
@@ -42,6 +43,7 @@ void move_host_error_to_c() {
 }
 
 void move_c_error_to_host() {
+    bridge::make_pending_links();   // (wrappers dropped with the error die with it)
     PyObject *t, *v, *tb;
     PyErr_Fetch(&t, &v, &tb);
     if (!t) {

@@ -210,6 +210,8 @@ void PyObject_ClearWeakRefs(PyObject *object) {
     }
     Header *hd = header_of(object);
     if (hd->managed && (hd->flags & kWeakWrapper)) {
+        if (hd->flags & kPendingLink)
+            bridge::link_forget(object);
         host::close(hd->managed);
         hd->managed = {};
         hd->flags &= ~kWeakWrapper;

@@ -1,6 +1,7 @@
 // Identity map, entry scopes and deferred releases (see bridge.h).
 #include "gc_bridge/bridge.h"
 
+#include <algorithm>
 #include <cstring>
 #include <unordered_map>
 #include <vector>
@@ -140,16 +141,73 @@ int64_t host_id(host::Handle h) {
     return overflow ? 0 : v;   // PyPy's ids of value objects (complex, ...) can exceed 64 bits
 }
 
+namespace {
+std::unordered_map<int64_t, PyObject *> g_release_links;   // by the weakref's id()
+std::vector<PyObject *> g_pending_links;                     // kPendingLink
+constexpr size_t kPendingMax = 256;
+
+} // namespace
+
+// Makes the waiting release links (skipped while a host error is pending:
+// they wait for the next exit).
+void make_pending_links() {
+    if (g_pending_links.empty() || host::err_occurred())
+        return;
+    std::vector<PyObject *> objects;
+    objects.swap(g_pending_links);
+    std::vector<host::Handle> wrappers;
+    for (PyObject *o : objects)
+        wrappers.push_back(header_of(o)->managed);
+    host::Handle t = host::tuple_from(wrappers.data(), wrappers.size());
+    host::Handle r = t ? host::call_helper(host::Helper::make_links, {t}) : host::Handle{};
+    host::close(t);
+    if (!r) {   // (memory) they wait for the next exit
+        host::err_clear();
+        g_pending_links.swap(objects);
+        return;
+    }
+    for (size_t i = 0; i < objects.size(); i++) {
+        Header *hd = header_of(objects[i]);
+        host::Handle ref = host::getitem_i(r, 2 * i), id = host::getitem_i(r, 2 * i + 1);
+        bool overflow = false;
+        int64_t v = id ? host::long_as(id, &overflow) : 0;
+        host::close(id);
+        host::close(hd->managed);
+        hd->managed = ref;
+        hd->flags &= ~kPendingLink;
+        g_release_links[v] = objects[i];
+    }
+    host::close(r);
+}
+
+void link_later(PyObject *o, host::Handle wrapper) {
+    Header *hd = header_of(o);
+    hd->managed = wrapper;
+    hd->flags |= kWeakWrapper | kPendingLink;
+    g_pending_links.push_back(o);
+    detail::exit_work = true;
+    if (g_pending_links.size() >= kPendingMax)
+        make_pending_links();
+}
+
+void link_forget(PyObject *o) {
+    auto it = std::find(g_pending_links.begin(), g_pending_links.end(), o);
+    if (it != g_pending_links.end())
+        g_pending_links.erase(it);
+    header_of(o)->flags &= ~kPendingLink;
+}
+
 namespace detail {
 int entry_depth = 0;
 bool exit_work = false;
 
 void outermost_exit() {
+    make_pending_links();
     dict_slots_flush();   // C's writes to instance-dict slots reach the host
     for (host::Handle h : g_scope_handles)
         host::close(h);
     g_scope_handles.clear();
-    exit_work = debug::stress;   // stress mode: every outermost exit
+    exit_work = debug::stress || !g_pending_links.empty();   // stress mode: every outermost exit
     if (debug::stress) [[unlikely]]
         debug::stress_point();
 }
@@ -158,10 +216,6 @@ void outermost_exit() {
 void keep_until_exit(host::Handle h) {
     g_scope_handles.push_back(h);
     detail::exit_work = true;
-}
-
-namespace {
-std::unordered_map<int64_t, PyObject *> g_release_links;   // by the weakref's id()
 }
 
 host::Handle release_link(host::Handle target, PyObject *o) {

@@ -75,6 +75,15 @@ void keep_until_exit(host::Handle h);
 // link, a shared one 70 ns). Returns the weakref (owned), or null with the C
 // error set (then `o` is not taken).
 host::Handle release_link(host::Handle target, PyObject *o);
+// The same for a native object's fresh wrapper (owned; kept in the header,
+// kPendingLink): its link is made at the end of the outermost call, or when
+// many wait, for all waiting wrappers in one host call (a weakref made from
+// C costs PyPy 750 ns, in its JIT-compiled code 70 ns).
+void link_later(PyObject *o, host::Handle wrapper);
+void link_forget(PyObject *o);   // o is being freed while waiting
+// Makes the waiting links now; before a C error goes to the host, since
+// nothing is made while a host error is pending.
+void make_pending_links();
 // A link's report: drops the reference (the release entry).
 void release_linked(int64_t ref_id);
 // The referent of a weakref (owned): None when it died, null on error.

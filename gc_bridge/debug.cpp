@@ -517,6 +517,8 @@ int scan_segments(struct dl_phdr_info *info, size_t, void *arg) {
 }
 
 bool wrapper_alive(Header *h) {
+    if (h->flags & kPendingLink)
+        return true;   // held by the layer until its link is made
     host::Handle w = bridge::referent(h->managed);
     if (!w) {
         host::err_clear();

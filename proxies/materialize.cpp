@@ -61,6 +61,8 @@ void free_block(void *p) {
         bridge::identity_forget(static_cast<PyObject *>(p));
     if (h->flags & kDictSlot)
         dict_slot_release(static_cast<PyObject *>(p));
+    if (h->flags & kPendingLink) [[unlikely]]   // (its wrapper held a reference: a refcount bug)
+        bridge::link_forget(static_cast<PyObject *>(p));
     if (h->managed && !(h->flags & kBorrowedHandle))
         host::close(h->managed);
     if (debug::enabled) [[unlikely]]
@@ -515,6 +517,8 @@ Handle build_managed(PyObject *o, TypeInfo *ti) {
 
 Handle native_to_host(PyObject *o, TypeInfo *ti, Handle cls) {
     Header *hd = header_of(o);
+    if (hd->flags & kPendingLink)   // the wrapper itself, alive
+        return host::dup(hd->managed);
     if (hd->managed) {
         Handle w = bridge::referent(hd->managed);
         if (w && !host::is(w, host::borrowed(Builtin::None)))
@@ -529,14 +533,7 @@ Handle native_to_host(PyObject *o, TypeInfo *ti, Handle cls) {
         return {};
     }
     Py_INCREF(o);   // owned by the wrapper, released by its release link
-    Handle ref = bridge::release_link(w, o);
-    if (!ref) {
-        Py_DECREF(o);
-        host::close(w);
-        return {};
-    }
-    hd->managed = ref;
-    hd->flags |= kWeakWrapper;
+    bridge::link_later(o, host::dup(w));
     return w;
 }
 

@@ -53,6 +53,8 @@ enum HeaderFlags : uint32_t {
     kDictSlot = 1u << 6,      // `padding` holds the instance dict handed out by _PyObject_GetDictPtr
     kFinalized = 1u << 7,     // tp_finalize has run (CPython keeps this bit in the GC header)
     kBorrowedHandle = 1u << 8, // `managed` is a call's argument handle, not owned (from_host_argument)
+    kPendingLink = 1u << 9,   // with kWeakWrapper: `managed` is the wrapper itself until its
+                              // release link is made (bridge::link_later)
 };
 
 inline Header *header_of(PyObject *o) { return reinterpret_cast<Header *>(o) - 1; }

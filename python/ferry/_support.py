@@ -439,6 +439,17 @@ def release_link_callback(ref, _release=_ferry_host.release, _id=_builtins.id):
     _release(_id(ref))
 
 
+def make_links(wrappers, _ref=_weakref.ref, _callback=release_link_callback, _id=_builtins.id):
+    """Release links for fresh wrappers, made together (bridge::link_later):
+    [ref0, id(ref0), ref1, id(ref1), ...]."""
+    out = []
+    for w in wrappers:
+        r = _ref(w, _callback)
+        out.append(r)
+        out.append(_id(r))
+    return out
+
+
 BUILTINS['weakref_ref'] = _weakref.ref
 BUILTINS['release_link_callback'] = release_link_callback
 
