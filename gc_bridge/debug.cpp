@@ -534,7 +534,6 @@ bool wrapper_alive(Header *h) {
 std::string leak_report(int max_lines) {
     if (!enabled)
         return {};
-    drop_free_lists();   // (the layer's caches hold references too)
     Scan scan;
     for (auto &[p, r] : *g_records)
         if (!r.freed)

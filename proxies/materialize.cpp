@@ -77,29 +77,8 @@ void free_block(void *p) {
     heap::free(h);
 }
 
-// Recently made proxies of short strs stay alive a while (one reference
-// each): dict keys and attribute names cross again and again (ujson reads
-// every record's keys through PyIter_Next and drops them), and a live proxy
-// is found again by its hash and one handle comparison instead of being
-// decoded anew.
-constexpr int kRecentStrs = 256;
-constexpr Py_ssize_t kRecentStrMax = 64;   // characters
-PyObject *g_recent_strs[kRecentStrs];
-int g_recent_next = 0;
-
-void keep_recent_str(PyObject *o) {
-    if (PyUnicode_GET_LENGTH(o) > kRecentStrMax)
-        return;
-    PyObject *old = g_recent_strs[g_recent_next];
-    g_recent_strs[g_recent_next] = Py_NewRef(o);
-    g_recent_next = (g_recent_next + 1) % kRecentStrs;
-    Py_XDECREF(old);
-}
-
-// Stress mode (and the debug mode's leak report): what C does not hold goes.
+// Stress mode: blocks C does not hold go back to the heap.
 void drop_free_lists() {
-    for (PyObject *&o : g_recent_strs)
-        Py_CLEAR(o);
     while (g_small_free) {
         Header *h = g_small_free;
         g_small_free = reinterpret_cast<Header *>(h->managed.raw);
@@ -461,8 +440,6 @@ PyObject *from_host(Handle h) {
     finish_proxy(o, argument ? h : host::dup(h), id, argument);
     if (by_hash)
         bridge::hash_identity_register(o, hash);
-    if (type == &PyUnicode_Type)
-        keep_recent_str(o);
     if (stats::enabled) [[unlikely]]
         stats::materialized(ti->layout, c_size(o));
     // A list's items are read after it is registered: it may contain itself.
