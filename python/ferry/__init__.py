@@ -22,7 +22,10 @@ def _host():
         d = libdir()
         import importlib.machinery
         spec = importlib.machinery.ModuleSpec('_ferry_host', None, origin=os.path.join(d, 'host', '_ferry_host.hpy.so'))
-        host = _hpy_universal.load('_ferry_host', spec.origin, False)
+        # FERRY_HPY_DEBUG=1: the host's HPy debug context, which reports a
+        # handle used after it was closed (slow; for hunting lifetime bugs).
+        hpy_debug = os.environ.get('FERRY_HPY_DEBUG', '0') not in ('', '0')
+        host = _hpy_universal.load('_ferry_host', spec.origin, hpy_debug)
         sys.modules['_ferry_host'] = host
         host.open_layer(os.path.join(d, 'libferry.so'))
         from . import _support
