@@ -400,10 +400,9 @@ PyObject *PyIter_Next(PyObject *it) {
     // builtins.next(it, ITER_DONE): a builtin called from C costs a third of
     // a Python-level helper (no frame).
     Handle h = handle_of(it);
-    Handle args[2] = {h, host::borrowed(host::Builtin::iter_done)};
-    Handle t = h ? host::tuple_from(args, 2) : Handle{};
-    Handle r = t ? host::call(host::borrowed(host::Builtin::next), t, {}) : Handle{};
-    host::close(t);
+    Handle r = h ? host::call_with(host::borrowed(host::Builtin::next),
+                                   {h, host::borrowed(host::Builtin::iter_done)})
+                 : Handle{};
     if (r && host::is(r, host::borrowed(host::Builtin::iter_done))) {
         host::close(r);
         return nullptr;   // exhausted: NULL with no error set

@@ -279,11 +279,7 @@ PyObject *PyByteArray_FromObject(PyObject *input) {
     host::Handle ba_type = type_handle(&PyByteArray_Type);
     if (!ba_type)
         return nullptr;
-    host::Handle args = host::tuple_from(&h, 1);
-    if (!args)
-        return null_with_host_error();
-    host::Handle r = host::call(ba_type, args, {});
-    host::close(args);
+    host::Handle r = host::call_with(ba_type, {h});
     return result(r);
 }
 

@@ -116,11 +116,7 @@ PyObject *PyBytes_FromObject(PyObject *x) {
     host::Handle bytes_type = type_handle(&PyBytes_Type);
     if (!bytes_type)
         return nullptr;
-    host::Handle args = host::tuple_from(&h, 1);
-    if (!args)
-        return null_with_host_error();
-    host::Handle r = host::call(bytes_type, args, {});
-    host::close(args);
+    host::Handle r = host::call_with(bytes_type, {h});
     return result(r);
 }
 

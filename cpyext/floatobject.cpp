@@ -111,11 +111,7 @@ PyObject *PyFloat_FromString(PyObject *v) {
     host::Handle float_type = type_handle(&PyFloat_Type);
     if (!float_type)
         return nullptr;
-    host::Handle args = host::tuple_from(&h, 1);
-    if (!args)
-        return null_with_host_error();
-    host::Handle r = host::call(float_type, args, {});
-    host::close(args);
+    host::Handle r = host::call_with(float_type, {h});
     return result(r);
 }
 

@@ -80,9 +80,12 @@ PyObject *hash_identity_lookup(host::Handle h, int64_t hash) {
 void hash_identity_register(PyObject *o, int64_t hash) {
     // The first proxy keeps the entry: on PyPy equal one-character and empty
     // strs are one object (`is`), whatever C made of them.
+    if (!hash_identity_lookup(header_of(o)->managed, hash))
+        hash_identity_add(o, hash);
+}
+
+void hash_identity_add(PyObject *o, int64_t hash) {
     host::Handle m = header_of(o)->managed;
-    if (hash_identity_lookup(m, hash))
-        return;
     Bucket &b = g_hash_identity[hash];
     if (b.n == kBucket) {
         b.crowded = true;
@@ -128,9 +131,7 @@ void identity_forget(PyObject *o) {
 }
 
 int64_t host_id(host::Handle h) {
-    host::Handle args = host::tuple_from(&h, 1);
-    host::Handle r = args ? host::call(host::borrowed(host::Builtin::id), args, {}) : host::Handle{};
-    host::close(args);
+    host::Handle r = host::call_with(host::borrowed(host::Builtin::id), {h});
     if (!r) {
         move_host_error_to_c();
         return 0;
@@ -219,10 +220,8 @@ void keep_until_exit(host::Handle h) {
 }
 
 host::Handle release_link(host::Handle target, PyObject *o) {
-    host::Handle args[2] = {target, host::borrowed(host::Builtin::release_link_callback)};
-    host::Handle t = host::tuple_from(args, 2);
-    host::Handle ref = t ? host::call(host::borrowed(host::Builtin::weakref_ref), t, {}) : host::Handle{};
-    host::close(t);
+    host::Handle ref = host::call_with(host::borrowed(host::Builtin::weakref_ref),
+                                       {target, host::borrowed(host::Builtin::release_link_callback)});
     if (!ref) {
         move_host_error_to_c();
         return {};
@@ -249,11 +248,6 @@ void release_linked(int64_t ref_id) {
     Py_DECREF(o);
 }
 
-host::Handle referent(host::Handle ref) {
-    host::Handle t = host::tuple_from(nullptr, 0);
-    host::Handle r = t ? host::call(ref, t, {}) : host::Handle{};
-    host::close(t);
-    return r;
-}
+host::Handle referent(host::Handle ref) { return host::call_with(ref, {}); }
 
 } // namespace ferry::bridge

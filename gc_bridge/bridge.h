@@ -38,6 +38,8 @@ void float_identity_register(PyObject *o, double v);
 // call through a tuple, 115 ns), candidates told apart by handle comparison.
 PyObject *hash_identity_lookup(host::Handle h, int64_t hash);
 void hash_identity_register(PyObject *o, int64_t hash);
+// The same when a lookup of o's managed object just found nothing.
+void hash_identity_add(PyObject *o, int64_t hash);
 
 // Host id() of a managed object; 0 with the C error set on failure, 0 with no
 // error when the id has no 64-bit form (then the object is not identity-mapped).

@@ -180,13 +180,16 @@ int contains(Handle o, Handle key) { return Ci(HPy_Contains(g_ctx, H(o), H(key))
 Handle call(Handle callable, Handle args, Handle kw) {
     return C(HPy_CallTupleDict(g_ctx, H(callable), H(args), H(kw)));
 }
-Handle call_helper(Helper which, std::initializer_list<Handle> args) {
+Handle call_with(Handle callable, std::initializer_list<Handle> args) {
     Handle t = tuple_from(args.begin(), args.size());
     if (!t)
         return {};
-    Handle r = call(g_helpers[static_cast<int>(which)], t, Handle{});
+    Handle r = call(callable, t, Handle{});
     close(t);
     return r;
+}
+Handle call_helper(Helper which, std::initializer_list<Handle> args) {
+    return call_with(g_helpers[static_cast<int>(which)], args);
 }
 Handle repr(Handle o) { return C(HPy_Repr(g_ctx, H(o))); }
 Handle str(Handle o) { return C(HPy_Str(g_ctx, H(o))); }

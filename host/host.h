@@ -83,6 +83,7 @@ Handle getitem_i(Handle o, ptrdiff_t i);
 int setitem(Handle o, Handle key, Handle value);
 int contains(Handle o, Handle key);
 Handle call(Handle callable, Handle args_tuple, Handle kwargs_or_null);
+Handle call_with(Handle callable, std::initializer_list<Handle> args);   // positional only
 Handle call_helper(Helper h, std::initializer_list<Handle> args);
 Handle repr(Handle o);
 Handle str(Handle o);

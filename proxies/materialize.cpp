@@ -438,8 +438,8 @@ PyObject *from_host(Handle h) {
     if (header_of(o)->flags & kImmortal)   // a cached small int or str
         return o;
     finish_proxy(o, argument ? h : host::dup(h), id, argument);
-    if (by_hash)
-        bridge::hash_identity_register(o, hash);
+    if (by_hash)   // (looked up above)
+        bridge::hash_identity_add(o, hash);
     if (stats::enabled) [[unlikely]]
         stats::materialized(ti->layout, c_size(o));
     // A list's items are read after it is registered: it may contain itself.
