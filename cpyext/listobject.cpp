@@ -14,6 +14,7 @@
 #include <Python.h>
 
 #include <cstring>
+#include <string>
 #include <unordered_map>
 #include <vector>
 
@@ -189,11 +190,19 @@ PyObject *float_proxy(double d) {
 bool read_scanned(PyListObject *l, Py_ssize_t old_n, Handle scan, std::vector<PyObject *> &items) {
     Handle parts[4] = {host::getitem_i(scan, 0), host::getitem_i(scan, 1), host::getitem_i(scan, 2),
                        host::getitem_i(scan, 3)};
-    ptrdiff_t nk = 0, ni = 0, nf = 0;
-    const char *kinds = parts[0] ? host::bytes_data(parts[0], &nk) : nullptr;
-    const char *ints = parts[1] ? host::bytes_data(parts[1], &ni) : nullptr;
-    const char *floats = parts[2] ? host::bytes_data(parts[2], &nf) : nullptr;
-    bool ok = kinds && ints && floats && parts[3] && nk == static_cast<ptrdiff_t>(items.size());
+    // Copied out at once: the host's bytes may move at the next collection,
+    // which the crossings of the other items below can start.
+    auto copy = [](Handle b, size_t n) {
+        ptrdiff_t size = 0;
+        const char *data = b ? host::bytes_data(b, &size) : nullptr;
+        return data && static_cast<size_t>(size) == n ? std::string(data, n) : std::string();
+    };
+    size_t n = items.size();
+    std::string kinds_copy = copy(parts[0], n), ints_copy = copy(parts[1], 8 * n),
+                floats_copy = copy(parts[2], 8 * n);
+    const char *kinds = kinds_copy.data(), *ints = ints_copy.data(), *floats = floats_copy.data();
+    bool ok = parts[3] && (n == 0 || (kinds_copy.size() == n && ints_copy.size() == 8 * n &&
+                                      floats_copy.size() == 8 * n));
     if (!ok && !PyErr_Occurred())
         move_host_error_to_c();
     ptrdiff_t next_other = 0;
