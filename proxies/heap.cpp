@@ -1,12 +1,42 @@
-// mimalloc opened privately (see heap.h).
+// mimalloc opened privately (see heap.h); under AddressSanitizer the
+// sanitizer's allocator instead, so that it sees a proxy used after it was
+// freed (mimalloc's blocks are opaque to it).
 #include "proxies/heap.h"
 
 #include <dlfcn.h>
 
 #include <cstdio>
 #include <cstdlib>
+#include <cstring>
+
+#include <malloc.h>
 
 namespace ferry::heap {
+
+#if defined(__SANITIZE_ADDRESS__)
+
+void *zalloc_aligned(size_t size, size_t alignment) {
+    void *p = std::aligned_alloc(alignment, (size + alignment - 1) / alignment * alignment);
+    if (p)
+        std::memset(p, 0, size);
+    return p;
+}
+void *realloc_aligned(void *p, size_t size, size_t alignment) {
+    void *n = zalloc_aligned(size, alignment);
+    if (n && p) {
+        size_t old = malloc_usable_size(p);
+        std::memcpy(n, p, old < size ? old : size);
+        std::free(p);
+    }
+    return n;
+}
+void *malloc(size_t size) { return std::malloc(size); }
+void *calloc(size_t count, size_t size) { return std::calloc(count, size); }
+void *realloc(void *p, size_t size) { return std::realloc(p, size); }
+void free(void *p) { std::free(p); }
+
+#else
+
 namespace {
 
 struct Mimalloc {
@@ -55,5 +85,7 @@ void *malloc(size_t size) { return mi().malloc(size); }
 void *calloc(size_t count, size_t size) { return mi().calloc(count, size); }
 void *realloc(void *p, size_t size) { return mi().realloc(p, size); }
 void free(void *p) { mi().free(p); }
+
+#endif
 
 } // namespace ferry::heap

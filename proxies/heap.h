@@ -8,6 +8,12 @@
 
 namespace ferry::heap {
 
+#if defined(__SANITIZE_ADDRESS__)
+constexpr bool kSanitized = true;   // blocks come from the sanitizer and go back to it
+#else
+constexpr bool kSanitized = false;
+#endif
+
 void *zalloc_aligned(size_t size, size_t alignment);
 void *realloc_aligned(void *p, size_t size, size_t alignment);
 void *malloc(size_t size);

@@ -68,7 +68,7 @@ void free_block(void *p) {
     if (debug::enabled) [[unlikely]]
         if (debug::quarantine(p))
             return;
-    if (h->size_class == kSmallBlock && g_small_count < kSmallKept) {
+    if (!heap::kSanitized && h->size_class == kSmallBlock && g_small_count < kSmallKept) {
         h->managed.raw = reinterpret_cast<intptr_t>(g_small_free);
         g_small_free = h;
         g_small_count++;
