@@ -71,6 +71,22 @@ def disable(argv):
     return 0
 
 
+def without_pinning():
+    """Re-executes this command with PyPy's object pinning switched off.
+
+    PyPy 7.3.11's collector can free a live object when strings are pinned
+    (the handle ABI pins a young str or bytes whose characters C reads): with
+    a small nursery, a 70 KB bytes object read through a memoryview was
+    found freed and its memory reused. Unpinned, such reads are copies.
+    See docs/architecture.md, "Findings about the host"."""
+    if sys.implementation.name != 'pypy' or 'PYPY_GC_MAX_PINNED' in os.environ:
+        return
+    os.environ['PYPY_GC_MAX_PINNED'] = '0'
+    sys.stdout.flush()
+    sys.stderr.flush()
+    os.execv(sys.executable, [sys.executable, '-m', 'ferry'] + sys.argv[1:])
+
+
 def main(argv):
     if argv and argv[0] == 'enable':
         return enable(argv[1:])
@@ -78,6 +94,7 @@ def main(argv):
         return disable(argv[1:])
     if not argv or argv[0] != 'run':
         return usage()
+    without_pinning()
     values = {'--stats-json': None}
     sites, flags, argv = take_options(argv[1:], ('--stats',), values)
     if not argv:
