@@ -14,7 +14,6 @@
 #include <Python.h>
 
 #include <cstring>
-#include <string>
 #include <unordered_map>
 #include <vector>
 
@@ -190,19 +189,17 @@ PyObject *float_proxy(double d) {
 bool read_scanned(PyListObject *l, Py_ssize_t old_n, Handle scan, std::vector<PyObject *> &items) {
     Handle parts[4] = {host::getitem_i(scan, 0), host::getitem_i(scan, 1), host::getitem_i(scan, 2),
                        host::getitem_i(scan, 3)};
-    // Copied out at once: the host's bytes may move at the next collection,
-    // which the crossings of the other items below can start.
-    auto copy = [](Handle b, size_t n) {
-        ptrdiff_t size = 0;
-        const char *data = b ? host::bytes_data(b, &size) : nullptr;
-        return data && static_cast<size_t>(size) == n ? std::string(data, n) : std::string();
-    };
+    // Read in place: HPy keeps a bytes object's characters where they are
+    // (pinned, or a copy) until its handle is closed, after the loop.
     size_t n = items.size();
-    std::string kinds_copy = copy(parts[0], n), ints_copy = copy(parts[1], 8 * n),
-                floats_copy = copy(parts[2], 8 * n);
-    const char *kinds = kinds_copy.data(), *ints = ints_copy.data(), *floats = floats_copy.data();
-    bool ok = parts[3] && (n == 0 || (kinds_copy.size() == n && ints_copy.size() == 8 * n &&
-                                      floats_copy.size() == 8 * n));
+    auto data = [](Handle b, size_t size) -> const char * {
+        ptrdiff_t have = 0;
+        const char *p = b ? host::bytes_data(b, &have) : nullptr;
+        return p && static_cast<size_t>(have) == size ? p : nullptr;
+    };
+    const char *kinds = data(parts[0], n), *ints = data(parts[1], 8 * n),
+               *floats = data(parts[2], 8 * n);
+    bool ok = kinds && ints && floats && parts[3];
     if (!ok && !PyErr_Occurred())
         move_host_error_to_c();
     ptrdiff_t next_other = 0;
