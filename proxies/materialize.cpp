@@ -432,6 +432,15 @@ PyObject *from_host(Handle h) {
             }
         return known;
     }
+    // Lists and tuples fill their items by crossing them, so a deeply nested
+    // one recurses here: stop before PyPy's C-stack limit, past which a host
+    // call aborts the process (CPython needs no conversion, hence no limit).
+    if ((ti->layout == Layout::list || ti->layout == Layout::tuple) && host::stack_exhausted())
+        [[unlikely]] {
+        PyErr_SetString(PyExc_RecursionError,
+                        "maximum recursion depth exceeded while bringing a nested object to C");
+        return nullptr;
+    }
     PyObject *o = materialize(h, ti);
     if (!o)
         return nullptr;

@@ -168,6 +168,21 @@ class TestList(unittest.TestCase):
                 else:
                     self.assertIs(a, b)
 
+    def test_deeply_nested(self):
+        # CPython hands C the list as it is. ferry builds each nested list's C
+        # side as it crosses, and stops with RecursionError before the host's
+        # C stack runs out (the process must survive, and work on).
+        deep = []
+        for _ in range(100000):
+            deep = [deep]
+        try:
+            t = ft.list_astuple(deep)
+        except RecursionError:
+            pass
+        else:
+            self.assertIs(t[0], deep[0])
+        self.assertEqual(ft.list_astuple([[1], [2]]), ([1], [2]))
+
 
 if __name__ == "__main__":
     unittest.main()
