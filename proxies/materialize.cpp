@@ -405,6 +405,17 @@ PyObject *from_host(Handle h) {
         }
         return o;
     }
+    // Lists and tuples fill (or refresh) their items by crossing them, so a
+    // deeply nested one recurses here: stop before PyPy's C-stack limit, past
+    // which a host call aborts the process (CPython converts nothing, hence
+    // has no limit). Before the identity lookup: id() is a host call, and a
+    // list found again is refreshed item by item.
+    if ((ti->layout == Layout::list || ti->layout == Layout::tuple) && host::stack_exhausted())
+        [[unlikely]] {
+        PyErr_SetString(PyExc_RecursionError,
+                        "maximum recursion depth exceeded while bringing a nested object to C");
+        return nullptr;
+    }
     // The identity map: by hash where the hash is cheap and safe to take
     // (exact strs, types hashing by identity), else by id().
     int64_t id = 0, hash = 0;
@@ -431,15 +442,6 @@ PyObject *from_host(Handle h) {
                 return nullptr;
             }
         return known;
-    }
-    // Lists and tuples fill their items by crossing them, so a deeply nested
-    // one recurses here: stop before PyPy's C-stack limit, past which a host
-    // call aborts the process (CPython needs no conversion, hence no limit).
-    if ((ti->layout == Layout::list || ti->layout == Layout::tuple) && host::stack_exhausted())
-        [[unlikely]] {
-        PyErr_SetString(PyExc_RecursionError,
-                        "maximum recursion depth exceeded while bringing a nested object to C");
-        return nullptr;
     }
     PyObject *o = materialize(h, ti);
     if (!o)
