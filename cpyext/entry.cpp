@@ -10,6 +10,7 @@
 #include "cpyext/internal.h"
 #include "cpyext/native_slots.h"
 #include "gc_bridge/bridge.h"
+#include "gc_bridge/cycles.h"
 #include "gc_bridge/debug.h"
 #include "gc_bridge/stats.h"
 #include "host/entry_codes.h"
@@ -524,6 +525,10 @@ ferry_entry(void *ctx, int code, Handle self, const Handle *args, ptrdiff_t narg
     case code_stats: return stats_entry(args, nargs);
     case code_direct: return direct(args, nargs);
     case code_debug: return debug_entry(args, nargs);
+    case code_collect:
+        // gc.collect() (_support.collect): a boundary collection, when no C
+        // code runs (this entry is the only one active).
+        return host::long_from(bridge::detail::entry_depth == 1 ? cycles::collect() : 0);
     case code_release: {
         // A release link's target died (args: the link's id; gc_bridge/bridge.h).
         bool overflow = false;

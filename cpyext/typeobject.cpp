@@ -11,6 +11,7 @@
 #include "cpyext/internal.h"
 #include "cpyext/native_slots.h"
 #include "gc_bridge/bridge.h"
+#include "gc_bridge/cycles.h"
 #include "gc_bridge/debug.h"
 #include "gc_bridge/stats.h"
 #include <structmember.h>   // after Python.h
@@ -659,7 +660,8 @@ bool build_native_class(PyTypeObject *t, TypeInfo *ti) {
     if (t->tp_base && !type_info(t->tp_base)->is_static && !(base = type_handle(t->tp_base)))
         return false;
     Handle cls = host::native_class(t->tp_name, base, t->tp_flags & Py_TPFLAGS_BASETYPE,
-                                    t->tp_as_buffer && t->tp_as_buffer->bf_getbuffer);
+                                    t->tp_as_buffer && t->tp_as_buffer->bf_getbuffer,
+                                    PyType_IS_GC(t));
     if (!cls) {
         move_host_error_to_c();
         return false;
@@ -1266,6 +1268,8 @@ PyObject *PyType_GenericAlloc(PyTypeObject *t, Py_ssize_t nitems) {
         Py_SET_SIZE(o, nitems);
     if (t->tp_flags & Py_TPFLAGS_HEAPTYPE)
         Py_INCREF(t);
+    if (PyType_IS_GC(t))
+        cycles::track(o);
     return o;
 }
 
@@ -1303,14 +1307,21 @@ PyVarObject *PyObject_InitVar(PyVarObject *o, PyTypeObject *t, Py_ssize_t n) {
 
 unsigned long PyType_GetFlags(PyTypeObject *t) { FERRY_API; return t->tp_flags; }
 
-// The host's collector traces managed objects only; native objects are kept
-// by reference counts (gc_bridge), so tracking is bookkeeping CPython needs
-// and we do not.
+// Native objects of GC types are tracked for the boundary collection
+// (gc_bridge/cycles.h), which finds cycles through their C fields; managed
+// containers are the host collector's.
 PyObject *_PyObject_GC_New(PyTypeObject *t) { FERRY_API; return _PyObject_New(t); }
 PyVarObject *_PyObject_GC_NewVar(PyTypeObject *t, Py_ssize_t n) { FERRY_API; return _PyObject_NewVar(t, n); }
-void PyObject_GC_Track(void *) { FERRY_API;}
-void PyObject_GC_UnTrack(void *) { FERRY_API;}
-void PyObject_GC_Del(void *p) { FERRY_API; PyObject_Free(p); }
+void PyObject_GC_Track(void *o) { FERRY_API; cycles::track(static_cast<PyObject *>(o)); }
+void PyObject_GC_UnTrack(void *o) { FERRY_API; cycles::untrack(static_cast<PyObject *>(o)); }
+int PyObject_GC_IsTracked(PyObject *o) {
+    FERRY_API;
+    if (!PyObject_IS_GC(o))
+        return 0;
+    TypeInfo *ti = type_info(Py_TYPE(o));
+    return ti && ti->is_native ? cycles::is_tracked(o) : 1;
+}
+void PyObject_GC_Del(void *p) { FERRY_API; PyObject_Free(p); }   // (free_block untracks)
 int PyObject_IS_GC(PyObject *o) { FERRY_API; return PyType_IS_GC(Py_TYPE(o)); }
 int PyObject_GC_IsFinalized(PyObject *o) {
     FERRY_API;

@@ -245,6 +245,24 @@ void release_linked(int64_t ref_id) {
         return;
     PyObject *o = it->second;
     g_release_links.erase(it);
+    // A tracked object forgets its dead wrapper (the boundary collection
+    // counts a live wrapper's reference as one from outside C), unless it
+    // has a newer one already.
+    Header *hd = header_of(o);
+    if ((hd->flags & kTracked) && (hd->flags & kWeakWrapper) && !(hd->flags & kPendingLink) &&
+        hd->managed) {
+        // (This runs in a weakref callback, maybe while C has an error set.)
+        PyObject *et, *ev, *tb;
+        PyErr_Fetch(&et, &ev, &tb);
+        int64_t link = host_id(hd->managed);
+        PyErr_Clear();
+        PyErr_Restore(et, ev, tb);
+        if (link == ref_id) {
+            host::close(hd->managed);
+            hd->managed = {};
+            hd->flags &= ~kWeakWrapper;
+        }
+    }
     Py_DECREF(o);
 }
 

@@ -13,6 +13,7 @@
     X(release, 5)                 \
     X(stats, 6)                   \
     X(direct, 7)                  \
-    X(debug, 8)
+    X(debug, 8)                   \
+    X(collect, 9)
 
 #endif

@@ -46,7 +46,12 @@ inline int Ci(int r) {
     return r;
 }
 
-struct NativeObjectData { void *native; };
+// `held`: what the layer hands the host to keep while the wrapper lives
+// (gc_bridge/cycles.cpp), traced by the classes of C types that are GC.
+struct NativeObjectData {
+    void *native;
+    HPyField held;
+};
 
 } // namespace
 
@@ -256,6 +261,15 @@ HPyDef g_releasebuffer_def = {
     .slot = {HPy_bf_releasebuffer, reinterpret_cast<HPyCFunction>(reinterpret_cast<void (*)()>(native_releasebuffer)), nullptr},
 };
 
+int native_traverse(void *self, HPyFunc_visitproc visit, void *arg) {
+    HPy_VISIT(&static_cast<NativeObjectData *>(self)->held);
+    return 0;
+}
+HPyDef g_traverse_def = {
+    .kind = HPyDef_Kind_Slot,
+    .slot = {HPy_tp_traverse, reinterpret_cast<HPyCFunction>(reinterpret_cast<void (*)()>(native_traverse)), nullptr},
+};
+
 } // namespace
 
 void set_buffer_hooks(BufferGet get, BufferRelease release) {
@@ -263,15 +277,23 @@ void set_buffer_hooks(BufferGet get, BufferRelease release) {
     g_buffer_release = release;
 }
 
-Handle native_class(const char *qualified_name, Handle base, bool basetype, bool exports_buffer) {
+Handle native_class(const char *qualified_name, Handle base, bool basetype, bool exports_buffer,
+                    bool traced) {
     // The spec and its name must outlive the type: kept for the layer's life.
     auto *spec = new HPyType_Spec{};
     spec->name = strdup(qualified_name);
     spec->basicsize = sizeof(NativeObjectData);
-    spec->flags = HPy_TPFLAGS_DEFAULT | (basetype ? HPy_TPFLAGS_BASETYPE : 0);
-    static HPyDef *no_defines[] = {nullptr};
-    static HPyDef *buffer_defines[] = {&g_getbuffer_def, &g_releasebuffer_def, nullptr};
-    spec->defines = exports_buffer && g_buffer_get ? buffer_defines : no_defines;
+    spec->flags = HPy_TPFLAGS_DEFAULT | (basetype ? HPy_TPFLAGS_BASETYPE : 0) |
+                  (traced ? HPy_TPFLAGS_HAVE_GC : 0);
+    auto **defines = new HPyDef *[4]{};
+    int n = 0;
+    if (exports_buffer && g_buffer_get) {
+        defines[n++] = &g_getbuffer_def;
+        defines[n++] = &g_releasebuffer_def;
+    }
+    if (traced)
+        defines[n++] = &g_traverse_def;
+    spec->defines = defines;
     HPyType_SpecParam params[] = {{HPyType_SpecParam_Base, H(base)}, {(HPyType_SpecParam_Kind)0, HPy_NULL}};
     return W(HPyType_FromSpec(g_ctx, spec, base ? params : nullptr));
 }
@@ -433,6 +455,11 @@ Handle direct_function(Arity arity, const char *name, DirectTarget target, void 
 
 void *native_unwrap(Handle h) {
     return static_cast<NativeObjectData *>(HPy_AsStruct(g_ctx, H(h)))->native;
+}
+
+void native_hold(Handle wrapper, Handle held) {
+    auto *d = static_cast<NativeObjectData *>(HPy_AsStruct(g_ctx, H(wrapper)));
+    HPyField_Store(g_ctx, H(wrapper), &d->held, held ? H(held) : HPy_NULL);
 }
 
 namespace {

@@ -112,9 +112,10 @@ Handle number_unary(UnaryOp op, Handle a);
 
 // Native wrappers: instances of classes made by native_class (or of
 // _ferry_host.NativeObject), holding the address of a C object.
-// exports_buffer: the class exports the C type's buffer (the layer's hooks).
+// exports_buffer: the class exports the C type's buffer (the layer's hooks);
+// traced: its instances can hold objects for the layer (native_hold).
 Handle native_class(const char *qualified_name, Handle base_or_null, bool basetype,
-                    bool exports_buffer);
+                    bool exports_buffer, bool traced = false);
 // The layer's side of a buffer export: `view` has Py_buffer's layout (that of
 // HPy_buffer too); get fills all but `obj`, returns 0 or -1 with the error on
 // the host; release undoes it.
@@ -133,6 +134,8 @@ enum class Arity : int { noargs, one, any };
 using DirectTarget = Handle (*)(void *data, const Handle *args, ptrdiff_t nargs, Handle kw);
 Handle direct_function(Arity arity, const char *name, DirectTarget target, void *data);
 void *native_unwrap(Handle h);      // h must be an instance of such a class
+// What a wrapper of a traced class keeps alive for the layer (null: nothing).
+void native_hold(Handle wrapper, Handle held_or_null);
 
 // Errors. The C side keeps its own indicator (errors.cpp); these only move
 // an error across.

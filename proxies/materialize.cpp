@@ -10,6 +10,7 @@
 
 #include "cpyext/internal.h"
 #include "gc_bridge/bridge.h"
+#include "gc_bridge/cycles.h"
 #include "gc_bridge/debug.h"
 #include "gc_bridge/stats.h"
 
@@ -59,6 +60,8 @@ void free_block(void *p) {
     Header *h = static_cast<Header *>(p) - 1;
     if (h->flags & kRegistered)   // freed by a tp_free, not object_dealloc
         bridge::identity_forget(static_cast<PyObject *>(p));
+    if (h->flags & kTracked)   // (PyObject_GC_Del untracks, as CPython's)
+        cycles::untrack(static_cast<PyObject *>(p));
     if (h->flags & kDictSlot)
         dict_slot_release(static_cast<PyObject *>(p));
     if (h->flags & kPendingLink) [[unlikely]]   // (its wrapper held a reference: a refcount bug)
@@ -341,7 +344,7 @@ void replace_managed(PyObject *o, Handle h_owned) {
     Header *hd = header_of(o);
     if (!(hd->flags & kBorrowedHandle))
         host::close(hd->managed);
-    hd->flags &= ~kBorrowedHandle;
+    hd->flags &= ~(kBorrowedHandle | kDemoted);
     hd->managed = h_owned;
 }
 
@@ -435,6 +438,8 @@ PyObject *from_host(Handle h) {
         if (stats::enabled) [[unlikely]]
             stats::identity_hit();
         Py_INCREF(known);
+        if (header_of(known)->flags & kDemoted) [[unlikely]]   // (cycles.cpp)
+            replace_managed(known, host::dup(h));
         if (ti->layout == Layout::list || ti->layout == Layout::dict || ti->layout == Layout::set ||
             ti->layout == Layout::bytearray)
             if (refresh_container(known, h) < 0) {
@@ -562,6 +567,25 @@ Handle result_handle(PyObject *o) {
     return host::dup(h);
 }
 
+// A proxy whose root a boundary collection moved into wrappers
+// (cycles.cpp) holds its own again: C is using it while the host collects.
+Handle demoted_handle(PyObject *o) {
+    Header *hd = header_of(o);
+    Handle one = host::tuple_from(&hd->managed, 1);
+    Handle m = one ? host::call_helper(Helper::cells_objects, {one}) : Handle{};
+    host::close(one);
+    Handle obj = m ? host::getitem_i(m, 0) : Handle{};
+    host::close(m);
+    if (!obj || host::is(obj, host::borrowed(Builtin::None))) {
+        host::close(obj);
+        PyErr_Format(PyExc_SystemError, "ferry: a '%s' object was used after the host collected "
+                     "it with a cycle", Py_TYPE(o)->tp_name);
+        return {};
+    }
+    replace_managed(o, obj);
+    return obj;
+}
+
 Handle handle_of(PyObject *o) {
     bool transient = g_transient;
     g_transient = false;   // items of a container are not transient
@@ -584,13 +608,15 @@ Handle handle_of(PyObject *o) {
     Header *hd = header_of(o);
     if ((hd->flags & kDictSlot) && dict_slot_sync(o) < 0) [[unlikely]]
         return {};
-    if (hd->managed && !(hd->flags & kWeakWrapper)) {
+    if (hd->managed && !(hd->flags & (kWeakWrapper | kDemoted))) {
         // Writes C made through PyByteArray_AS_STRING reach the host before it
         // looks (lists: see listobject.cpp for when their macro writes sync).
         if (PyByteArray_CheckExact(o) && bytearray_sync_to_host(o) < 0)
             return {};
         return hd->managed;
     }
+    if (hd->flags & kDemoted) [[unlikely]]   // during a boundary collection
+        return demoted_handle(o);
     TypeInfo *ti = type_info(type);
     if (!ti) {
         PyErr_Format(PyExc_SystemError, "ferry: type '%s' was not readied (PyType_Ready)",

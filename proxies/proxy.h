@@ -55,6 +55,9 @@ enum HeaderFlags : uint32_t {
     kBorrowedHandle = 1u << 8, // `managed` is a call's argument handle, not owned (from_host_argument)
     kPendingLink = 1u << 9,   // with kWeakWrapper: `managed` is the wrapper itself until its
                               // release link is made (bridge::link_later)
+    kTracked = 1u << 10,      // a native object PyObject_GC_Track tracks (`identity`: its index)
+    kDemoted = 1u << 11,      // during a boundary collection, `managed` is a weakref to the cell
+                              // that holds the managed object (gc_bridge/cycles.cpp)
 };
 
 inline Header *header_of(PyObject *o) { return reinterpret_cast<Header *>(o) - 1; }

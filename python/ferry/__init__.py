@@ -31,6 +31,10 @@ def _host():
         from . import _support
         host.init(_support)
         _layer_ready = True
+        # Cycles through C fields of extension objects are found by the
+        # layer's boundary collection, which gc.collect() runs too.
+        import gc
+        gc.collect = _support.collect
         if os.environ.get('FERRY_STATS'):
             from . import _stats
             _stats.enable()

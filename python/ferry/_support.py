@@ -450,6 +450,49 @@ def make_links(wrappers, _ref=_weakref.ref, _callback=release_link_callback, _id
     return out
 
 
+class _Cell:
+    """Holds a managed object for a wrapper during a boundary collection
+    (gc_bridge/cycles.cpp); the layer keeps a weakref to it."""
+    __slots__ = ('obj', '__weakref__')
+
+
+def cells_for(objects, _Cell=_Cell, _ref=_weakref.ref):
+    """(cells, weakrefs to them), one of each per object."""
+    cells = []
+    refs = []
+    for o in objects:
+        c = _Cell()
+        c.obj = o
+        cells.append(c)
+        refs.append(_ref(c))
+    return cells, refs
+
+
+def cells_objects(refs):
+    """The object of each weakref's cell, None where the cell died."""
+    out = []
+    for r in refs:
+        c = r()
+        out.append(None if c is None else c.obj)
+    return out
+
+
+_host_collect = _gc.collect
+
+
+def host_collect():
+    return _host_collect()
+
+
+def collect(*args, **kwargs):
+    """gc.collect while ferry is installed: the host's collection, then the
+    boundary collection (cycles through C fields of extension objects).
+    Returns what the host's gc.collect returns (PyPy: None)."""
+    n = _host_collect(*args, **kwargs)
+    found = _ferry_host.collect()
+    return n + found if _builtins.isinstance(n, int) else n
+
+
 BUILTINS['weakref_ref'] = _weakref.ref
 BUILTINS['release_link_callback'] = release_link_callback
 

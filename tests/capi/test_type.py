@@ -1,7 +1,8 @@
 """Static extension types: PyType_Ready, PyType_GenericAlloc/GenericNew,
 PyType_GetFlags, _PyObject_New[Var], PyObject_Init[Var], _PyObject_GC_New[Var],
-PyObject_GC_Track/UnTrack/Del, PyObject_IS_GC, PyMember_GetOne/SetOne and
-_PyObject_NextNotImplemented, through three static types.
+PyObject_GC_Track/UnTrack/IsTracked/Del, PyObject_IS_GC, PyMember_GetOne/SetOne
+and _PyObject_NextNotImplemented, through three static types; cycles through
+C fields collected by gc.collect().
 
 C side: tests/capi/ext/type.c.
 """
@@ -12,6 +13,11 @@ import _ferrytest as ft
 
 NULL = ft.NULL
 Point, VarBox, GCBox = ft.Point, ft.VarBox, ft.GCBox
+
+
+class Holder:
+    def __init__(self, obj):
+        self.obj = obj
 
 
 def collect():
@@ -344,6 +350,68 @@ class TestGC(unittest.TestCase):
         b.value = [b]
         del b
         self.assertEqual(deallocs()[2], before + 1)
+
+    def test_gc_cycles_through_containers(self):
+        before = deallocs()[2]
+        for make in (lambda b: {"me": b}, lambda b: (1, [b], "x"), lambda b: Holder(b),
+                     lambda b: ft.type_gcbox(Holder(b), None)):
+            b = ft.type_gcbox(None, None)
+            b.value = make(b)
+            del b
+        self.assertEqual(deallocs()[2], before + 5)   # (the last makes two)
+
+    def test_gc_many_cycles(self):
+        before = deallocs()[2]
+        for i in range(1000):
+            b = ft.type_gcbox(None, (i, "item"))
+            b.value = [b, i]
+        del b
+        self.assertEqual(deallocs()[2], before + 1000)
+
+    def test_gc_cycle_kept_by_python(self):
+        # The collection must not free what Python still reaches.
+        before = deallocs()[2]
+        b = ft.type_gcbox(None, None)
+        lst = [b, "tail"]
+        b.value = lst
+        del b
+        self.assertEqual(deallocs()[2], before)
+        self.assertIs(lst[0].value, lst)
+        self.assertEqual(lst[0].value[1], "tail")
+        lst[0].value.append(3)
+        self.assertEqual(lst, [lst[0], "tail", 3])
+        del lst
+        self.assertEqual(deallocs()[2], before + 1)
+
+    def test_gc_cycle_kept_by_c(self):
+        before = deallocs()[2]
+        b = ft.type_gcbox(None, None)
+        lst = [b]
+        b.value = lst
+        ft.type_gc_keep(lst)   # a C static holds the list
+        del b, lst
+        self.assertEqual(deallocs()[2], before)
+        kept = ft.type_gc_kept()
+        self.assertIs(kept[0].value, kept)
+        del kept
+        ft.type_gc_keep(None)
+        self.assertEqual(deallocs()[2], before + 1)
+
+    def test_gc_cycle_only_in_c(self):
+        before = deallocs()[2]
+        ft.type_gcbox_c_cycle()
+        self.assertEqual(deallocs()[2], before + 1)
+
+    def test_gc_is_tracked(self):
+        b = ft.type_gcbox(None, None)
+        self.assertTrue(ft.type_gc_is_tracked(b))
+        ft.type_gc_set_tracked(b, False)
+        self.assertFalse(ft.type_gc_is_tracked(b))
+        ft.type_gc_set_tracked(b, True)
+        self.assertTrue(ft.type_gc_is_tracked(b))
+        self.assertFalse(ft.type_gc_is_tracked(Point()))
+        self.assertFalse(ft.type_gc_is_tracked(1))
+        self.assertTrue(ft.type_gc_is_tracked([]))
 
 
 class TestNextNotImplemented(unittest.TestCase):

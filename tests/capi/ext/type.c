@@ -568,6 +568,68 @@ type_gcbox(PyObject *Py_UNUSED(m), PyObject *args)
     return (PyObject *)b;
 }
 
+/* A GCBox whose value is a tuple made in C that holds the box: a cycle
+ * that never leaves C; returns None (only the collector frees it). */
+static PyObject *
+type_gcbox_c_cycle(PyObject *Py_UNUSED(m), PyObject *Py_UNUSED(ignored))
+{
+    GCBoxObject *b = PyObject_GC_New(GCBoxObject, &GCBox_Type);
+    if (b == NULL) {
+        return NULL;
+    }
+    Py_SET_SIZE(b, 0);
+    b->value = PyTuple_New(1);
+    if (b->value == NULL) {
+        Py_DECREF(b);
+        return NULL;
+    }
+    PyTuple_SET_ITEM(b->value, 0, Py_NewRef(b));
+    PyObject_GC_Track(b);
+    Py_DECREF(b);
+    Py_RETURN_NONE;
+}
+
+/* A reference kept by a C static: gc_keep(o) keeps o (None: drops it),
+ * gc_kept() returns it. */
+static PyObject *kept;
+
+static PyObject *
+type_gc_keep(PyObject *Py_UNUSED(m), PyObject *o)
+{
+    Py_XSETREF(kept, o == Py_None ? NULL : Py_NewRef(o));
+    Py_RETURN_NONE;
+}
+
+static PyObject *
+type_gc_kept(PyObject *Py_UNUSED(m), PyObject *Py_UNUSED(ignored))
+{
+    return Py_NewRef(kept ? kept : Py_None);
+}
+
+/* PyObject_GC_IsTracked, and tracking changed: how "track", "untrack". */
+static PyObject *
+type_gc_is_tracked(PyObject *Py_UNUSED(m), PyObject *o)
+{
+    return PyBool_FromLong(PyObject_GC_IsTracked(o));
+}
+
+static PyObject *
+type_gc_set_tracked(PyObject *Py_UNUSED(m), PyObject *args)
+{
+    PyObject *o;
+    int on;
+    if (!PyArg_ParseTuple(args, "Op", &o, &on)) {
+        return NULL;
+    }
+    if (on) {
+        PyObject_GC_Track(o);
+    }
+    else {
+        PyObject_GC_UnTrack(o);
+    }
+    Py_RETURN_NONE;
+}
+
 static PyObject *
 type_is_gc(PyObject *Py_UNUSED(m), PyObject *o)
 {
@@ -649,6 +711,11 @@ static PyMethodDef type_methods[] = {
     {"type_stashed", type_stashed, METH_NOARGS, NULL},
     {"type_varbox", type_varbox, METH_VARARGS, NULL},
     {"type_gcbox", type_gcbox, METH_VARARGS, NULL},
+    {"type_gcbox_c_cycle", type_gcbox_c_cycle, METH_NOARGS, NULL},
+    {"type_gc_keep", type_gc_keep, METH_O, NULL},
+    {"type_gc_kept", type_gc_kept, METH_NOARGS, NULL},
+    {"type_gc_is_tracked", type_gc_is_tracked, METH_O, NULL},
+    {"type_gc_set_tracked", type_gc_set_tracked, METH_VARARGS, NULL},
     {"type_is_gc", type_is_gc, METH_O, NULL},
     {"type_next_not_implemented", type_next_not_implemented, METH_O, NULL},
     {"type_iter_check", type_iter_check, METH_O, NULL},

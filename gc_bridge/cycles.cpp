@@ -1,0 +1,355 @@
+// The boundary collection (see cycles.h and docs/lifetime.md, "Cycles").
+#include "gc_bridge/cycles.h"
+
+#include <unordered_map>
+#include <vector>
+
+#include "cpyext/internal.h"
+#include "gc_bridge/bridge.h"
+
+namespace ferry::cycles {
+using host::Handle;
+using host::Helper;
+
+namespace {
+
+std::vector<PyObject *> g_tracked;   // index kept in each one's Header::identity
+Py_ssize_t g_since = 0;
+
+// ---------------------------------------------------------------- the graph
+
+// The C side's references among the tracked native objects and the proxies
+// (and objects C built) they reach: the nodes, and for each the references
+// that come from other nodes. What has no node (strs, ints, untracked native
+// objects, types) cannot be in a cycle or is not ours to collect.
+struct Graph {
+    struct Node {
+        PyObject *o;
+        Py_ssize_t refs;   // refcount minus the references from nodes
+        uint32_t first, count;   // its edges in `edges`
+        bool native, wrapped;    // wrapped: a wrapper holds one reference through a release link
+    };
+    std::vector<Node> nodes;
+    std::vector<uint32_t> edges;
+    std::unordered_map<PyObject *, uint32_t> index;
+
+    static bool holds_objects(Layout l) {
+        switch (l) {
+        case Layout::tuple: case Layout::list: case Layout::dict: case Layout::set:
+        case Layout::generic: case Layout::method: case Layout::structseq:
+        case Layout::cfunction: case Layout::slice: return true;
+        default: return false;
+        }
+    }
+
+    bool is_node(PyObject *o) {
+        if (!o || is_static_singleton(o) || PyType_Check(o) || Py_TYPE(o) == &PyModuleDef_Type)
+            return false;
+        TypeInfo *ti = type_info(Py_TYPE(o));
+        if (!ti)
+            return false;
+        Header *hd = header_of(o);
+        if (ti->is_native)
+            return hd->flags & kTracked;
+        return holds_objects(ti->layout) && !(hd->flags & kImmortal);
+    }
+
+    uint32_t node_of(PyObject *o) {
+        auto [it, fresh] = index.emplace(o, static_cast<uint32_t>(nodes.size()));
+        if (fresh) {
+            Header *hd = header_of(o);
+            bool native = type_info(Py_TYPE(o))->is_native;
+            bool wrapped = native && (hd->flags & kWeakWrapper) && !(hd->flags & kPendingLink) &&
+                           hd->managed;
+            nodes.push_back({o, Py_REFCNT(o), 0, 0, native, wrapped});
+        }
+        return it->second;
+    }
+
+    void edge_to(PyObject *o) {
+        if (!is_node(o))
+            return;
+        uint32_t j = node_of(o);
+        nodes[j].refs--;
+        edges.push_back(j);
+    }
+
+    static int visit(PyObject *o, void *arg) {
+        static_cast<Graph *>(arg)->edge_to(o);
+        return 0;
+    }
+
+    void build() {
+        for (PyObject *o : g_tracked)
+            node_of(o);
+        for (uint32_t i = 0; i < nodes.size(); i++) {
+            PyObject *o = nodes[i].o;
+            nodes[i].first = static_cast<uint32_t>(edges.size());
+            if (nodes[i].native) {
+                if (traverseproc t = Py_TYPE(o)->tp_traverse)
+                    t(o, visit, this);
+            } else if (PyTuple_Check(o) && type_info(Py_TYPE(o))->layout == Layout::tuple) {
+                for (Py_ssize_t k = 0; k < PyTuple_GET_SIZE(o); k++)
+                    edge_to(PyTuple_GET_ITEM(o, k));
+            } else if (type_info(Py_TYPE(o))->layout == Layout::list) {
+                auto *l = reinterpret_cast<PyListObject *>(o);
+                for (Py_ssize_t k = 0; k < Py_SIZE(l); k++)
+                    edge_to(l->ob_item[k]);
+            }
+            nodes[i].count = static_cast<uint32_t>(edges.size()) - nodes[i].first;
+        }
+    }
+
+    // Marks what the roots reach (a root: references from outside the nodes;
+    // `wrappers_count`: a wrapper's reference is one of them).
+    std::vector<char> reachable(bool wrappers_count) const {
+        std::vector<char> seen(nodes.size(), 0);
+        std::vector<uint32_t> stack;
+        for (uint32_t i = 0; i < nodes.size(); i++) {
+            Py_ssize_t outside = nodes[i].refs - (!wrappers_count && nodes[i].wrapped ? 1 : 0);
+            if (outside != 0) {   // (negative: a tp_traverse that visits too much; keep it)
+                seen[i] = 1;
+                stack.push_back(i);
+            }
+        }
+        while (!stack.empty()) {
+            const Node &n = nodes[stack.back()];
+            stack.pop_back();
+            for (uint32_t e = n.first; e < n.first + n.count; e++)
+                if (!seen[edges[e]]) {
+                    seen[edges[e]] = 1;
+                    stack.push_back(edges[e]);
+                }
+        }
+        return seen;
+    }
+};
+
+// ---------------------------------------------------------------- moving roots
+
+// A proxy whose managed object it holds by its own handle (so, a root).
+bool demotable(const Graph::Node &n) {
+    Header *hd = header_of(n.o);
+    return !n.native && hd->managed &&
+           !(hd->flags & (kBorrowedHandle | kWeakWrapper | kDemoted | kImmortal));
+}
+
+struct Moved {
+    std::vector<PyObject *> proxies;   // demoted (one reference each, ours)
+    std::vector<PyObject *> natives;   // whose wrapper holds cells (one reference each, ours)
+};
+
+// The proxies that only wrapper-held native objects keep give their roots to
+// those wrappers: each such native object's wrapper holds a cell for every
+// such proxy it reaches, and the proxy a weakref to its cell.
+bool move_roots(const Graph &g, Moved &m) {
+    std::vector<char> rooted = g.reachable(false);
+    std::vector<uint32_t> slot(g.nodes.size(), UINT32_MAX);   // position in m.proxies
+    std::vector<Handle> objects;
+    for (uint32_t i = 0; i < g.nodes.size(); i++)
+        if (!rooted[i] && demotable(g.nodes[i])) {
+            slot[i] = static_cast<uint32_t>(m.proxies.size());
+            m.proxies.push_back(g.nodes[i].o);
+            objects.push_back(header_of(g.nodes[i].o)->managed);
+        }
+    if (m.proxies.empty())
+        return true;
+    Handle t = host::tuple_from(objects.data(), objects.size());
+    Handle made = t ? host::call_helper(Helper::cells_for, {t}) : Handle{};
+    host::close(t);
+    Handle cells = made ? host::getitem_i(made, 0) : Handle{};
+    Handle refs = made ? host::getitem_i(made, 1) : Handle{};
+    host::close(made);
+    bool ok = cells && refs;
+    // Each wrapper-held native object: the demoted proxies it reaches
+    // through nodes that are not rooted either.
+    std::vector<uint32_t> stamp(g.nodes.size(), UINT32_MAX), stack;
+    for (uint32_t i = 0; ok && i < g.nodes.size(); i++) {
+        if (rooted[i] || !g.nodes[i].wrapped)
+            continue;
+        std::vector<Handle> held;
+        stack.assign(1, i);
+        stamp[i] = i;
+        while (!stack.empty()) {
+            const Graph::Node &n = g.nodes[stack.back()];
+            stack.pop_back();
+            for (uint32_t e = n.first; e < n.first + n.count; e++) {
+                uint32_t j = g.edges[e];
+                if (rooted[j] || stamp[j] == i)
+                    continue;
+                stamp[j] = i;
+                stack.push_back(j);
+                if (slot[j] != UINT32_MAX)
+                    held.push_back(host::getitem_i(cells, slot[j]));
+            }
+        }
+        if (held.empty())
+            continue;
+        Handle w = bridge::referent(header_of(g.nodes[i].o)->managed);
+        Handle tuple = host::tuple_from(held.data(), held.size());
+        for (Handle h : held)
+            host::close(h);
+        if (w && tuple && !host::is(w, host::borrowed(host::Builtin::None))) {
+            host::native_hold(w, tuple);
+            m.natives.push_back(Py_NewRef(g.nodes[i].o));
+        }
+        ok = w && tuple;
+        host::close(tuple);
+        host::close(w);
+    }
+    if (ok) {
+        for (size_t k = 0; k < m.proxies.size(); k++) {
+            Header *hd = header_of(m.proxies[k]);
+            Py_INCREF(m.proxies[k]);
+            host::close(hd->managed);
+            hd->managed = host::getitem_i(refs, k);
+            hd->flags |= kDemoted;
+        }
+    } else {
+        m.proxies.clear();
+    }
+    host::close(cells);
+    host::close(refs);
+    return ok;
+}
+
+// After the host's collection: the proxies whose cell survived hold their
+// managed object again; the others lost it with the cycle it was in (they
+// are C's own objects now, and are collected below with it).
+void restore_roots(Moved &m) {
+    std::vector<Handle> refs;
+    std::vector<PyObject *> still;
+    for (PyObject *p : m.proxies)
+        if (header_of(p)->flags & kDemoted) {   // (handle_of may have restored it)
+            still.push_back(p);
+            refs.push_back(header_of(p)->managed);
+        }
+    Handle t = host::tuple_from(refs.data(), refs.size());
+    Handle objects = t ? host::call_helper(Helper::cells_objects, {t}) : Handle{};
+    host::close(t);
+    for (size_t k = 0; k < still.size(); k++) {
+        Header *hd = header_of(still[k]);
+        Handle o = objects ? host::getitem_i(objects, k) : Handle{};
+        host::close(hd->managed);
+        hd->flags &= ~kDemoted;
+        if (o && !host::is(o, host::borrowed(host::Builtin::None))) {
+            hd->managed = o;
+        } else {
+            host::close(o);
+            hd->managed = {};
+            bridge::identity_forget(still[k]);   // its id() may be reused by now
+        }
+    }
+    host::close(objects);
+    host::err_clear();
+    for (PyObject *n : m.natives) {
+        Header *hd = header_of(n);
+        Handle w = (hd->flags & kWeakWrapper) && hd->managed ? bridge::referent(hd->managed) : Handle{};
+        if (w && !host::is(w, host::borrowed(host::Builtin::None)))
+            host::native_hold(w, {});
+        host::close(w);
+    }
+    host::err_clear();
+    for (PyObject *n : m.natives)
+        Py_DECREF(n);
+    for (PyObject *p : m.proxies)
+        Py_DECREF(p);
+}
+
+// ---------------------------------------------------------------- C-side garbage
+
+// Nodes no reference from outside reaches: finalized, then cleared, as
+// CPython's collector does (PEP 442: a finalizer may resurrect, so the graph
+// is taken again after finalizers ran).
+Py_ssize_t clear_garbage() {
+    for (int round = 0; round < 2; round++) {
+        Graph g;
+        g.build();
+        std::vector<char> live = g.reachable(true);
+        std::vector<PyObject *> garbage;
+        for (uint32_t i = 0; i < g.nodes.size(); i++)
+            if (!live[i])
+                garbage.push_back(Py_NewRef(g.nodes[i].o));
+        if (garbage.empty())
+            return 0;
+        bool finalized = false;
+        for (PyObject *o : garbage)
+            if (Py_TYPE(o)->tp_finalize && !(header_of(o)->flags & kFinalized)) {
+                PyObject_CallFinalizer(o);
+                finalized = true;
+            }
+        if (finalized && round == 0) {
+            for (PyObject *o : garbage)
+                Py_DECREF(o);
+            continue;
+        }
+        for (PyObject *o : garbage) {
+            if (inquiry clear = Py_TYPE(o)->tp_clear; clear && type_info(Py_TYPE(o))->is_native)
+                clear(o);
+            else if (type_info(Py_TYPE(o))->layout == Layout::list)
+                list_clear_items(o);
+        }
+        if (PyErr_Occurred())
+            PyErr_WriteUnraisable(nullptr);
+        Py_ssize_t n = static_cast<Py_ssize_t>(garbage.size());
+        for (PyObject *o : garbage)
+            Py_DECREF(o);
+        return n;
+    }
+    return 0;
+}
+
+} // namespace
+
+void track(PyObject *o) {
+    Header *hd = header_of(o);
+    TypeInfo *ti = type_info(Py_TYPE(o));
+    if ((hd->flags & kTracked) || !ti || !ti->is_native)
+        return;   // (the host's collector traces the managed containers)
+    hd->identity = static_cast<int64_t>(g_tracked.size());
+    hd->flags |= kTracked;
+    g_tracked.push_back(o);
+    g_since++;
+}
+
+void untrack(PyObject *o) {
+    Header *hd = header_of(o);
+    if (!(hd->flags & kTracked))
+        return;
+    PyObject *last = g_tracked.back();
+    g_tracked[hd->identity] = last;
+    header_of(last)->identity = hd->identity;
+    g_tracked.pop_back();
+    hd->flags &= ~kTracked;
+    hd->identity = 0;
+}
+
+bool is_tracked(PyObject *o) { return header_of(o)->flags & kTracked; }
+
+Py_ssize_t tracked_since_collection() { return g_since; }
+
+Py_ssize_t collect() {
+    g_since = 0;
+    PyObject *et, *ev, *tb;
+    PyErr_Fetch(&et, &ev, &tb);
+    Moved moved;
+    {
+        Graph g;
+        g.build();
+        if (!move_roots(g, moved))
+            host::err_clear();
+    }
+    if (!moved.proxies.empty()) {
+        Handle r = host::call_helper(Helper::host_collect, {});
+        if (!r)
+            host::err_clear();
+        host::close(r);
+    }
+    if (!moved.proxies.empty() || !moved.natives.empty())
+        restore_roots(moved);
+    Py_ssize_t n = clear_garbage();
+    PyErr_Restore(et, ev, tb);
+    return n;
+}
+
+} // namespace ferry::cycles
