@@ -7,6 +7,7 @@
 #include <vector>
 
 #include "cpyext/internal.h"
+#include "gc_bridge/cycles.h"
 #include "gc_bridge/debug.h"
 
 namespace ferry::bridge {
@@ -208,7 +209,9 @@ void outermost_exit() {
     for (host::Handle h : g_scope_handles)
         host::close(h);
     g_scope_handles.clear();
-    exit_work = debug::stress || !g_pending_links.empty();   // stress mode: every outermost exit
+    if (cycles::g_due && !host::err_occurred())
+        cycles::collect();
+    exit_work = debug::stress || !g_pending_links.empty() || cycles::g_due;   // stress mode: every outermost exit
     if (debug::stress) [[unlikely]]
         debug::stress_point();
 }

@@ -1,6 +1,7 @@
 // The boundary collection (see cycles.h and docs/lifetime.md, "Cycles").
 #include "gc_bridge/cycles.h"
 
+#include <algorithm>
 #include <unordered_map>
 #include <vector>
 
@@ -309,7 +310,11 @@ void track(PyObject *o) {
     hd->identity = static_cast<int64_t>(g_tracked.size());
     hd->flags |= kTracked;
     g_tracked.push_back(o);
-    g_since++;
+    if (++g_since >= std::max<Py_ssize_t>(kAutomatic, static_cast<Py_ssize_t>(g_tracked.size()) / 4) &&
+        !g_due) [[unlikely]] {
+        g_due = true;
+        bridge::detail::exit_work = true;
+    }
 }
 
 void untrack(PyObject *o) {
@@ -326,10 +331,11 @@ void untrack(PyObject *o) {
 
 bool is_tracked(PyObject *o) { return header_of(o)->flags & kTracked; }
 
-Py_ssize_t tracked_since_collection() { return g_since; }
+bool g_due = false;
 
 Py_ssize_t collect() {
     g_since = 0;
+    g_due = false;
     PyObject *et, *ev, *tb;
     PyErr_Fetch(&et, &ev, &tb);
     Moved moved;

@@ -25,7 +25,11 @@ bool is_tracked(PyObject *o);
 // call into the layer active): C frames hold references the graph cannot see.
 Py_ssize_t collect();
 
-// Objects tracked since the last boundary collection (its automatic trigger).
-Py_ssize_t tracked_since_collection();
+// Whether one is due without gc.collect(): when the objects tracked since the
+// last one reach a quarter of those tracked, and at least kAutomatic (as
+// CPython's full collections wait for the young to be a quarter of the old).
+// Run at the end of the outermost call into the layer (bridge.cpp).
+constexpr Py_ssize_t kAutomatic = 10000;
+extern bool g_due;
 
 } // namespace ferry::cycles

@@ -7,9 +7,10 @@ warm-up round stays within 10%.
   /usr/bin/python3.11 tools/memory_check.py ...
 
 Scenarios use the benchmark extension (bench/: _ferrybench.Point) and
-Debian's bitarray: plain instances, instances held by Python containers,
-instances in a cycle through a Python object, a Python subclass whose
-__dict__ refers to itself, and make_list(100) / sum_list calls.
+Debian's bitarray and pyrsistent: plain instances, instances held by Python
+containers, instances in a cycle through a Python object, a Python subclass
+whose __dict__ refers to itself, a cycle through a C field (a PVector holding
+a list that holds it), and make_list(100) / sum_list calls.
 """
 import argparse
 import gc
@@ -29,6 +30,7 @@ def rss_mb():
 
 def scenarios():
     import bitarray
+    import pyrsistent
     import _ferrybench as fb
 
     class Holder:
@@ -54,11 +56,16 @@ def scenarios():
         b = SubBits(16)
         b.me = b
 
+    def c_field_cycle():
+        lst = [1.5]
+        vec = pyrsistent.pvector([lst, 'x'])   # C's PVector -> the list
+        lst.append(vec)                        # -> back to the PVector
+
     def make_and_sum():
         fb.sum_list(fb.make_list(100))
 
     return {'plain': plain, 'held': held, 'cycle': cycle_through_python,
-            'self-dict': self_dict, 'lists': make_and_sum}
+            'self-dict': self_dict, 'c-field-cycle': c_field_cycle, 'lists': make_and_sum}
 
 
 def main(argv):

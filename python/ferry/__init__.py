@@ -32,7 +32,8 @@ def _host():
         host.init(_support)
         _layer_ready = True
         # Cycles through C fields of extension objects are found by the
-        # layer's boundary collection, which gc.collect() runs too.
+        # layer's boundary collection: gc.collect() runs one (the layer also
+        # runs one as objects of GC types are made: gc_bridge/cycles.h).
         import gc
         gc.collect = _support.collect
         if os.environ.get('FERRY_STATS'):
