@@ -228,9 +228,19 @@ void restore_roots(Moved &m) {
     Handle t = host::tuple_from(refs.data(), refs.size());
     Handle objects = t ? host::call_helper(Helper::cells_objects, {t}) : Handle{};
     host::close(t);
+    if (!objects) {
+        // (no memory on the host) The proxies stay demoted, each taking its
+        // root back when C next uses it, and the wrappers keep the cells.
+        host::err_clear();
+        for (PyObject *n : m.natives)
+            Py_DECREF(n);
+        for (PyObject *p : m.proxies)
+            Py_DECREF(p);
+        return;
+    }
     for (size_t k = 0; k < still.size(); k++) {
         Header *hd = header_of(still[k]);
-        Handle o = objects ? host::getitem_i(objects, k) : Handle{};
+        Handle o = host::getitem_i(objects, k);
         host::close(hd->managed);
         hd->flags &= ~kDemoted;
         if (o && !host::is(o, host::borrowed(host::Builtin::None))) {
@@ -303,6 +313,8 @@ Py_ssize_t clear_garbage() {
 } // namespace
 
 void track(PyObject *o) {
+    if (!o || PyType_Check(o) || is_static_singleton(o))
+        return;   // (no header)
     Header *hd = header_of(o);
     TypeInfo *ti = type_info(Py_TYPE(o));
     if ((hd->flags & kTracked) || !ti || !ti->is_native)
@@ -318,6 +330,8 @@ void track(PyObject *o) {
 }
 
 void untrack(PyObject *o) {
+    if (!o || PyType_Check(o) || is_static_singleton(o))
+        return;
     Header *hd = header_of(o);
     if (!(hd->flags & kTracked))
         return;
