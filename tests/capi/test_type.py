@@ -388,13 +388,13 @@ class TestGC(unittest.TestCase):
         b = ft.type_gcbox(None, None)
         lst = [b]
         b.value = lst
-        ft.type_gc_keep(lst)   # a C static holds the list
+        ft.type_stash(lst)   # a C static holds the list
         del b, lst
         self.assertEqual(deallocs()[2], before)
-        kept = ft.type_gc_kept()
+        kept = ft.type_stashed()
         self.assertIs(kept[0].value, kept)
         del kept
-        ft.type_gc_keep(None)
+        ft.type_stash(None)
         self.assertEqual(deallocs()[2], before + 1)
 
     def test_gc_cycle_only_in_c(self):

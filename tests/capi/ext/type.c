@@ -589,24 +589,7 @@ type_gcbox_c_cycle(PyObject *Py_UNUSED(m), PyObject *Py_UNUSED(ignored))
     Py_RETURN_NONE;
 }
 
-/* A reference kept by a C static: gc_keep(o) keeps o (None: drops it),
- * gc_kept() returns it. */
-static PyObject *kept;
-
-static PyObject *
-type_gc_keep(PyObject *Py_UNUSED(m), PyObject *o)
-{
-    Py_XSETREF(kept, o == Py_None ? NULL : Py_NewRef(o));
-    Py_RETURN_NONE;
-}
-
-static PyObject *
-type_gc_kept(PyObject *Py_UNUSED(m), PyObject *Py_UNUSED(ignored))
-{
-    return Py_NewRef(kept ? kept : Py_None);
-}
-
-/* PyObject_GC_IsTracked, and tracking changed: how "track", "untrack". */
+/* PyObject_GC_IsTracked; gc_set_tracked(o, on): PyObject_GC_Track or UnTrack. */
 static PyObject *
 type_gc_is_tracked(PyObject *Py_UNUSED(m), PyObject *o)
 {
@@ -712,8 +695,6 @@ static PyMethodDef type_methods[] = {
     {"type_varbox", type_varbox, METH_VARARGS, NULL},
     {"type_gcbox", type_gcbox, METH_VARARGS, NULL},
     {"type_gcbox_c_cycle", type_gcbox_c_cycle, METH_NOARGS, NULL},
-    {"type_gc_keep", type_gc_keep, METH_O, NULL},
-    {"type_gc_kept", type_gc_kept, METH_NOARGS, NULL},
     {"type_gc_is_tracked", type_gc_is_tracked, METH_O, NULL},
     {"type_gc_set_tracked", type_gc_set_tracked, METH_VARARGS, NULL},
     {"type_is_gc", type_is_gc, METH_O, NULL},
