@@ -9,12 +9,13 @@
 #include "cpyext/internal.h"
 #include "gc_bridge/cycles.h"
 #include "gc_bridge/debug.h"
+#include "gc_bridge/flat_map.h"
 
 namespace ferry::bridge {
 namespace {
 
-std::unordered_map<int64_t, PyObject *> g_identity;
-std::unordered_map<uint64_t, PyObject *> g_float_identity;   // by bits: PyPy's float identity
+FlatMap<PyObject *> g_identity;
+FlatMap<PyObject *> g_float_identity;   // by bits: PyPy's float identity
 // By host hash: the candidates of one hash, told apart by handle comparison
 // (a host call each). Equal strs that are distinct objects share a hash
 // (ujson's documents repeat "t0" in hundreds of objects): past kBucket of
@@ -25,21 +26,23 @@ struct Bucket {
     int n = 0;
     bool crowded = false;   // some of this hash are in g_identity (by id)
 };
-std::unordered_map<int64_t, Bucket> g_hash_identity;
+FlatMap<Bucket> g_hash_identity;
 std::vector<host::Handle> g_scope_handles;
 
 } // namespace
 
 PyObject *identity_lookup(int64_t id) {
-    auto it = g_identity.find(id);
-    return it == g_identity.end() ? nullptr : it->second;
+    PyObject **o = g_identity.find(id);
+    return o ? *o : nullptr;
 }
 
 void identity_register(PyObject *o, int64_t id) {
     // The first proxy keeps the entry: on PyPy distinct C objects can reach
     // one managed identity (one-character and empty strs, floats compare by value).
-    if (!g_identity.emplace(id, o).second)
+    auto [slot, fresh] = g_identity.insert(id);
+    if (!fresh)
         return;
+    *slot = o;
     Header *h = header_of(o);
     h->identity = id;
     h->flags |= kRegistered;
@@ -48,25 +51,27 @@ void identity_register(PyObject *o, int64_t id) {
 PyObject *float_identity_lookup(double v) {
     uint64_t bits;
     std::memcpy(&bits, &v, sizeof bits);
-    auto it = g_float_identity.find(bits);
-    return it == g_float_identity.end() ? nullptr : it->second;
+    PyObject **o = g_float_identity.find(static_cast<int64_t>(bits));
+    return o ? *o : nullptr;
 }
 
 void float_identity_register(PyObject *o, double v) {
     uint64_t bits;
     std::memcpy(&bits, &v, sizeof bits);
-    if (!g_float_identity.emplace(bits, o).second)
+    auto [slot, fresh] = g_float_identity.insert(static_cast<int64_t>(bits));
+    if (!fresh)
         return;
+    *slot = o;
     Header *h = header_of(o);
     h->identity = static_cast<int64_t>(bits);
     h->flags |= kRegistered | kFloatIdentity;
 }
 
 PyObject *hash_identity_lookup(host::Handle h, int64_t hash) {
-    auto it = g_hash_identity.find(hash);
-    if (it == g_hash_identity.end())
+    Bucket *found = g_hash_identity.find(hash);
+    if (!found)
         return nullptr;
-    Bucket &b = it->second;
+    Bucket &b = *found;
     for (int i = 0; i < b.n; i++)
         if (host::is(header_of(b.objects[i])->managed, h))
             return b.objects[i];
@@ -87,7 +92,7 @@ void hash_identity_register(PyObject *o, int64_t hash) {
 
 void hash_identity_add(PyObject *o, int64_t hash) {
     host::Handle m = header_of(o)->managed;
-    Bucket &b = g_hash_identity[hash];
+    Bucket &b = *g_hash_identity.insert(hash).first;
     if (b.n == kBucket) {
         b.crowded = true;
         int64_t id = host_id(m);
@@ -108,25 +113,21 @@ void identity_forget(PyObject *o) {
     if (!(h->flags & kRegistered))
         return;
     if (h->flags & kHashIdentity) {
-        auto it = g_hash_identity.find(h->identity);
-        if (it != g_hash_identity.end()) {
-            Bucket &b = it->second;
+        if (Bucket *found = g_hash_identity.find(h->identity)) {
+            Bucket &b = *found;
             for (int i = 0; i < b.n; i++)
                 if (b.objects[i] == o) {
                     b.objects[i] = b.objects[--b.n];
                     break;
                 }
             if (b.n == 0 && !b.crowded)
-                g_hash_identity.erase(it);
+                g_hash_identity.erase(h->identity);
         }
-    } else if (h->flags & kFloatIdentity) {
-        auto it = g_float_identity.find(static_cast<uint64_t>(h->identity));
-        if (it != g_float_identity.end() && it->second == o)
-            g_float_identity.erase(it);
     } else {
-        auto it = g_identity.find(h->identity);
-        if (it != g_identity.end() && it->second == o)
-            g_identity.erase(it);
+        FlatMap<PyObject *> &map = h->flags & kFloatIdentity ? g_float_identity : g_identity;
+        PyObject **found = map.find(h->identity);
+        if (found && *found == o)
+            map.erase(h->identity);
     }
     h->flags &= ~(kRegistered | kFloatIdentity | kHashIdentity);
 }
