@@ -272,4 +272,13 @@ void release_linked(int64_t ref_id) {
 
 host::Handle referent(host::Handle ref) { return host::call_with(ref, {}); }
 
+host::Handle live_referent(host::Handle ref) {
+    host::Handle r = referent(ref);
+    if (r && host::is(r, host::borrowed(host::Builtin::None))) {
+        host::close(r);
+        return {};
+    }
+    return r;
+}
+
 } // namespace ferry::bridge

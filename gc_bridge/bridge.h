@@ -90,5 +90,7 @@ void make_pending_links();
 void release_linked(int64_t ref_id);
 // The referent of a weakref (owned): None when it died, null on error.
 host::Handle referent(host::Handle ref);
+// The same, null when it died too (a native object's live wrapper).
+host::Handle live_referent(host::Handle ref);
 
 } // namespace ferry::bridge

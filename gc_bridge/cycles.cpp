@@ -89,7 +89,7 @@ struct Graph {
             if (nodes[i].native) {
                 if (traverseproc t = Py_TYPE(o)->tp_traverse)
                     t(o, visit, this);
-            } else if (PyTuple_Check(o) && type_info(Py_TYPE(o))->layout == Layout::tuple) {
+            } else if (type_info(Py_TYPE(o))->layout == Layout::tuple) {
                 for (Py_ssize_t k = 0; k < PyTuple_GET_SIZE(o); k++)
                     edge_to(PyTuple_GET_ITEM(o, k));
             } else if (type_info(Py_TYPE(o))->layout == Layout::list) {
@@ -255,8 +255,8 @@ void restore_roots(Moved &m) {
     host::err_clear();
     for (PyObject *n : m.natives) {
         Header *hd = header_of(n);
-        Handle w = (hd->flags & kWeakWrapper) && hd->managed ? bridge::referent(hd->managed) : Handle{};
-        if (w && !host::is(w, host::borrowed(host::Builtin::None)))
+        Handle w = (hd->flags & kWeakWrapper) && hd->managed ? bridge::live_referent(hd->managed) : Handle{};
+        if (w)
             host::native_hold(w, {});
         host::close(w);
     }

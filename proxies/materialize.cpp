@@ -513,10 +513,8 @@ Handle native_to_host(PyObject *o, TypeInfo *ti, Handle cls) {
     if (hd->flags & kPendingLink)   // the wrapper itself, alive
         return host::dup(hd->managed);
     if (hd->managed) {
-        Handle w = bridge::referent(hd->managed);
-        if (w && !host::is(w, host::borrowed(Builtin::None)))
+        if (Handle w = bridge::live_referent(hd->managed))
             return w;
-        host::close(w);
         host::close(hd->managed);
         hd->managed = {};
     }
