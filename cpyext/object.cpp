@@ -67,31 +67,65 @@ PyObject *kwargs_from_host(Handle kw) {
 
 namespace {
 
-// The positional and keyword parts of a vectorcall, as host objects.
+// What every call into the host from C does after it: Python code ran.
+void after_host_call() {
+    dict_host_may_have_written();   // dict version tags
+    if (debug::stress) [[unlikely]]
+        debug::stress_point();
+}
+
+// callable(*args, **kwdict) on the host: the positional arguments go into a
+// host tuple straight from their handles (no C tuple made and synced).
+PyObject *call_handle(Handle callable, PyObject *const *args, Py_ssize_t n, PyObject *kwdict) {
+    Handle small[8];
+    std::vector<Handle> large;
+    Handle *hs = n <= 8 ? small : (large.resize(n), large.data());
+    for (Py_ssize_t i = 0; i < n; i++)
+        if (!(hs[i] = handle_of(args[i])))
+            return nullptr;
+    Handle kw = {};
+    if (kwdict && PyDict_GET_SIZE(kwdict) && !(kw = handle_of(kwdict)))
+        return nullptr;
+    Handle t = host::tuple_from(hs, n);
+    if (!t)
+        return null_with_host_error();
+    PyObject *r = result(host::call(callable, t, kw));
+    host::close(t);
+    after_host_call();
+    return r;
+}
+
 PyObject *vectorcall(PyObject *callable, PyObject *const *args, size_t nargsf,
                      PyObject *kwnames, PyObject *kwdict) {
     Py_ssize_t n = PyVectorcall_NARGS(nargsf);
-    PyObject *tuple = PyTuple_New(n);
-    if (!tuple)
-        return nullptr;
-    for (Py_ssize_t i = 0; i < n; i++)
-        PyTuple_SET_ITEM(tuple, i, Py_NewRef(args[i]));
-    PyObject *kw = kwdict;
-    if (kwnames && PyTuple_GET_SIZE(kwnames)) {
-        kw = PyDict_New();
-        for (Py_ssize_t i = 0; kw && i < PyTuple_GET_SIZE(kwnames); i++)
-            if (PyDict_SetItem(kw, PyTuple_GET_ITEM(kwnames, i), args[n + i]) < 0)
-                Py_CLEAR(kw);
-        if (!kw) {
-            Py_DECREF(tuple);
-            return nullptr;
-        }
+    if (!kwnames || !PyTuple_GET_SIZE(kwnames)) {
+        Handle c = handle_of(callable);
+        return c ? call_handle(c, args, n, kwdict) : nullptr;
     }
-    PyObject *r = PyObject_Call(callable, tuple, kw);
-    Py_DECREF(tuple);
-    if (kw != kwdict)
-        Py_XDECREF(kw);
+    PyObject *kw = PyDict_New();
+    for (Py_ssize_t i = 0; kw && i < PyTuple_GET_SIZE(kwnames); i++)
+        if (PyDict_SetItem(kw, PyTuple_GET_ITEM(kwnames, i), args[n + i]) < 0)
+            Py_CLEAR(kw);
+    if (!kw)
+        return nullptr;
+    Handle c = handle_of(callable);
+    PyObject *r = c ? call_handle(c, args, n, kw) : nullptr;
+    Py_DECREF(kw);
     return r;
+}
+
+// o.name as a host handle (owned), with no C object made for it: a method
+// called at once needs none (a bound method's proxy would cost an identity
+// lookup by id()). Null with the C error set.
+Handle attribute_handle(PyObject *o, PyObject *name) {
+    Handle h = handle_of(o);
+    Handle n = h ? handle_of(name) : Handle{};
+    if (!n)
+        return {};
+    Handle a = host::getattr(h, n);
+    if (!a)
+        move_host_error_to_c();
+    return a;
 }
 
 int g_recursion_depth = 0;
@@ -398,9 +432,7 @@ PyObject *PyObject_Call(PyObject *callable, PyObject *args, PyObject *kwargs) {
     PyObject *r = kwargs ? forward(host::call, callable, args, kwargs)
                          : forward([](Handle c, Handle a) { return host::call(c, a, {}); },
                                    callable, args);
-    dict_host_may_have_written();   // Python code ran: dict version tags
-    if (debug::stress) [[unlikely]]
-        debug::stress_point();
+    after_host_call();
     return r;
 }
 
@@ -449,31 +481,51 @@ PyObject *PyVectorcall_Call(PyObject *callable, PyObject *tuple, PyObject *dict)
 PyObject *PyObject_VectorcallMethod(PyObject *name, PyObject *const *args, size_t nargsf,
                                     PyObject *kwnames) {
     FERRY_API;
-    PyObject *method = PyObject_GetAttr(args[0], name);
-    if (!method)
+    Py_ssize_t n = PyVectorcall_NARGS(nargsf);
+    if (Py_TYPE(args[0]) == &PyCode_Type || !PyUnicode_Check(name) || (kwnames && PyTuple_GET_SIZE(kwnames))) {
+        PyObject *method = PyObject_GetAttr(args[0], name);
+        if (!method)
+            return nullptr;
+        PyObject *r = vectorcall(method, args + 1, n - 1, kwnames, nullptr);
+        Py_DECREF(method);
+        return r;
+    }
+    Handle m = attribute_handle(args[0], name);
+    if (!m)
         return nullptr;
-    PyObject *r = vectorcall(method, args + 1, PyVectorcall_NARGS(nargsf) - 1, kwnames, nullptr);
-    Py_DECREF(method);
+    PyObject *r = call_handle(m, args + 1, n - 1, nullptr);
+    host::close(m);
     return r;
 }
 
 namespace {
 
-// Py_BuildValue's result as call arguments: a tuple stays, one value is wrapped.
+// abstract.c's callmethod error for an attribute that is not callable (given
+// as a handle or as a C object).
+PyObject *not_callable(Handle attr, PyObject *callable) {
+    PyTypeObject *type = callable ? Py_TYPE(callable) : nullptr;
+    if (!type) {
+        Handle t = host::type(attr);
+        type = t ? type_from_host(t) : nullptr;
+        host::close(t);
+        if (!type)
+            return nullptr;
+    }
+    PyErr_Format(PyExc_TypeError, "attribute of type '%.200s' is not callable", type->tp_name);
+    return nullptr;
+}
+
+// Py_BuildValue's result as call arguments: a tuple's items, else the one value.
 PyObject *call_with_format(PyObject *callable, const char *format, va_list va, bool size_t_clean) {
     if (!format || !*format)
         return PyObject_CallNoArgs(callable);
     PyObject *args = size_t_clean ? _Py_VaBuildValue_SizeT(format, va) : Py_VaBuildValue(format, va);
     if (!args)
         return nullptr;
-    if (!PyTuple_Check(args)) {
-        PyObject *t = PyTuple_Pack(1, args);
-        Py_DECREF(args);
-        if (!t)
-            return nullptr;
-        args = t;
-    }
-    PyObject *r = PyObject_Call(callable, args, nullptr);
+    Handle c = handle_of(callable);
+    PyObject *r = !c                    ? nullptr
+                  : PyTuple_Check(args) ? call_handle(c, &PyTuple_GET_ITEM(args, 0), PyTuple_GET_SIZE(args), nullptr)
+                                        : call_handle(c, &args, 1, nullptr);
     Py_DECREF(args);
     return r;
 }
@@ -485,17 +537,33 @@ PyObject *method_with_format(PyObject *o, const char *name, const char *format, 
             PyErr_SetString(PyExc_SystemError, "null argument to internal routine");
         return nullptr;
     }
-    PyObject *callable = PyObject_GetAttrString(o, name);
-    if (!callable)
-        return nullptr;
-    if (!PyCallable_Check(callable)) {
-        PyErr_Format(PyExc_TypeError, "attribute of type '%.200s' is not callable",
-                     Py_TYPE(callable)->tp_name);
+    if (Py_TYPE(o) == &PyCode_Type || !ascii_name(name)) {
+        PyObject *callable = PyObject_GetAttrString(o, name);
+        if (!callable)
+            return nullptr;
+        PyObject *r = PyCallable_Check(callable) ? call_with_format(callable, format, va, size_t_clean)
+                                                 : not_callable(host::Handle{}, callable);
         Py_DECREF(callable);
+        return r;
+    }
+    Handle h = handle_of(o);
+    Handle m = h ? host::getattr_s(h, name) : Handle{};
+    if (!m) {
+        if (h)
+            move_host_error_to_c();
         return nullptr;
     }
-    PyObject *r = call_with_format(callable, format, va, size_t_clean);
-    Py_DECREF(callable);
+    PyObject *r = nullptr;
+    if (!host::callable_check(m)) {
+        r = not_callable(m, nullptr);
+    } else if (!format || !*format) {
+        r = call_handle(m, nullptr, 0, nullptr);
+    } else if (PyObject *args = size_t_clean ? _Py_VaBuildValue_SizeT(format, va) : Py_VaBuildValue(format, va)) {
+        r = PyTuple_Check(args) ? call_handle(m, &PyTuple_GET_ITEM(args, 0), PyTuple_GET_SIZE(args), nullptr)
+                                : call_handle(m, &args, 1, nullptr);
+        Py_DECREF(args);
+    }
+    host::close(m);
     return r;
 }
 
@@ -543,15 +611,18 @@ PyObject *PyObject_CallFunctionObjArgs(PyObject *callable, ...) {
 
 PyObject *PyObject_CallMethodObjArgs(PyObject *o, PyObject *name, ...) {
     FERRY_API;
-    PyObject *callable = PyObject_GetAttr(o, name);
-    if (!callable)
+    if (!o || !name) {
+        if (!PyErr_Occurred())
+            PyErr_SetString(PyExc_SystemError, "null argument to internal routine");
         return nullptr;
+    }
+    std::vector<PyObject *> args{o};
     va_list va;
     va_start(va, name);
-    PyObject *r = call_with_objargs(callable, va);
+    while (PyObject *a = va_arg(va, PyObject *))
+        args.push_back(a);
     va_end(va);
-    Py_DECREF(callable);
-    return r;
+    return PyObject_VectorcallMethod(name, args.data(), args.size(), nullptr);
 }
 
 namespace {
