@@ -395,14 +395,49 @@ PyObject *_PyObject_NextNotImplemented(PyObject *o) {
 }
 
 // NULL without an error at the end; the helper answers a 1-tuple or ().
+namespace {
+
+// The iterator's bound __next__ (borrowed; cached in the proxy's header, so
+// each item costs one call with no arguments to build), or null where there
+// is no place for it or no __next__ (next() then gives CPython's error).
+Handle next_method_of(PyObject *it, Handle h) {
+    if (is_static_singleton(it) || PyType_Check(it))
+        return {};
+    Header *hd = header_of(it);
+    if (hd->flags & kNextMethod)
+        return Handle{static_cast<intptr_t>(hd->padding)};
+    if (hd->flags & kDictSlot)
+        return {};
+    Handle m = host::call_helper(host::Helper::next_method, {h});
+    if (!m || host::is(m, host::borrowed(host::Builtin::None))) {
+        if (!m)
+            host::err_clear();
+        host::close(m);
+        return {};
+    }
+    hd->padding = static_cast<uint64_t>(m.raw);
+    hd->flags |= kNextMethod;
+    return m;
+}
+
+} // namespace
+
 PyObject *PyIter_Next(PyObject *it) {
     FERRY_API;
+    Handle h = handle_of(it);
+    if (!h)
+        return nullptr;
+    if (Handle next = next_method_of(it, h)) {
+        Handle r = host::call(next, host::borrowed(host::Builtin::empty_tuple), {});
+        if (!r && host::err_matches(host::borrowed(host::Builtin::StopIteration))) {
+            host::err_clear();
+            return nullptr;   // exhausted: NULL with no error set
+        }
+        return result(r);
+    }
     // builtins.next(it, ITER_DONE): a builtin called from C costs a third of
     // a Python-level helper (no frame).
-    Handle h = handle_of(it);
-    Handle r = h ? host::call_with(host::borrowed(host::Builtin::next),
-                                   {h, host::borrowed(host::Builtin::iter_done)})
-                 : Handle{};
+    Handle r = host::call_with(host::borrowed(host::Builtin::next), {h, host::borrowed(host::Builtin::iter_done)});
     if (r && host::is(r, host::borrowed(host::Builtin::iter_done))) {
         host::close(r);
         return nullptr;   // exhausted: NULL with no error set

@@ -982,12 +982,18 @@ PyObject **_PyObject_GetDictPtr(PyObject *o) {
         PyErr_Clear();
         return nullptr;
     }
+    Header *hd = header_of(o);
+    if (hd->flags & kNextMethod) {   // the slot wins over PyIter_Next's cache
+        host::close(Handle{static_cast<intptr_t>(hd->padding)});
+        hd->padding = 0;
+        hd->flags &= ~kNextMethod;
+    }
     PyObject **slot = dict_slot_of(o);
     if (*slot == d)
         Py_DECREF(d);
     else
         Py_XSETREF(*slot, d);
-    header_of(o)->flags |= kDictSlot;
+    hd->flags |= kDictSlot;
     set_agreed(g_dict_slots[o], d);
     g_dict_slots_pending.insert(o);
     ferry::bridge::detail::exit_work = true;   // synced when the outermost call returns

@@ -58,6 +58,8 @@ enum HeaderFlags : uint32_t {
     kTracked = 1u << 10,      // a native object PyObject_GC_Track tracks (`identity`: its index)
     kDemoted = 1u << 11,      // during a boundary collection, `managed` is a weakref to the cell
                               // that holds the managed object (gc_bridge/cycles.cpp)
+    kNextMethod = 1u << 12,   // `padding` holds an owned handle to the iterator's bound
+                              // __next__ (PyIter_Next); gives way to kDictSlot
 };
 
 inline Header *header_of(PyObject *o) { return reinterpret_cast<Header *>(o) - 1; }

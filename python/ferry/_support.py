@@ -518,6 +518,18 @@ iter = _builtins.iter
 # comparison (no tuple to build and read per item).
 ITER_DONE = object()
 BUILTINS['ITER_DONE'] = ITER_DONE
+BUILTINS['EMPTY_TUPLE'] = ()
+
+
+def next_method(it):
+    """type(it).__next__ bound to it, as tp_iternext finds it (not an instance
+    attribute); None when the type has none (next() gives the error)."""
+    cls = type(it)
+    for k in cls.__mro__:
+        f = vars(k).get('__next__')
+        if f is not None:
+            return f.__get__(it, cls)
+    return None
 
 
 isinstance = _builtins.isinstance

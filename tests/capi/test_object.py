@@ -740,6 +740,30 @@ class TestIteration(unittest.TestCase):
         with self.assertRaises(KeyError):
             ft.iter_next(g)
 
+    def test_iter_next_python_iterator(self):
+        # tp_iternext is the class's __next__ (inherited here), not an
+        # instance attribute; a StopIteration it raises ends the iteration.
+        class Base:
+            def __init__(self):
+                self.left = [1, 2]
+            def __next__(self):
+                if not self.left:
+                    raise StopIteration
+                return self.left.pop(0)
+        class Counter(Base):
+            pass
+        c = Counter()
+        c.__next__ = lambda: "instance attribute"
+        self.assertEqual(ft.iter_next(c), 1)
+        self.assertEqual(ft.iter_next(c), 2)
+        self.assertIs(ft.iter_next(c), NULL)
+        self.assertIs(ft.iter_next(c), NULL)
+
+    def test_iter_next_same_iterator_many_calls(self):
+        it = iter(range(1000))
+        self.assertEqual([ft.iter_next(it) for _ in range(1000)], list(range(1000)))
+        self.assertIs(ft.iter_next(it), NULL)
+
     def test_iterate_to_list(self):
         self.assertEqual(ft.iterate_to_list(range(5)), [0, 1, 2, 3, 4])
         self.assertEqual(ft.iterate_to_list({"a": 1, "b": 2}), ["a", "b"])
