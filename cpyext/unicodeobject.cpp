@@ -62,6 +62,19 @@ Py_UCS4 decode_one(const unsigned char *&p) {
     return c;
 }
 
+// How many bytes of p start it in ASCII (eight at a time).
+Py_ssize_t ascii_prefix(const unsigned char *p, Py_ssize_t n) {
+    Py_ssize_t i = 0;
+    for (uint64_t w; i + 8 <= n; i += 8) {
+        std::memcpy(&w, p + i, 8);
+        if (w & 0x8080808080808080u)
+            break;
+    }
+    while (i < n && p[i] < 0x80)
+        i++;
+    return i;
+}
+
 void put(PyObject *o, Py_ssize_t i, Py_UCS4 c) {
     PyUnicode_WRITE(PyUnicode_KIND(o), PyUnicode_DATA(o), i, c);
 }
@@ -73,9 +86,10 @@ namespace ferry {
 // UTF-8 known to be valid (it comes from the host).
 PyObject *unicode_from_utf8_trusted(const char *s, Py_ssize_t n, PyTypeObject *type) {
     auto *p = reinterpret_cast<const unsigned char *>(s), *end = p + n;
-    Py_ssize_t length = 0;
+    Py_ssize_t ascii = ascii_prefix(p, n);
+    Py_ssize_t length = ascii;
     Py_UCS4 maxchar = 0;
-    for (const unsigned char *q = p; q < end;) {
+    for (const unsigned char *q = p + ascii; q < end;) {
         Py_UCS4 c = decode_one(q);
         maxchar = c > maxchar ? c : maxchar;
         length++;
