@@ -211,26 +211,45 @@ int PyObject_SetAttrString(PyObject *o, const char *name, PyObject *v) {
     return r;
 }
 
+// Whether the host finds the attribute: any error means no (as CPython's,
+// which clears it); neither the error nor the value crosses into C.
 int PyObject_HasAttr(PyObject *o, PyObject *name) {
     FERRY_API;
-    PyObject *r = PyObject_GetAttr(o, name);
-    if (r) {
-        Py_DECREF(r);
-        return 1;
+    if (!PyUnicode_Check(name) || Py_TYPE(o) == &PyCode_Type) {
+        PyObject *r = PyObject_GetAttr(o, name);
+        Py_XDECREF(r);
+        PyErr_Clear();
+        return r != nullptr;
     }
-    PyErr_Clear();
-    return 0;
+    Handle h = handle_of(o);
+    Handle n = h ? handle_of(name) : Handle{};
+    Handle r = n ? host::getattr(h, n) : Handle{};
+    if (!r) {
+        host::err_clear();
+        PyErr_Clear();
+        return 0;
+    }
+    host::close(r);
+    return 1;
 }
 
 int PyObject_HasAttrString(PyObject *o, const char *name) {
     FERRY_API;
-    PyObject *r = PyObject_GetAttrString(o, name);
-    if (r) {
-        Py_DECREF(r);
-        return 1;
+    if (!ascii_name(name) || Py_TYPE(o) == &PyCode_Type) {
+        PyObject *r = PyObject_GetAttrString(o, name);
+        Py_XDECREF(r);
+        PyErr_Clear();
+        return r != nullptr;
     }
-    PyErr_Clear();
-    return 0;
+    Handle h = handle_of(o);
+    Handle r = h ? host::getattr_s(h, name) : Handle{};
+    if (!r) {
+        host::err_clear();
+        PyErr_Clear();
+        return 0;
+    }
+    host::close(r);
+    return 1;
 }
 
 // Generic attribute access as seen from C: for our objects the host's own
