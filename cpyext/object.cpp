@@ -133,6 +133,64 @@ constexpr int kRecursionLimit = 1000;
 
 } // namespace
 
+namespace {
+
+// Attribute lookups that failed with an AttributeError before, by (type,
+// name): the next ones go through getattr_or_miss, which catches the error
+// in Python code, since fetching an error pending on the host costs about a
+// microsecond under HPy 0.0.4 (no HPyErr_Fetch: host::err_fetch). Extensions
+// probe for optional attributes and clear the error (markupsafe asks every
+// str for __html__). A slot reused by another pair only costs a lookup.
+struct Miss {
+    const void *type, *name;
+};
+Miss g_misses[64];
+
+Miss &miss_slot(const void *type, const void *name) {
+    uint64_t k = (reinterpret_cast<uintptr_t>(type) ^ reinterpret_cast<uintptr_t>(name) >> 3) *
+                 0x9e3779b97f4a7c15u;
+    return g_misses[k >> 58];
+}
+
+// An exception instance (owned handle) as the C error indicator.
+void restore_exception(Handle e) {
+    PyObject *v = from_host_steal(e);
+    if (!v)
+        return;
+    PyObject *tb = PyException_GetTraceback(v);
+    PyErr_Restore(Py_NewRef(reinterpret_cast<PyObject *>(Py_TYPE(v))), v, tb);
+}
+
+// o.name (the name as a handle, else as an ASCII C string; key: the name's
+// identity for the record of misses): owned, or null with the C error set.
+Handle host_getattr(PyObject *o, Handle h, Handle name, const char *name_s, const void *key) {
+    Miss &slot = miss_slot(Py_TYPE(o), key);
+    if (slot.type == Py_TYPE(o) && slot.name == key) {
+        Handle n = name ? host::dup(name) : host::unicode_from_utf8(name_s, std::strlen(name_s));
+        Handle r = n ? host::call_helper(Helper::getattr_or_miss, {h, n}) : Handle{};
+        host::close(n);
+        if (!r) {
+            move_host_error_to_c();
+        } else if (host::type_check(r, host::borrowed(Builtin::AttributeMiss))) {
+            restore_exception(host::getattr_s(r, "error"));
+            host::close(r);
+            return {};
+        }
+        return r;
+    }
+    Handle r = name ? host::getattr(h, name) : host::getattr_s(h, name_s);
+    if (!r) {
+        if (host::err_matches(host::borrowed(Builtin::AttributeError)))
+            slot = {Py_TYPE(o), key};
+        move_host_error_to_c();
+    }
+    return r;
+}
+
+PyObject *result_or_c_error(Handle r) { return r ? result(r) : nullptr; }
+
+} // namespace
+
 PyObject *PyObject_GetAttr(PyObject *o, PyObject *name) {
     FERRY_API;
     if (!PyUnicode_Check(name)) {
@@ -144,7 +202,9 @@ PyObject *PyObject_GetAttr(PyObject *o, PyObject *name) {
         const char *s = PyUnicode_AsUTF8(name);
         return s ? code_getattr(o, s) : nullptr;
     }
-    return forward(host::getattr, o, name);
+    Handle h = handle_of(o);
+    Handle n = h ? handle_of(name) : Handle{};
+    return n ? result_or_c_error(host_getattr(o, h, n, nullptr, name)) : nullptr;
 }
 
 namespace {
@@ -166,7 +226,7 @@ PyObject *PyObject_GetAttrString(PyObject *o, const char *name) {
         return code_getattr(o, name);
     if (ascii_name(name)) {
         Handle h = handle_of(o);
-        return h ? result(host::getattr_s(h, name)) : nullptr;
+        return h ? result_or_c_error(host_getattr(o, h, {}, name, name)) : nullptr;
     }
     PyObject *n = PyUnicode_FromString(name);
     if (!n)

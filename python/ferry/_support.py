@@ -532,6 +532,28 @@ def next_method(it):
     return None
 
 
+class AttributeMiss(object):
+    """getattr_or_miss's answer for an AttributeError: the error, its traceback
+    without the helper's frame."""
+    __slots__ = ('error',)
+
+
+BUILTINS['AttributeMiss'] = AttributeMiss
+
+
+def getattr_or_miss(o, name, _getattr=_builtins.getattr, _Miss=AttributeMiss):
+    """getattr(o, name), an AttributeError answered instead of raised (the
+    layer fetches a raised one at a high cost: cpyext/object.cpp)."""
+    try:
+        return _getattr(o, name)
+    except AttributeError as e:
+        tb = e.__traceback__
+        e.__traceback__ = tb.tb_next if tb is not None else None
+        miss = _Miss()
+        miss.error = e
+        return miss
+
+
 isinstance = _builtins.isinstance
 issubclass = _builtins.issubclass
 format = _builtins.format

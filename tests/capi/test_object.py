@@ -8,6 +8,7 @@ and on PyPy through ferry.
 """
 import gc
 import sys
+import traceback
 import types
 import unittest
 import weakref
@@ -333,6 +334,51 @@ class TestAttributes(unittest.TestCase):
             ft.object_getattr(p, 1)
         with self.assertRaisesRegex(ZeroDivisionError, "property failed"):
             ft.object_getattr(Raising(), "prop")
+
+    def test_getattr_repeated_misses(self):
+        # The same failing lookup many times (the layer answers repeated
+        # misses another way): same errors, and a value once there is one.
+        class Lazy:
+            def __getattr__(self, name):
+                if name == "made":
+                    return 42
+                raise AttributeError("no %s here" % name)
+
+        class Flaky:
+            calls = 0
+
+            @property
+            def v(self):
+                Flaky.calls += 1
+                if Flaky.calls < 4:
+                    raise AttributeError("not yet")
+                raise ValueError("flaky")
+
+        p = Plain()
+        for _ in range(3):
+            with self.assertRaisesRegex(AttributeError, "has no attribute 'missing'"):
+                ft.object_getattr(p, "missing")
+            with self.assertRaisesRegex(AttributeError, "has no attribute 'missing'"):
+                ft.object_getattrstring(p, b"missing")
+        p.missing = 5
+        self.assertEqual(ft.object_getattr(p, "missing"), 5)
+        self.assertEqual(ft.object_getattrstring(p, b"missing"), 5)
+        for _ in range(3):
+            try:
+                ft.object_getattr(Lazy(), "x")
+            except AttributeError as e:
+                self.assertEqual(str(e), "no x here")
+                names = [f.name for f in traceback.extract_tb(e.__traceback__)]
+                self.assertEqual(names[-1], "__getattr__")
+                self.assertEqual(names.count("__getattr__"), 1)
+            else:
+                self.fail("no AttributeError")
+        self.assertEqual(ft.object_getattr(Lazy(), "made"), 42)
+        for _ in range(3):
+            with self.assertRaisesRegex(AttributeError, "not yet"):
+                ft.object_getattr(Flaky(), "v")
+        with self.assertRaisesRegex(ValueError, "flaky"):
+            ft.object_getattr(Flaky(), "v")
 
     def test_getattr_nonascii_name(self):
         p = Plain()
