@@ -340,6 +340,38 @@ int grow(PyListObject *l, Py_ssize_t need) {
     return 0;
 }
 
+// listobject.c's list_ass_slice, for a list with no managed counterpart.
+int native_set_slice(PyListObject *l, Py_ssize_t lo, Py_ssize_t hi, PyObject *v) {
+    Py_ssize_t n = Py_SIZE(l);
+    lo = lo < 0 ? 0 : lo > n ? n : lo;
+    hi = hi < lo ? lo : hi > n ? n : hi;
+    // The new items, taken once (a copy when the list is assigned to itself).
+    PyObject *seq = nullptr;
+    if (v == reinterpret_cast<PyObject *>(l))
+        seq = PyList_GetSlice(v, 0, n);
+    else if (v)
+        seq = PySequence_Fast(v, "can only assign an iterable");
+    if (v && !seq)
+        return -1;
+    Py_ssize_t k = seq ? PySequence_Fast_GET_SIZE(seq) : 0, d = k - (hi - lo);
+    // The replaced items are released last: a tp_dealloc may run any code.
+    std::vector<PyObject *> gone(l->ob_item + lo, l->ob_item + hi);
+    if (d > 0 && grow(l, n + d) < 0) {
+        Py_XDECREF(seq);
+        return -1;
+    }
+    if (d != 0)
+        std::memmove(l->ob_item + hi + d, l->ob_item + hi, (n - hi) * sizeof(PyObject *));
+    PyObject **src = seq ? PySequence_Fast_ITEMS(seq) : nullptr;
+    for (Py_ssize_t i = 0; i < k; i++)
+        l->ob_item[lo + i] = Py_NewRef(src[i]);
+    Py_SET_SIZE(l, n + d);
+    Py_XDECREF(seq);
+    for (PyObject *x : gone)
+        Py_DECREF(x);
+    return 0;
+}
+
 // After a mutation through the host, the C mirror follows.
 int sync_from_host(PyObject *o) { return list_refresh(o, header_of(o)->managed); }
 
@@ -502,9 +534,9 @@ int PyList_SetSlice(PyObject *o, Py_ssize_t lo, Py_ssize_t hi, PyObject *v) {
     FERRY_API;
     if (!check_list(o))
         return -1;
-    // Give a native list its managed counterpart, then mutate there and sync.
-    if (!handle_of(o))
-        return -1;
+    if (!header_of(o)->managed)   // a list C made that never crossed: all in C
+        return native_set_slice(reinterpret_cast<PyListObject *>(o), lo, hi, v);
+    // Mutate on the host, then sync.
     Py_ssize_t n = PyList_GET_SIZE(o);
     lo = lo < 0 ? 0 : lo > n ? n : lo;
     hi = hi < lo ? lo : hi > n ? n : hi;

@@ -122,6 +122,34 @@ class TestList(unittest.TestCase):
         with self.assertRaisesRegex(SystemError, BADCALL):
             ft.list_setslice((), 0, 1, None)
 
+    def test_setslice_fresh_list(self):
+        # A list made in C, never seen by Python before the slices are set.
+        items = (0, 1, 2, 3, 4)
+        cases = [
+            [(1, 3, ["a", "b", "c"])],
+            [(0, 2, None)],
+            [(1, 4, ())],
+            [(100, 100, (9,))],
+            [(-5, 2, "xy")],
+            [(3, 1, ["z"])],
+            [(0, 0, "self")],
+            [(1, 2, "self")],
+            [(0, 100, None), (0, 0, [7, 8]), (1, 1, range(3))],
+        ]
+        for ops in cases:
+            expected = list(items)
+            for lo, hi, v in ops:
+                n = len(expected)
+                lo = min(max(lo, 0), n)
+                hi = min(max(hi, lo), n)
+                if v is None:
+                    del expected[lo:hi]
+                else:
+                    expected[lo:hi] = list(expected) if v == "self" else v
+            self.assertEqual(ft.list_setslice_fresh(items, ops), expected, ops)
+        with self.assertRaisesRegex(TypeError, "can only assign an iterable"):
+            ft.list_setslice_fresh(items, [(0, 1, 5)])
+
     def test_sort(self):
         lst = [3, 1, 2]
         self.assertEqual(ft.list_sort(lst), 0)

@@ -143,6 +143,45 @@ list_setslice(PyObject *Py_UNUSED(m), PyObject *args)
     RETURN_INT(PyList_SetSlice(l, lo, hi, v));
 }
 
+/* list_setslice_fresh(items, ops): a list made here (never seen by Python
+ * before) from items, then PyList_SetSlice(l, lo, hi, v) for each (lo, hi, v)
+ * of ops, v None meaning NULL and v "self" the list itself; returns it. */
+static PyObject *
+list_setslice_fresh(PyObject *Py_UNUSED(m), PyObject *args)
+{
+    PyObject *items, *ops;
+    if (!PyArg_ParseTuple(args, "O!O!", &PyTuple_Type, &items, &PyList_Type, &ops)) {
+        return NULL;
+    }
+    Py_ssize_t n = PyTuple_GET_SIZE(items);
+    PyObject *l = PyList_New(n);
+    if (l == NULL) {
+        return NULL;
+    }
+    for (Py_ssize_t i = 0; i < n; i++) {
+        PyList_SET_ITEM(l, i, Py_NewRef(PyTuple_GET_ITEM(items, i)));
+    }
+    for (Py_ssize_t i = 0; i < PyList_GET_SIZE(ops); i++) {
+        Py_ssize_t lo, hi;
+        PyObject *v;
+        if (!PyArg_ParseTuple(PyList_GET_ITEM(ops, i), "nnO", &lo, &hi, &v)) {
+            Py_DECREF(l);
+            return NULL;
+        }
+        if (v == Py_None) {
+            v = NULL;
+        }
+        else if (PyUnicode_Check(v) && PyUnicode_CompareWithASCIIString(v, "self") == 0) {
+            v = l;
+        }
+        if (PyList_SetSlice(l, lo, hi, v) < 0) {
+            Py_DECREF(l);
+            return NULL;
+        }
+    }
+    return l;
+}
+
 static PyObject *
 list_sort(PyObject *Py_UNUSED(m), PyObject *l)
 {
@@ -200,6 +239,7 @@ static PyMethodDef list_methods[] = {
     {"list_macros", list_macros, METH_VARARGS, NULL},
     {"list_getslice", list_getslice, METH_VARARGS, NULL},
     {"list_setslice", list_setslice, METH_VARARGS, NULL},
+    {"list_setslice_fresh", list_setslice_fresh, METH_VARARGS, NULL},
     {"list_sort", list_sort, METH_O, NULL},
     {"list_reverse", list_reverse, METH_O, NULL},
     {"list_astuple", list_astuple, METH_O, NULL},
