@@ -246,22 +246,19 @@ void PyDict_Clear(PyObject *d) {
 
 namespace {
 
-PyObject *as_list(PyObject *d, const char *name) {
+// A new list of the dict's keys, values or items, made by the host in one call.
+PyObject *as_list(PyObject *d, Helper which) {
     if (!check_dict(d))
         return nullptr;
-    PyObject *view = PyObject_CallMethod(d, name, nullptr);
-    if (!view)
-        return nullptr;
-    PyObject *r = PySequence_List(view);
-    Py_DECREF(view);
-    return r;
+    Handle h = handle_of(d);
+    return h ? result(host::call_helper(which, {h})) : nullptr;
 }
 
 } // namespace
 
-PyObject *PyDict_Keys(PyObject *d) { FERRY_API; return as_list(d, "keys"); }
-PyObject *PyDict_Values(PyObject *d) { FERRY_API; return as_list(d, "values"); }
-PyObject *PyDict_Items(PyObject *d) { FERRY_API; return as_list(d, "items"); }
+PyObject *PyDict_Keys(PyObject *d) { FERRY_API; return as_list(d, Helper::dict_keys_list); }
+PyObject *PyDict_Values(PyObject *d) { FERRY_API; return as_list(d, Helper::dict_values_list); }
+PyObject *PyDict_Items(PyObject *d) { FERRY_API; return as_list(d, Helper::dict_items_list); }
 
 PyObject *PyDict_Copy(PyObject *d) {
     FERRY_API;

@@ -608,6 +608,19 @@ def list_scan(lst):
     return bytes(kinds), bytes(ints), bytes(floats), others
 
 
+def dict_keys_list(d, _keys=dict.keys):
+    """PyDict_Keys: the dict's own keys (not an overridden keys())."""
+    return list(_keys(d))
+
+
+def dict_values_list(d, _values=dict.values):
+    return list(_values(d))
+
+
+def dict_items_list(d, _items=dict.items):
+    return list(_items(d))
+
+
 def dict_items_flat(d):
     """PyDict_Next's snapshot: [k0, v0, k1, v1, ...] (no pair tuples to cross)."""
     return list(_itertools.chain.from_iterable(d.items()))

@@ -152,6 +152,22 @@ class TestDict(unittest.TestCase):
             with self.assertRaisesRegex(SystemError, BADCALL):
                 f([])
 
+    def test_keys_values_items_of_subclass(self):
+        # A dict subclass's own storage, whatever its methods say.
+        class Odd(dict):
+            def keys(self):
+                return ["overridden"]
+
+            def values(self):
+                return ["overridden"]
+
+            def items(self):
+                return [("overridden", 0)]
+        d = Odd(a=1, b=2)
+        self.assertEqual(ft.dict_keys(d), ["a", "b"])
+        self.assertEqual(ft.dict_values(d), [1, 2])
+        self.assertEqual(ft.dict_items(d), [("a", 1), ("b", 2)])
+
     def test_next(self):
         d = {k: i for i, k in enumerate(KEYS)}
         self.assertEqual(ft.dict_next_all(d), list(d.items()))
