@@ -180,7 +180,9 @@ class CleanupList {
 class Converter {
   public:
     Converter(va_list *ap, int flags, CleanupList &cleanup)
-        : ap_(ap), flags_(flags), cleanup_(cleanup) {}
+        : ap_(ap), flags_(flags), cleanup_(cleanup) {
+        msgbuf_[0] = '\0';
+    }
 
     // levels: kMaxLevels ints; receives the failing item path (1-based,
     // 0-terminated).  depth: how many tuple levels enclose `arg`.
@@ -222,7 +224,7 @@ class Converter {
     va_list *ap_;
     int flags_;
     CleanupList &cleanup_;
-    char msgbuf_[512] = {};
+    char msgbuf_[512];   // written only on failure (not zeroed: every call makes a Converter)
 };
 
 const char *Converter::fail_expected(const char *expected, PyObject *arg) {
@@ -1107,10 +1109,11 @@ int parse_tuple(PyObject *args, const char *format, const FormatShape &shape,
         return 0;
     }
 
+    // Written only by a failing item (record_level), so zeroed once.
+    int levels[kMaxLevels] = {};
     for (Py_ssize_t i = 0; i < nargs; ++i) {
         if (*format == '|')
             ++format;
-        int levels[kMaxLevels] = {};
         const char *msg = converter.convert_item(PyTuple_GET_ITEM(args, i),
                                                  &format, levels);
         if (msg != nullptr) {
@@ -1275,6 +1278,7 @@ int parse_keywords(PyObject *args, PyObject *kwargs, const char *format,
     // Set when a positional-only argument is missing: the error needs the
     // final min/max, so it is raised once '$' or the end is reached.
     bool missing_positional = false;
+    int levels[kMaxLevels] = {};   // written only by a failing item, so zeroed once
     int i;
     for (i = 0; i < len; ++i) {
         if (*format == '|') {
@@ -1343,7 +1347,6 @@ int parse_keywords(PyObject *args, PyObject *kwargs, const char *format,
             }
 
             if (current != nullptr) {
-                int levels[kMaxLevels] = {};
                 const char *msg =
                     converter.convert_item(current, &format, levels);
                 if (msg != nullptr) {
