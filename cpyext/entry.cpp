@@ -20,6 +20,19 @@ using host::Handle;
 
 namespace ferry {
 PyObject *load_extension(const std::string &name, const std::string &path, PyObject *spec);
+
+// A PyObject* result as an owned handle; NULL moves the C error to the host.
+Handle to_host_result(PyObject *r) {
+    if (!r) {
+        move_c_error_to_host();
+        return {};
+    }
+    Handle h = result_handle(r);
+    Py_DECREF(r);
+    if (!h)
+        move_c_error_to_host();
+    return h;
+}
 }
 
 namespace {
@@ -41,19 +54,6 @@ std::string utf8_of(Handle h) {
     ptrdiff_t n = 0;
     const char *s = host::unicode_as_utf8(h, &n);
     return s ? std::string(s, n) : std::string();
-}
-
-// A PyObject* result as an owned handle; NULL moves the C error to the host.
-Handle to_host_result(PyObject *r) {
-    if (!r) {
-        move_c_error_to_host();
-        return {};
-    }
-    Handle h = result_handle(r);
-    Py_DECREF(r);
-    if (!h)
-        move_c_error_to_host();
-    return h;
 }
 
 Handle none_or_error(int status) {
@@ -123,9 +123,9 @@ Handle call_function(const Handle *args, ptrdiff_t nargs, Handle kw, bool self_i
     PyTypeObject *defining = nullptr;
     if ((def->ml_flags & METH_METHOD) && self)
         defining = Py_TYPE(self);
-    PyObject *r = call_method_def(def, self, defining, args + 2, nargs - 2, kw);
+    Handle r = call_method_def(def, self, defining, args + 2, nargs - 2, kw);
     Py_XDECREF(self);
-    return to_host_result(r);
+    return r;
 }
 
 // What a host::direct_function calls: a PyMethodDef (a module's function,
@@ -164,9 +164,9 @@ Handle method_call(const DirectDef *d, const Handle *args, ptrdiff_t nargs, Hand
     } else {
         Py_XINCREF(self);
     }
-    PyObject *r = call_method_def(d->def, self, nullptr, args, nargs, kw);
+    Handle r = call_method_def(d->def, self, nullptr, args, nargs, kw);
     Py_XDECREF(self);
-    return to_host_result(r);
+    return r;
 }
 
 Handle direct_call(void *data, const Handle *args, ptrdiff_t nargs, Handle kw) {

@@ -86,8 +86,13 @@ PyObject *cfunction_materialize(host::Handle h, PyTypeObject *type);
 void cfunction_release(PyObject *o);
 host::Handle make_host_function(PyMethodDef *def, PyObject *self, PyObject *module,
                                 bool self_is_address);
-PyObject *call_method_def(PyMethodDef *def, PyObject *self, PyTypeObject *defining,
-                          const host::Handle *argv, ptrdiff_t nargs, host::Handle kw);
+// The call's result as an owned handle (null: the error moved to the host),
+// made before the arguments' proxies are released: a result that holds them
+// (a tuple of them) then lets them die without handles of their own.
+host::Handle call_method_def(PyMethodDef *def, PyObject *self, PyTypeObject *defining,
+                             const host::Handle *argv, ptrdiff_t nargs, host::Handle kw);
+// entry.cpp: a result as an owned handle; NULL moves the C error to the host.
+host::Handle to_host_result(PyObject *r);
 // entry.cpp: a host function calling def directly (host::direct_function):
 // a function of module (borrowed: it outlives its functions) or a method of
 // owner, whose first argument is self. Sets *arity to the positional

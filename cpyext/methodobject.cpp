@@ -314,8 +314,8 @@ namespace ferry {
 
 // The positional arguments come as the host's handles (no tuple is made on
 // the host side nor, unless the convention asks for one, on the C side).
-PyObject *call_method_def(PyMethodDef *def, PyObject *self, PyTypeObject *defining,
-                          const Handle *argv, ptrdiff_t nargs, Handle kw) {
+Handle call_method_def(PyMethodDef *def, PyObject *self, PyTypeObject *defining,
+                       const Handle *argv, ptrdiff_t nargs, Handle kw) {
     PyObject *small[8];
     std::vector<PyObject *> large;
     PyObject **args = nargs <= 8 ? small : (large.resize(nargs), large.data());
@@ -332,7 +332,8 @@ PyObject *call_method_def(PyMethodDef *def, PyObject *self, PyTypeObject *defini
         args[i] = i < 64 ? from_host_argument(argv[i], &borrowed) : from_host(argv[i]);
         if (!args[i]) {
             release(i);
-            return nullptr;
+            move_c_error_to_host();
+            return {};
         }
         borrowing |= uint64_t(borrowed) << i;
     }
@@ -346,8 +347,9 @@ PyObject *call_method_def(PyMethodDef *def, PyObject *self, PyTypeObject *defini
             r = check_result(def, self, call_with_flags(def, self, defining, args, nargs, k));
         Py_XDECREF(k);
     }
+    Handle h = to_host_result(r);
     release(nargs);
-    return r;
+    return h;
 }
 
 // self_is_address: self is a module (or other long-lived object) that the
