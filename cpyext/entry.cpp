@@ -144,10 +144,21 @@ Handle entry_refused();
 Handle slot_call(int slot, PyTypeObject *t, const Handle *args, ptrdiff_t nargs, Handle kw);
 Handle member_access(Direct what, PyTypeObject *t, ptrdiff_t i, const Handle *args, ptrdiff_t nargs);
 
+// self for a method, slot or member of the C type t: for an instance of t's
+// managed class, its wrapper's native object (two host calls instead of
+// from_host's dispatch on the type), else what from_host makes of it.
+PyObject *self_from_host(Handle h, PyTypeObject *t) {
+    TypeInfo *ti = type_info(t);
+    if (ti && ti->is_native && ti->host_type && host::type_check(h, ti->host_type))
+        if (auto *o = static_cast<PyObject *>(host::native_unwrap(h)))
+            return Py_NewRef(o);
+    return from_host(h);
+}
+
 Handle method_call(const DirectDef *d, const Handle *args, ptrdiff_t nargs, Handle kw) {
     PyObject *self = d->module;
     if (d->owner) {
-        self = from_host(args[0]);
+        self = self_from_host(args[0], d->owner);
         if (!self) {
             move_c_error_to_host();
             return {};
@@ -361,7 +372,7 @@ PyObject *call_operator_slot(PyTypeObject *t, int id, PyObject *self, const Hand
 Handle slot_call(int slot, PyTypeObject *t, const Handle *args, ptrdiff_t nargs, Handle kw) {
     if (slot == static_cast<int>(NativeSlot::new_))
         return to_host_result(native_new_instance(t, args[0], args + 1, nargs - 1, kw));
-    PyObject *self = from_host(args[0]);
+    PyObject *self = self_from_host(args[0], t);
     if (!self) {
         move_c_error_to_host();
         return {};
@@ -384,7 +395,7 @@ Handle call_slot(const Handle *args, ptrdiff_t nargs, Handle kw) {
 
 // Member or getset i of t; args: self[, value]; a set without a value deletes.
 Handle member_access(Direct what, PyTypeObject *t, ptrdiff_t i, const Handle *args, ptrdiff_t nargs) {
-    PyObject *self = from_host(args[0]);
+    PyObject *self = self_from_host(args[0], t);
     PyObject *value = nargs > 1 && self ? from_host(args[1]) : nullptr;
     if (!self || (nargs > 1 && !value)) {
         Py_XDECREF(self);
