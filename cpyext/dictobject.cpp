@@ -12,6 +12,7 @@
 #include "cpyext/forward.h"
 #include "gc_bridge/debug.h"
 #include "gc_bridge/stats.h"
+#include "proxies/scan.h"
 #define FERRY_FAMILY "dictobject"
 
 using namespace ferry;
@@ -20,12 +21,17 @@ using host::Helper;
 
 namespace {
 
-// PyDict_Next's view of a dict: its items when the iteration began, as a
-// flat host list [k0, v0, k1, v1, ...], each made a proxy when first reached.
+// PyDict_Next's view of a dict: its items when the iteration began, each
+// made a proxy when first reached; a small dict's as a flat host list [k0,
+// v0, k1, v1, ...], a larger one's as a scan of that list (its numbers
+// packed: proxies/scan.h).
 struct Snapshot {
-    Handle flat;                     // owned
+    Handle flat;                     // owned (small dicts)
+    Scan scan;                       // (larger dicts)
     std::vector<PyObject *> items;   // owned; null until reached
+    bool taken = false;
 };
+constexpr ptrdiff_t kScanMin = 8;    // items
 
 // Per dict: the borrowed references it keeps alive, and its PyDict_Next snapshot.
 struct Borrowed {
@@ -33,9 +39,21 @@ struct Borrowed {
     Snapshot snapshot;
 };
 std::unordered_map<PyObject *, Borrowed> g_borrowed;
+// The last dict's entry (PyDict_Next asks for it once per item); elements of
+// an unordered_map stay where they are until erased.
+PyObject *g_last_dict = nullptr;
+Borrowed *g_last_borrowed = nullptr;
+
+Borrowed &borrowed_of(PyObject *d) {
+    if (d != g_last_dict) {
+        g_last_borrowed = &g_borrowed[d];
+        g_last_dict = d;
+    }
+    return *g_last_borrowed;
+}
 
 PyObject *keep_borrowed(PyObject *dict, PyObject *v) {
-    std::vector<PyObject *> &refs = g_borrowed[dict].refs;
+    std::vector<PyObject *> &refs = borrowed_of(dict).refs;
     for (PyObject *r : refs)
         if (r == v) {
             Py_DECREF(v);   // already held once
@@ -120,6 +138,8 @@ int dict_written(PyObject *d) { return update_size(d); }
 void dict_release(PyObject *d) {
     if (g_watched.erase(d))
         g_dicts_watched = !g_watched.empty();
+    if (d == g_last_dict)
+        g_last_dict = nullptr;
     auto it = g_borrowed.find(d);
     if (it == g_borrowed.end())
         return;
@@ -353,35 +373,60 @@ namespace {
 // outer loop may still use them as borrowed references.
 bool take_snapshot(PyObject *d, Snapshot &snap) {
     Handle hd = handle_of(d);
-    Handle flat = hd ? host::call_helper(Helper::dict_items_flat, {hd}) : Handle{};
-    ptrdiff_t n = flat ? host::length(flat) : -1;
-    if (n < 0) {
-        host::close(flat);
+    ptrdiff_t size = hd ? host::length(hd) : -1;
+    if (size < 0) {
+        if (hd)
+            move_host_error_to_c();
         return false;
     }
-    std::vector<PyObject *> items(n, nullptr);
+    Snapshot now;
+    ptrdiff_t n = -1;
+    if (size >= kScanMin) {
+        Handle packed = host::call_helper(Helper::dict_scan, {hd});
+        if (!packed) {
+            move_host_error_to_c();
+            return false;
+        }
+        if (!now.scan.read(packed))
+            return false;
+        n = static_cast<ptrdiff_t>(now.scan.size());
+    } else {
+        now.flat = host::call_helper(Helper::dict_items_flat, {hd});
+        n = now.flat ? host::length(now.flat) : -1;
+        if (n < 0) {
+            move_host_error_to_c();
+            return false;
+        }
+    }
+    now.items.assign(n, nullptr);
+    now.taken = true;
     for (size_t i = 0; i < snap.items.size(); i++) {
         PyObject *old = snap.items[i];
         if (!old)
             continue;
-        Handle now = static_cast<ptrdiff_t>(i) < n ? host::getitem_i(flat, i) : Handle{};
-        Handle known = handle_of(old);
-        if (now && known && host::is(now, known))
-            items[i] = old;
+        bool same = false;
+        if (static_cast<ptrdiff_t>(i) < n && now.flat) {
+            Handle item = host::getitem_i(now.flat, i);
+            Handle known = handle_of(old);
+            same = item && known && host::is(item, known);
+            host::close(item);
+        } else if (static_cast<ptrdiff_t>(i) < n) {
+            same = now.scan.same(i, old);
+        }
+        if (same)
+            now.items[i] = old;
         else
             keep_borrowed(d, old);
-        host::close(now);
     }
     host::close(snap.flat);
-    snap.flat = flat;
-    snap.items = std::move(items);
+    snap = std::move(now);
     return true;
 }
 
 PyObject *snapshot_item(Snapshot &snap, Py_ssize_t i) {
     PyObject *&slot = snap.items[i];
     if (!slot) {
-        slot = from_host_steal(host::getitem_i(snap.flat, i));
+        slot = snap.flat ? from_host_steal(host::getitem_i(snap.flat, i)) : snap.scan.item(i, nullptr);
         debug::layer_holds(slot);   // (for the dict's life)
     }
     return slot;
@@ -393,8 +438,8 @@ int PyDict_Next(PyObject *d, Py_ssize_t *pos, PyObject **key, PyObject **value) 
     FERRY_API;
     if (!d || !PyDict_Check(d))
         return 0;
-    Snapshot &snap = g_borrowed[d].snapshot;
-    if ((*pos == 0 || !snap.flat) && !take_snapshot(d, snap)) {
+    Snapshot &snap = borrowed_of(d).snapshot;
+    if ((*pos == 0 || !snap.taken) && !take_snapshot(d, snap)) {
         PyErr_Clear();
         return 0;
     }

@@ -20,6 +20,7 @@
 #include "cpyext/forward.h"
 #include "gc_bridge/bridge.h"
 #include "gc_bridge/stats.h"
+#include "proxies/scan.h"
 #define FERRY_FAMILY "listobject"
 
 using namespace ferry;
@@ -156,78 +157,9 @@ PyObject *item_for(PyObject *old, Handle hi) {
     return from_host_steal(hi);
 }
 
-// Lists of numbers cross in one call: the host packs their exact ints,
-// floats, None, True and False (list_scan in _support.py), and only the other
-// items cross one by one. 100 ints: one call instead of six host calls each.
+// Lists of numbers cross in one call (proxies/scan.h): 100 ints, one call
+// instead of six host calls each.
 constexpr ptrdiff_t kScanMin = 16;
-enum ScanKind : char { other = 0, int_ = 1, float_ = 2, none = 3, true_ = 4, false_ = 5 };
-
-bool same_number(PyObject *old, ScanKind kind, int64_t v, double d) {
-    if (!old)
-        return false;
-    if (kind == int_ && PyLong_CheckExact(old)) {
-        int overflow = 0;
-        long long ov = PyLong_AsLongLongAndOverflow(old, &overflow);
-        return !overflow && ov == v;
-    }
-    return kind == float_ && PyFloat_CheckExact(old) &&
-           std::memcmp(&reinterpret_cast<PyFloatObject *>(old)->ob_fval, &d, sizeof d) == 0;
-}
-
-// A float as from_host makes it: the live proxy of the same bits, else a new
-// one (its managed copy is made when it crosses back).
-PyObject *float_proxy(double d) {
-    if (PyObject *known = bridge::float_identity_lookup(d))
-        return Py_NewRef(known);
-    PyObject *o = PyFloat_FromDouble(d);
-    if (o)
-        bridge::float_identity_register(o, d);
-    return o;
-}
-
-// items from a list_scan result; false with the C error set.
-bool read_scanned(PyListObject *l, Py_ssize_t old_n, Handle scan, std::vector<PyObject *> &items) {
-    Handle parts[4] = {host::getitem_i(scan, 0), host::getitem_i(scan, 1), host::getitem_i(scan, 2),
-                       host::getitem_i(scan, 3)};
-    // Read in place: HPy keeps a bytes object's characters where they are
-    // (pinned, or a copy) until its handle is closed, after the loop.
-    size_t n = items.size();
-    auto data = [](Handle b, size_t size) -> const char * {
-        ptrdiff_t have = 0;
-        const char *p = b ? host::bytes_data(b, &have) : nullptr;
-        return p && static_cast<size_t>(have) == size ? p : nullptr;
-    };
-    const char *kinds = data(parts[0], n), *ints = data(parts[1], 8 * n),
-               *floats = data(parts[2], 8 * n);
-    bool ok = kinds && ints && floats && parts[3];
-    if (!ok && !PyErr_Occurred())
-        move_host_error_to_c();
-    ptrdiff_t next_other = 0;
-    for (size_t i = 0; ok && i < items.size(); i++) {
-        auto kind = static_cast<ScanKind>(kinds[i]);
-        PyObject *old = static_cast<Py_ssize_t>(i) < old_n ? l->ob_item[i] : nullptr;
-        int64_t v = 0;
-        double d = 0;
-        std::memcpy(&v, ints + 8 * i, 8);
-        std::memcpy(&d, floats + 8 * i, 8);
-        switch (kind) {
-        case int_:
-            items[i] = same_number(old, kind, v, d) ? Py_NewRef(old) : api_long_from_int64(v);
-            break;
-        case float_:
-            items[i] = same_number(old, kind, v, d) ? Py_NewRef(old) : float_proxy(d);
-            break;
-        case none: items[i] = Py_NewRef(Py_None); break;
-        case true_: items[i] = Py_NewRef(Py_True); break;
-        case false_: items[i] = Py_NewRef(Py_False); break;
-        default: items[i] = item_for(old, host::getitem_i(parts[3], next_other++)); break;
-        }
-        ok = items[i] != nullptr;
-    }
-    for (Handle p : parts)
-        host::close(p);
-    return ok;
-}
 
 } // namespace
 
@@ -248,10 +180,16 @@ int list_read_items(PyObject *o, Handle h) {
     if (n >= kScanMin && !scan)
         return minus_one_with_host_error();
     if (scan && !host::is(scan, host::borrowed(host::Builtin::None))) {
-        bool ok = read_scanned(l, old_n, scan, items);
-        host::close(scan);
-        if (!ok)
+        Scan packed;
+        if (!packed.read(scan))
             return drop();
+        if (packed.size() != static_cast<size_t>(n)) {
+            PyErr_SetString(PyExc_SystemError, "ferry: a list's scan does not match its size");
+            return drop();
+        }
+        for (ptrdiff_t i = 0; i < n; i++)
+            if (!(items[i] = packed.item(i, i < old_n ? l->ob_item[i] : nullptr)))
+                return drop();
     } else {
         host::close(scan);
         for (ptrdiff_t i = 0; i < n; i++) {

@@ -350,6 +350,10 @@ void replace_managed(PyObject *o, Handle h_owned) {
     hd->managed = h_owned;
 }
 
+namespace {
+PyObject *from_host_as(Handle h, PyTypeObject *type, bool argument);
+} // namespace
+
 PyObject *from_host(Handle h) {
     bool argument = g_argument;
     g_argument = false;   // the items of a container are not arguments
@@ -364,6 +368,17 @@ PyObject *from_host(Handle h) {
     host::close(t);
     if (!type)
         return nullptr;
+    return from_host_as(h, type, argument);
+}
+
+PyObject *from_host_str(Handle h) {
+    g_argument = false;
+    return from_host_as(h, &PyUnicode_Type, false);
+}
+
+namespace {
+
+PyObject *from_host_as(Handle h, PyTypeObject *type, bool argument) {
     if (type == &_PyNone_Type)
         Py_RETURN_NONE;
     if (type == &PyBool_Type) {
@@ -467,6 +482,8 @@ PyObject *from_host(Handle h) {
     }
     return o;
 }
+
+} // namespace
 
 PyObject *from_host_steal(Handle h) {
     if (!h)

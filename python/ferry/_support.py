@@ -574,16 +574,12 @@ _pack_q = _struct.Struct('q').pack_into
 _pack_d = _struct.Struct('d').pack_into
 
 
-def list_scan(lst):
-    """A list whose first item is a number, for C in one call:
-    (kinds, ints, floats, others): per item a kind byte (1: an exact int of
-    64 bits, in ints; 2: an exact float, in floats; 3 None, 4 True, 5 False;
-    0: anything else, the next of others), ints and floats 8 bytes per item.
-    None when the first item is not a number (C reads items one by one)."""
-    items = list(lst)
+def _scan(items):
+    """Items for C in one call (proxies/scan.h): (kinds, ints, floats, others),
+    per item a kind byte (1: an exact int of 64 bits, in ints; 2: an exact
+    float, in floats; 3 None, 4 True, 5 False; 6: an exact str, 0: anything
+    else, both the next of others), ints and floats 8 bytes per item."""
     n = len(items)
-    if not n or (type(items[0]) is not int and type(items[0]) is not float):
-        return None
     kinds = bytearray(n)
     ints = bytearray(8 * n)
     floats = bytearray(8 * n)
@@ -597,6 +593,9 @@ def list_scan(lst):
         elif t is float:
             kinds[i] = 2
             _pack_d(floats, 8 * i, x)
+        elif t is str:
+            kinds[i] = 6
+            others.append(x)
         elif x is None:
             kinds[i] = 3
         elif x is True:
@@ -606,6 +605,20 @@ def list_scan(lst):
         else:
             others.append(x)
     return bytes(kinds), bytes(ints), bytes(floats), others
+
+
+def list_scan(lst):
+    """_scan of a list whose first item is a number; None when it is not (C
+    reads the items one by one)."""
+    items = list(lst)
+    if not items or (type(items[0]) is not int and type(items[0]) is not float):
+        return None
+    return _scan(items)
+
+
+def dict_scan(d, _items=dict.items, _flat=_itertools.chain.from_iterable):
+    """PyDict_Next's snapshot of a large dict: _scan of [k0, v0, k1, v1, ...]."""
+    return _scan(list(_flat(_items(d))))
 
 
 def dict_keys_list(d, _keys=dict.keys):
@@ -621,9 +634,10 @@ def dict_items_list(d, _items=dict.items):
     return list(_items(d))
 
 
-def dict_items_flat(d):
-    """PyDict_Next's snapshot: [k0, v0, k1, v1, ...] (no pair tuples to cross)."""
-    return list(_itertools.chain.from_iterable(d.items()))
+def dict_items_flat(d, _items=dict.items, _flat=_itertools.chain.from_iterable):
+    """PyDict_Next's snapshot of a small dict: [k0, v0, k1, v1, ...] (no pair
+    tuples to cross; the dict's own items, as CPython reads its storage)."""
+    return list(_flat(_items(d)))
 
 
 def getattr_default(o, name, default=None):

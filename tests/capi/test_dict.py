@@ -177,6 +177,44 @@ class TestDict(unittest.TestCase):
         self.assertEqual(ft.dict_next_all(d), [(1, 1), (3, 3)])
         self.assertEqual(ft.dict_next_nondict([1]), 0)
 
+    def test_next_mixed_values(self):
+        # Every kind of value a large dict's snapshot packs or passes on.
+        class S(str):
+            pass
+        nan = float("nan")
+        values = [1, -2**63, 2**63 - 1, 2**63, -2**63 - 1, 2**100, 1.5, -0.0, nan,
+                  float("inf"), None, True, False, "s", S("sub"), b"b", [1], (2,),
+                  {"k": 3}, 1 + 2j, object()]
+        d = {"k%d" % i: v for i, v in enumerate(values)}
+        d[S("subkey")] = 1
+        d[7] = "int key"
+        d[2.5] = "float key"
+        d[None] = "none key"
+        for _ in range(3):   # again: proxies kept for unchanged items
+            got = ft.dict_next_all(d)
+            self.assertEqual(len(got), len(d))
+            for (k, v), (ek, ev) in zip(got, d.items()):
+                self.assertIs(type(k), type(ek))
+                self.assertEqual(k, ek)
+                self.assertIs(type(v), type(ev))
+                if isinstance(ev, (int, float)) and not isinstance(ev, bool):
+                    self.assertTrue(v == ev or (v != v and ev != ev))
+                else:
+                    self.assertIs(v, ev)
+        d["k0"] = 2
+        d["k10"] = "changed"
+        self.assertEqual(ft.dict_next_all(d)[0], ("k0", 2))
+        self.assertEqual(ft.dict_next_all(d)[10], ("k10", "changed"))
+
+    def test_next_dict_subclass(self):
+        # The dict's own items, whatever its items() says (large and small).
+        class Odd(dict):
+            def items(self):
+                return [("overridden", 0)]
+        for n in (3, 30):
+            d = Odd(("k%d" % i, i) for i in range(n))
+            self.assertEqual(ft.dict_next_all(d), [("k%d" % i, i) for i in range(n)])
+
     def test_next_nested(self):
         keys = [object(), "a", 7, (1, 2)]
         d = {k: [i] for i, k in enumerate(keys)}

@@ -1,0 +1,130 @@
+#include "proxies/scan.h"
+
+#include <cstring>
+
+#include "cpyext/internal.h"
+#include "gc_bridge/bridge.h"
+#include "proxies/proxy.h"
+
+namespace ferry {
+
+namespace {
+
+// A float as from_host makes it: the live proxy of the same bits, else a new
+// one (its managed copy is made when it crosses back).
+PyObject *float_proxy(double d) {
+    if (PyObject *known = bridge::float_identity_lookup(d))
+        return Py_NewRef(known);
+    PyObject *o = PyFloat_FromDouble(d);
+    if (o)
+        bridge::float_identity_register(o, d);
+    return o;
+}
+
+} // namespace
+
+Scan &Scan::operator=(Scan &&other) noexcept {
+    if (this != &other) {
+        host::close(others_);
+        kinds_ = std::move(other.kinds_);
+        ints_ = std::move(other.ints_);
+        floats_ = std::move(other.floats_);
+        other_at_ = std::move(other.other_at_);
+        others_ = other.others_;
+        other.others_ = {};
+    }
+    return *this;
+}
+
+bool Scan::read(host::Handle packed) {
+    host::Handle parts[4] = {host::getitem_i(packed, 0), host::getitem_i(packed, 1),
+                             host::getitem_i(packed, 2), host::getitem_i(packed, 3)};
+    host::close(packed);
+    ptrdiff_t n = -1, ni = -1, nf = -1;
+    const char *kinds = parts[0] ? host::bytes_data(parts[0], &n) : nullptr;
+    const char *ints = parts[1] ? host::bytes_data(parts[1], &ni) : nullptr;
+    const char *floats = parts[2] ? host::bytes_data(parts[2], &nf) : nullptr;
+    bool ok = kinds && ints && floats && parts[3] && ni == 8 * n && nf == 8 * n;
+    if (ok) {
+        kinds_.assign(kinds, n);
+        ints_.resize(n);
+        floats_.resize(n);
+        std::memcpy(ints_.data(), ints, 8 * n);
+        std::memcpy(floats_.data(), floats, 8 * n);
+        other_at_.resize(n);
+        uint32_t next = 0;
+        for (ptrdiff_t i = 0; i < n; i++)
+            other_at_[i] = (kinds_[i] == other || kinds_[i] == str) ? next++ : 0;
+        host::close(others_);
+        others_ = parts[3];
+        parts[3] = {};
+    } else if (!PyErr_Occurred()) {
+        if (host::err_occurred())
+            move_host_error_to_c();
+        else
+            PyErr_SetString(PyExc_SystemError, "ferry: a malformed scan of a container");
+    }
+    for (host::Handle p : parts)
+        host::close(p);
+    return ok;
+}
+
+bool Scan::same(size_t i, PyObject *old) {
+    if (!old)
+        return false;
+    switch (kinds_[i]) {
+    case int_: {
+        if (!PyLong_CheckExact(old))
+            return false;
+        int overflow = 0;
+        long long v = PyLong_AsLongLongAndOverflow(old, &overflow);
+        return !overflow && v == ints_[i];
+    }
+    case float_:
+        return PyFloat_CheckExact(old) &&
+               std::memcmp(&reinterpret_cast<PyFloatObject *>(old)->ob_fval, &floats_[i], sizeof(double)) == 0;
+    case none: return old == Py_None;
+    case true_: return old == Py_True;
+    case false_: return old == Py_False;
+    default: {
+        host::Handle known = handle_of(old);
+        if (!known) {
+            PyErr_Clear();
+            return false;
+        }
+        host::Handle now = host::getitem_i(others_, other_at_[i]);
+        bool is = now && host::is(known, now);
+        if (!now)
+            host::err_clear();
+        host::close(now);
+        return is;
+    }
+    }
+}
+
+PyObject *Scan::item(size_t i, PyObject *old) {
+    switch (kinds_[i]) {
+    case int_: return same(i, old) ? Py_NewRef(old) : api_long_from_int64(ints_[i]);
+    case float_: return same(i, old) ? Py_NewRef(old) : float_proxy(floats_[i]);
+    case none: return Py_NewRef(Py_None);
+    case true_: return Py_NewRef(Py_True);
+    case false_: return Py_NewRef(Py_False);
+    default: {
+        host::Handle h = host::getitem_i(others_, other_at_[i]);
+        if (!h)
+            return null_with_host_error();
+        host::Handle known = old ? handle_of(old) : host::Handle{};
+        if (known && host::is(known, h)) {
+            host::close(h);
+            return Py_NewRef(old);
+        }
+        if (old && !known)
+            PyErr_Clear();
+        PyObject *o = kinds_[i] == str ? from_host_str(h) : from_host(h);
+        host::close(h);
+        return o;
+    }
+    }
+}
+
+} // namespace ferry

@@ -1,0 +1,43 @@
+// Containers cross into C in one host call (_support._scan): exact ints of
+// 64 bits, floats, None, True and False come packed as bytes; the other items
+// (exact strs marked as such, so their type is not asked) come in a list of
+// their own and cross one by one. Used for lists and PyDict_Next's snapshots.
+#pragma once
+#include <Python.h>
+
+#include <cstdint>
+#include <string>
+#include <vector>
+
+#include "host/host.h"
+
+namespace ferry {
+
+class Scan {
+public:
+    Scan() = default;
+    Scan(const Scan &) = delete;
+    Scan &operator=(const Scan &) = delete;
+    Scan(Scan &&other) noexcept { *this = std::move(other); }
+    Scan &operator=(Scan &&other) noexcept;
+    ~Scan() { host::close(others_); }
+
+    // Takes _scan's result (owned): false with the C error set.
+    bool read(host::Handle packed);
+    size_t size() const { return kinds_.size(); }
+    // Whether old (a proxy of a previous read, or null) stands for item i: a
+    // number of the same value, the same singleton, the same managed object.
+    bool same(size_t i, PyObject *old);
+    // A new reference for item i: old when it stands for it, else a new proxy.
+    PyObject *item(size_t i, PyObject *old);
+
+private:
+    enum Kind : char { other = 0, int_ = 1, float_ = 2, none = 3, true_ = 4, false_ = 5, str = 6 };
+    std::string kinds_;
+    std::vector<int64_t> ints_;
+    std::vector<double> floats_;
+    std::vector<uint32_t> other_at_;   // per item: its index in others_
+    host::Handle others_;              // owned
+};
+
+} // namespace ferry
