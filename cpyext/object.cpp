@@ -271,19 +271,12 @@ int PyObject_SetAttrString(PyObject *o, const char *name, PyObject *v) {
     return r;
 }
 
-// Whether the host finds the attribute: any error means no (as CPython's,
-// which clears it); neither the error nor the value crosses into C.
-int PyObject_HasAttr(PyObject *o, PyObject *name) {
-    FERRY_API;
-    if (!PyUnicode_Check(name) || Py_TYPE(o) == &PyCode_Type) {
-        PyObject *r = PyObject_GetAttr(o, name);
-        Py_XDECREF(r);
-        PyErr_Clear();
-        return r != nullptr;
-    }
-    Handle h = handle_of(o);
-    Handle n = h ? handle_of(name) : Handle{};
-    Handle r = n ? host::getattr(h, n) : Handle{};
+namespace {
+
+// Whether a lookup found the attribute: any error means no (as CPython's,
+// which clears it). Made on the host (r owned), neither the error nor the
+// value crosses into C.
+int found(Handle r) {
     if (!r) {
         host::err_clear();
         PyErr_Clear();
@@ -292,24 +285,29 @@ int PyObject_HasAttr(PyObject *o, PyObject *name) {
     host::close(r);
     return 1;
 }
+int found(PyObject *r) {
+    Py_XDECREF(r);
+    PyErr_Clear();
+    return r != nullptr;
+}
+
+} // namespace
+
+int PyObject_HasAttr(PyObject *o, PyObject *name) {
+    FERRY_API;
+    if (!PyUnicode_Check(name) || Py_TYPE(o) == &PyCode_Type)
+        return found(PyObject_GetAttr(o, name));
+    Handle h = handle_of(o);
+    Handle n = h ? handle_of(name) : Handle{};
+    return found(n ? host::getattr(h, n) : Handle{});
+}
 
 int PyObject_HasAttrString(PyObject *o, const char *name) {
     FERRY_API;
-    if (!ascii_name(name) || Py_TYPE(o) == &PyCode_Type) {
-        PyObject *r = PyObject_GetAttrString(o, name);
-        Py_XDECREF(r);
-        PyErr_Clear();
-        return r != nullptr;
-    }
+    if (!ascii_name(name) || Py_TYPE(o) == &PyCode_Type)
+        return found(PyObject_GetAttrString(o, name));
     Handle h = handle_of(o);
-    Handle r = h ? host::getattr_s(h, name) : Handle{};
-    if (!r) {
-        host::err_clear();
-        PyErr_Clear();
-        return 0;
-    }
-    host::close(r);
-    return 1;
+    return found(h ? host::getattr_s(h, name) : Handle{});
 }
 
 // Generic attribute access as seen from C: for our objects the host's own

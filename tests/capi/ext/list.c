@@ -153,13 +153,9 @@ list_setslice_fresh(PyObject *Py_UNUSED(m), PyObject *args)
     if (!PyArg_ParseTuple(args, "O!O!", &PyTuple_Type, &items, &PyList_Type, &ops)) {
         return NULL;
     }
-    Py_ssize_t n = PyTuple_GET_SIZE(items);
-    PyObject *l = PyList_New(n);
+    PyObject *l = list_new_fill(NULL, items);
     if (l == NULL) {
         return NULL;
-    }
-    for (Py_ssize_t i = 0; i < n; i++) {
-        PyList_SET_ITEM(l, i, Py_NewRef(PyTuple_GET_ITEM(items, i)));
     }
     for (Py_ssize_t i = 0; i < PyList_GET_SIZE(ops); i++) {
         Py_ssize_t lo, hi;
