@@ -5,6 +5,7 @@
 #define PY_SSIZE_T_CLEAN
 #include <Python.h>
 
+#include <algorithm>
 #include <unordered_map>
 #include <unordered_set>
 #include <vector>
@@ -36,8 +37,10 @@ constexpr ptrdiff_t kScanMin = 8;    // items
 // Per dict: the borrowed references it keeps alive, and its PyDict_Next snapshot.
 struct Borrowed {
     std::vector<PyObject *> refs;
+    std::unordered_set<PyObject *> index;   // of refs, once they are many
     Snapshot snapshot;
 };
+constexpr size_t kIndexed = 16;
 std::unordered_map<PyObject *, Borrowed> g_borrowed;
 // The last dict's entry (PyDict_Next asks for it once per item); elements of
 // an unordered_map stay where they are until erased.
@@ -52,13 +55,23 @@ Borrowed &borrowed_of(PyObject *d) {
     return *g_last_borrowed;
 }
 
+// Each object once (a dict asked for every key would otherwise scan its
+// list once per key).
 PyObject *keep_borrowed(PyObject *dict, PyObject *v) {
-    std::vector<PyObject *> &refs = borrowed_of(dict).refs;
-    for (PyObject *r : refs)
-        if (r == v) {
-            Py_DECREF(v);   // already held once
-            return v;
-        }
+    Borrowed &b = borrowed_of(dict);
+    std::vector<PyObject *> &refs = b.refs;
+    bool held = false;
+    if (refs.size() < kIndexed) {
+        held = std::find(refs.begin(), refs.end(), v) != refs.end();
+    } else {
+        if (b.index.empty())
+            b.index.insert(refs.begin(), refs.end());
+        held = !b.index.insert(v).second;
+    }
+    if (held) {
+        Py_DECREF(v);   // already held once
+        return v;
+    }
     refs.push_back(v);
     debug::layer_holds(v);   // (for the dict's life)
     return v;

@@ -77,6 +77,14 @@ class TestDict(unittest.TestCase):
         value = []
         self.assertIs(ft.dict_getitem({"v": value}, "v"), value)
 
+    def test_getitem_many_in_one_call(self):
+        # Borrowed values stay alive until C is done with the dict, each
+        # looked up any number of times.
+        d = {"k%d" % i: [i] for i in range(100)}
+        d.update({i: i * 1.5 for i in range(50)})
+        keys = tuple(d) + tuple(d)[::3] + ("missing",)
+        self.assertEqual(ft.dict_getitem_each(d, keys), [d.get(k) for k in keys])
+
     def test_getitem_swallows_errors(self):
         self.assertIs(ft.dict_getitem({}, []), NULL)         # unhashable
         self.assertIs(ft.dict_getitem({1: 1}, BadEq()), NULL)

@@ -52,6 +52,32 @@ dict_getitem(PyObject *Py_UNUSED(m), PyObject *args)
     return ferrytest_borrowed_or_null(v);
 }
 
+/* dict_getitem_each(d, keys): PyDict_GetItem for each key in one call, the
+ * borrowed values read only after all lookups (they must all still be
+ * alive); a missing key gives None. */
+static PyObject *
+dict_getitem_each(PyObject *Py_UNUSED(m), PyObject *args)
+{
+    PyObject *d, *keys;
+    if (!PyArg_ParseTuple(args, "OO!", &d, &PyTuple_Type, &keys)) {
+        return NULL;
+    }
+    Py_ssize_t n = PyTuple_GET_SIZE(keys);
+    PyObject **found = PyMem_Calloc(n ? n : 1, sizeof(PyObject *));
+    if (found == NULL) {
+        return PyErr_NoMemory();
+    }
+    for (Py_ssize_t i = 0; i < n; i++) {
+        found[i] = PyDict_GetItem(d, PyTuple_GET_ITEM(keys, i));
+    }
+    PyObject *r = PyList_New(n);
+    for (Py_ssize_t i = 0; r != NULL && i < n; i++) {
+        PyList_SET_ITEM(r, i, Py_NewRef(found[i] ? found[i] : Py_None));
+    }
+    PyMem_Free(found);
+    return r;
+}
+
 static PyObject *
 dict_getitemwitherror(PyObject *Py_UNUSED(m), PyObject *args)
 {
@@ -502,6 +528,7 @@ static PyMethodDef dict_methods[] = {
     {"dict_new", dict_new, METH_NOARGS, NULL},
     {"dict_build", dict_build, METH_O, NULL},
     {"dict_getitem", dict_getitem, METH_VARARGS, NULL},
+    {"dict_getitem_each", dict_getitem_each, METH_VARARGS, NULL},
     {"dict_getitemwitherror", dict_getitemwitherror, METH_VARARGS, NULL},
     {"dict_getitemstring", dict_getitemstring, METH_VARARGS, NULL},
     {"dict_setitem", dict_setitem, METH_VARARGS, NULL},
