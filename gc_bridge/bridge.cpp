@@ -19,14 +19,17 @@ FlatMap<PyObject *> g_float_identity;   // by bits: PyPy's float identity
 // By host hash: the candidates of one hash, told apart by handle comparison
 // (a host call each). Equal strs that are distinct objects share a hash
 // (ujson's documents repeat "t0" in hundreds of objects): past kBucket of
-// them, the others of that hash are registered by id() instead.
+// them, the others of that hash are registered by id() instead (kCrowded),
+// and a lookup of that hash that the bucket does not answer asks id() while
+// any of them lives.
 constexpr int kBucket = 4;
 struct Bucket {
     PyObject *objects[kBucket];
     int n = 0;
-    bool crowded = false;   // some of this hash are in g_identity (by id)
+    uint32_t crowded = 0;   // how many of this hash are in g_identity (by id)
 };
 FlatMap<Bucket> g_hash_identity;
+FlatMap<int64_t> g_crowded_hash;   // id -> hash, for each kCrowded object
 std::vector<host::Handle> g_scope_handles;
 
 } // namespace
@@ -94,12 +97,18 @@ void hash_identity_add(PyObject *o, int64_t hash) {
     host::Handle m = header_of(o)->managed;
     Bucket &b = *g_hash_identity.insert(hash).first;
     if (b.n == kBucket) {
-        b.crowded = true;
         int64_t id = host_id(m);
-        if (id)
-            identity_register(o, id);
-        else
+        if (!id) {
             PyErr_Clear();
+            return;
+        }
+        identity_register(o, id);
+        Header *h = header_of(o);
+        if (h->flags & kRegistered) {
+            h->flags |= kCrowded;
+            *g_crowded_hash.insert(id).first = hash;
+            b.crowded++;
+        }
         return;
     }
     b.objects[b.n++] = o;
@@ -129,7 +138,18 @@ void identity_forget(PyObject *o) {
         if (found && *found == o)
             map.erase(h->identity);
     }
-    h->flags &= ~(kRegistered | kFloatIdentity | kHashIdentity);
+    if (h->flags & kCrowded) {   // its bucket may stop asking id()
+        if (int64_t *hash = g_crowded_hash.find(h->identity)) {
+            int64_t hv = *hash;
+            g_crowded_hash.erase(h->identity);
+            if (Bucket *b = g_hash_identity.find(hv)) {
+                b->crowded -= b->crowded > 0;
+                if (b->n == 0 && !b->crowded)
+                    g_hash_identity.erase(hv);
+            }
+        }
+    }
+    h->flags &= ~(kRegistered | kFloatIdentity | kHashIdentity | kCrowded);
 }
 
 int64_t host_id(host::Handle h) {

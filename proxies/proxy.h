@@ -60,6 +60,8 @@ enum HeaderFlags : uint32_t {
                               // that holds the managed object (gc_bridge/cycles.cpp)
     kNextMethod = 1u << 12,   // `padding` holds an owned handle to the iterator's bound
                               // __next__ (PyIter_Next); gives way to kDictSlot
+    kCrowded = 1u << 13,      // registered by id() because its hash's bucket was full
+                              // (bridge::hash_identity_add)
 };
 
 inline Header *header_of(PyObject *o) { return reinterpret_cast<Header *>(o) - 1; }

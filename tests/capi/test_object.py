@@ -530,6 +530,9 @@ class TestCompare(unittest.TestCase):
             __hash__ = object.__hash__
         items = strs + [Never() for _ in range(6)] + [(i, "t") for i in range(3)] + [[i] for i in range(3)]
         self.assertEqual(ft.object_identity_kept(items), [True] * len(items))
+        for n in (12, 3, 12):   # again, once the crowded ones of that hash died
+            strs = ["".join(["k", "ey"]) for _ in range(n)]
+            self.assertEqual(ft.object_identity_kept(strs), [True] * n)
         a, b = Never(), Never()
         self.assertEqual(ft.object_richcomparebool(a, a, EQ), 1)
         self.assertEqual(ft.object_richcomparebool(a, b, EQ), 0)
