@@ -5,6 +5,7 @@
 #include <cstdlib>
 #include <cstring>
 #include <string>
+#include <algorithm>
 #include <unordered_map>
 #include <vector>
 
@@ -317,6 +318,82 @@ void init_static_types() {
     _Py_TrueStruct.ob_digit[0] = 1;
 }
 
+namespace {
+
+// The MRO a base contributes: its tp_mro, else its tp_base chain.
+std::vector<PyTypeObject *> mro_of(PyTypeObject *b) {
+    std::vector<PyTypeObject *> seq;
+    if (b->tp_mro && PyTuple_Check(b->tp_mro)) {
+        for (Py_ssize_t i = 0; i < PyTuple_GET_SIZE(b->tp_mro); i++)
+            seq.push_back(reinterpret_cast<PyTypeObject *>(PyTuple_GET_ITEM(b->tp_mro, i)));
+    } else {
+        for (PyTypeObject *c = b; c; c = c->tp_base)
+            seq.push_back(c);
+    }
+    return seq;
+}
+
+// typeobject.c's mro_implementation: the type, then the C3 merge of its
+// bases' MROs and the list of its bases. Null with TypeError when the bases
+// allow no consistent order.
+PyObject *c3_mro(PyTypeObject *t, PyObject *bases) {
+    std::vector<std::vector<PyTypeObject *>> seqs;
+    std::vector<PyTypeObject *> direct;
+    for (Py_ssize_t i = 0; i < PyTuple_GET_SIZE(bases); i++) {
+        auto *b = reinterpret_cast<PyTypeObject *>(PyTuple_GET_ITEM(bases, i));
+        seqs.push_back(mro_of(b));
+        direct.push_back(b);
+    }
+    seqs.push_back(direct);
+    std::vector<PyTypeObject *> out{t};
+    std::vector<size_t> at(seqs.size(), 0);   // each sequence's head
+    for (;;) {
+        PyTypeObject *next = nullptr;
+        bool left = false;
+        for (size_t i = 0; i < seqs.size() && !next; i++) {
+            if (at[i] == seqs[i].size())
+                continue;
+            left = true;
+            PyTypeObject *head = seqs[i][at[i]];
+            bool in_tail = false;
+            for (size_t j = 0; j < seqs.size() && !in_tail; j++)
+                in_tail = std::find(seqs[j].begin() + std::min(at[j] + 1, seqs[j].size()), seqs[j].end(), head) !=
+                          seqs[j].end();
+            if (!in_tail)
+                next = head;
+        }
+        if (!left)
+            break;
+        if (!next) {
+            PyErr_SetString(PyExc_TypeError, "Cannot create a consistent method resolution order (MRO)");
+            return nullptr;
+        }
+        out.push_back(next);
+        for (size_t i = 0; i < seqs.size(); i++)
+            if (at[i] < seqs[i].size() && seqs[i][at[i]] == next)
+                at[i]++;
+    }
+    PyObject *mro = PyTuple_New(out.size());
+    for (size_t i = 0; mro && i < out.size(); i++)
+        PyTuple_SET_ITEM(mro, i, Py_NewRef(reinterpret_cast<PyObject *>(out[i])));
+    return mro;
+}
+
+} // namespace
+
+// tp_bases ((tp_base,) when unset) and tp_mro, as PyType_Ready leaves them
+// for a type of C.
+int set_bases_and_mro(PyTypeObject *t) {
+    if (!t->tp_bases) {
+        t->tp_bases = t->tp_base ? PyTuple_Pack(1, reinterpret_cast<PyObject *>(t->tp_base)) : PyTuple_New(0);
+        if (!t->tp_bases)
+            return -1;
+    }
+    if (!t->tp_mro && !(t->tp_mro = c3_mro(t, t->tp_bases)))
+        return -1;
+    return 0;
+}
+
 bool bind_static_types() {
     // PyModuleDef objects are statics of the extensions: their managed class
     // is made here and wraps them (see handle_of).
@@ -374,7 +451,20 @@ bool bind_static_types() {
 #include "cpyext/exceptions.def"
 #define FERRY_FAMILY "typeobject"
 #undef FERRY_EXCEPTION
-    return !PyErr_Occurred();
+    if (PyErr_Occurred())
+        return false;
+    // tp_bases and tp_mro, as PyType_Ready leaves them (single inheritance).
+#define FERRY_STATIC_TYPE(sym, name, layout, basic, item, flags) \
+    if (set_bases_and_mro(&sym) < 0)                              \
+        return false;
+#include "cpyext/static_types.def"
+#undef FERRY_STATIC_TYPE
+#define FERRY_EXCEPTION(name)                  \
+    if (set_bases_and_mro(&exc_##name) < 0)    \
+        return false;
+#include "cpyext/exceptions.def"
+#undef FERRY_EXCEPTION
+    return true;
 }
 
 
@@ -465,6 +555,20 @@ PyTypeObject *make_type_proxy(Handle t, int64_t id) {
         inherit_native_slots(type, base);
     } else {
         fill_forwarding_slots(type, r);
+    }
+    // tp_bases and tp_mro as the class has them now (Cython walks tp_mro for
+    // its subclass checks; a class whose __bases__ are assigned later keeps
+    // these). Without them C falls back on tp_base, as CPython's readers do.
+    for (auto [field, name] : {std::pair{&type->tp_bases, "__bases__"}, std::pair{&type->tp_mro, "__mro__"}}) {
+        Handle h = host::getattr_s(t, name);
+        PyObject *v = h ? from_host_steal(h) : nullptr;
+        if (v && PyTuple_Check(v))
+            *field = v;
+        else
+            Py_XDECREF(v);
+        if (!h)
+            host::err_clear();
+        PyErr_Clear();
     }
     return type;
 }
@@ -878,6 +982,8 @@ int ready_native_type(PyTypeObject *t) {
     }
     if (!t->tp_hash && !t->tp_richcompare)
         t->tp_hash = PyObject_HashNotImplemented;
+    if (set_bases_and_mro(t) < 0)
+        return -1;
     // A real dict: C may write entries (Cython's __pyx_vtable__) and call
     // PyType_Modified; the managed class gets them (make_native_type, then
     // PyType_Modified) and fills it with its own namespace once built.

@@ -52,6 +52,44 @@ class TestReady(unittest.TestCase):
         self.assertEqual(ft.type_getflags(Sub), (1, 1, 1, 1))
 
 
+class TestBasesAndMro(unittest.TestCase):
+    # tp_bases and tp_mro read from the struct (Cython's subclass checks walk
+    # tp_mro): the same tuples as __bases__ and __mro__.
+
+    def check(self, cls):
+        bases, mro = ft.type_bases_mro(cls)
+        self.assertEqual(bases, cls.__bases__, cls)
+        self.assertEqual(mro, cls.__mro__, cls)
+
+    def test_builtin_and_extension_types(self):
+        for cls in (object, int, bool, str, dict, ValueError, KeyError, OSError, Point, VarBox):
+            self.check(cls)
+
+    def test_python_classes(self):
+        class A:
+            pass
+
+        class B(A):
+            pass
+
+        class C(A):
+            pass
+
+        class D(B, C):
+            pass
+
+        class Mixin:
+            pass
+
+        class E(Mixin, ValueError):
+            pass
+
+        class Sub(Mixin, Point):
+            pass
+        for cls in (A, B, C, D, E, Sub):
+            self.check(cls)
+
+
 class TestPoint(unittest.TestCase):
 
     def test_new_init_from_python(self):

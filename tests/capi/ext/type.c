@@ -381,6 +381,20 @@ type_deallocs(PyObject *Py_UNUSED(m), PyObject *Py_UNUSED(ignored))
 }
 
 /* (ready, basetype, heaptype, have_gc) from PyType_GetFlags. */
+/* type_bases_mro(type) -> (tp_bases, tp_mro), None for a NULL field, read
+ * from the struct as Cython does. */
+static PyObject *
+type_bases_mro(PyObject *Py_UNUSED(m), PyObject *type)
+{
+    if (!PyType_Check(type)) {
+        PyErr_SetString(PyExc_TypeError, "test needs a type");
+        return NULL;
+    }
+    PyTypeObject *t = (PyTypeObject *)type;
+    return Py_BuildValue("(OO)", t->tp_bases ? t->tp_bases : Py_None,
+                         t->tp_mro ? t->tp_mro : Py_None);
+}
+
 static PyObject *
 type_getflags(PyObject *Py_UNUSED(m), PyObject *type)
 {
@@ -687,6 +701,7 @@ type_member_setone(PyObject *Py_UNUSED(m), PyObject *args)
 static PyMethodDef type_methods[] = {
     {"type_deallocs", type_deallocs, METH_NOARGS, NULL},
     {"type_getflags", type_getflags, METH_O, NULL},
+    {"type_bases_mro", type_bases_mro, METH_O, NULL},
     {"type_point_from_c", type_point_from_c, METH_VARARGS, NULL},
     {"type_point_fields", type_point_fields, METH_O, NULL},
     {"type_point_set_i", type_point_set_i, METH_VARARGS, NULL},
