@@ -1291,8 +1291,8 @@ void *PyType_GetModuleState(PyTypeObject *type) {
 }
 
 // The first heap type of the MRO whose module was made from `def`. The MRO
-// is the host's (tp_mro stays NULL here); the proxies of Python classes have
-// no ht_module.
+// is asked of the host (a class's __bases__ may have been assigned since its
+// tp_mro was taken); the proxies of Python classes have no ht_module.
 PyObject *PyType_GetModuleByDef(PyTypeObject *type, PyModuleDef *def) {
     FERRY_API;
     PyObject *mro = PyObject_GetAttrString(reinterpret_cast<PyObject *>(type), "__mro__");
