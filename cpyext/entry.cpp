@@ -537,8 +537,14 @@ ferry_entry(void *ctx, int code, Handle self, const Handle *args, ptrdiff_t narg
     case code_direct: return direct(args, nargs);
     case code_debug: return debug_entry(args, nargs);
     case code_collect:
-        // gc.collect() (_support.collect): a boundary collection, when no C
-        // code runs (this entry is the only one active).
+        // gc.collect() (_support.collect): with an argument (before the host
+        // collects), the waiting release links, so that fresh wrappers may
+        // die; without, a boundary collection, when no C code runs (this
+        // entry is the only one active).
+        if (nargs == 1) {
+            bridge::make_pending_links();
+            return host::long_from(0);
+        }
         return host::long_from(bridge::detail::entry_depth == 1 ? cycles::collect() : 0);
     case code_release: {
         // A release link's target died (args: the link's id; gc_bridge/bridge.h).

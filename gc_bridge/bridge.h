@@ -78,9 +78,11 @@ void keep_until_exit(host::Handle h);
 // error set (then `o` is not taken).
 host::Handle release_link(host::Handle target, PyObject *o);
 // The same for a native object's fresh wrapper (owned; kept in the header,
-// kPendingLink): its link is made at the end of the outermost call, or when
-// many wait, for all waiting wrappers in one host call (a weakref made from
-// C costs PyPy 750 ns, in its JIT-compiled code 70 ns).
+// kPendingLink, so the wrapper lives until then): the links of the waiting
+// wrappers are made together in one host call, at the end of an outermost
+// call once enough wait, before the host collects (gc.collect, the boundary
+// collection, stress mode) and before a C error goes to the host (a weakref
+// made from C costs PyPy 750 ns, in its JIT-compiled code 70 ns).
 void link_later(PyObject *o, host::Handle wrapper);
 void link_forget(PyObject *o);   // o is being freed while waiting
 // Makes the waiting links now; before a C error goes to the host, since

@@ -350,6 +350,7 @@ bool g_due = false;
 Py_ssize_t collect() {
     g_since = 0;
     g_due = false;
+    bridge::make_pending_links();   // fresh wrappers are held until then
     PyObject *et, *ev, *tb;
     PyErr_Fetch(&et, &ev, &tb);
     Moved moved;

@@ -488,6 +488,7 @@ def collect(*args, **kwargs):
     """gc.collect while ferry is installed: the host's collection, then the
     boundary collection (cycles through C fields of extension objects).
     Returns what the host's gc.collect returns (PyPy: None)."""
+    _ferry_host.collect(True)   # fresh wrappers' release links first
     n = _host_collect(*args, **kwargs)
     found = _ferry_host.collect()
     return n + found if _builtins.isinstance(n, int) else n
