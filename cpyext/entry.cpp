@@ -5,7 +5,9 @@
 #include <Python.h>
 #include "structmember.h"
 
+#include <algorithm>
 #include <string>
+#include <vector>
 
 #include "cpyext/internal.h"
 #include "cpyext/native_slots.h"
@@ -138,6 +140,10 @@ struct DirectDef {
     PyMethodDef *def;
     PyObject *module;   // borrowed: a module outlives its functions
     int index;
+    // METH_FASTCALL|METH_KEYWORDS: the call comes as (nkw, [self,] *positional,
+    // *names, *values), the keywords flattened by the Python-level caller
+    // (arity -2 in _support.py), so C gets kwnames without a helper call.
+    bool kwnames = false;
 };
 
 Handle entry_refused();
@@ -156,6 +162,15 @@ PyObject *self_from_host(Handle h, PyTypeObject *t) {
 }
 
 Handle method_call(const DirectDef *d, const Handle *args, ptrdiff_t nargs, Handle kw) {
+    ptrdiff_t nkw = 0;
+    if (d->kwnames) {
+        bool overflow = false;
+        nkw = nargs ? host::long_as(args[0], &overflow) : -1;
+        if (nkw < 0 || overflow || 1 + (d->owner ? 1 : 0) + 2 * nkw > nargs)
+            return type_error("ferry: a keyword call in a malformed form");
+        args++;
+        nargs--;
+    }
     PyObject *self = d->module;
     if (d->owner) {
         self = self_from_host(args[0], d->owner);
@@ -175,7 +190,32 @@ Handle method_call(const DirectDef *d, const Handle *args, ptrdiff_t nargs, Hand
     } else {
         Py_XINCREF(self);
     }
-    Handle r = call_method_def(d->def, self, nullptr, args, nargs, kw);
+    PyObject *kwnames = nullptr;
+    Handle small[16];
+    std::vector<Handle> large;
+    if (nkw) {   // names out of the argument list: positional, then values
+        ptrdiff_t npos = nargs - 2 * nkw;
+        kwnames = PyTuple_New(nkw);
+        for (ptrdiff_t i = 0; kwnames && i < nkw; i++) {
+            PyObject *name = from_host(args[npos + i]);
+            if (!name)
+                Py_CLEAR(kwnames);
+            else
+                PyTuple_SET_ITEM(kwnames, i, name);
+        }
+        if (!kwnames) {
+            Py_XDECREF(self);
+            move_c_error_to_host();
+            return {};
+        }
+        Handle *argv = npos + nkw <= 16 ? small : (large.resize(npos + nkw), large.data());
+        std::copy(args, args + npos, argv);
+        std::copy(args + npos + nkw, args + nargs, argv + npos);
+        args = argv;
+        nargs = npos + nkw;
+    }
+    Handle r = call_method_def(d->def, self, nullptr, args, nargs, kw, kwnames);
+    Py_XDECREF(kwnames);
     Py_XDECREF(self);
     return r;
 }
@@ -494,9 +534,12 @@ Handle direct_entry(PyMethodDef *def, PyObject *module, PyTypeObject *owner, int
     if (fixed >= 0 && owner)
         fixed++;
     *arity = fixed > 1 ? -1 : fixed;
+    bool kwnames = flags == (METH_FASTCALL | METH_KEYWORDS);
+    if (kwnames)
+        *arity = -2;
     host::Arity a = *arity == 0 ? host::Arity::noargs : *arity == 1 ? host::Arity::one : host::Arity::any;
     Handle f = host::direct_function(a, def->ml_name, direct_call,
-                                     new DirectDef{Direct::method, owner, def, module, 0});
+                                     new DirectDef{Direct::method, owner, def, module, 0, kwnames});
     if (!f)
         move_host_error_to_c();
     return f;

@@ -89,8 +89,10 @@ host::Handle make_host_function(PyMethodDef *def, PyObject *self, PyObject *modu
 // The call's result as an owned handle (null: the error moved to the host),
 // made before the arguments' proxies are released: a result that holds them
 // (a tuple of them) then lets them die without handles of their own.
+// kwnames (METH_FASTCALL|METH_KEYWORDS): the names of argv's last values.
 host::Handle call_method_def(PyMethodDef *def, PyObject *self, PyTypeObject *defining,
-                             const host::Handle *argv, ptrdiff_t nargs, host::Handle kw);
+                             const host::Handle *argv, ptrdiff_t nargs, host::Handle kw,
+                             PyObject *kwnames = nullptr);
 // entry.cpp: a result as an owned handle; NULL moves the C error to the host.
 host::Handle to_host_result(PyObject *r);
 // entry.cpp: a host function calling def directly (host::direct_function):

@@ -315,7 +315,7 @@ namespace ferry {
 // The positional arguments come as the host's handles (no tuple is made on
 // the host side nor, unless the convention asks for one, on the C side).
 Handle call_method_def(PyMethodDef *def, PyObject *self, PyTypeObject *defining,
-                       const Handle *argv, ptrdiff_t nargs, Handle kw) {
+                       const Handle *argv, ptrdiff_t nargs, Handle kw, PyObject *kwnames) {
     PyObject *small[8];
     std::vector<PyObject *> large;
     PyObject **args = nargs <= 8 ? small : (large.resize(nargs), large.data());
@@ -339,7 +339,11 @@ Handle call_method_def(PyMethodDef *def, PyObject *self, PyTypeObject *defining,
     }
     PyObject *r = nullptr;
     int flags = def->ml_flags & ~(METH_CLASS | METH_STATIC | METH_COEXIST);
-    if (kw && (flags & METH_FASTCALL) && (flags & METH_KEYWORDS)) {
+    if (kwnames) {   // (METH_FASTCALL|METH_KEYWORDS only: entry.cpp)
+        r = check_result(def, self,
+                         reinterpret_cast<_PyCFunctionFastWithKeywords>(reinterpret_cast<void (*)()>(def->ml_meth))(
+                             self, args, nargs - PyTuple_GET_SIZE(kwnames), kwnames));
+    } else if (kw && (flags & METH_FASTCALL) && (flags & METH_KEYWORDS)) {
         r = check_result(def, self, call_fastcall_keywords(def, self, defining, args, nargs, kw));
     } else {
         PyObject *k = kwargs_from_host(kw);

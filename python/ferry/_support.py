@@ -29,11 +29,16 @@ class builtin_function_or_method:
 
     def __call__(self, *args, **kwargs):
         # _direct: the host function calling the C function directly, taking
-        # _arity positional arguments (-1: any, and keywords); other calls
+        # _arity positional arguments (-1: any, and keywords; -2: any, the
+        # keywords' count first and their names and values last); other calls
         # (a wrong count: CPython's message) take the general path.
         direct = self._direct
         if direct is not None:
             arity = self._arity
+            if arity == -2:   # METH_FASTCALL|METH_KEYWORDS: keywords flattened
+                if kwargs:
+                    return direct(len(kwargs), *args, *kwargs, *kwargs.values())
+                return direct(0, *args)
             if arity < 0:
                 return direct(*args, **kwargs)
             if not kwargs and len(args) == arity:
@@ -768,6 +773,11 @@ def _method(defaddr, flags, name, doc, direct, arity):
     if direct is None:
         def m(self, *args, **kw):
             return call(defaddr, self, *args, **kw)
+    elif arity == -2:   # METH_FASTCALL|METH_KEYWORDS: keywords flattened
+        def m(self, *args, **kw):
+            if kw:
+                return direct(len(kw), self, *args, *kw, *kw.values())
+            return direct(0, self, *args)
     elif arity < 0:
         def m(self, *args, **kw):
             return direct(self, *args, **kw)

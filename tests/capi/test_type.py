@@ -52,6 +52,22 @@ class TestReady(unittest.TestCase):
         self.assertEqual(ft.type_getflags(Sub), (1, 1, 1, 1))
 
 
+class TestFastcallKeywordsMethod(unittest.TestCase):
+
+    def test_calls(self):
+        p = Point(7)
+        self.assertEqual(p.fastkw(), (7, (), None, ()))
+        self.assertEqual(p.fastkw(1, 2), (7, (1, 2), None, ()))
+        self.assertEqual(p.fastkw(1, b=2, c=3), (7, (1,), ("b", "c"), (2, 3)))
+        self.assertEqual(p.fastkw(**{"\xe9": [1]}), (7, (), ("\xe9",), ([1],)))
+        self.assertEqual(Point.fastkw(p, 0, k=None), (7, (0,), ("k",), (None,)))
+        bound = p.fastkw
+        self.assertEqual(bound(*range(20), **{"k%d" % i: i for i in range(20)}),
+                         (7, tuple(range(20)), tuple("k%d" % i for i in range(20)), tuple(range(20))))
+        with self.assertRaises(TypeError):
+            Point.fastkw(1, a=2)   # not a Point
+
+
 class TestBasesAndMro(unittest.TestCase):
     # tp_bases and tp_mro read from the struct (Cython's subclass checks walk
     # tp_mro): the same tuples as __bases__ and __mro__.

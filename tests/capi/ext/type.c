@@ -179,7 +179,26 @@ point_static_sum(PyObject *self, PyObject *args)
     return Py_BuildValue("(Oi)", self ? self : Py_None, a + b);
 }
 
+/* METH_FASTCALL | METH_KEYWORDS: (i, positional, kwnames, keyword values). */
+static PyObject *
+point_fastkw(PyObject *self, PyObject *const *args, Py_ssize_t nargs, PyObject *kwnames)
+{
+    Py_ssize_t nkw = kwnames != NULL ? PyTuple_GET_SIZE(kwnames) : 0;
+    PyObject *pos = PyTuple_New(nargs), *vals = PyTuple_New(nkw);
+    if (pos == NULL || vals == NULL) {
+        Py_XDECREF(pos);
+        Py_XDECREF(vals);
+        return NULL;
+    }
+    for (Py_ssize_t k = 0; k < nargs + nkw; k++) {
+        PyTuple_SET_ITEM(k < nargs ? pos : vals, k < nargs ? k : k - nargs, Py_NewRef(args[k]));
+    }
+    return Py_BuildValue("(iNON)", ((PointObject *)self)->i, pos,
+                         kwnames != NULL ? kwnames : Py_None, vals);
+}
+
 static PyMethodDef point_methods[] = {
+    {"fastkw", (PyCFunction)(void (*)(void))point_fastkw, METH_FASTCALL | METH_KEYWORDS, NULL},
     {"get_i", (PyCFunction)point_get_i, METH_NOARGS, "Return i."},
     {"add", (PyCFunction)point_add, METH_O, NULL},
     {"scale", (PyCFunction)(void (*)(void))point_scale,
