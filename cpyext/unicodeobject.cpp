@@ -119,12 +119,45 @@ PyObject *unicode_from_ucs4(const Py_UCS4 *s, Py_ssize_t n, PyTypeObject *type) 
 Handle unicode_to_host(PyObject *o) {
     Py_ssize_t n = PyUnicode_GET_LENGTH(o);
     int kind = PyUnicode_KIND(o);
+    const void *data = PyUnicode_DATA(o);
+    // Most strs go as NUL-terminated UTF-8 (an ASCII one as it is); a str
+    // holding a NUL or a lone surrogate takes the decoders below.
+    if (PyUnicode_IS_ASCII(o)) {
+        auto *s = static_cast<const char *>(data);
+        if (s[n] == '\0' && !std::memchr(s, 0, n))
+            return host::unicode_from_utf8_z(s);
+    } else {
+        std::string utf8;
+        utf8.reserve(n * (kind == PyUnicode_1BYTE_KIND ? 2 : 4) + 1);
+        bool plain = true;
+        for (Py_ssize_t i = 0; plain && i < n; i++) {
+            Py_UCS4 c = PyUnicode_READ(kind, data, i);
+            plain = c != 0 && (c < 0xd800 || c > 0xdfff);
+            if (c < 0x80) {
+                utf8 += static_cast<char>(c);
+            } else if (c < 0x800) {
+                utf8 += static_cast<char>(0xc0 | c >> 6);
+                utf8 += static_cast<char>(0x80 | (c & 0x3f));
+            } else if (c < 0x10000) {
+                utf8 += static_cast<char>(0xe0 | c >> 12);
+                utf8 += static_cast<char>(0x80 | (c >> 6 & 0x3f));
+                utf8 += static_cast<char>(0x80 | (c & 0x3f));
+            } else {
+                utf8 += static_cast<char>(0xf0 | c >> 18);
+                utf8 += static_cast<char>(0x80 | (c >> 12 & 0x3f));
+                utf8 += static_cast<char>(0x80 | (c >> 6 & 0x3f));
+                utf8 += static_cast<char>(0x80 | (c & 0x3f));
+            }
+        }
+        if (plain)
+            return host::unicode_from_utf8_z(utf8.c_str());
+    }
     if (kind == PyUnicode_1BYTE_KIND)
-        return host::unicode_from_latin1(static_cast<const char *>(PyUnicode_DATA(o)), n);
+        return host::unicode_from_latin1(static_cast<const char *>(data), n);
     // Wider kinds may hold lone surrogates, which have no UTF-8 form.
     std::vector<Py_UCS4> units(n);
     for (Py_ssize_t i = 0; i < n; i++)
-        units[i] = PyUnicode_READ(kind, PyUnicode_DATA(o), i);
+        units[i] = PyUnicode_READ(kind, data, i);
     Handle b = host::bytes_from(reinterpret_cast<const char *>(units.data()), n * 4);
     if (!b)
         return b;

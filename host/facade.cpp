@@ -127,6 +127,7 @@ Handle bool_from(bool v) { return W(HPyBool_FromLong(g_ctx, v)); }
 Handle unicode_from_latin1(const char *s, size_t n) {
     return W(HPyUnicode_DecodeLatin1(g_ctx, s, (HPy_ssize_t)n, "strict"));
 }
+Handle unicode_from_utf8_z(const char *s) { return W(HPyUnicode_FromString(g_ctx, s)); }
 Handle unicode_from_utf8(const char *s, size_t n) {
     // HPy 0.0.4 has no sized UTF-8 decoder: go through bytes.decode.
     HPy b = HPyBytes_FromStringAndSize(g_ctx, s, (HPy_ssize_t)n);

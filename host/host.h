@@ -61,6 +61,10 @@ Handle bool_from(bool v);
 
 // Strings and bytes.
 Handle unicode_from_latin1(const char *s, size_t n);
+// NUL-terminated UTF-8 (so no NUL inside): PyPy makes it without its codec
+// machinery, which HPyUnicode_DecodeLatin1 goes through (fmt's "item-42":
+// 1200 -> 200 ns a call).
+Handle unicode_from_utf8_z(const char *s);
 Handle unicode_from_utf8(const char *s, size_t n);
 const char *unicode_as_utf8(Handle h, ptrdiff_t *size);   // valid while h lives
 Handle bytes_from(const char *s, size_t n);
