@@ -8,6 +8,7 @@
 #include <pthread.h>
 #include <cstdlib>
 #include <cstring>
+#include <string>
 #include <initializer_list>
 #include <utility>
 
@@ -128,8 +129,48 @@ Handle unicode_from_latin1(const char *s, size_t n) {
     return W(HPyUnicode_DecodeLatin1(g_ctx, s, (HPy_ssize_t)n, "strict"));
 }
 Handle unicode_from_utf8_z(const char *s) { return W(HPyUnicode_FromString(g_ctx, s)); }
+namespace {
+// UTF-8 that HPyUnicode_FromString may take as it is: well formed (no
+// overlong form, surrogate or code point past U+10FFFF) and without NUL.
+bool plain_utf8(const unsigned char *p, size_t n) {
+    for (size_t i = 0; i < n;) {
+        unsigned c = p[i], len = 0, cp = 0;
+        if (c == 0)
+            return false;
+        if (c < 0x80) {
+            i++;
+            continue;
+        }
+        if (c >= 0xc2 && c <= 0xdf)
+            len = 2, cp = c & 0x1f;
+        else if (c >= 0xe0 && c <= 0xef)
+            len = 3, cp = c & 0x0f;
+        else if (c >= 0xf0 && c <= 0xf4)
+            len = 4, cp = c & 0x07;
+        else
+            return false;
+        if (n - i < len)
+            return false;
+        for (unsigned k = 1; k < len; k++) {
+            unsigned d = p[i + k];
+            if ((d & 0xc0) != 0x80)
+                return false;
+            cp = cp << 6 | (d & 0x3f);
+        }
+        if ((len == 3 && cp < 0x800) || (len == 4 && (cp < 0x10000 || cp > 0x10ffff)) ||
+            (cp >= 0xd800 && cp <= 0xdfff))
+            return false;
+        i += len;
+    }
+    return true;
+}
+} // namespace
+
 Handle unicode_from_utf8(const char *s, size_t n) {
-    // HPy 0.0.4 has no sized UTF-8 decoder: go through bytes.decode.
+    // HPy 0.0.4 has no sized UTF-8 decoder: plain UTF-8 goes through
+    // HPyUnicode_FromString, the rest through bytes.decode (its errors).
+    if (plain_utf8(reinterpret_cast<const unsigned char *>(s), n))
+        return unicode_from_utf8_z(std::string(s, n).c_str());
     HPy b = HPyBytes_FromStringAndSize(g_ctx, s, (HPy_ssize_t)n);
     if (HPy_IsNull(b))
         return {};
