@@ -73,7 +73,7 @@ PyObject *try_complex_special_method(PyObject *op) {
         return null_with_host_error();
     if (!has)
         return nullptr;
-    host::Handle name = host::unicode_from_latin1("__complex__", 11);
+    host::Handle name = host::unicode_from_utf8("__complex__", 11);
     if (!name)
         return null_with_host_error();
     host::Handle r = host::call_helper(host::Helper::call_method, {h, name});

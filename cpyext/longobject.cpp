@@ -431,7 +431,7 @@ PyObject *PyLong_FromString(const char *str, char **pend, int base) {
                      static_cast<int>(kMaxStrDigits), static_cast<Py_ssize_t>(ndigits));
         return nullptr;
     }
-    host::Handle text = host::unicode_from_latin1(digits.data(), digits.size());
+    host::Handle text = host::unicode_from_utf8(digits.data(), digits.size());
     if (!text)
         return null_with_host_error();
     PyObject *r = host_int_call(text, base);
