@@ -279,19 +279,47 @@ void PyDict_Clear(PyObject *d) {
 
 namespace {
 
-// A new list of the dict's keys, values or items, made by the host in one call.
-PyObject *as_list(PyObject *d, Helper which) {
+// A new list of the dict's keys, values or items: fresh C objects, as
+// CPython makes them (the list and the item tuples have no managed
+// counterpart until they cross), from one scan of the dict's own storage.
+enum class Part { keys, values, items };
+
+PyObject *as_list(PyObject *d, Part part) {
     if (!check_dict(d))
         return nullptr;
-    Handle h = handle_of(d);
-    return h ? result(host::call_helper(which, {h})) : nullptr;
+    Handle hd = handle_of(d);
+    Handle packed = hd ? host::call_helper(Helper::dict_scan, {hd}) : Handle{};
+    if (hd && !packed)
+        return null_with_host_error();
+    Scan scan;
+    if (!packed || !scan.read(packed))
+        return nullptr;
+    Py_ssize_t n = static_cast<Py_ssize_t>(scan.size() / 2);
+    PyObject *list = PyList_New(n);
+    for (Py_ssize_t i = 0; list && i < n; i++) {
+        PyObject *k = part == Part::values ? nullptr : scan.item(2 * i, nullptr);
+        PyObject *v = part == Part::keys ? nullptr : scan.item(2 * i + 1, nullptr);
+        PyObject *item = part == Part::keys ? k : part == Part::values ? v : (k && v ? PyTuple_New(2) : nullptr);
+        if (item && part == Part::items) {
+            PyTuple_SET_ITEM(item, 0, k);
+            PyTuple_SET_ITEM(item, 1, v);
+        } else if (part == Part::items) {
+            Py_XDECREF(k);
+            Py_XDECREF(v);
+        }
+        if (!item)
+            Py_CLEAR(list);
+        else
+            PyList_SET_ITEM(list, i, item);
+    }
+    return list;
 }
 
 } // namespace
 
-PyObject *PyDict_Keys(PyObject *d) { FERRY_API; return as_list(d, Helper::dict_keys_list); }
-PyObject *PyDict_Values(PyObject *d) { FERRY_API; return as_list(d, Helper::dict_values_list); }
-PyObject *PyDict_Items(PyObject *d) { FERRY_API; return as_list(d, Helper::dict_items_list); }
+PyObject *PyDict_Keys(PyObject *d) { FERRY_API; return as_list(d, Part::keys); }
+PyObject *PyDict_Values(PyObject *d) { FERRY_API; return as_list(d, Part::values); }
+PyObject *PyDict_Items(PyObject *d) { FERRY_API; return as_list(d, Part::items); }
 
 PyObject *PyDict_Copy(PyObject *d) {
     FERRY_API;

@@ -627,19 +627,6 @@ def dict_scan(d, _items=dict.items, _flat=_itertools.chain.from_iterable):
     return _scan(list(_flat(_items(d))))
 
 
-def dict_keys_list(d, _keys=dict.keys):
-    """PyDict_Keys: the dict's own keys (not an overridden keys())."""
-    return list(_keys(d))
-
-
-def dict_values_list(d, _values=dict.values):
-    return list(_values(d))
-
-
-def dict_items_list(d, _items=dict.items):
-    return list(_items(d))
-
-
 def dict_items_flat(d, _items=dict.items, _flat=_itertools.chain.from_iterable):
     """PyDict_Next's snapshot of a small dict: [k0, v0, k1, v1, ...] (no pair
     tuples to cross; the dict's own items, as CPython reads its storage)."""

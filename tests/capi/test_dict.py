@@ -160,6 +160,19 @@ class TestDict(unittest.TestCase):
             with self.assertRaisesRegex(SystemError, BADCALL):
                 f([])
 
+    def test_keys_values_items_are_new_lists_of_the_objects(self):
+        value, key = [1], ("k", 2)
+        d = {key: value, "n": 1.5, "big": 2**70}
+        items = ft.dict_items(d)
+        self.assertIs(items[0][0], key)
+        self.assertIs(items[0][1], value)
+        self.assertIs(ft.dict_keys(d)[0], key)
+        self.assertIs(ft.dict_values(d)[0], value)
+        items.append(None)
+        ft.dict_keys(d).clear()
+        self.assertEqual(d, {key: value, "n": 1.5, "big": 2**70})
+        self.assertEqual(ft.dict_items(d), list(d.items()))
+
     def test_keys_values_items_of_subclass(self):
         # A dict subclass's own storage, whatever its methods say.
         class Odd(dict):
