@@ -5,7 +5,6 @@
 #include <cstdlib>
 #include <cstring>
 #include <string>
-#include <algorithm>
 #include <unordered_map>
 #include <vector>
 
@@ -320,76 +319,41 @@ void init_static_types() {
 
 namespace {
 
-// The MRO a base contributes: its tp_mro, else its tp_base chain.
-std::vector<PyTypeObject *> mro_of(PyTypeObject *b) {
-    std::vector<PyTypeObject *> seq;
-    if (b->tp_mro && PyTuple_Check(b->tp_mro)) {
+// The MRO of a type of single inheritance: itself, then its base's (the
+// base's tp_mro, else its tp_base chain).
+PyObject *single_base_mro(PyTypeObject *t) {
+    std::vector<PyObject *> seq{reinterpret_cast<PyObject *>(t)};
+    PyTypeObject *b = t->tp_base;
+    if (b && b->tp_mro && PyTuple_Check(b->tp_mro)) {
         for (Py_ssize_t i = 0; i < PyTuple_GET_SIZE(b->tp_mro); i++)
-            seq.push_back(reinterpret_cast<PyTypeObject *>(PyTuple_GET_ITEM(b->tp_mro, i)));
+            seq.push_back(PyTuple_GET_ITEM(b->tp_mro, i));
     } else {
-        for (PyTypeObject *c = b; c; c = c->tp_base)
-            seq.push_back(c);
+        for (; b; b = b->tp_base)
+            seq.push_back(reinterpret_cast<PyObject *>(b));
     }
-    return seq;
-}
-
-// typeobject.c's mro_implementation: the type, then the C3 merge of its
-// bases' MROs and the list of its bases. Null with TypeError when the bases
-// allow no consistent order.
-PyObject *c3_mro(PyTypeObject *t, PyObject *bases) {
-    std::vector<std::vector<PyTypeObject *>> seqs;
-    std::vector<PyTypeObject *> direct;
-    for (Py_ssize_t i = 0; i < PyTuple_GET_SIZE(bases); i++) {
-        auto *b = reinterpret_cast<PyTypeObject *>(PyTuple_GET_ITEM(bases, i));
-        seqs.push_back(mro_of(b));
-        direct.push_back(b);
-    }
-    seqs.push_back(direct);
-    std::vector<PyTypeObject *> out{t};
-    std::vector<size_t> at(seqs.size(), 0);   // each sequence's head
-    for (;;) {
-        PyTypeObject *next = nullptr;
-        bool left = false;
-        for (size_t i = 0; i < seqs.size() && !next; i++) {
-            if (at[i] == seqs[i].size())
-                continue;
-            left = true;
-            PyTypeObject *head = seqs[i][at[i]];
-            bool in_tail = false;
-            for (size_t j = 0; j < seqs.size() && !in_tail; j++)
-                in_tail = std::find(seqs[j].begin() + std::min(at[j] + 1, seqs[j].size()), seqs[j].end(), head) !=
-                          seqs[j].end();
-            if (!in_tail)
-                next = head;
-        }
-        if (!left)
-            break;
-        if (!next) {
-            PyErr_SetString(PyExc_TypeError, "Cannot create a consistent method resolution order (MRO)");
-            return nullptr;
-        }
-        out.push_back(next);
-        for (size_t i = 0; i < seqs.size(); i++)
-            if (at[i] < seqs[i].size() && seqs[i][at[i]] == next)
-                at[i]++;
-    }
-    PyObject *mro = PyTuple_New(out.size());
-    for (size_t i = 0; mro && i < out.size(); i++)
-        PyTuple_SET_ITEM(mro, i, Py_NewRef(reinterpret_cast<PyObject *>(out[i])));
+    PyObject *mro = PyTuple_New(seq.size());
+    for (size_t i = 0; mro && i < seq.size(); i++)
+        PyTuple_SET_ITEM(mro, i, Py_NewRef(seq[i]));
     return mro;
 }
 
 } // namespace
 
 // tp_bases ((tp_base,) when unset) and tp_mro, as PyType_Ready leaves them
-// for a type of C.
+// for a type of C. Types of C have one base here (PyType_FromSpec refuses
+// more, and so does this).
 int set_bases_and_mro(PyTypeObject *t) {
     if (!t->tp_bases) {
         t->tp_bases = t->tp_base ? PyTuple_Pack(1, reinterpret_cast<PyObject *>(t->tp_base)) : PyTuple_New(0);
         if (!t->tp_bases)
             return -1;
     }
-    if (!t->tp_mro && !(t->tp_mro = c3_mro(t, t->tp_bases)))
+    if (PyTuple_Check(t->tp_bases) && PyTuple_GET_SIZE(t->tp_bases) > 1) {
+        PyErr_Format(PyExc_SystemError, "PyType_Ready: ferry supports a single base ('%s' has %zd)",
+                     t->tp_name, PyTuple_GET_SIZE(t->tp_bases));
+        return -1;
+    }
+    if (!t->tp_mro && !(t->tp_mro = single_base_mro(t)))
         return -1;
     return 0;
 }

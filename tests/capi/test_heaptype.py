@@ -141,6 +141,12 @@ class TestFromSpec(unittest.TestCase):
         self.assertIs(ft.heaptype_getmodule(t4), ft)
         self.assertIs(t4.__base__, object)
 
+    def test_bases_and_mro_in_the_struct(self):
+        made = ft.heaptype_from_spec("withbases", Widget)
+        again = ft.heaptype_from_spec("withbases", made)
+        for t in (Widget, Gadget, Gizmo, made, again):
+            self.assertEqual(ft.type_bases_mro(t), (t.__bases__, t.__mro__))
+
     def test_errors(self):
         with self.assertRaisesRegex(SystemError, "^Type spec does not define the name field\\.$"):
             ft.heaptype_from_spec("noname")
