@@ -394,7 +394,6 @@ PyObject *_PyObject_NextNotImplemented(PyObject *o) {
     return nullptr;
 }
 
-// NULL without an error at the end; the helper answers a 1-tuple or ().
 namespace {
 
 // The iterator's bound __next__ (borrowed; cached in the proxy's header, so
@@ -405,7 +404,7 @@ Handle next_method_of(PyObject *it, Handle h) {
         return {};
     Header *hd = header_of(it);
     if (hd->flags & kNextMethod)
-        return Handle{static_cast<intptr_t>(hd->padding)};
+        return next_method_handle(hd);
     if (hd->flags & kDictSlot)
         return {};
     Handle m = host::call_helper(host::Helper::next_method, {h});
@@ -422,6 +421,7 @@ Handle next_method_of(PyObject *it, Handle h) {
 
 } // namespace
 
+// NULL without an error at the end.
 PyObject *PyIter_Next(PyObject *it) {
     FERRY_API;
     Handle h = handle_of(it);

@@ -22,17 +22,14 @@ using host::Helper;
 
 namespace {
 
-// PyDict_Next's view of a dict: its items when the iteration began, each
-// made a proxy when first reached; a small dict's as a flat host list [k0,
-// v0, k1, v1, ...], a larger one's as a scan of that list (its numbers
-// packed: proxies/scan.h).
+// PyDict_Next's view of a dict: its items when the iteration began, as a
+// scan of [k0, v0, k1, v1, ...] (numbers packed: proxies/scan.h), each made
+// a proxy when first reached.
 struct Snapshot {
-    Handle flat;                     // owned (small dicts)
-    Scan scan;                       // (larger dicts)
+    Scan scan;
     std::vector<PyObject *> items;   // owned; null until reached
     bool taken = false;
 };
-constexpr ptrdiff_t kScanMin = 8;    // items
 
 // Per dict: the borrowed references it keeps alive, and its PyDict_Next snapshot.
 struct Borrowed {
@@ -75,6 +72,20 @@ PyObject *keep_borrowed(PyObject *dict, PyObject *v) {
     refs.push_back(v);
     debug::layer_holds(v);   // (for the dict's life)
     return v;
+}
+
+// The dict's own items, flat ([k0, v0, k1, v1, ...]), in one host call;
+// false with the C error set.
+bool scan_dict(PyObject *d, Scan &scan) {
+    Handle hd = handle_of(d);
+    if (!hd)
+        return false;
+    Handle packed = host::call_helper(Helper::dict_scan, {hd});
+    if (!packed) {
+        move_host_error_to_c();
+        return false;
+    }
+    return scan.read(packed);
 }
 
 bool check_dict(PyObject *d) {
@@ -162,7 +173,6 @@ void dict_release(PyObject *d) {
         Py_DECREF(r);
     for (PyObject *r : b.snapshot.items)
         Py_XDECREF(r);
-    host::close(b.snapshot.flat);
 }
 
 } // namespace ferry
@@ -285,14 +295,8 @@ namespace {
 enum class Part { keys, values, items };
 
 PyObject *as_list(PyObject *d, Part part) {
-    if (!check_dict(d))
-        return nullptr;
-    Handle hd = handle_of(d);
-    Handle packed = hd ? host::call_helper(Helper::dict_scan, {hd}) : Handle{};
-    if (hd && !packed)
-        return null_with_host_error();
     Scan scan;
-    if (!packed || !scan.read(packed))
+    if (!check_dict(d) || !scan_dict(d, scan))
         return nullptr;
     Py_ssize_t n = static_cast<Py_ssize_t>(scan.size() / 2);
     PyObject *list = PyList_New(n);
@@ -413,53 +417,19 @@ namespace {
 // unchanged makes nothing); the others stay alive with the dict, since an
 // outer loop may still use them as borrowed references.
 bool take_snapshot(PyObject *d, Snapshot &snap) {
-    Handle hd = handle_of(d);
-    ptrdiff_t size = hd ? host::length(hd) : -1;
-    if (size < 0) {
-        if (hd)
-            move_host_error_to_c();
-        return false;
-    }
     Snapshot now;
-    ptrdiff_t n = -1;
-    if (size >= kScanMin) {
-        Handle packed = host::call_helper(Helper::dict_scan, {hd});
-        if (!packed) {
-            move_host_error_to_c();
-            return false;
-        }
-        if (!now.scan.read(packed))
-            return false;
-        n = static_cast<ptrdiff_t>(now.scan.size());
-    } else {
-        now.flat = host::call_helper(Helper::dict_items_flat, {hd});
-        n = now.flat ? host::length(now.flat) : -1;
-        if (n < 0) {
-            move_host_error_to_c();
-            return false;
-        }
-    }
+    if (!scan_dict(d, now.scan))
+        return false;
+    size_t n = now.scan.size();
     now.items.assign(n, nullptr);
     now.taken = true;
     for (size_t i = 0; i < snap.items.size(); i++) {
         PyObject *old = snap.items[i];
-        if (!old)
-            continue;
-        bool same = false;
-        if (static_cast<ptrdiff_t>(i) < n && now.flat) {
-            Handle item = host::getitem_i(now.flat, i);
-            Handle known = handle_of(old);
-            same = item && known && host::is(item, known);
-            host::close(item);
-        } else if (static_cast<ptrdiff_t>(i) < n) {
-            same = now.scan.same(i, old);
-        }
-        if (same)
+        if (old && i < n && now.scan.same(i, old))
             now.items[i] = old;
-        else
+        else if (old)
             keep_borrowed(d, old);
     }
-    host::close(snap.flat);
     snap = std::move(now);
     return true;
 }
@@ -467,7 +437,7 @@ bool take_snapshot(PyObject *d, Snapshot &snap) {
 PyObject *snapshot_item(Snapshot &snap, Py_ssize_t i) {
     PyObject *&slot = snap.items[i];
     if (!slot) {
-        slot = snap.flat ? from_host_steal(host::getitem_i(snap.flat, i)) : snap.scan.item(i, nullptr);
+        slot = snap.scan.item(i, nullptr);
         debug::layer_holds(slot);   // (for the dict's life)
     }
     return slot;

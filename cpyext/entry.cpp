@@ -195,14 +195,7 @@ Handle method_call(const DirectDef *d, const Handle *args, ptrdiff_t nargs, Hand
     std::vector<Handle> large;
     if (nkw) {   // names out of the argument list: positional, then values
         ptrdiff_t npos = nargs - 2 * nkw;
-        kwnames = PyTuple_New(nkw);
-        for (ptrdiff_t i = 0; kwnames && i < nkw; i++) {
-            PyObject *name = from_host(args[npos + i]);
-            if (!name)
-                Py_CLEAR(kwnames);
-            else
-                PyTuple_SET_ITEM(kwnames, i, name);
-        }
+        kwnames = args_tuple_from_host(args + npos, nkw);
         if (!kwnames) {
             Py_XDECREF(self);
             move_c_error_to_host();

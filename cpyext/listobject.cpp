@@ -143,20 +143,6 @@ int list_refresh(PyObject *o, Handle h) {
 
 namespace {
 
-// The proxy for slot i: the old one when it still stands for the same
-// managed object (C may hold it as a borrowed reference, which CPython keeps
-// valid while the list is unchanged), else a new one. hi: consumed.
-PyObject *item_for(PyObject *old, Handle hi) {
-    Handle known = old ? handle_of(old) : Handle{};
-    if (known && host::is(known, hi)) {
-        host::close(hi);
-        return Py_NewRef(old);
-    }
-    if (old && !known)
-        PyErr_Clear();
-    return from_host_steal(hi);
-}
-
 // Lists of numbers cross in one call (proxies/scan.h): 100 ints, one call
 // instead of six host calls each.
 constexpr ptrdiff_t kScanMin = 16;
@@ -194,7 +180,7 @@ int list_read_items(PyObject *o, Handle h) {
         host::close(scan);
         for (ptrdiff_t i = 0; i < n; i++) {
             Handle hi = host::getitem_i(h, i);
-            items[i] = hi ? item_for(i < old_n ? l->ob_item[i] : nullptr, hi) : nullptr;
+            items[i] = hi ? item_for(i < old_n ? l->ob_item[i] : nullptr, hi) : nullptr;   // (scan.h)
             if (!items[i]) {
                 if (!hi)
                     move_host_error_to_c();

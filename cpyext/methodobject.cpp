@@ -132,6 +132,17 @@ PyTypeObject *defining_class(PyMethodDef *def, PyObject *self, PyTypeObject *fal
     return nullptr;
 }
 
+// A METH_FASTCALL|METH_KEYWORDS function (METH_METHOD ones with their
+// defining class): nargs positional arguments, then kwnames' values.
+PyObject *fastcall_keywords(PyMethodDef *def, PyObject *self, PyTypeObject *defining,
+                            PyObject *const *stack, Py_ssize_t nargs, PyObject *kwnames) {
+    if (def->ml_flags & METH_METHOD)
+        return reinterpret_cast<PyCMethod>(reinterpret_cast<void (*)()>(def->ml_meth))(
+            self, defining_class(def, self, defining), stack, nargs, kwnames);
+    return reinterpret_cast<_PyCFunctionFastWithKeywords>(reinterpret_cast<void (*)()>(def->ml_meth))(
+        self, stack, nargs, kwnames);
+}
+
 // The arguments as a vector (argv, nargs); a tuple of them is made only for
 // the METH_VARARGS conventions.
 PyObject *call_with_flags(PyMethodDef *def, PyObject *self, PyTypeObject *defining,
@@ -174,13 +185,8 @@ PyObject *call_with_flags(PyMethodDef *def, PyObject *self, PyTypeObject *defini
             self, argv, nargs);
     case METH_FASTCALL | METH_KEYWORDS:
     case METH_METHOD | METH_FASTCALL | METH_KEYWORDS: {
-        if (!has_kw) {
-            if (flags & METH_METHOD)
-                return reinterpret_cast<PyCMethod>(reinterpret_cast<void (*)()>(def->ml_meth))(
-                    self, defining_class(def, self, defining), argv, nargs, nullptr);
-            return reinterpret_cast<_PyCFunctionFastWithKeywords>(reinterpret_cast<void (*)()>(def->ml_meth))(
-                self, argv, nargs, nullptr);
-        }
+        if (!has_kw)
+            return fastcall_keywords(def, self, defining, argv, nargs, nullptr);
         std::vector<PyObject *> stack(argv, argv + nargs);
         PyObject *kwnames = nullptr;
         if (has_kw) {
@@ -194,13 +200,7 @@ PyObject *call_with_flags(PyMethodDef *def, PyObject *self, PyTypeObject *defini
             if (!kwnames)
                 return nullptr;
         }
-        PyObject *r;
-        if (flags & METH_METHOD)
-            r = reinterpret_cast<PyCMethod>(reinterpret_cast<void (*)()>(def->ml_meth))(
-                self, defining_class(def, self, defining), stack.data(), nargs, kwnames);
-        else
-            r = reinterpret_cast<_PyCFunctionFastWithKeywords>(reinterpret_cast<void (*)()>(def->ml_meth))(
-                self, stack.data(), nargs, kwnames);
+        PyObject *r = fastcall_keywords(def, self, defining, stack.data(), nargs, kwnames);
         Py_XDECREF(kwnames);
         return r;
     }
@@ -230,15 +230,7 @@ PyObject *call_fastcall_keywords(PyMethodDef *def, PyObject *self, PyTypeObject 
             stack.push_back(item);
     }
     host::close(flat);
-    PyObject *r = nullptr;
-    if (ok) {
-        if (def->ml_flags & METH_METHOD)
-            r = reinterpret_cast<PyCMethod>(reinterpret_cast<void (*)()>(def->ml_meth))(
-                self, defining_class(def, self, defining), stack.data(), nargs, kwnames);
-        else
-            r = reinterpret_cast<_PyCFunctionFastWithKeywords>(reinterpret_cast<void (*)()>(def->ml_meth))(
-                self, stack.data(), nargs, kwnames);
-    }
+    PyObject *r = ok ? fastcall_keywords(def, self, defining, stack.data(), nargs, kwnames) : nullptr;
     for (size_t i = nargs; i < stack.size(); i++)
         Py_DECREF(stack[i]);
     Py_XDECREF(kwnames);
@@ -339,10 +331,9 @@ Handle call_method_def(PyMethodDef *def, PyObject *self, PyTypeObject *defining,
     }
     PyObject *r = nullptr;
     int flags = def->ml_flags & ~(METH_CLASS | METH_STATIC | METH_COEXIST);
-    if (kwnames) {   // (METH_FASTCALL|METH_KEYWORDS only: entry.cpp)
+    if (kwnames) {   // (METH_FASTCALL|METH_KEYWORDS: entry.cpp)
         r = check_result(def, self,
-                         reinterpret_cast<_PyCFunctionFastWithKeywords>(reinterpret_cast<void (*)()>(def->ml_meth))(
-                             self, args, nargs - PyTuple_GET_SIZE(kwnames), kwnames));
+                         fastcall_keywords(def, self, defining, args, nargs - PyTuple_GET_SIZE(kwnames), kwnames));
     } else if (kw && (flags & METH_FASTCALL) && (flags & METH_KEYWORDS)) {
         r = check_result(def, self, call_fastcall_keywords(def, self, defining, args, nargs, kw));
     } else {

@@ -114,20 +114,6 @@ PyObject *vectorcall(PyObject *callable, PyObject *const *args, size_t nargsf,
     return r;
 }
 
-// o.name as a host handle (owned), with no C object made for it: a method
-// called at once needs none (a bound method's proxy would cost an identity
-// lookup by id()). Null with the C error set.
-Handle attribute_handle(PyObject *o, PyObject *name) {
-    Handle h = handle_of(o);
-    Handle n = h ? handle_of(name) : Handle{};
-    if (!n)
-        return {};
-    Handle a = host::getattr(h, n);
-    if (!a)
-        move_host_error_to_c();
-    return a;
-}
-
 int g_recursion_depth = 0;
 constexpr int kRecursionLimit = 1000;
 
@@ -161,9 +147,14 @@ void restore_exception(Handle e) {
     PyErr_Restore(Py_NewRef(reinterpret_cast<PyObject *>(Py_TYPE(v))), v, tb);
 }
 
-// o.name (the name as a handle, else as an ASCII C string; key: the name's
-// identity for the record of misses): owned, or null with the C error set.
-Handle host_getattr(PyObject *o, Handle h, Handle name, const char *name_s, const void *key) {
+// o.name, h being o's handle and the name a str object, else an ASCII C
+// string (either's address keys the record of misses): owned, or null with
+// the C error set.
+Handle host_getattr(PyObject *o, Handle h, PyObject *name_o, const char *name_s) {
+    const void *key = name_o ? static_cast<const void *>(name_o) : name_s;
+    Handle name = name_o ? handle_of(name_o) : Handle{};
+    if (name_o && !name)
+        return {};
     Miss &slot = miss_slot(Py_TYPE(o), key);
     if (slot.type == Py_TYPE(o) && slot.name == key) {
         Handle n = name ? host::dup(name) : host::unicode_from_utf8(name_s, std::strlen(name_s));
@@ -203,8 +194,7 @@ PyObject *PyObject_GetAttr(PyObject *o, PyObject *name) {
         return s ? code_getattr(o, s) : nullptr;
     }
     Handle h = handle_of(o);
-    Handle n = h ? handle_of(name) : Handle{};
-    return n ? result_or_c_error(host_getattr(o, h, n, nullptr, name)) : nullptr;
+    return h ? result_or_c_error(host_getattr(o, h, name, nullptr)) : nullptr;
 }
 
 namespace {
@@ -226,7 +216,7 @@ PyObject *PyObject_GetAttrString(PyObject *o, const char *name) {
         return code_getattr(o, name);
     if (ascii_name(name)) {
         Handle h = handle_of(o);
-        return h ? result_or_c_error(host_getattr(o, h, {}, name, name)) : nullptr;
+        return h ? result_or_c_error(host_getattr(o, h, nullptr, name)) : nullptr;
     }
     PyObject *n = PyUnicode_FromString(name);
     if (!n)
@@ -567,7 +557,10 @@ PyObject *PyObject_VectorcallMethod(PyObject *name, PyObject *const *args, size_
         Py_DECREF(method);
         return r;
     }
-    Handle m = attribute_handle(args[0], name);
+    // The method as a handle: a bound method's proxy would cost an identity
+    // lookup by id().
+    Handle h = handle_of(args[0]);
+    Handle m = h ? host_getattr(args[0], h, name, nullptr) : Handle{};
     if (!m)
         return nullptr;
     PyObject *r = call_handle(m, args + 1, n - 1, nullptr);
@@ -592,19 +585,23 @@ PyObject *not_callable(Handle attr, PyObject *callable) {
     return nullptr;
 }
 
-// Py_BuildValue's result as call arguments: a tuple's items, else the one value.
-PyObject *call_with_format(PyObject *callable, const char *format, va_list va, bool size_t_clean) {
+// c(*args) where args is Py_BuildValue's result: a tuple's items, else the
+// one value (none for an empty format).
+PyObject *call_handle_with_format(Handle c, const char *format, va_list va, bool size_t_clean) {
     if (!format || !*format)
-        return PyObject_CallNoArgs(callable);
+        return call_handle(c, nullptr, 0, nullptr);
     PyObject *args = size_t_clean ? _Py_VaBuildValue_SizeT(format, va) : Py_VaBuildValue(format, va);
     if (!args)
         return nullptr;
-    Handle c = handle_of(callable);
-    PyObject *r = !c                    ? nullptr
-                  : PyTuple_Check(args) ? call_handle(c, &PyTuple_GET_ITEM(args, 0), PyTuple_GET_SIZE(args), nullptr)
-                                        : call_handle(c, &args, 1, nullptr);
+    PyObject *r = PyTuple_Check(args) ? call_handle(c, &PyTuple_GET_ITEM(args, 0), PyTuple_GET_SIZE(args), nullptr)
+                                      : call_handle(c, &args, 1, nullptr);
     Py_DECREF(args);
     return r;
+}
+
+PyObject *call_with_format(PyObject *callable, const char *format, va_list va, bool size_t_clean) {
+    Handle c = handle_of(callable);
+    return c ? call_handle_with_format(c, format, va, size_t_clean) : nullptr;
 }
 
 PyObject *method_with_format(PyObject *o, const char *name, const char *format, va_list va,
@@ -624,22 +621,11 @@ PyObject *method_with_format(PyObject *o, const char *name, const char *format, 
         return r;
     }
     Handle h = handle_of(o);
-    Handle m = h ? host::getattr_s(h, name) : Handle{};
-    if (!m) {
-        if (h)
-            move_host_error_to_c();
+    Handle m = h ? host_getattr(o, h, nullptr, name) : Handle{};
+    if (!m)
         return nullptr;
-    }
-    PyObject *r = nullptr;
-    if (!host::callable_check(m)) {
-        r = not_callable(m, nullptr);
-    } else if (!format || !*format) {
-        r = call_handle(m, nullptr, 0, nullptr);
-    } else if (PyObject *args = size_t_clean ? _Py_VaBuildValue_SizeT(format, va) : Py_VaBuildValue(format, va)) {
-        r = PyTuple_Check(args) ? call_handle(m, &PyTuple_GET_ITEM(args, 0), PyTuple_GET_SIZE(args), nullptr)
-                                : call_handle(m, &args, 1, nullptr);
-        Py_DECREF(args);
-    }
+    PyObject *r = host::callable_check(m) ? call_handle_with_format(m, format, va, size_t_clean)
+                                          : not_callable(m, nullptr);
     host::close(m);
     return r;
 }
@@ -1060,11 +1046,7 @@ PyObject **_PyObject_GetDictPtr(PyObject *o) {
         return nullptr;
     }
     Header *hd = header_of(o);
-    if (hd->flags & kNextMethod) {   // the slot wins over PyIter_Next's cache
-        host::close(Handle{static_cast<intptr_t>(hd->padding)});
-        hd->padding = 0;
-        hd->flags &= ~kNextMethod;
-    }
+    drop_next_method(hd);   // the slot wins over PyIter_Next's cache
     PyObject **slot = dict_slot_of(o);
     if (*slot == d)
         Py_DECREF(d);

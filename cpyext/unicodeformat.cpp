@@ -39,7 +39,10 @@
 #include <utility>
 #include "cpyext/internal.h"
 #include "gc_bridge/stats.h"
+#include "host/utf8.h"
 #define FERRY_FAMILY "unicodeformat"
+
+using ferry::utf8_sequence;
 
 namespace {
 
@@ -478,41 +481,6 @@ FastCodec fast_codec(const char* encoding) {
 // Native UTF-8 / ASCII / Latin-1
 // ---------------------------------------------------------------------------
 
-// Length of the well-formed UTF-8 sequence at `s` (storing its code point),
-// or 0 if the bytes there are malformed or truncated. Well-formed excludes
-// overlong forms, surrogates and code points above U+10FFFF, as CPython does.
-int utf8_sequence(const unsigned char* s, const unsigned char* end, Py_UCS4& cp) {
-    const unsigned lead = s[0];
-    if (lead < 0x80) {
-        cp = lead;
-        return 1;
-    }
-    int n;
-    Py_UCS4 min;
-    if (lead >= 0xC2 && lead <= 0xDF) {
-        n = 2, min = 0x80, cp = lead & 0x1F;
-    } else if (lead >= 0xE0 && lead <= 0xEF) {
-        n = 3, min = 0x800, cp = lead & 0x0F;
-    } else if (lead >= 0xF0 && lead <= 0xF4) {
-        n = 4, min = 0x10000, cp = lead & 0x07;
-    } else {
-        return 0;
-    }
-    if (end - s < n) {
-        return 0;
-    }
-    for (int i = 1; i < n; ++i) {
-        if ((s[i] & 0xC0) != 0x80) {
-            return 0;
-        }
-        cp = (cp << 6) | (s[i] & 0x3F);
-    }
-    if (cp < min || cp > kMaxUnicode || is_surrogate(cp)) {
-        return 0;
-    }
-    return n;
-}
-
 struct Utf8Scan {
     bool valid = true;
     Py_ssize_t length = 0;
@@ -556,7 +524,7 @@ PyObject* decode_utf8(const char* s, Py_ssize_t size, const char* errors,
     with_typed_data(str, [&](auto* out) {
         using Char = std::remove_pointer_t<decltype(out)>;
         for (const unsigned char* p = begin; p < end;) {
-            Py_UCS4 cp;
+            Py_UCS4 cp = 0;
             p += utf8_sequence(p, end, cp);
             *out++ = static_cast<Char>(cp);
         }

@@ -75,6 +75,8 @@ Py_ssize_t ascii_prefix(const unsigned char *p, Py_ssize_t n) {
     return i;
 }
 
+bool encode_utf8(PyObject *o, std::string &out);   // (below)
+
 void put(PyObject *o, Py_ssize_t i, Py_UCS4 c) {
     PyUnicode_WRITE(PyUnicode_KIND(o), PyUnicode_DATA(o), i, c);
 }
@@ -127,29 +129,13 @@ Handle unicode_to_host(PyObject *o) {
         if (s[n] == '\0' && !std::memchr(s, 0, n))
             return host::unicode_from_utf8_z(s);
     } else {
-        std::string utf8;
-        utf8.reserve(n * (kind == PyUnicode_1BYTE_KIND ? 2 : 4) + 1);
         bool plain = true;
         for (Py_ssize_t i = 0; plain && i < n; i++) {
             Py_UCS4 c = PyUnicode_READ(kind, data, i);
             plain = c != 0 && (c < 0xd800 || c > 0xdfff);
-            if (c < 0x80) {
-                utf8 += static_cast<char>(c);
-            } else if (c < 0x800) {
-                utf8 += static_cast<char>(0xc0 | c >> 6);
-                utf8 += static_cast<char>(0x80 | (c & 0x3f));
-            } else if (c < 0x10000) {
-                utf8 += static_cast<char>(0xe0 | c >> 12);
-                utf8 += static_cast<char>(0x80 | (c >> 6 & 0x3f));
-                utf8 += static_cast<char>(0x80 | (c & 0x3f));
-            } else {
-                utf8 += static_cast<char>(0xf0 | c >> 18);
-                utf8 += static_cast<char>(0x80 | (c >> 12 & 0x3f));
-                utf8 += static_cast<char>(0x80 | (c >> 6 & 0x3f));
-                utf8 += static_cast<char>(0x80 | (c & 0x3f));
-            }
         }
-        if (plain)
+        std::string utf8;
+        if (plain && encode_utf8(o, utf8))   // (no surrogate: it cannot fail)
             return host::unicode_from_utf8_z(utf8.c_str());
     }
     if (kind == PyUnicode_1BYTE_KIND)

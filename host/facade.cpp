@@ -1,6 +1,7 @@
 // The host facade over HPy 0.0.4 (see host.h). Every use of HPyContext in the
 // layer is in this file.
 #include "host.h"
+#include "utf8.h"
 
 #include <algorithm>
 #include <cstdio>
@@ -130,37 +131,15 @@ Handle unicode_from_latin1(const char *s, size_t n) {
 }
 Handle unicode_from_utf8_z(const char *s) { return W(HPyUnicode_FromString(g_ctx, s)); }
 namespace {
-// UTF-8 that HPyUnicode_FromString may take as it is: well formed (no
-// overlong form, surrogate or code point past U+10FFFF) and without NUL.
+// UTF-8 that HPyUnicode_FromString may take as it is: well formed and
+// without NUL.
 bool plain_utf8(const unsigned char *p, size_t n) {
-    for (size_t i = 0; i < n;) {
-        unsigned c = p[i], len = 0, cp = 0;
-        if (c == 0)
+    for (const unsigned char *end = p + n; p < end;) {
+        uint32_t cp = 0;
+        int len = utf8_sequence(p, end, cp);
+        if (len == 0 || cp == 0)
             return false;
-        if (c < 0x80) {
-            i++;
-            continue;
-        }
-        if (c >= 0xc2 && c <= 0xdf)
-            len = 2, cp = c & 0x1f;
-        else if (c >= 0xe0 && c <= 0xef)
-            len = 3, cp = c & 0x0f;
-        else if (c >= 0xf0 && c <= 0xf4)
-            len = 4, cp = c & 0x07;
-        else
-            return false;
-        if (n - i < len)
-            return false;
-        for (unsigned k = 1; k < len; k++) {
-            unsigned d = p[i + k];
-            if ((d & 0xc0) != 0x80)
-                return false;
-            cp = cp << 6 | (d & 0x3f);
-        }
-        if ((len == 3 && cp < 0x800) || (len == 4 && (cp < 0x10000 || cp > 0x10ffff)) ||
-            (cp >= 0xd800 && cp <= 0xdfff))
-            return false;
-        i += len;
+        p += len;
     }
     return true;
 }

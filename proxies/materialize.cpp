@@ -64,8 +64,7 @@ void free_block(void *p) {
         cycles::untrack(static_cast<PyObject *>(p));
     if (h->flags & kDictSlot)
         dict_slot_release(static_cast<PyObject *>(p));
-    if (h->flags & kNextMethod)
-        host::close(host::Handle{static_cast<intptr_t>(h->padding)});
+    drop_next_method(h);
     if (h->flags & kPendingLink) [[unlikely]]   // (its wrapper held a reference: a refcount bug)
         bridge::link_forget(static_cast<PyObject *>(p));
     if (h->managed && !(h->flags & kBorrowedHandle))

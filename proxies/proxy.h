@@ -66,6 +66,16 @@ enum HeaderFlags : uint32_t {
 
 inline Header *header_of(PyObject *o) { return reinterpret_cast<Header *>(o) - 1; }
 
+// kNextMethod's handle (PyIter_Next's cache in `padding`), and its release.
+inline host::Handle next_method_handle(const Header *h) { return host::Handle{static_cast<intptr_t>(h->padding)}; }
+inline void drop_next_method(Header *h) {
+    if (h->flags & kNextMethod) {
+        host::close(next_method_handle(h));
+        h->padding = 0;
+        h->flags &= ~kNextMethod;
+    }
+}
+
 // Per-type record, reached through PyTypeObject::tp_cache.
 struct TypeInfo {
     PyTypeObject *type = nullptr;

@@ -23,6 +23,19 @@ PyObject *float_proxy(double d) {
 
 } // namespace
 
+PyObject *item_for(PyObject *old, host::Handle h, bool exact_str) {
+    host::Handle known = old ? handle_of(old) : host::Handle{};
+    if (known && host::is(known, h)) {
+        host::close(h);
+        return Py_NewRef(old);
+    }
+    if (old && !known)
+        PyErr_Clear();
+    PyObject *o = exact_str ? from_host_str(h) : from_host(h);
+    host::close(h);
+    return o;
+}
+
 Scan &Scan::operator=(Scan &&other) noexcept {
     if (this != &other) {
         host::close(others_);
@@ -111,18 +124,7 @@ PyObject *Scan::item(size_t i, PyObject *old) {
     case false_: return Py_NewRef(Py_False);
     default: {
         host::Handle h = host::getitem_i(others_, other_at_[i]);
-        if (!h)
-            return null_with_host_error();
-        host::Handle known = old ? handle_of(old) : host::Handle{};
-        if (known && host::is(known, h)) {
-            host::close(h);
-            return Py_NewRef(old);
-        }
-        if (old && !known)
-            PyErr_Clear();
-        PyObject *o = kinds_[i] == str ? from_host_str(h) : from_host(h);
-        host::close(h);
-        return o;
+        return h ? item_for(old, h, kinds_[i] == str) : null_with_host_error();
     }
     }
 }

@@ -13,6 +13,12 @@
 
 namespace ferry {
 
+// The proxy for an item of a container read again: the old one when it still
+// stands for the same managed object (C may hold it as a borrowed reference,
+// which CPython keeps valid while the container is unchanged), else a new
+// one (exact_str: h is known to be an exact str). h: consumed.
+PyObject *item_for(PyObject *old, host::Handle h, bool exact_str = false);
+
 class Scan {
 public:
     Scan() = default;

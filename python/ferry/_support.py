@@ -623,14 +623,9 @@ def list_scan(lst):
 
 
 def dict_scan(d, _items=dict.items, _flat=_itertools.chain.from_iterable):
-    """PyDict_Next's snapshot of a large dict: _scan of [k0, v0, k1, v1, ...]."""
+    """A dict's own items for C (PyDict_Next's snapshot, PyDict_Keys & co.):
+    _scan of [k0, v0, k1, v1, ...] (dict.items: not an overridden items())."""
     return _scan(list(_flat(_items(d))))
-
-
-def dict_items_flat(d, _items=dict.items, _flat=_itertools.chain.from_iterable):
-    """PyDict_Next's snapshot of a small dict: [k0, v0, k1, v1, ...] (no pair
-    tuples to cross; the dict's own items, as CPython reads its storage)."""
-    return list(_flat(_items(d)))
 
 
 def getattr_default(o, name, default=None):
