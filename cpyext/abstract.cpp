@@ -400,7 +400,9 @@ namespace {
 // each item costs one call with no arguments to build), or null where there
 // is no place for it or no __next__ (next() then gives CPython's error).
 Handle next_method_of(PyObject *it, Handle h) {
-    if (is_static_singleton(it) || PyType_Check(it))
+    // (Not for a native object: the bound method would hold its wrapper from
+    // the object's own header, a cycle the host cannot see.)
+    if (is_static_singleton(it) || PyType_Check(it) || type_info(Py_TYPE(it))->is_native)
         return {};
     Header *hd = header_of(it);
     if (hd->flags & kNextMethod)
