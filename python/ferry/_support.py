@@ -335,6 +335,8 @@ def _lookup_or_missing(tp, name):
 
 def call_dunder(o, name, *args):
     """type(o).name(o, *args): how CPython's slots call a Python-level method."""
+    if o is None:   # (PyPy's NoneType has plain functions, which __get__(None) leaves unbound)
+        return _builtins.getattr(o, name)(*args)
     return _type_lookup(type(o), name).__get__(o, type(o))(*args)
 
 

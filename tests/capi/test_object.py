@@ -92,6 +92,9 @@ class TestStrRepr(unittest.TestCase):
         self.assertEqual(ft.object_repr(-0.0), "-0.0")
         self.assertEqual(ft.object_repr(2**100), str(2**100))
 
+    def test_repr_str_of_none(self):
+        self.assertEqual(ft.object_repr_str_none(), ("None", "None"))
+
     def test_repr_null(self):
         self.assertEqual(ft.object_repr(None), "<NULL>")
 

@@ -39,6 +39,18 @@ object_str(PyObject *Py_UNUSED(m), PyObject *o)
     return PyObject_Str(o);
 }
 
+/* PyObject_Repr and PyObject_Str of None itself (None stands for NULL above). */
+static PyObject *
+object_repr_str_none(PyObject *Py_UNUSED(m), PyObject *Py_UNUSED(unused))
+{
+    PyObject *r = PyObject_Repr(Py_None);
+    PyObject *s = r ? PyObject_Str(Py_None) : NULL;
+    PyObject *t = s ? PyTuple_Pack(2, r, s) : NULL;
+    Py_XDECREF(r);
+    Py_XDECREF(s);
+    return t;
+}
+
 static PyObject *
 object_ascii(PyObject *Py_UNUSED(m), PyObject *o)
 {
@@ -1496,6 +1508,7 @@ static PyMethodDef object_methods[] = {
     {"object_asfiledescriptor", object_asfiledescriptor, METH_O, NULL},
     {"object_hashpointer", object_hashpointer, METH_O, NULL},
     {"object_repr", object_repr, METH_O, NULL},
+    {"object_repr_str_none", object_repr_str_none, METH_NOARGS, NULL},
     {"object_str", object_str, METH_O, NULL},
     {"object_ascii", object_ascii, METH_O, NULL},
     {"object_bytes", object_bytes, METH_O, NULL},
