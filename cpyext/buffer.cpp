@@ -358,6 +358,13 @@ bool buffer_needs_release(PyObject *o) {
     return host_type_has_buffer(o);
 }
 
+// bytes exports its C copy, read-only (CPython's bytes_buffer_getbuffer);
+// its subtypes of C inherit it.
+int bytes_getbuffer(PyObject *o, Py_buffer *view, int flags) {
+    return PyBuffer_FillInfo(view, o, PyBytes_AS_STRING(o), PyBytes_GET_SIZE(o), 1, flags);
+}
+PyBufferProcs bytes_buffer_procs = {bytes_getbuffer, nullptr};
+
 } // namespace ferry
 
 int PyObject_CheckBuffer(PyObject *o) {

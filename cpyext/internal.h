@@ -174,6 +174,13 @@ bool bind_static_types();
 // managed class made for it (owned): a record as a static type's.
 bool bind_layer_type(PyTypeObject *t, Layout layout, host::Handle cls);
 PyObject *args_tuple_from_host(const host::Handle *argv, ptrdiff_t n);   // a new C tuple
+extern PyBufferProcs bytes_buffer_procs;   // PyBytes_Type's (buffer.cpp)
+// A hybrid exception's args, as its struct has them, read from its managed
+// object h (materialize.cpp): 0, or -1 with the C error set.
+int exception_args_sync(PyObject *o, host::Handle h);
+// PyType_GenericAlloc's block for a hybrid being materialized (type t), or
+// null (proxies/materialize.cpp).
+PyObject *hybrid_block(PyTypeObject *t);
 PyObject *native_new_instance(PyTypeObject *type, host::Handle cls, const host::Handle *argv, ptrdiff_t n,
                               host::Handle kw);
 

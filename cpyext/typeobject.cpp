@@ -40,6 +40,11 @@ namespace {
 
 namespace {
 PyObject *object_new(PyTypeObject *type, PyObject *args, PyObject *kwds);
+PyObject *builtin_new(PyTypeObject *type, PyObject *args, PyObject *kwds);
+int builtin_init(PyObject *self, PyObject *args, PyObject *kwds);
+PyTypeObject *builtin_base(PyTypeObject *t);
+int builtin_traverse(PyObject *, visitproc, void *) { return 0; }   // (the host traces their part)
+int builtin_clear(PyObject *) { return 0; }
 } // namespace
 
 PyObject _Py_NoneStruct;
@@ -90,10 +95,78 @@ const char kFeatureNames[] =
     ;
 inline bool has(const TypeInfo &ti, Feature f) { return ti.features & (1u << f); }
 
+// A forwarding slot called on a hybrid whose type of C (or one of its C
+// bases) defines that slot itself: its C code calling its builtin base's
+// slot (PyLong_Type.tp_repr from its own tp_repr). Dispatching on the object
+// would come back to that code; the builtin's own method answers instead, as
+// the base's C slot does in CPython. (A Python subclass's forwarding slot
+// called on its instance from C answers so too.) The builtin, or null.
+template <typename Get> PyTypeObject *base_slot_call(PyObject *o, Get get, const void *fn) {
+    TypeInfo *ti = type_info(Py_TYPE(o));
+    if (!ti || !ti->hybrid) [[likely]]
+        return nullptr;
+    for (PyTypeObject *t = Py_TYPE(o); t && type_info(t) && type_info(t)->hybrid; t = t->tp_base) {
+        const void *own = get(t);
+        if (own && own != fn)
+            return builtin_base(t);
+    }
+    return nullptr;
+}
+
+// The builtin's method `name` called with o and args (new references).
+PyObject *builtin_dunder(PyTypeObject *b, const char *name, std::initializer_list<PyObject *> args) {
+    Handle f = host::getattr_s(type_handle(b), name);
+    if (!f)
+        return null_with_host_error();
+    std::vector<Handle> hs;
+    for (PyObject *a : args) {
+        hs.push_back(handle_of(a));
+        if (!hs.back()) {
+            host::close(f);
+            return nullptr;
+        }
+    }
+    Handle t = host::tuple_from(hs.data(), hs.size());
+    Handle r = t ? host::call(f, t, {}) : Handle{};
+    host::close(t);
+    host::close(f);
+    return from_host_steal(r);
+}
+
+#define FERRY_BASE_CALL(o, field, fn, name, ...)                                              \
+    if (PyTypeObject *b_ = base_slot_call(o, [](PyTypeObject *t) -> const void * { return field; }, \
+                                          reinterpret_cast<const void *>(fn))) [[unlikely]]      \
+        return builtin_dunder(b_, name, {__VA_ARGS__})
+#define FERRY_SQ(field) (t->tp_as_sequence ? reinterpret_cast<const void *>(t->tp_as_sequence->field) : nullptr)
+#define FERRY_MP(field) (t->tp_as_mapping ? reinterpret_cast<const void *>(t->tp_as_mapping->field) : nullptr)
+
+int int_result(PyObject *r) {   // a base's int slot (sq_contains) from its dunder's answer
+    if (!r)
+        return -1;
+    int v = PyObject_IsTrue(r);
+    Py_DECREF(r);
+    return v;
+}
+
 // Forwarding slots: the C view of the managed type's own behaviour.
-PyObject *slot_repr(PyObject *o) { return PyObject_Repr(o); }
-PyObject *slot_str(PyObject *o) { return PyObject_Str(o); }
-Py_hash_t slot_hash(PyObject *o) { return PyObject_Hash(o); }
+PyObject *slot_repr(PyObject *o) {
+    FERRY_BASE_CALL(o, reinterpret_cast<const void *>(t->tp_repr), slot_repr, "__repr__", o);
+    return PyObject_Repr(o);
+}
+PyObject *slot_str(PyObject *o) {
+    FERRY_BASE_CALL(o, reinterpret_cast<const void *>(t->tp_str), slot_str, "__str__", o);
+    return PyObject_Str(o);
+}
+Py_hash_t slot_hash(PyObject *o) {
+    if (PyTypeObject *b = base_slot_call(o, [](PyTypeObject *t) { return reinterpret_cast<const void *>(t->tp_hash); },
+                                         reinterpret_cast<const void *>(slot_hash))) [[unlikely]] {
+        PyObject *r = builtin_dunder(b, "__hash__", {o});
+        Py_hash_t h = r ? PyLong_AsSsize_t(r) : -1;
+        Py_XDECREF(r);
+        return h;
+    }
+    return PyObject_Hash(o);
+}
 // A type's own comparison, which may answer NotImplemented (as a C
 // tp_richcompare does), not the whole protocol of PyObject_RichCompare.
 PyObject *slot_richcompare(PyObject *a, PyObject *b, int op) {
@@ -102,24 +175,56 @@ PyObject *slot_richcompare(PyObject *a, PyObject *b, int op) {
         PyErr_BadInternalCall();
         return nullptr;
     }
+    FERRY_BASE_CALL(a, reinterpret_cast<const void *>(t->tp_richcompare), slot_richcompare, names[op], a, b);
     return call_dunder(a, names[op], b);
 }
-PyObject *slot_getattro(PyObject *o, PyObject *n) { return PyObject_GetAttr(o, n); }
-int slot_setattro(PyObject *o, PyObject *n, PyObject *v) { return PyObject_SetAttr(o, n, v); }
+PyObject *slot_getattro(PyObject *o, PyObject *n) {
+    FERRY_BASE_CALL(o, reinterpret_cast<const void *>(t->tp_getattro), slot_getattro, "__getattribute__", o, n);
+    return PyObject_GetAttr(o, n);
+}
+int slot_setattro(PyObject *o, PyObject *n, PyObject *v) {
+    if (PyTypeObject *b = base_slot_call(o, [](PyTypeObject *t) { return reinterpret_cast<const void *>(t->tp_setattro); },
+                                         reinterpret_cast<const void *>(slot_setattro))) [[unlikely]]
+        return int_result(v ? builtin_dunder(b, "__setattr__", {o, n, v})
+                            : builtin_dunder(b, "__delattr__", {o, n})) < 0 ? -1 : 0;
+    return PyObject_SetAttr(o, n, v);
+}
 PyObject *slot_call(PyObject *o, PyObject *a, PyObject *k) { return PyObject_Call(o, a, k); }
-PyObject *slot_iter(PyObject *o) { return PyObject_GetIter(o); }
+PyObject *slot_iter(PyObject *o) {
+    FERRY_BASE_CALL(o, reinterpret_cast<const void *>(t->tp_iter), slot_iter, "__iter__", o);
+    return PyObject_GetIter(o);
+}
 PyObject *slot_iternext(PyObject *o) {
     PyObject *r = PyIter_Next(o);
     return r;
 }
-Py_ssize_t slot_length(PyObject *o) { return PyObject_Size(o); }
+Py_ssize_t slot_length(PyObject *o) {
+    if (PyTypeObject *b = base_slot_call(o, [](PyTypeObject *t) { return FERRY_SQ(sq_length) ? FERRY_SQ(sq_length) : FERRY_MP(mp_length); },
+                                         reinterpret_cast<const void *>(slot_length))) [[unlikely]] {
+        PyObject *r = builtin_dunder(b, "__len__", {o});
+        Py_ssize_t n = r ? PyLong_AsSsize_t(r) : -1;
+        Py_XDECREF(r);
+        return n;
+    }
+    return PyObject_Size(o);
+}
 PyObject *slot_item(PyObject *o, Py_ssize_t i) {
     PyObject *k = PyLong_FromSsize_t(i);
-    PyObject *r = k ? PyObject_GetItem(o, k) : nullptr;
+    PyObject *r = nullptr;
+    if (PyTypeObject *b = base_slot_call(o, [](PyTypeObject *t) { return FERRY_SQ(sq_item); },
+                                         reinterpret_cast<const void *>(slot_item))) [[unlikely]]
+        r = k ? builtin_dunder(b, "__getitem__", {o, k}) : nullptr;
+    else
+        r = k ? PyObject_GetItem(o, k) : nullptr;
     Py_XDECREF(k);
     return r;
 }
-int slot_contains(PyObject *o, PyObject *v) { return PySequence_Contains(o, v); }
+int slot_contains(PyObject *o, PyObject *v) {
+    if (PyTypeObject *b = base_slot_call(o, [](PyTypeObject *t) { return FERRY_SQ(sq_contains); },
+                                         reinterpret_cast<const void *>(slot_contains))) [[unlikely]]
+        return int_result(builtin_dunder(b, "__contains__", {o, v}));
+    return PySequence_Contains(o, v);
+}
 int slot_ass_item(PyObject *o, Py_ssize_t i, PyObject *v) { return PySequence_SetItem(o, i, v); }
 PyObject *slot_concat(PyObject *a, PyObject *b) { return PyNumber_Add(a, b); }
 PyObject *slot_repeat(PyObject *o, Py_ssize_t n) {
@@ -128,9 +233,26 @@ PyObject *slot_repeat(PyObject *o, Py_ssize_t n) {
     Py_XDECREF(k);
     return r;
 }
-PyObject *slot_subscript(PyObject *o, PyObject *k) { return PyObject_GetItem(o, k); }
+PyObject *slot_subscript(PyObject *o, PyObject *k) {
+    FERRY_BASE_CALL(o, FERRY_MP(mp_subscript), slot_subscript, "__getitem__", o, k);
+    return PyObject_GetItem(o, k);
+}
 int slot_ass_subscript(PyObject *o, PyObject *k, PyObject *v) {
+    if (PyTypeObject *b = base_slot_call(o, [](PyTypeObject *t) { return FERRY_MP(mp_ass_subscript); },
+                                         reinterpret_cast<const void *>(slot_ass_subscript))) [[unlikely]]
+        return int_result(v ? builtin_dunder(b, "__setitem__", {o, k, v})
+                            : builtin_dunder(b, "__delitem__", {o, k})) < 0 ? -1 : 0;
     return v ? PyObject_SetItem(o, k, v) : PyObject_DelItem(o, k);
+}
+#undef FERRY_SQ
+#undef FERRY_MP
+#undef FERRY_BASE_CALL
+int slot_bool(PyObject *o) {
+    if (PyTypeObject *b = base_slot_call(o, [](PyTypeObject *t) {
+            return t->tp_as_number ? reinterpret_cast<const void *>(t->tp_as_number->nb_bool) : nullptr; },
+                                         reinterpret_cast<const void *>(slot_bool))) [[unlikely]]
+        return int_result(builtin_dunder(b, "__bool__", {o}));
+    return PyObject_IsTrue(o);
 }
 PyObject *slot_index(PyObject *o) { return PyNumber_Index(o); }
 PyObject *slot_int(PyObject *o) { return PyNumber_Long(o); }
@@ -198,6 +320,9 @@ void fill_forwarding_slots(PyTypeObject *t, TypeRecord *r) {
     // The builtin containers fill their slot tables as CPython's own types do:
     // the sequences concatenate and repeat, a dict is no sequence, a set no mapping.
     switch (ti.layout) {
+    case Layout::long_: case Layout::float_: case Layout::complex_:
+        r->nb.nb_bool = slot_bool;
+        break;
     case Layout::list: case Layout::tuple: case Layout::unicode: case Layout::bytes:
     case Layout::bytearray:
         r->sq.sq_concat = slot_concat;
@@ -247,6 +372,16 @@ void init_static(PyTypeObject *t, const char *name, Layout layout, Py_ssize_t ba
     t->tp_base = t == &PyBaseObject_Type ? nullptr : &PyBaseObject_Type;
     t->tp_alloc = PyType_GenericAlloc;
     t->tp_free = PyObject_Free;
+    // What an extension's type based on a builtin calls (its tp_new calls
+    // PyFloat_Type.tp_new, its tp_traverse PyExc_Exception's, ...).
+    if ((flags & Py_TPFLAGS_BASETYPE) && t != &PyBaseObject_Type) {
+        t->tp_new = builtin_new;
+        t->tp_init = builtin_init;
+    }
+    if (flags & Py_TPFLAGS_HAVE_GC) {
+        t->tp_traverse = builtin_traverse;
+        t->tp_clear = builtin_clear;
+    }
     TypeRecord *r = new_record(t);
     r->info.layout = layout;
     r->info.is_static = true;
@@ -301,6 +436,7 @@ void init_static_types() {
 #include "cpyext/static_types.def"
 #undef FERRY_STATIC_TYPE
     PyBool_Type.tp_base = &PyLong_Type;
+    PyBytes_Type.tp_as_buffer = &bytes_buffer_procs;
     PyBaseObject_Type.tp_new = object_new;   // what heap types of C inherit
     PyCMethod_Type.tp_base = &PyCFunction_Type;
 #define FERRY_EXCEPTION(name)                                                         \
@@ -520,6 +656,18 @@ PyTypeObject *make_type_proxy(Handle t, int64_t id) {
     } else {
         fill_forwarding_slots(type, r);
     }
+    if (base && type_info(base)->hybrid) {
+        // A Python subclass of a hybrid type: laid out as its base, whose C
+        // fields it carries (and releases); its behaviour is the class's.
+        r->info.hybrid = true;
+        type->tp_dealloc = base->tp_dealloc;
+        type->tp_traverse = base->tp_traverse;
+        type->tp_clear = base->tp_clear;
+        type->tp_finalize = base->tp_finalize;
+        type->tp_free = base->tp_free;
+        type->tp_new = base->tp_new;
+        type->tp_init = base->tp_init;
+    }
     // tp_bases and tp_mro as the class has them now (Cython walks tp_mro for
     // its subclass checks; a class whose __bases__ are assigned later keeps
     // these). Without them C falls back on tp_base, as CPython's readers do.
@@ -643,7 +791,8 @@ Handle native_slot_list(PyTypeObject *t) {
     auto own = [&](auto field) { return field(t) && (!b || field(t) != field(b)); };
     // tp_new inherited from object (a heap type's object_new) is the type's
     // own on the host too: the host's object.__new__ makes no C object.
-    add_slot(v, t->tp_new && (!b || type_info(b)->is_static || t->tp_new != b->tp_new),
+    // A hybrid type's tp_new inherited from its builtin is the builtin's __new__.
+    add_slot(v, t->tp_new && (!b || b == &PyBaseObject_Type || t->tp_new != b->tp_new),
              NativeSlot::new_);
     add_slot(v, own([](PyTypeObject *x) { return (void *)x->tp_init; }), NativeSlot::init);
     add_slot(v, own([](PyTypeObject *x) { return (void *)x->tp_call; }), NativeSlot::call);
@@ -725,11 +874,15 @@ Handle native_getset_list(PyTypeObject *t) {
 // by _support.make_native_type.
 bool build_native_class(PyTypeObject *t, TypeInfo *ti) {
     Handle base = {};
-    if (t->tp_base && !type_info(t->tp_base)->is_static && !(base = type_handle(t->tp_base)))
+    if (t->tp_base && (ti->hybrid || !type_info(t->tp_base)->is_static) &&
+        !(base = type_handle(t->tp_base)))
         return false;
-    Handle cls = host::native_class(t->tp_name, base, t->tp_flags & Py_TPFLAGS_BASETYPE,
-                                    t->tp_as_buffer && t->tp_as_buffer->bf_getbuffer,
-                                    PyType_IS_GC(t));
+    // A hybrid type's class is a Python subclass of its base's, made by
+    // make_native_type; the others are classes of the handle ABI.
+    Handle cls = ti->hybrid ? host::dup(host::borrowed(Builtin::None))
+                            : host::native_class(t->tp_name, base, t->tp_flags & Py_TPFLAGS_BASETYPE,
+                                                 t->tp_as_buffer && t->tp_as_buffer->bf_getbuffer,
+                                                 PyType_IS_GC(t));
     if (!cls) {
         move_host_error_to_c();
         return false;
@@ -744,6 +897,8 @@ bool build_native_class(PyTypeObject *t, TypeInfo *ti) {
         native_method_list(t), native_member_list(t), native_getset_list(t),
         host::bool_from(t->tp_flags & Py_TPFLAGS_BASETYPE),
         t->tp_dict ? host::dup(handle_of(t->tp_dict)) : host::dup(host::borrowed(Builtin::None)),
+        ti->hybrid ? host::dup(base) : host::dup(host::borrowed(Builtin::None)),
+        host::bool_from(t->tp_dictoffset != 0),
     };
     Handle packed = host::tuple_from(args.data(), args.size());   // null if any item is
     for (Handle h : args)
@@ -755,7 +910,8 @@ bool build_native_class(PyTypeObject *t, TypeInfo *ti) {
         move_host_error_to_c();
         return false;
     }
-    host::close(done);
+    host::close(cls);
+    cls = done;   // (the class, made now for a hybrid type)
     // make_native_type copied the class's namespace into tp_dict (host side).
     if (t->tp_dict && refresh_container(t->tp_dict, handle_of(t->tp_dict)) < 0) {
         host::close(cls);
@@ -778,7 +934,7 @@ Handle type_handle(PyTypeObject *t) {
                      t->tp_name);
         return {};
     }
-    if (!ti->host_type && ti->is_native && !build_native_class(t, ti))
+    if (!ti->host_type && (ti->is_native || ti->hybrid) && !build_native_class(t, ti))
         return {};
     if (!ti->host_type)
         PyErr_Format(PyExc_SystemError, "ferry: type '%s' has no managed counterpart", t->tp_name);
@@ -917,6 +1073,73 @@ PyObject *object_new(PyTypeObject *type, PyObject *args, PyObject *kwds) {
     return type->tp_alloc(type, 0);
 }
 
+// The builtin a type is based on: itself when static, else its nearest
+// static base.
+PyTypeObject *builtin_base(PyTypeObject *t) {
+    while (t && !(type_info(t) && type_info(t)->is_static))
+        t = t->tp_base;
+    return t;
+}
+
+// tp_new and tp_init of the builtins as C calls them (an extension's type
+// calling its base's): the builtin's own __new__ and __init__ on the host,
+// with the class asked for. An extension type's instance made so is a hybrid.
+PyObject *builtin_new(PyTypeObject *type, PyObject *args, PyObject *kwds) {
+    PyTypeObject *b = builtin_base(type);
+    Handle base = b ? type_handle(b) : Handle{};
+    Handle cls = base ? type_handle(type) : Handle{};
+    Handle a = cls && args ? handle_of(args) : host::borrowed(Builtin::None);
+    Handle k = a && kwds ? handle_of(kwds) : host::borrowed(Builtin::None);
+    if (!cls || !a || !k)
+        return nullptr;
+    return from_host_steal(host::call_helper(Helper::builtin_new, {base, cls, a, k}));
+}
+
+int builtin_init(PyObject *self, PyObject *args, PyObject *kwds) {
+    if (PyExceptionInstance_Check(self) && kwds && PyDict_Check(kwds) && PyDict_GET_SIZE(kwds)) {
+        // (BaseException_init's own message; the host's names __init__)
+        PyErr_Format(PyExc_TypeError, "%.200s() takes no keyword arguments", Py_TYPE(self)->tp_name);
+        return -1;
+    }
+    PyTypeObject *b = builtin_base(Py_TYPE(self));
+    Handle base = b ? type_handle(b) : Handle{};
+    Handle h = base ? handle_of(self) : Handle{};
+    Handle a = h && args ? handle_of(args) : host::borrowed(Builtin::None);
+    Handle k = a && kwds ? handle_of(kwds) : host::borrowed(Builtin::None);
+    if (!h || !a || !k)
+        return -1;
+    Handle r = host::call_helper(Helper::builtin_init, {base, h, a, k});
+    if (!r) {
+        move_host_error_to_c();
+        return -1;
+    }
+    host::close(r);
+    if (type_info(Py_TYPE(self))->hybrid && PyExceptionInstance_Check(self))   // (its struct has args)
+        return exception_args_sync(self, h);
+    return 0;
+}
+
+// Whether an extension's type may be based on the builtin b: the layouts
+// whose C side a larger struct can extend (*fixed), and those that take no
+// fields of C (their items follow the header: CPython puts a subclass's
+// fields after them, ferry's layouts have no room there).
+bool hybrid_base(PyTypeObject *b, bool *fixed) {
+    switch (type_info(b)->layout) {
+    case Layout::dict: case Layout::list: case Layout::set: case Layout::float_:
+    case Layout::complex_: case Layout::unicode:   // (a str's characters: unicodeobject.cpp)
+        *fixed = true;
+        return true;
+    case Layout::generic:
+        *fixed = true;
+        return PyType_FastSubclass(b, Py_TPFLAGS_BASE_EXC_SUBCLASS);
+    case Layout::long_: case Layout::bytes: case Layout::tuple:
+        *fixed = false;
+        return true;
+    default:
+        return false;
+    }
+}
+
 // PyType_Ready for a type of C (static, or made from a spec): slots
 // inherited, tp_dict made, and a record that makes it a native type (its
 // managed class is built on first need, see type_handle).
@@ -934,13 +1157,30 @@ int ready_native_type(PyTypeObject *t) {
     if (!Py_TYPE(t))
         Py_SET_TYPE(t, &PyType_Type);
     PyTypeObject *b = t->tp_base;
+    PyTypeObject *builtin = nullptr;   // for a hybrid type: its builtin base
     if (b) {
         TypeInfo *bi = type_info(b);
-        if (bi->is_static && b != &PyBaseObject_Type) {
-            PyErr_Format(PyExc_SystemError,
-                         "ferry: extension type '%s' derives from builtin '%s', not supported yet",
-                         t->tp_name, b->tp_name);
-            return -1;
+        if (bi->hybrid || (bi->is_static && b != &PyBaseObject_Type)) {
+            builtin = builtin_base(b);
+            bool fixed = false;
+            if (!hybrid_base(builtin, &fixed)) {
+                PyErr_Format(PyExc_SystemError,
+                             "ferry: extension type '%s' derives from builtin '%s', not supported yet",
+                             t->tp_name, builtin->tp_name);
+                return -1;
+            }
+            if (!fixed && t->tp_basicsize && t->tp_basicsize != builtin->tp_basicsize) {
+                PyErr_Format(PyExc_SystemError,
+                             "ferry: extension type '%s' adds fields to the variable-size builtin "
+                             "'%s', not supported yet", t->tp_name, builtin->tp_name);
+                return -1;
+            }
+            // A GC builtin's subtype is a GC type (typeobject.c inherit_special).
+            if (PyType_IS_GC(b) && !PyType_IS_GC(t) && !t->tp_traverse && !t->tp_clear) {
+                t->tp_flags |= Py_TPFLAGS_HAVE_GC;
+                t->tp_traverse = b->tp_traverse;
+                t->tp_clear = b->tp_clear;
+            }
         }
         inherit_slots(t, b);
     }
@@ -955,8 +1195,9 @@ int ready_native_type(PyTypeObject *t) {
         return -1;
     auto *info = new TypeInfo();
     info->type = t;
-    info->is_native = true;
-    info->layout = Layout::native;
+    info->is_native = !builtin;
+    info->layout = builtin ? type_info(builtin)->layout : Layout::native;
+    info->hybrid = builtin;
     t->tp_cache = reinterpret_cast<PyObject *>(info);
     t->tp_flags |= Py_TPFLAGS_READY;
     return 0;
@@ -1119,10 +1360,10 @@ PyObject *type_from_spec(PyObject *module, PyType_Spec *spec, PyObject *bases) {
         return nullptr;
     }
     TypeInfo *bi = type_info(base);
-    if (base != &PyBaseObject_Type && !(bi && bi->is_native)) {
+    if (base != &PyBaseObject_Type && !(bi && (bi->is_native || bi->hybrid || bi->is_static))) {
         PyErr_Format(PyExc_SystemError,
                      "PyType_FromModuleAndSpec: base '%s' is not a type of C; ferry supports "
-                     "object and extension types as bases", base->tp_name);
+                     "builtins and extension types as bases", base->tp_name);
         Py_DECREF(base_tuple);
         return nullptr;
     }
@@ -1328,6 +1569,20 @@ int PyType_IsSubtype(PyTypeObject *a, PyTypeObject *b) {
 
 PyObject *PyType_GenericAlloc(PyTypeObject *t, Py_ssize_t nitems) {
     FERRY_API;
+    if (TypeInfo *ti = type_info(t); ti && ti->hybrid) {
+        if (PyObject *o = hybrid_block(t)) {   // materializing a managed object
+            if (t->tp_flags & Py_TPFLAGS_HEAPTYPE)
+                Py_INCREF(t);
+            return o;
+        }
+        if (PyErr_Occurred())
+            return nullptr;
+        // C asks for one: its builtin's part is made on the host first.
+        PyObject *none = PyTuple_New(0);
+        PyObject *o = none ? builtin_new(t, none, nullptr) : nullptr;
+        Py_XDECREF(none);
+        return o;
+    }
     if (t->tp_itemsize && nitems > (PY_SSIZE_T_MAX - t->tp_basicsize) / t->tp_itemsize - 1)
         return PyErr_NoMemory();
     size_t size = t->tp_basicsize + (nitems + 1) * t->tp_itemsize;
@@ -1459,7 +1714,7 @@ PyObject *_PyType_Lookup(PyTypeObject *type, PyObject *name) {
 void PyType_Modified(PyTypeObject *type) {
     FERRY_API;
     TypeInfo *ti = type_info(type);
-    if (!ti || !ti->is_native || !ti->host_type || !type->tp_dict)
+    if (!ti || !(ti->is_native || ti->hybrid) || !ti->host_type || !type->tp_dict)
         return;
     PyObject *et, *ev, *etb;
     PyErr_Fetch(&et, &ev, &etb);

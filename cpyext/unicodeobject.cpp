@@ -38,16 +38,32 @@ PyObject *unicode_alloc(PyTypeObject *type, Py_ssize_t size, Py_UCS4 maxchar) {
     size_t head = ascii ? sizeof(PyASCIIObject) : sizeof(PyCompactUnicodeObject);
     if (size > (PY_SSIZE_T_MAX - (Py_ssize_t)head) / kind - 1)
         return PyErr_NoMemory();
-    PyObject *o = alloc_object(type, head + (size + 1) * kind);
-    if (!o)
+    // An extension's type based on str may add fields after PyUnicodeObject:
+    // its characters are a block of their own, as CPython's str subtypes
+    // have them (unicode_subtype_new), and an ASCII one's UTF-8 is that block.
+    bool legacy = type != &PyUnicode_Type && type_info(type) && type_info(type)->hybrid;
+    void *data = nullptr;
+    if (legacy && !(data = PyObject_Calloc(size + 1, kind)))
+        return PyErr_NoMemory();
+    PyObject *o = alloc_object(type, legacy ? sizeof(PyUnicodeObject) : head + (size + 1) * kind);
+    if (!o) {
+        PyObject_Free(data);
         return nullptr;
+    }
     auto *a = reinterpret_cast<PyASCIIObject *>(o);
     a->length = size;
     a->hash = -1;
     a->state.kind = kind;
-    a->state.compact = 1;
+    a->state.compact = !legacy;
     a->state.ascii = ascii;
     a->state.ready = 1;
+    if (legacy) {
+        reinterpret_cast<PyUnicodeObject *>(o)->data.any = data;
+        if (ascii) {
+            reinterpret_cast<PyCompactUnicodeObject *>(o)->utf8 = static_cast<char *>(data);
+            reinterpret_cast<PyCompactUnicodeObject *>(o)->utf8_length = size;
+        }
+    }
     return o;
 }
 
@@ -188,11 +204,13 @@ void unicode_release(PyObject *o) {
     auto *a = reinterpret_cast<PyASCIIObject *>(o);
     PyObject_Free(a->wstr);
     a->wstr = nullptr;
-    if (!a->state.ascii) {
-        auto *c = reinterpret_cast<PyCompactUnicodeObject *>(o);
+    auto *c = reinterpret_cast<PyCompactUnicodeObject *>(o);
+    if (!a->state.ascii)
         PyObject_Free(c->utf8);
+    if (!a->state.compact)   // (an ASCII one's UTF-8 is its data)
+        PyObject_Free(reinterpret_cast<PyUnicodeObject *>(o)->data.any);
+    if (!a->state.ascii || !a->state.compact)
         c->utf8 = nullptr;
-    }
 }
 
 } // namespace ferry

@@ -167,6 +167,11 @@ int64_t host_id(host::Handle h) {
 namespace {
 std::unordered_map<int64_t, PyObject *> g_release_links;   // by the weakref's id()
 std::vector<PyObject *> g_pending_links;                     // kPendingLink
+// Pinned proxies and their release links (null until made).
+std::unordered_map<PyObject *, host::Handle> g_pinned;
+size_t g_pinned_since = 0;   // pinned since the last sweep
+bool g_sweep_due = false;
+constexpr size_t kPinnedSweep = 1024;
 // Made when this many wait, at the end of an outermost call (one helper call
 // for all: from Python, `Point(x, y)` makes one wrapper per call, and a link
 // made alone cost about 450 ns of the helper call's own); at once when the
@@ -200,12 +205,124 @@ void make_pending_links() {
         bool overflow = false;
         int64_t v = id ? host::long_as(id, &overflow) : 0;
         host::close(id);
-        host::close(hd->managed);
-        hd->managed = ref;
         hd->flags &= ~kPendingLink;
         g_release_links[v] = objects[i];
+        if (hd->flags & kPinned) {   // the proxy keeps its handle; the link is kept aside
+            g_pinned[objects[i]] = ref;
+            if (Py_REFCNT(objects[i]) == 1)   // (only the link's reference)
+                loosen(objects[i]);
+            continue;
+        }
+        host::close(hd->managed);
+        hd->managed = ref;
     }
     host::close(r);
+}
+
+// ---------------------------------------------------------------- pinned proxies
+
+void pin(PyObject *o) {
+    Py_INCREF(o);   // the managed object's, dropped by the release link
+    Header *hd = header_of(o);
+    hd->flags |= kPinned | kPendingLink;
+    g_pinned.emplace(o, host::Handle{});
+    g_pending_links.push_back(o);
+    detail::exit_work = true;
+    if (++g_pinned_since >= std::max<size_t>(kPinnedSweep, g_pinned.size() / 4))
+        g_sweep_due = true;
+    if (g_pending_links.size() >= kPendingMax)
+        make_pending_links();
+}
+
+void pinned_forget(PyObject *o) {
+    auto it = g_pinned.find(o);
+    if (it == g_pinned.end())
+        return;
+    if (it->second)
+        host::close(it->second);
+    g_pinned.erase(it);
+    header_of(o)->flags &= ~(kPinned | kLoose);
+}
+
+void loosen(PyObject *o) {
+    Header *hd = header_of(o);
+    auto it = g_pinned.find(o);
+    if (it == g_pinned.end() || !it->second || (hd->flags & (kLoose | kPendingLink)))
+        return;
+    host::close(hd->managed);
+    hd->managed = host::dup(it->second);
+    hd->flags |= kLoose;
+}
+
+bool root(PyObject *o, host::Handle h) {
+    Header *hd = header_of(o);
+    host::close(hd->managed);
+    hd->managed = h;
+    hd->flags &= ~kLoose;
+    return true;
+}
+
+host::Handle loose_handle(PyObject *o) {
+    Header *hd = header_of(o);
+    host::Handle m = hd->managed ? live_referent(hd->managed) : host::Handle{};
+    if (!m) {
+        if (host::err_occurred())
+            move_host_error_to_c();
+        else
+            PyErr_Format(PyExc_SystemError, "ferry: a '%s' object was used after the host collected "
+                         "its managed part", Py_TYPE(o)->tp_name);
+        return {};
+    }
+    if (Py_REFCNT(o) > 1) {   // held from C: it holds its managed object again
+        root(o, m);
+        return m;
+    }
+    keep_until_exit(m);
+    return m;
+}
+
+bool loose_of(PyObject *o, host::Handle h) {
+    Header *hd = header_of(o);
+    host::Handle m = hd->managed ? live_referent(hd->managed) : host::Handle{};
+    bool same = m && host::is(m, h);
+    host::close(m);
+    host::err_clear();
+    return same;
+}
+
+bool linked(PyObject *o) {
+    auto it = g_pinned.find(o);
+    return it != g_pinned.end() && it->second;
+}
+
+// Loosens the pinned proxies only their managed object holds; the loose
+// ones C holds again hold their managed object again.
+size_t pinned_sweep() {
+    g_pinned_since = 0;
+    g_sweep_due = false;
+    size_t loosened = 0;
+    for (auto &[o, ref] : g_pinned) {
+        if (!ref)
+            continue;
+        Header *hd = header_of(o);
+        if (!(hd->flags & kLoose) && Py_REFCNT(o) == 1) {
+            loosen(o);
+            loosened++;
+        } else if ((hd->flags & kLoose) && Py_REFCNT(o) > 1) {
+            if (host::Handle m = live_referent(hd->managed))
+                root(o, m);
+            host::err_clear();
+        }
+    }
+    return loosened;
+}
+
+std::vector<PyObject *> pinned_objects() {
+    std::vector<PyObject *> v;
+    v.reserve(g_pinned.size());
+    for (auto &entry : g_pinned)
+        v.push_back(entry.first);
+    return v;
 }
 
 void link_later(PyObject *o, host::Handle wrapper) {
@@ -232,13 +349,15 @@ bool exit_work = false;
 void outermost_exit() {
     if (g_pending_links.size() >= kPendingBatch || debug::stress)
         make_pending_links();
+    if (g_sweep_due || debug::stress)
+        pinned_sweep();
     dict_slots_flush();   // C's writes to instance-dict slots reach the host
     for (host::Handle h : g_scope_handles)
         host::close(h);
     g_scope_handles.clear();
     if (cycles::g_due && !host::err_occurred())
         cycles::collect();
-    exit_work = debug::stress || !g_pending_links.empty() || cycles::g_due;   // stress mode: every outermost exit
+    exit_work = debug::stress || !g_pending_links.empty() || cycles::g_due || g_sweep_due;   // stress mode: every outermost exit
     if (debug::stress) [[unlikely]]
         debug::stress_point();
 }
@@ -275,6 +394,18 @@ void release_linked(int64_t ref_id) {
         return;
     PyObject *o = it->second;
     g_release_links.erase(it);
+    if (header_of(o)->flags & kPinned) {   // its managed object is gone
+        Header *hd = header_of(o);
+        auto p = g_pinned.find(o);
+        if (p != g_pinned.end() && p->second) {
+            host::close(p->second);
+            p->second = {};
+        }
+        if (hd->flags & kLoose) {
+            host::close(hd->managed);
+            hd->managed = {};
+        }
+    }
     // A tracked object forgets its dead wrapper (the boundary collection
     // counts a live wrapper's reference as one from outside C), unless it
     // has a newer one already.

@@ -16,6 +16,8 @@
 
 #include "host/host.h"
 
+#include <vector>
+
 namespace ferry {
 // cpyext/dictobject.cpp: C keeps some dicts (module dicts), whose version tags
 // must change whenever Python code may have written them.
@@ -90,6 +92,30 @@ void link_forget(PyObject *o);   // o is being freed while waiting
 void make_pending_links();
 // A link's report: drops the reference (the release entry).
 void release_linked(int64_t ref_id);
+
+// Pinned proxies (hybrids, proxy.h): the C struct must live as long as the
+// managed object, and the managed object as long as C holds the proxy. So the managed object owns one reference to the
+// proxy (a release link, made as a wrapper's is, later and in batches), and
+// the proxy holds the managed object by its handle while anything besides
+// that reference holds it; once nothing does, the proxy is *loose*: its handle
+// is a weakref, and the host is free to collect the managed object (then the
+// link drops the last reference). A loose proxy C reaches again takes its
+// handle back (from_host, handle_of); pinned_sweep loosens the others once
+// they are made in numbers, and the boundary collection (cycles.cpp) loosens
+// those that only cycles through their own fields hold.
+void pin(PyObject *o);              // o: a fresh hybrid
+void pinned_forget(PyObject *o);    // o is being freed
+void loosen(PyObject *o);           // o must be pinned, linked and held by its handle
+bool root(PyObject *o, host::Handle h);   // a loose o holds h (its managed object, owned) again
+// The managed object of a loose o (borrowed until the outermost call
+// returns); null with the C error set when the host collected it.
+host::Handle loose_handle(PyObject *o);
+// Whether a loose o's managed object is h (an id() may be reused once it died).
+bool loose_of(PyObject *o, host::Handle h);
+bool linked(PyObject *o);           // its release link is made and its managed object lives
+size_t pinned_sweep();   // the number loosened
+std::vector<PyObject *> pinned_objects();
+
 // The referent of a weakref (owned): None when it died, null on error.
 host::Handle referent(host::Handle ref);
 // The same, null when it died too (a native object's live wrapper).

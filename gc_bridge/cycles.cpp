@@ -29,6 +29,7 @@ struct Graph {
         Py_ssize_t refs;   // refcount minus the references from nodes
         uint32_t first, count;   // its edges in `edges`
         bool native, wrapped;    // wrapped: a wrapper holds one reference through a release link
+        bool pinned;             // a pinned proxy (its managed object is its "wrapper")
     };
     std::vector<Node> nodes;
     std::vector<uint32_t> edges;
@@ -50,6 +51,8 @@ struct Graph {
         if (!ti)
             return false;
         Header *hd = header_of(o);
+        if (hd->flags & kPinned)
+            return true;
         if (ti->is_native)
             return hd->flags & kTracked;
         return holds_objects(ti->layout) && !(hd->flags & kImmortal);
@@ -59,10 +62,12 @@ struct Graph {
         auto [it, fresh] = index.emplace(o, static_cast<uint32_t>(nodes.size()));
         if (fresh) {
             Header *hd = header_of(o);
-            bool native = type_info(Py_TYPE(o))->is_native;
-            bool wrapped = native && (hd->flags & kWeakWrapper) && !(hd->flags & kPendingLink) &&
-                           hd->managed;
-            nodes.push_back({o, Py_REFCNT(o), 0, 0, native, wrapped});
+            bool pinned = hd->flags & kPinned;
+            bool native = type_info(Py_TYPE(o))->is_native || pinned;
+            bool wrapped = pinned ? bridge::linked(o)
+                                  : native && (hd->flags & kWeakWrapper) && !(hd->flags & kPendingLink) &&
+                                        hd->managed;
+            nodes.push_back({o, Py_REFCNT(o), 0, 0, native, wrapped, pinned});
         }
         return it->second;
     }
@@ -83,12 +88,17 @@ struct Graph {
     void build() {
         for (PyObject *o : g_tracked)
             node_of(o);
+        for (PyObject *o : bridge::pinned_objects())
+            node_of(o);
         for (uint32_t i = 0; i < nodes.size(); i++) {
             PyObject *o = nodes[i].o;
             nodes[i].first = static_cast<uint32_t>(edges.size());
             if (nodes[i].native) {
                 if (traverseproc t = Py_TYPE(o)->tp_traverse)
                     t(o, visit, this);
+            }
+            // (A pinned proxy's C fields above, its builtin's items here.)
+            if (nodes[i].native && !nodes[i].pinned) {
             } else if (type_info(Py_TYPE(o))->layout == Layout::tuple) {
                 for (Py_ssize_t k = 0; k < PyTuple_GET_SIZE(o); k++)
                     edge_to(PyTuple_GET_ITEM(o, k));
@@ -138,32 +148,56 @@ bool demotable(const Graph::Node &n) {
 struct Moved {
     std::vector<PyObject *> proxies;   // demoted (one reference each, ours)
     std::vector<PyObject *> natives;   // whose wrapper holds cells (one reference each, ours)
+    std::vector<PyObject *> loosened;  // pinned proxies made loose (one reference each, ours)
+    std::vector<PyObject *> holders;   // pinned proxies whose managed object holds (ours too)
 };
+
+// The managed object of a pinned proxy (owned), loose or not; null if it died.
+Handle pinned_object(PyObject *o) {
+    Header *hd = header_of(o);
+    return (hd->flags & kLoose) ? bridge::live_referent(hd->managed) : host::dup(hd->managed);
+}
 
 // The proxies that only wrapper-held native objects keep give their roots to
 // those wrappers: each such native object's wrapper holds a cell for every
-// such proxy it reaches, and the proxy a weakref to its cell.
+// such proxy it reaches, and the proxy a weakref to its cell. Pinned proxies
+// are both: such a one lets go of its managed object (bridge::loosen), which
+// the wrappers that reach it hold instead of a cell; and its managed object
+// holds, as a wrapper does, what the proxy reaches (a hidden slot of its
+// class, _support.hybrid_hold).
 bool move_roots(const Graph &g, Moved &m) {
     std::vector<char> rooted = g.reachable(false);
     std::vector<uint32_t> slot(g.nodes.size(), UINT32_MAX);   // position in m.proxies
-    std::vector<Handle> objects;
-    for (uint32_t i = 0; i < g.nodes.size(); i++)
-        if (!rooted[i] && demotable(g.nodes[i])) {
+    std::vector<Handle> objects, loose(g.nodes.size());
+    for (uint32_t i = 0; i < g.nodes.size(); i++) {
+        PyObject *o = g.nodes[i].o;
+        if (rooted[i])
+            continue;
+        if (demotable(g.nodes[i])) {
             slot[i] = static_cast<uint32_t>(m.proxies.size());
-            m.proxies.push_back(g.nodes[i].o);
-            objects.push_back(header_of(g.nodes[i].o)->managed);
+            m.proxies.push_back(o);
+            objects.push_back(header_of(o)->managed);
+        } else if (g.nodes[i].pinned && g.nodes[i].wrapped &&
+                   !(header_of(o)->flags & (kLoose | kPendingLink))) {
+            loose[i] = host::dup(header_of(o)->managed);
+            m.loosened.push_back(Py_NewRef(o));
         }
-    if (m.proxies.empty())
+    }
+    if (m.proxies.empty() && m.loosened.empty())
         return true;
-    Handle t = host::tuple_from(objects.data(), objects.size());
-    Handle made = t ? host::call_helper(Helper::cells_for, {t}) : Handle{};
-    host::close(t);
-    Handle cells = made ? host::getitem_i(made, 0) : Handle{};
-    Handle refs = made ? host::getitem_i(made, 1) : Handle{};
-    host::close(made);
-    bool ok = cells && refs;
-    // Each wrapper-held native object: the demoted proxies it reaches
-    // through nodes that are not rooted either.
+    Handle cells, refs;
+    bool ok = true;
+    if (!m.proxies.empty()) {
+        Handle t = host::tuple_from(objects.data(), objects.size());
+        Handle made = t ? host::call_helper(Helper::cells_for, {t}) : Handle{};
+        host::close(t);
+        cells = made ? host::getitem_i(made, 0) : Handle{};
+        refs = made ? host::getitem_i(made, 1) : Handle{};
+        host::close(made);
+        ok = cells && refs;
+    }
+    // Each wrapper-held native object (or pinned proxy): the demoted proxies
+    // and loosened pinned ones it reaches through nodes that are not rooted.
     std::vector<uint32_t> stamp(g.nodes.size(), UINT32_MAX), stack;
     for (uint32_t i = 0; ok && i < g.nodes.size(); i++) {
         if (rooted[i] || !g.nodes[i].wrapped)
@@ -182,22 +216,34 @@ bool move_roots(const Graph &g, Moved &m) {
                 stack.push_back(j);
                 if (slot[j] != UINT32_MAX)
                     held.push_back(host::getitem_i(cells, slot[j]));
+                else if (loose[j])
+                    held.push_back(host::dup(loose[j]));
             }
         }
         if (held.empty())
             continue;
-        Handle w = bridge::referent(header_of(g.nodes[i].o)->managed);
+        PyObject *o = g.nodes[i].o;
+        Handle w = g.nodes[i].pinned ? pinned_object(o) : bridge::referent(header_of(o)->managed);
         Handle tuple = host::tuple_from(held.data(), held.size());
         for (Handle h : held)
             host::close(h);
         if (w && tuple && !host::is(w, host::borrowed(host::Builtin::None))) {
-            host::native_hold(w, tuple);
-            m.natives.push_back(Py_NewRef(g.nodes[i].o));
+            if (g.nodes[i].pinned) {
+                Handle r = host::call_helper(Helper::hybrid_hold, {w, tuple});
+                ok = static_cast<bool>(r);
+                host::close(r);
+                m.holders.push_back(Py_NewRef(o));
+            } else {
+                host::native_hold(w, tuple);
+                m.natives.push_back(Py_NewRef(o));
+            }
         }
-        ok = w && tuple;
+        ok = ok && w && tuple;
         host::close(tuple);
         host::close(w);
     }
+    for (Handle h : loose)
+        host::close(h);
     if (ok) {
         for (size_t k = 0; k < m.proxies.size(); k++) {
             Header *hd = header_of(m.proxies[k]);
@@ -206,8 +252,13 @@ bool move_roots(const Graph &g, Moved &m) {
             hd->managed = host::getitem_i(refs, k);
             hd->flags |= kDemoted;
         }
+        for (PyObject *o : m.loosened)
+            bridge::loosen(o);
     } else {
         m.proxies.clear();
+        for (PyObject *o : m.loosened)
+            Py_DECREF(o);
+        m.loosened.clear();
     }
     host::close(cells);
     host::close(refs);
@@ -267,6 +318,30 @@ void restore_roots(Moved &m) {
         Py_DECREF(p);
 }
 
+// The pinned proxies' side: their managed objects hold nothing any more, and
+// the loosened ones C holds (besides the collection's own reference and
+// their managed object's) hold their managed objects again.
+void restore_pinned(Moved &m) {
+    for (PyObject *o : m.holders) {
+        if (bridge::linked(o))
+            if (Handle w = pinned_object(o)) {
+                Handle r = host::call_helper(Helper::hybrid_hold, {w, host::borrowed(host::Builtin::None)});
+                host::close(r);
+                host::close(w);
+            }
+        host::err_clear();
+    }
+    for (PyObject *o : m.loosened) {
+        if (Py_REFCNT(o) > 2 && (header_of(o)->flags & kLoose) && bridge::linked(o))
+            bridge::loose_handle(o);
+        PyErr_Clear();
+    }
+    for (PyObject *o : m.holders)
+        Py_DECREF(o);
+    for (PyObject *o : m.loosened)
+        Py_DECREF(o);
+}
+
 // ---------------------------------------------------------------- C-side garbage
 
 // Nodes no reference from outside reaches: finalized, then cleared, as
@@ -295,9 +370,10 @@ Py_ssize_t clear_garbage() {
             continue;
         }
         for (PyObject *o : garbage) {
-            if (inquiry clear = Py_TYPE(o)->tp_clear; clear && type_info(Py_TYPE(o))->is_native)
+            bool pinned = header_of(o)->flags & kPinned;
+            if (inquiry clear = Py_TYPE(o)->tp_clear; clear && (type_info(Py_TYPE(o))->is_native || pinned))
                 clear(o);
-            else if (type_info(Py_TYPE(o))->layout == Layout::list)
+            if ((!type_info(Py_TYPE(o))->is_native || pinned) && type_info(Py_TYPE(o))->layout == Layout::list)
                 list_clear_items(o);
         }
         if (PyErr_Occurred())
@@ -353,6 +429,7 @@ Py_ssize_t collect() {
     bridge::make_pending_links();   // fresh wrappers are held until then
     PyObject *et, *ev, *tb;
     PyErr_Fetch(&et, &ev, &tb);
+    size_t loosened = bridge::pinned_sweep();
     Moved moved;
     {
         Graph g;
@@ -360,7 +437,7 @@ Py_ssize_t collect() {
         if (!move_roots(g, moved))
             host::err_clear();
     }
-    if (!moved.proxies.empty()) {
+    if (!moved.proxies.empty() || !moved.loosened.empty() || loosened) {
         Handle r = host::call_helper(Helper::host_collect, {});
         if (!r)
             host::err_clear();
@@ -368,6 +445,7 @@ Py_ssize_t collect() {
     }
     if (!moved.proxies.empty() || !moved.natives.empty())
         restore_roots(moved);
+    restore_pinned(moved);
     Py_ssize_t n = clear_garbage();
     PyErr_Restore(et, ev, tb);
     return n;

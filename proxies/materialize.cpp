@@ -3,6 +3,7 @@
 #include "proxies/proxy.h"
 #include "proxies/heap.h"
 
+#include <algorithm>
 #include <cstring>
 #include <string>
 #include <unordered_map>
@@ -67,6 +68,8 @@ void free_block(void *p) {
     drop_next_method(h);
     if (h->flags & kPendingLink) [[unlikely]]   // (its wrapper held a reference: a refcount bug)
         bridge::link_forget(static_cast<PyObject *>(p));
+    if (h->flags & kPinned)
+        bridge::pinned_forget(static_cast<PyObject *>(p));
     if (h->managed && !(h->flags & kBorrowedHandle))
         host::close(h->managed);
     if (debug::enabled) [[unlikely]]
@@ -105,7 +108,8 @@ void *realloc_block(void *p, size_t size) {
 }
 
 PyObject *alloc_object(PyTypeObject *type, size_t size) {
-    auto *o = static_cast<PyObject *>(alloc_block(size));
+    // (A hybrid's struct is its type's, larger than its builtin layout's.)
+    auto *o = static_cast<PyObject *>(alloc_block(std::max(size, static_cast<size_t>(type->tp_basicsize))));
     if (!o)
         return PyErr_NoMemory();
     o->ob_refcnt = 1;
@@ -322,7 +326,54 @@ size_t c_size(PyObject *o) {
 
 bool value_compared(Layout l) { return l == Layout::long_ || l == Layout::float_; }
 
+// A hybrid's C struct comes from its type's tp_alloc, as CPython's builtins'
+// tp_new make theirs (an extension's tp_alloc may count or prepare its
+// instances); PyType_GenericAlloc, reached from it, takes the managed object
+// being materialized (hybrid_block). An exception's args are in its struct,
+// where its type's C code reads them.
+struct PendingHybrid {
+    Handle h;
+    TypeInfo *ti = nullptr;
+};
+PendingHybrid g_pending_hybrid;
+
+PyObject *hybrid_materialize(Handle h, TypeInfo *ti) {
+    PendingHybrid saved = g_pending_hybrid;
+    g_pending_hybrid = {h, ti};
+    PyTypeObject *t = ti->type;
+    PyObject *o = t->tp_alloc ? t->tp_alloc(t, 0) : PyType_GenericAlloc(t, 0);
+    bool unused = g_pending_hybrid.ti;
+    g_pending_hybrid = saved;
+    if (o && unused) {
+        PyErr_Format(PyExc_SystemError, "ferry: tp_alloc of '%s' made its instance without "
+                     "PyType_GenericAlloc", t->tp_name);
+        return nullptr;   // (what it made is not ours to free)
+    }
+    if (o && PyType_FastSubclass(t, Py_TPFLAGS_BASE_EXC_SUBCLASS) && exception_args_sync(o, h) < 0) {
+        Py_DECREF(o);
+        return nullptr;
+    }
+    return o;
+}
+
 } // namespace
+
+int exception_args_sync(PyObject *o, Handle h) {
+    Handle args = host::getattr_s(h, "args");
+    PyObject *a = args ? from_host_steal(args) : fail_from_host();
+    if (!a)
+        return -1;
+    Py_XSETREF(reinterpret_cast<PyBaseExceptionObject *>(o)->args, a);
+    return 0;
+}
+
+PyObject *hybrid_block(PyTypeObject *t) {
+    TypeInfo *ti = g_pending_hybrid.ti;
+    if (!ti || ti->type != t)
+        return nullptr;
+    g_pending_hybrid.ti = nullptr;
+    return materialize(g_pending_hybrid.h, ti);
+}
 
 PyObject *from_host_argument(Handle h, bool *borrowed) {
     g_argument = true;
@@ -345,7 +396,7 @@ void replace_managed(PyObject *o, Handle h_owned) {
     Header *hd = header_of(o);
     if (!(hd->flags & kBorrowedHandle))
         host::close(hd->managed);
-    hd->flags &= ~(kBorrowedHandle | kDemoted);
+    hd->flags &= ~(kBorrowedHandle | kDemoted | kLoose);
     hd->managed = h_owned;
 }
 
@@ -394,6 +445,8 @@ PyObject *from_host_as(Handle h, PyTypeObject *type, bool argument) {
             host::err_clear();
     }
     TypeInfo *ti = type_info(type);
+    if (ti->hybrid)   // its handle is its managed object's root: never a borrowed one
+        argument = false;
     if (ti->is_native || ti->layout == Layout::capsule || ti->layout == Layout::moduledef) {
         auto *native = static_cast<PyObject *>(host::native_unwrap(h));
         if (native) {
@@ -438,23 +491,30 @@ PyObject *from_host_as(Handle h, PyTypeObject *type, bool argument) {
     // The identity map: by hash where the hash is cheap and safe to take
     // (exact strs, types hashing by identity), else by id().
     int64_t id = 0, hash = 0;
-    bool by_hash = type == &PyUnicode_Type || ti->hash_identity;
+    // (Not hybrids: a loose one's handle is a weakref, which the hash
+    // buckets' handle comparison cannot match.)
+    bool by_hash = type == &PyUnicode_Type || (ti->hash_identity && !ti->hybrid);
     if (by_hash) {
         hash = host::hash(h);
         if (hash == -1 && host::err_occurred())
             return null_with_host_error();
-    } else if (!value_compared(ti->layout)) {
+    } else if (!value_compared(ti->layout) || ti->hybrid) {
         id = bridge::host_id(h);
         if (!id && PyErr_Occurred())
             return nullptr;
     }
-    if (PyObject *known = by_hash ? bridge::hash_identity_lookup(h, hash)
-                          : id    ? bridge::identity_lookup(id)
-                                  : nullptr) {
+    PyObject *known = by_hash ? bridge::hash_identity_lookup(h, hash)
+                      : id    ? bridge::identity_lookup(id)
+                              : nullptr;
+    if (known && (header_of(known)->flags & kLoose) && !bridge::loose_of(known, h)) [[unlikely]] {
+        bridge::identity_forget(known);   // its managed object died, and h has its id() now
+        known = nullptr;
+    }
+    if (known) {
         if (stats::enabled) [[unlikely]]
             stats::identity_hit();
         Py_INCREF(known);
-        if (header_of(known)->flags & kDemoted) [[unlikely]]   // (cycles.cpp)
+        if (header_of(known)->flags & (kDemoted | kLoose)) [[unlikely]]   // (cycles.cpp, bridge::pin)
             replace_managed(known, host::dup(h));
         if (ti->layout == Layout::list || ti->layout == Layout::dict || ti->layout == Layout::set ||
             ti->layout == Layout::bytearray)
@@ -462,9 +522,14 @@ PyObject *from_host_as(Handle h, PyTypeObject *type, bool argument) {
                 Py_DECREF(known);
                 return nullptr;
             }
+        if (ti->hybrid && PyType_FastSubclass(type, Py_TPFLAGS_BASE_EXC_SUBCLASS) &&
+            exception_args_sync(known, h) < 0) {   // (Python may have set them)
+            Py_DECREF(known);
+            return nullptr;
+        }
         return known;
     }
-    PyObject *o = materialize(h, ti);
+    PyObject *o = ti->hybrid ? hybrid_materialize(h, ti) : materialize(h, ti);
     if (!o)
         return nullptr;
     if (header_of(o)->flags & kImmortal)   // a cached small int or str
@@ -472,6 +537,8 @@ PyObject *from_host_as(Handle h, PyTypeObject *type, bool argument) {
     finish_proxy(o, argument ? h : host::dup(h), id, argument);
     if (by_hash)   // (looked up above)
         bridge::hash_identity_add(o, hash);
+    if (ti->hybrid)
+        bridge::pin(o);
     if (stats::enabled) [[unlikely]]
         stats::materialized(ti->layout, c_size(o));
     // A list's items are read after it is registered: it may contain itself.
@@ -624,7 +691,7 @@ Handle handle_of(PyObject *o) {
     Header *hd = header_of(o);
     if ((hd->flags & kDictSlot) && dict_slot_sync(o) < 0) [[unlikely]]
         return {};
-    if (hd->managed && !(hd->flags & (kWeakWrapper | kDemoted))) {
+    if (hd->managed && !(hd->flags & (kWeakWrapper | kDemoted | kLoose))) {
         // Writes C made through PyByteArray_AS_STRING reach the host before it
         // looks (lists: see listobject.cpp for when their macro writes sync).
         if (PyByteArray_CheckExact(o) && bytearray_sync_to_host(o) < 0)
@@ -633,6 +700,8 @@ Handle handle_of(PyObject *o) {
     }
     if (hd->flags & kDemoted) [[unlikely]]   // during a boundary collection
         return demoted_handle(o);
+    if (hd->flags & kPinned) [[unlikely]]   // loose, or its managed object died
+        return bridge::loose_handle(o);
     TypeInfo *ti = type_info(type);
     if (!ti) {
         PyErr_Format(PyExc_SystemError, "ferry: type '%s' was not readied (PyType_Ready)",
@@ -725,6 +794,10 @@ void object_dealloc(PyObject *o) {
     case Layout::structseq: structseq_release(o); break;
     case Layout::code: code_object_release(o); break;
     case Layout::frame: frame_release(o); break;
+    case Layout::generic:   // (a hybrid exception's args: hybrid_materialize)
+        if (ti && ti->hybrid && PyType_FastSubclass(Py_TYPE(o), Py_TPFLAGS_BASE_EXC_SUBCLASS))
+            Py_CLEAR(reinterpret_cast<PyBaseExceptionObject *>(o)->args);
+        break;
     default: break;
     }
     if (debug::enabled) [[unlikely]]

@@ -11,7 +11,15 @@
 //                   types a wrapper (an instance of _ferry_host.NativeObject)
 //                   that owns one reference to it;
 //   static object   None, True, False, NotImplemented, Ellipsis and the type
-//                   objects of the layer: immortal, bound at start-up.
+//                   objects of the layer: immortal, bound at start-up;
+//   hybrid          an instance of an extension's type whose base is a builtin
+//                   (dict, list, float, Exception, ...): a proxy of an instance
+//                   of the type's managed class (a Python subclass of the
+//                   builtin, which holds the builtin's part), laid out as the
+//                   extension's struct. It is *pinned*: its managed object
+//                   owns one reference to it (a release link), so its fields,
+//                   and its address (C keys tables by it), live as long as the
+//                   managed object does (gc_bridge/bridge.h, "Pinned proxies").
 //
 // Every block the layer hands out for an object (and every PyObject_Malloc /
 // PyMem_Malloc block, since extensions mix them) starts with a Header placed
@@ -62,6 +70,9 @@ enum HeaderFlags : uint32_t {
                               // __next__ (PyIter_Next); gives way to kDictSlot
     kCrowded = 1u << 13,      // registered by id() because its hash's bucket was full
                               // (bridge::hash_identity_add)
+    kPinned = 1u << 14,       // a hybrid (see the terms above; bridge::pin)
+    kLoose = 1u << 15,        // with kPinned: `managed` is a weakref to the managed object,
+                              // which alone holds the proxy (bridge::pinned_sweep)
 };
 
 inline Header *header_of(PyObject *o) { return reinterpret_cast<Header *>(o) - 1; }
@@ -85,6 +96,7 @@ struct TypeInfo {
     bool is_static = false;       // one of the layer's static type objects
     bool from_spec = false;       // made by PyType_FromSpec & co. (a heap type of C)
     bool hash_identity = false;   // hashes by identity (object.__hash__): keyed by hash, not id()
+    bool hybrid = false;          // an extension's type based on a builtin: instances are hybrids
     uint32_t features = 0;        // which dunders the managed type has (TypeFeature)
 };
 TypeInfo *type_info(PyTypeObject *t);   // nullptr for a type never readied

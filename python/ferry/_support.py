@@ -825,8 +825,14 @@ def _getset(t, index, has_set, doc):
 def make_native_type(spec):
     """Fills cls, the managed class of an extension's type (made by the layer
     as a handle-ABI type of its own), with the type's slots, methods, members
-    and getsets."""
-    (cls, name, module, doc, t, slots, methods, members, getsets, basetype, tp_dict) = spec
+    and getsets, and returns it. A type based on a builtin (a hybrid type)
+    comes with cls None and hybrid_base its base's class: its class is a
+    Python subclass of that, made here (with an instance __dict__ only when
+    the C type has one: has_dict)."""
+    (cls, name, module, doc, t, slots, methods, members, getsets, basetype, tp_dict,
+     hybrid_base, has_dict) = spec
+    if cls is None:
+        cls = _hybrid_class(name, module, hybrid_base, has_dict)
     if doc is not None:   # without its "Name(sig)\n--\n\n" (typeobject.c type_dict_set_doc)
         doc = builtin_function_or_method._split_doc(name, doc)[0] or ''
     ns = {'__module__': module, '__doc__': doc}
@@ -857,6 +863,9 @@ def make_native_type(spec):
         def __init_subclass__(sub, **kwargs):
             raise TypeError("type '%s' is not an acceptable base type" % qualified)
         ns['__init_subclass__'] = classmethod(__init_subclass__)
+    if hybrid_base is not None and '__repr__' in ns and '__str__' not in ns and \
+            issubclass(cls, _STR_IS_REPR):
+        ns['__str__'] = object.__str__   # (CPython's int, float, ... have no tp_str of their own)
     for k, v in ns.items():
         setattr(cls, k, v)
     if tp_dict is not None:
@@ -866,7 +875,51 @@ def make_native_type(spec):
             if k not in tp_dict:
                 tp_dict[k] = v
         _TYPE_DICT_KEYS[cls] = set(tp_dict)
-    return True
+    return cls
+
+
+# The builtins whose str() is their repr in CPython (no tp_str): a type of C
+# based on one that defines tp_repr alone has that repr as its str.
+_STR_IS_REPR = (int, float, complex, list, tuple, dict, set, frozenset)
+
+# The slot in which a hybrid's managed object holds what the boundary
+# collection gives it to hold (gc_bridge/cycles.cpp), per hybrid class.
+_HOLD = {}
+
+
+def _hybrid_class(name, module, base, has_dict):
+    """The managed class of a type of C based on a builtin (a hybrid type,
+    proxies/proxy.h): a Python subclass of its base's class with one hidden
+    slot (its descriptor is kept here, not in the class), and an instance
+    __dict__ only when the C type has one."""
+    slots = ('_ferry_hold', '__dict__') if has_dict else ('_ferry_hold',)
+    try:
+        cls = type(base)(name, (base,), {'__module__': module, '__slots__': slots})
+    except TypeError:   # (the base has a __dict__ already)
+        cls = type(base)(name, (base,), {'__module__': module, '__slots__': ('_ferry_hold',)})
+    _HOLD[cls] = vars(cls)['_ferry_hold']
+    _builtins.delattr(cls, '_ferry_hold')
+    _builtins.delattr(cls, '__slots__')
+    return cls
+
+
+def hybrid_hold(o, held):
+    """Makes o (a hybrid's managed object) hold `held` (None: nothing)."""
+    for k in type(o).__mro__:
+        d = _HOLD.get(k)
+        if d is not None:
+            d.__set__(o, held)
+            return
+
+
+def builtin_new(base, cls, args, kw):
+    """tp_new of a builtin as C calls it (cpyext/typeobject.cpp builtin_new)."""
+    return base.__new__(cls, *(args or ()), **(kw or {}))
+
+
+def builtin_init(base, self, args, kw):
+    """tp_init of a builtin as C calls it."""
+    base.__init__(self, *(args or ()), **(kw or {}))
 
 
 # The keys of each native type's tp_dict when the class last took them.

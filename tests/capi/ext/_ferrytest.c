@@ -202,6 +202,7 @@ static const ferrytest_init_fn family_inits[] = {
     ferrytest_init_traceback,
     ferrytest_init_descrobject,
     ferrytest_init_classobject,
+    ferrytest_init_subclass,
 };
 
 PyMODINIT_FUNC

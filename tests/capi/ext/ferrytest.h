@@ -105,5 +105,6 @@ int ferrytest_init_datetime(PyObject *m);
 int ferrytest_init_traceback(PyObject *m);
 int ferrytest_init_descrobject(PyObject *m);
 int ferrytest_init_classobject(PyObject *m);
+int ferrytest_init_subclass(PyObject *m);
 
 #endif /* FERRYTEST_H */
