@@ -140,11 +140,18 @@ PyObject *builtin_dunder(PyTypeObject *b, const char *name, std::initializer_lis
 #define FERRY_SQ(field) (t->tp_as_sequence ? reinterpret_cast<const void *>(t->tp_as_sequence->field) : nullptr)
 #define FERRY_MP(field) (t->tp_as_mapping ? reinterpret_cast<const void *>(t->tp_as_mapping->field) : nullptr)
 
-int int_result(PyObject *r) {   // a base's int slot (sq_contains) from its dunder's answer
+// A base's int slot (sq_contains) or Py_ssize_t slot (sq_length, tp_hash)
+// from its dunder's answer (a new reference, or null).
+int int_result(PyObject *r) {
     if (!r)
         return -1;
     int v = PyObject_IsTrue(r);
     Py_DECREF(r);
+    return v;
+}
+Py_ssize_t ssize_result(PyObject *r) {
+    Py_ssize_t v = r ? PyLong_AsSsize_t(r) : -1;
+    Py_XDECREF(r);
     return v;
 }
 
@@ -159,12 +166,8 @@ PyObject *slot_str(PyObject *o) {
 }
 Py_hash_t slot_hash(PyObject *o) {
     if (PyTypeObject *b = base_slot_call(o, [](PyTypeObject *t) { return reinterpret_cast<const void *>(t->tp_hash); },
-                                         reinterpret_cast<const void *>(slot_hash))) [[unlikely]] {
-        PyObject *r = builtin_dunder(b, "__hash__", {o});
-        Py_hash_t h = r ? PyLong_AsSsize_t(r) : -1;
-        Py_XDECREF(r);
-        return h;
-    }
+                                         reinterpret_cast<const void *>(slot_hash))) [[unlikely]]
+        return ssize_result(builtin_dunder(b, "__hash__", {o}));
     return PyObject_Hash(o);
 }
 // A type's own comparison, which may answer NotImplemented (as a C
@@ -200,12 +203,8 @@ PyObject *slot_iternext(PyObject *o) {
 }
 Py_ssize_t slot_length(PyObject *o) {
     if (PyTypeObject *b = base_slot_call(o, [](PyTypeObject *t) { return FERRY_SQ(sq_length) ? FERRY_SQ(sq_length) : FERRY_MP(mp_length); },
-                                         reinterpret_cast<const void *>(slot_length))) [[unlikely]] {
-        PyObject *r = builtin_dunder(b, "__len__", {o});
-        Py_ssize_t n = r ? PyLong_AsSsize_t(r) : -1;
-        Py_XDECREF(r);
-        return n;
-    }
+                                         reinterpret_cast<const void *>(slot_length))) [[unlikely]]
+        return ssize_result(builtin_dunder(b, "__len__", {o}));
     return PyObject_Size(o);
 }
 PyObject *slot_item(PyObject *o, Py_ssize_t i) {

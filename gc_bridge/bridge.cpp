@@ -254,12 +254,11 @@ void loosen(PyObject *o) {
     hd->flags |= kLoose;
 }
 
-bool root(PyObject *o, host::Handle h) {
+void root(PyObject *o, host::Handle h) {
     Header *hd = header_of(o);
     host::close(hd->managed);
     hd->managed = h;
     hd->flags &= ~kLoose;
-    return true;
 }
 
 host::Handle loose_handle(PyObject *o) {
@@ -301,6 +300,7 @@ size_t pinned_sweep() {
     g_pinned_since = 0;
     g_sweep_due = false;
     size_t loosened = 0;
+    std::vector<PyObject *> held;   // (asking a weakref may run Python code, which may free some)
     for (auto &[o, ref] : g_pinned) {
         if (!ref)
             continue;
@@ -309,10 +309,15 @@ size_t pinned_sweep() {
             loosen(o);
             loosened++;
         } else if ((hd->flags & kLoose) && Py_REFCNT(o) > 1) {
-            if (host::Handle m = live_referent(hd->managed))
-                root(o, m);
-            host::err_clear();
+            held.push_back(Py_NewRef(o));
         }
+    }
+    for (PyObject *o : held) {
+        if ((header_of(o)->flags & kLoose) && linked(o))
+            if (host::Handle m = live_referent(header_of(o)->managed))
+                root(o, m);
+        host::err_clear();
+        Py_DECREF(o);
     }
     return loosened;
 }

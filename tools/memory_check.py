@@ -7,10 +7,12 @@ warm-up round stays within 10%.
   /usr/bin/python3.11 tools/memory_check.py ...
 
 Scenarios use the benchmark extension (bench/: _ferrybench.Point) and
-Debian's bitarray and pyrsistent: plain instances, instances held by Python
-containers, instances in a cycle through a Python object, a Python subclass
-whose __dict__ refers to itself, a cycle through a C field (a PVector holding
-a list that holds it), and make_list(100) / sum_list calls.
+Debian's bitarray, pyrsistent and dbus: plain instances, instances held by
+Python containers, instances in a cycle through a Python object, a Python
+subclass whose __dict__ refers to itself, a cycle through a C field (a PVector
+holding a list that holds it), instances of types based on builtins (dbus's
+Int32, String, Array, Dictionary; an Array containing itself), and
+make_list(100) / sum_list calls.
 """
 import argparse
 import gc
@@ -30,6 +32,7 @@ def rss_mb():
 
 def scenarios():
     import bitarray
+    import dbus
     import pyrsistent
     import _ferrybench as fb
 
@@ -64,8 +67,15 @@ def scenarios():
     def make_and_sum():
         fb.sum_list(fb.make_list(100))
 
+    def builtin_based():
+        a = dbus.Array([dbus.Int32(1, variant_level=1), dbus.String('s')], signature='v')
+        d = dbus.Dictionary({'a': a}, signature='sv', variant_level=2)
+        a.append(a)        # an Array (a list) containing itself
+        d['d'] = d
+
     return {'plain': plain, 'held': held, 'cycle': cycle_through_python,
-            'self-dict': self_dict, 'c-field-cycle': c_field_cycle, 'lists': make_and_sum}
+            'self-dict': self_dict, 'c-field-cycle': c_field_cycle, 'lists': make_and_sum,
+            'builtin-based': builtin_based}
 
 
 def main(argv):
