@@ -4,6 +4,13 @@
 #include "gc_bridge/stats.h"
 #define FERRY_FAMILY "fileobject"
 
+// The file system encoding (deprecated globals, kept by C that predates
+// PyUnicode_EncodeFSDefault): PyPy's on Linux, as sys.getfilesystemencoding()
+// and sys.getfilesystemencodeerrors() give it.
+const char *Py_FileSystemDefaultEncoding = "utf-8";
+const char *Py_FileSystemDefaultEncodeErrors = "surrogateescape";
+int Py_HasFileSystemDefaultEncoding = 0;   // (as CPython 3.11 leaves it)
+
 // An int is the descriptor itself; anything else is asked for fileno(). A
 // missing fileno is a TypeError, any other failure to look it up propagates.
 int PyObject_AsFileDescriptor(PyObject *o) {

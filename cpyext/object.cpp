@@ -4,6 +4,7 @@
 // No PY_SSIZE_T_CLEAN here: this file defines both the plain and _SizeT calls.
 #include <Python.h>
 
+#include <cstdio>
 #include <cstring>
 #include <unordered_map>
 #include <unordered_set>
@@ -368,6 +369,35 @@ PyObject *PyObject_Str(PyObject *o) {
     if (o && PyUnicode_CheckExact(o))
         return Py_NewRef(o);
     return text_of(o, "__str__");
+}
+
+// object.c PyObject_Print: the repr (the str with Py_PRINT_RAW) as UTF-8,
+// lone surrogates backslash-escaped; NULL prints "<nil>".
+int PyObject_Print(PyObject *o, FILE *fp, int flags) {
+    FERRY_API;
+    clearerr(fp);
+    if (Py_EnterRecursiveCall(" printing an object"))
+        return -1;
+    int ret = 0;
+    if (!o) {
+        std::fputs("<nil>", fp);
+    } else {
+        PyObject *s = (flags & Py_PRINT_RAW) ? PyObject_Str(o) : PyObject_Repr(o);
+        PyObject *b = s ? PyUnicode_AsEncodedString(s, "utf-8", "backslashreplace") : nullptr;
+        if (b)
+            std::fwrite(PyBytes_AS_STRING(b), 1, PyBytes_GET_SIZE(b), fp);
+        else
+            ret = -1;
+        Py_XDECREF(s);
+        Py_XDECREF(b);
+    }
+    Py_LeaveRecursiveCall();
+    if (ret == 0 && std::ferror(fp)) {
+        PyErr_SetFromErrno(PyExc_OSError);
+        clearerr(fp);
+        ret = -1;
+    }
+    return ret;
 }
 
 PyObject *PyObject_ASCII(PyObject *o) {

@@ -49,6 +49,9 @@ CORPUS = (
     "python3-msgpack",
     "python3-yaml",
     "python3-bcrypt",
+    "python3-dbus",
+    "python3-kiwisolver",
+    "python3-pil",
     "python3-numpy",
 )
 

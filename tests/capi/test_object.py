@@ -92,6 +92,19 @@ class TestStrRepr(unittest.TestCase):
         self.assertEqual(ft.object_repr(-0.0), "-0.0")
         self.assertEqual(ft.object_repr(2**100), str(2**100))
 
+    def test_print(self):
+        self.assertEqual(ft.object_print("a\u20acb", 0), "'a\u20acb'".encode())
+        self.assertEqual(ft.object_print("a\u20acb", 1), "a\u20acb".encode())
+        self.assertEqual(ft.object_print([1, "x"], 0), b"[1, 'x']")
+        self.assertEqual(ft.object_print("\udc80", 1), b"\\udc80")   # lone surrogate escaped
+        self.assertEqual(ft.object_print(None, 0), b"<nil>")            # NULL
+
+        class Bad:
+            def __repr__(self):
+                raise ZeroDivisionError("no repr")
+        with self.assertRaises(ZeroDivisionError):
+            ft.object_print(Bad(), 0)
+
     def test_repr_str_of_none(self):
         self.assertEqual(ft.object_repr_str_none(), ("None", "None"))
 

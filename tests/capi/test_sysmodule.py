@@ -3,6 +3,7 @@ PyOS_snprintf, PyInterpreterState_GetID.
 
 C side: tests/capi/ext/sysmodule.c.
 """
+import codecs
 import sys
 import unittest
 
@@ -27,6 +28,15 @@ class TestSys(unittest.TestCase):
         finally:
             del sys._ferrytest_attr
         self.assertIs(ft.sys_getobject("_ferrytest_attr"), NULL)
+
+
+class TestFileSystemEncoding(unittest.TestCase):
+
+    def test_globals(self):
+        enc, errors, has = ft.fs_default_encoding()
+        self.assertEqual(codecs.lookup(enc).name, codecs.lookup(sys.getfilesystemencoding()).name)
+        self.assertEqual(errors, sys.getfilesystemencodeerrors())
+        self.assertEqual(has, 0)
 
 
 class TestProcess(unittest.TestCase):

@@ -51,6 +51,36 @@ object_repr_str_none(PyObject *Py_UNUSED(m), PyObject *Py_UNUSED(unused))
     return t;
 }
 
+/* PyObject_Print into a temporary file: what it wrote (bytes). NULL prints
+ * "<nil>"; flags 1 is Py_PRINT_RAW (str instead of repr). */
+static PyObject *
+object_print(PyObject *Py_UNUSED(m), PyObject *args)
+{
+    PyObject *o;
+    int flags;
+    if (!PyArg_ParseTuple(args, "Oi", &o, &flags)) {
+        return NULL;
+    }
+    NULLABLE(o);
+    FILE *fp = tmpfile();
+    if (fp == NULL) {
+        return PyErr_SetFromErrno(PyExc_OSError);
+    }
+    if (PyObject_Print(o, fp, flags) < 0) {
+        fclose(fp);
+        return NULL;
+    }
+    long n = ftell(fp);
+    rewind(fp);
+    PyObject *r = PyBytes_FromStringAndSize(NULL, n);
+    if (r != NULL && fread(PyBytes_AS_STRING(r), 1, (size_t)n, fp) != (size_t)n) {
+        Py_CLEAR(r);
+        PyErr_SetString(PyExc_OSError, "short read");
+    }
+    fclose(fp);
+    return r;
+}
+
 static PyObject *
 object_ascii(PyObject *Py_UNUSED(m), PyObject *o)
 {
@@ -1509,6 +1539,7 @@ static PyMethodDef object_methods[] = {
     {"object_hashpointer", object_hashpointer, METH_O, NULL},
     {"object_repr", object_repr, METH_O, NULL},
     {"object_repr_str_none", object_repr_str_none, METH_NOARGS, NULL},
+    {"object_print", object_print, METH_VARARGS, NULL},
     {"object_str", object_str, METH_O, NULL},
     {"object_ascii", object_ascii, METH_O, NULL},
     {"object_bytes", object_bytes, METH_O, NULL},

@@ -75,7 +75,16 @@ interpreter_id_null(PyObject *Py_UNUSED(m), PyObject *Py_UNUSED(args))
     return PyLong_FromLongLong(id);
 }
 
+/* The deprecated file-system-encoding globals (fileobject.h). */
+static PyObject *
+fs_default_encoding(PyObject *Py_UNUSED(m), PyObject *Py_UNUSED(args))
+{
+    return Py_BuildValue("(ssi)", Py_FileSystemDefaultEncoding,
+                         Py_FileSystemDefaultEncodeErrors, Py_HasFileSystemDefaultEncoding);
+}
+
 static PyMethodDef sysmodule_methods[] = {
+    {"fs_default_encoding", fs_default_encoding, METH_NOARGS, NULL},
     {"sys_getobject", sys_getobject, METH_VARARGS, NULL},
     {"sys_getversion", sys_getversion, METH_NOARGS, NULL},
     {"os_snprintf", os_snprintf, METH_VARARGS, NULL},
