@@ -1,5 +1,5 @@
-"""The main job: Debian's CPython-built markupsafe, ujson, simplejson, xxhash
-and brotli, used through their normal Python APIs. Prints one line per check;
+"""The main job: Debian's CPython-built markupsafe, ujson, simplejson, xxhash,
+brotli, kiwisolver, PIL and dbus, used through their normal Python APIs. Prints one line per check;
 compat_suite/run.py runs it on CPython 3.11 and on PyPy through ferry and
 requires identical output."""
 import sys
@@ -77,6 +77,39 @@ try:
     brotli.decompress(b'not brotli')
 except brotli.error as e:
     show('brotli error', str(e))
+
+import kiwisolver
+x, y, w = kiwisolver.Variable('x'), kiwisolver.Variable('y'), kiwisolver.Variable('w')
+solver = kiwisolver.Solver()
+for c in (x + y == 10, x - y == 2, w >= 3, (w <= 1) | 'weak'):
+    solver.addConstraint(c)
+solver.updateVariables()
+show('kiwisolver solution', (x.value(), y.value(), w.value()))
+show('kiwisolver expression', (str(x + 2 * y - 1), repr(w)))
+try:
+    solver.addConstraint(x + y == 10)
+except kiwisolver.DuplicateConstraint as e:
+    show('kiwisolver duplicate', type(e).__name__)
+
+from PIL import Image, ImageChops, ImageFilter
+im = Image.new('RGB', (16, 8), (10, 20, 30))
+im.putpixel((3, 4), (250, 0, 125))
+show('PIL pixels', (im.size, im.mode, im.getpixel((3, 4)), im.getpixel((0, 0))))
+show('PIL convert', (im.convert('L').getpixel((3, 4)), im.convert('1').getpixel((0, 0))))
+show('PIL resize', im.resize((4, 2), Image.BILINEAR).tobytes()[:12])
+show('PIL filter', im.filter(ImageFilter.BoxBlur(1)).getpixel((3, 4)))
+show('PIL histogram', (sum(im.histogram()), im.getbbox()))
+show('PIL difference', ImageChops.difference(im, Image.new('RGB', (16, 8), (10, 20, 30))).getbbox())
+show('PIL bytes roundtrip', Image.frombytes('RGB', (16, 8), im.tobytes()).tobytes() == im.tobytes())
+
+import dbus
+msg = dbus.lowlevel.SignalMessage('/org/example/Ferry', 'org.example.Ferry', 'Crossed')
+msg.append(dbus.Int32(-5), 'text', [dbus.Byte(1), dbus.Byte(2)], {'k': dbus.Int64(2 ** 40, variant_level=1)},
+           dbus.Struct((dbus.Boolean(True), dbus.Double(2.5)), signature='bd'), signature='isaya{sv}(bd)')
+show('dbus signature', msg.get_signature())
+show('dbus args', msg.get_args_list())
+show('dbus types', [(type(a).__name__, isinstance(a, (int, str, list, dict, tuple))) for a in msg.get_args_list()])
+show('dbus variant level', dbus.String('s', variant_level=3).variant_level)
 
 import subprocess
 child = subprocess.run([sys.executable, '-c', 'import ujson, markupsafe._speedups; print(ujson.dumps([1, "x"]))'],
