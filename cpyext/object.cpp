@@ -301,12 +301,42 @@ int PyObject_HasAttrString(PyObject *o, const char *name) {
     return found(h ? host::getattr_s(h, name) : Handle{});
 }
 
-// Generic attribute access as seen from C: for our objects the host's own
-// lookup (object.__getattribute__ semantics) is the generic one.
-PyObject *PyObject_GenericGetAttr(PyObject *o, PyObject *name) { FERRY_API; return PyObject_GetAttr(o, name); }
+// Generic attribute access as seen from C: object's own (__getattribute__,
+// __setattr__, __delattr__), not the type's. A type of C whose tp_getattro or
+// tp_setattro falls back on these has that slot as its class's __getattr__ or
+// __setattr__: going through getattr() or setattr() came back to it.
+PyObject *PyObject_GenericGetAttr(PyObject *o, PyObject *name) {
+    FERRY_API;
+    if (!PyUnicode_Check(name)) {
+        PyErr_Format(PyExc_TypeError, "attribute name must be string, not '%.200s'", Py_TYPE(name)->tp_name);
+        return nullptr;
+    }
+    Handle t = host::unicode_from_utf8_z(Py_TYPE(o)->tp_name);
+    PyObject *r = t ? forward([t](Handle a, Handle n) { return host::call_helper(Helper::generic_getattr, {a, n, t}); },
+                              o, name)
+                    : null_with_host_error();
+    host::close(t);
+    return r;
+}
+
 int PyObject_GenericSetAttr(PyObject *o, PyObject *name, PyObject *v) {
     FERRY_API;
-    return PyObject_SetAttr(o, name, v);
+    if (!PyUnicode_Check(name)) {
+        PyErr_Format(PyExc_TypeError, "attribute name must be string, not '%.200s'", Py_TYPE(name)->tp_name);
+        return -1;
+    }
+    static Handle set, del;   // object.__setattr__ and __delattr__, for the layer's life
+    Handle &f = v ? set : del;
+    if (!f && !(f = host::getattr_s(type_handle(&PyBaseObject_Type), v ? "__setattr__" : "__delattr__")))
+        return minus_one_with_host_error();
+    Handle h = handle_of(o), n = h ? handle_of(name) : Handle{}, x = n && v ? handle_of(v) : Handle{};
+    if (!h || !n || (v && !x))
+        return -1;
+    Handle r = v ? host::call_with(f, {h, n, x}) : host::call_with(f, {h, n});
+    if (!r)
+        return minus_one_with_host_error();
+    host::close(r);
+    return 0;
 }
 
 namespace ferry {

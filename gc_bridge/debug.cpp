@@ -550,8 +550,10 @@ std::string leak_report(int max_lines) {
             continue;
         auto *o = static_cast<PyObject *>(const_cast<void *>(p));
         Header *h = header_of(o);
+        // (A hybrid whose managed object lives is held by it: bridge::pin.)
         if ((h->flags & kImmortal) || PyType_Check(o) || PyModule_Check(o) ||
-            ((h->flags & kWeakWrapper) && h->managed && wrapper_alive(h)))
+            ((h->flags & kWeakWrapper) && h->managed && wrapper_alive(h)) ||
+            ((h->flags & kPinned) && ((h->flags & kPendingLink) || bridge::linked(o))))
             scan.reach(p);
     }
     while (!scan.work.empty()) {

@@ -562,6 +562,20 @@ def getattr_or_miss(o, name, _getattr=_builtins.getattr, _Miss=AttributeMiss):
         return miss
 
 
+def generic_getattr(o, name, tp_name, _getattribute=object.__getattribute__):
+    """PyObject_GenericGetAttr: object's own lookup, never the type's
+    __getattr__ (a C tp_getattro that falls back on the generic one is that
+    __getattr__). A name found nowhere is CPython's AttributeError, which
+    names the type by its tp_name."""
+    try:
+        return _getattribute(o, name)
+    except AttributeError:
+        d = instance_dict(o)
+        if _lookup_or_missing(type(o), name) is not _MISSING or (d is not None and name in d):
+            raise
+    raise AttributeError("'%s' object has no attribute '%s'" % (tp_name, name))
+
+
 isinstance = _builtins.isinstance
 issubclass = _builtins.issubclass
 format = _builtins.format

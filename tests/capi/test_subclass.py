@@ -23,7 +23,8 @@ CHECKS = ("dict", "list", "int", "str", "bytes", "float", "exception")
 
 NO_EXACT = (False,) * 6    # ft.c_exact_checks of any subclass instance
 
-NAMES = ("CountingDict", "Stack", "Celsius", "Flag", "Name", "Blob", "AppError", "SpecError")
+NAMES = ("CountingDict", "Stack", "Celsius", "Flag", "Name", "Blob", "AppError", "SpecError",
+         "Magic", "MagicInt")
 
 
 def checks(*which):
@@ -57,7 +58,8 @@ class TestReady(unittest.TestCase):
         types = ft.subclass_types()
         self.assertEqual(sorted(types), sorted(NAMES))
         bases = {"CountingDict": dict, "Stack": list, "Celsius": float, "Flag": int,
-                 "Name": str, "Blob": bytes, "AppError": Exception, "SpecError": ValueError}
+                 "Name": str, "Blob": bytes, "AppError": Exception, "SpecError": ValueError,
+                 "Magic": object, "MagicInt": int}
         for name, t in types.items():
             self.assertIsInstance(t, type)
             self.assertIs(ft.subclass_type(name), t)       # readied once
@@ -1105,3 +1107,52 @@ class TestSpecError(SubclassTestCase):
 
 if __name__ == "__main__":
     unittest.main()
+
+
+class TestGenericAttributes(unittest.TestCase):
+    """A type's tp_getattro/tp_setattro that hand names on to
+    PyObject_GenericGetAttr/SetAttr (based on object and on int)."""
+
+    @classmethod
+    def setUpClass(cls):
+        cls.Magic = ft.subclass_type("Magic")
+        cls.MagicInt = ft.subclass_type("MagicInt")
+
+    def test_object_based(self):
+        m = self.Magic()
+        self.assertEqual(m.magic, 42)
+        m.x = 5
+        self.assertEqual(m.x, 5)
+        del m.x
+        self.assertFalse(hasattr(m, "x"))
+        self.assertEqual(getattr(m, "nope", 7), 7)
+        with self.assertRaises(AttributeError) as cm:
+            m.nope
+        self.assertEqual(str(cm.exception), "'_ferrytest.Magic' object has no attribute 'nope'")
+        with self.assertRaisesRegex(AttributeError, "frozen is read-only"):
+            m.frozen = 1
+        with self.assertRaises(AttributeError):
+            del m.never_set
+        self.assertEqual(type(m).__name__, "Magic")
+
+    def test_int_based(self):
+        i = self.MagicInt(3)
+        self.assertEqual((i.magic, i.real, i + 1), (42, 3, 4))
+        with self.assertRaises(AttributeError) as cm:
+            i.nope
+        self.assertEqual(str(cm.exception), "'_ferrytest.MagicInt' object has no attribute 'nope'")
+        self.assertFalse(hasattr(i, "nope"))
+        with self.assertRaises(AttributeError):
+            i.x = 1                           # no instance dict
+        with self.assertRaisesRegex(AttributeError, "frozen is read-only"):
+            i.frozen = 1
+
+    def test_python_subclass(self):
+        class Sub(self.Magic):
+            def method(self):
+                return "m"
+        s = Sub()
+        s.y = 1
+        self.assertEqual((s.magic, s.y, s.method()), (42, 1, "m"))
+        with self.assertRaises(AttributeError):
+            s.nope

@@ -524,10 +524,69 @@ static PyType_Spec specerror_spec = {
     .slots = specerror_slots,
 };
 
+/* --- generic attribute access from a type's own slots ----------------------- */
+
+/* Magic (based on object, with an instance dict) and MagicInt (based on int):
+ * tp_getattro answers "magic" itself and hands every other name to
+ * PyObject_GenericGetAttr; tp_setattro refuses "frozen" and hands the rest
+ * to PyObject_GenericSetAttr. */
+typedef struct {
+    PyObject_HEAD
+    PyObject *dict;
+} MagicObject;
+
+static PyObject *
+magic_getattro(PyObject *self, PyObject *name)
+{
+    if (PyUnicode_CompareWithASCIIString(name, "magic") == 0) {
+        return PyLong_FromLong(42);
+    }
+    return PyObject_GenericGetAttr(self, name);
+}
+
+static int
+magic_setattro(PyObject *self, PyObject *name, PyObject *value)
+{
+    if (PyUnicode_CompareWithASCIIString(name, "frozen") == 0) {
+        PyErr_SetString(PyExc_AttributeError, "frozen is read-only");
+        return -1;
+    }
+    return PyObject_GenericSetAttr(self, name, value);
+}
+
+static void
+magic_dealloc(MagicObject *self)
+{
+    Py_CLEAR(self->dict);
+    Py_TYPE(self)->tp_free((PyObject *)self);
+}
+
+static PyTypeObject Magic_Type = {
+    PyVarObject_HEAD_INIT(NULL, 0)
+    .tp_name = "_ferrytest.Magic",
+    .tp_basicsize = sizeof(MagicObject),
+    .tp_flags = Py_TPFLAGS_DEFAULT | Py_TPFLAGS_BASETYPE,
+    .tp_dealloc = (destructor)magic_dealloc,
+    .tp_getattro = magic_getattro,
+    .tp_setattro = magic_setattro,
+    .tp_dictoffset = offsetof(MagicObject, dict),
+    .tp_new = PyType_GenericNew,
+};
+
+static PyTypeObject MagicInt_Type = {
+    PyVarObject_HEAD_INIT(NULL, 0)
+    .tp_name = "_ferrytest.MagicInt",
+    .tp_flags = Py_TPFLAGS_DEFAULT | Py_TPFLAGS_BASETYPE,
+    .tp_getattro = magic_getattro,
+    .tp_setattro = magic_setattro,
+    .tp_base = &PyLong_Type,
+};
+
 /* --- readying on demand ---------------------------------------------------- */
 
 static const char *const type_names[] = {
     "CountingDict", "Stack", "Celsius", "Flag", "Name", "Blob", "AppError", "SpecError",
+    "Magic", "MagicInt",
 };
 
 /* The type of that name, readied (and set on the module); a borrowed
@@ -553,6 +612,12 @@ ready_type(const char *name)
     }
     else if (strcmp(name, "Blob") == 0) {
         t = &Blob_Type;
+    }
+    else if (strcmp(name, "Magic") == 0) {
+        t = &Magic_Type;
+    }
+    else if (strcmp(name, "MagicInt") == 0) {
+        t = &MagicInt_Type;
     }
     else if (strcmp(name, "AppError") == 0) {
         if (AppError_Type.tp_base == NULL) {
