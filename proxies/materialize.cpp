@@ -68,7 +68,7 @@ void free_block(void *p) {
     drop_next_method(h);
     if (h->flags & kPendingLink) [[unlikely]]   // (its wrapper held a reference: a refcount bug)
         bridge::link_forget(static_cast<PyObject *>(p));
-    if (h->flags & kPinned)
+    if (h->flags & kPinned) [[unlikely]]
         bridge::pinned_forget(static_cast<PyObject *>(p));
     if (h->managed && !(h->flags & kBorrowedHandle))
         host::close(h->managed);
@@ -428,6 +428,63 @@ PyObject *from_host_str(Handle h) {
 
 namespace {
 
+PyObject *nested_too_deep() {
+    PyErr_SetString(PyExc_RecursionError,
+                    "maximum recursion depth exceeded while bringing a nested object to C");
+    return nullptr;
+}
+
+// A proxy found again: containers re-read (their items or size may have
+// changed on the host), a hybrid exception's args too.
+PyObject *refresh_known(PyObject *known, Handle h, TypeInfo *ti) {
+    int r = 0;
+    if (ti->layout == Layout::list || ti->layout == Layout::dict || ti->layout == Layout::set ||
+        ti->layout == Layout::bytearray)
+        r = refresh_container(known, h);
+    else if (ti->hybrid && PyType_FastSubclass(ti->type, Py_TPFLAGS_BASE_EXC_SUBCLASS))
+        r = exception_args_sync(known, h);
+    if (r < 0) {
+        Py_DECREF(known);
+        return nullptr;
+    }
+    return known;
+}
+
+// A hybrid (proxy.h): identity-mapped by id() whatever its layout (a loose
+// one's handle is a weakref, which the hash buckets' handle comparison cannot
+// match), its handle its own (never a call's), made by its type's tp_alloc,
+// pinned.
+PyObject *from_host_hybrid(Handle h, TypeInfo *ti) {
+    if ((ti->layout == Layout::list || ti->layout == Layout::tuple) && host::stack_exhausted())
+        return nested_too_deep();
+    int64_t id = bridge::host_id(h);
+    if (!id && PyErr_Occurred())
+        return nullptr;
+    PyObject *known = id ? bridge::identity_lookup(id) : nullptr;
+    if (known && (header_of(known)->flags & kLoose) && !bridge::loose_of(known, h)) {
+        bridge::identity_forget(known);   // its managed object died, and h has its id() now
+        known = nullptr;
+    }
+    if (known) {
+        Py_INCREF(known);
+        if (header_of(known)->flags & (kDemoted | kLoose))   // (cycles.cpp, bridge::pin)
+            replace_managed(known, host::dup(h));
+        return refresh_known(known, h, ti);
+    }
+    PyObject *o = hybrid_materialize(h, ti);
+    if (!o)
+        return nullptr;
+    finish_proxy(o, host::dup(h), id);
+    bridge::pin(o);
+    if (stats::enabled) [[unlikely]]
+        stats::materialized(ti->layout, c_size(o));
+    if (ti->layout == Layout::list && list_refresh(o, h) < 0) {
+        Py_DECREF(o);
+        return nullptr;
+    }
+    return o;
+}
+
 PyObject *from_host_as(Handle h, PyTypeObject *type, bool argument) {
     if (type == &_PyNone_Type)
         Py_RETURN_NONE;
@@ -445,8 +502,8 @@ PyObject *from_host_as(Handle h, PyTypeObject *type, bool argument) {
             host::err_clear();
     }
     TypeInfo *ti = type_info(type);
-    if (ti->hybrid)   // its handle is its managed object's root: never a borrowed one
-        argument = false;
+    if (ti->hybrid) [[unlikely]]
+        return from_host_hybrid(h, ti);
     if (ti->is_native || ti->layout == Layout::capsule || ti->layout == Layout::moduledef) {
         auto *native = static_cast<PyObject *>(host::native_unwrap(h));
         if (native) {
@@ -483,53 +540,32 @@ PyObject *from_host_as(Handle h, PyTypeObject *type, bool argument) {
     // has no limit). Before the identity lookup: id() is a host call, and a
     // list found again is refreshed item by item.
     if ((ti->layout == Layout::list || ti->layout == Layout::tuple) && host::stack_exhausted())
-        [[unlikely]] {
-        PyErr_SetString(PyExc_RecursionError,
-                        "maximum recursion depth exceeded while bringing a nested object to C");
-        return nullptr;
-    }
+        [[unlikely]]
+        return nested_too_deep();
     // The identity map: by hash where the hash is cheap and safe to take
     // (exact strs, types hashing by identity), else by id().
     int64_t id = 0, hash = 0;
-    // (Not hybrids: a loose one's handle is a weakref, which the hash
-    // buckets' handle comparison cannot match.)
-    bool by_hash = type == &PyUnicode_Type || (ti->hash_identity && !ti->hybrid);
+    bool by_hash = type == &PyUnicode_Type || ti->hash_identity;
     if (by_hash) {
         hash = host::hash(h);
         if (hash == -1 && host::err_occurred())
             return null_with_host_error();
-    } else if (!value_compared(ti->layout) || ti->hybrid) {
+    } else if (!value_compared(ti->layout)) {
         id = bridge::host_id(h);
         if (!id && PyErr_Occurred())
             return nullptr;
     }
-    PyObject *known = by_hash ? bridge::hash_identity_lookup(h, hash)
-                      : id    ? bridge::identity_lookup(id)
-                              : nullptr;
-    if (known && (header_of(known)->flags & kLoose) && !bridge::loose_of(known, h)) [[unlikely]] {
-        bridge::identity_forget(known);   // its managed object died, and h has its id() now
-        known = nullptr;
-    }
-    if (known) {
+    if (PyObject *known = by_hash ? bridge::hash_identity_lookup(h, hash)
+                          : id    ? bridge::identity_lookup(id)
+                                  : nullptr) {
         if (stats::enabled) [[unlikely]]
             stats::identity_hit();
         Py_INCREF(known);
-        if (header_of(known)->flags & (kDemoted | kLoose)) [[unlikely]]   // (cycles.cpp, bridge::pin)
+        if (header_of(known)->flags & kDemoted) [[unlikely]]   // (cycles.cpp)
             replace_managed(known, host::dup(h));
-        if (ti->layout == Layout::list || ti->layout == Layout::dict || ti->layout == Layout::set ||
-            ti->layout == Layout::bytearray)
-            if (refresh_container(known, h) < 0) {
-                Py_DECREF(known);
-                return nullptr;
-            }
-        if (ti->hybrid && PyType_FastSubclass(type, Py_TPFLAGS_BASE_EXC_SUBCLASS) &&
-            exception_args_sync(known, h) < 0) {   // (Python may have set them)
-            Py_DECREF(known);
-            return nullptr;
-        }
-        return known;
+        return refresh_known(known, h, ti);
     }
-    PyObject *o = ti->hybrid ? hybrid_materialize(h, ti) : materialize(h, ti);
+    PyObject *o = materialize(h, ti);
     if (!o)
         return nullptr;
     if (header_of(o)->flags & kImmortal)   // a cached small int or str
@@ -537,8 +573,6 @@ PyObject *from_host_as(Handle h, PyTypeObject *type, bool argument) {
     finish_proxy(o, argument ? h : host::dup(h), id, argument);
     if (by_hash)   // (looked up above)
         bridge::hash_identity_add(o, hash);
-    if (ti->hybrid)
-        bridge::pin(o);
     if (stats::enabled) [[unlikely]]
         stats::materialized(ti->layout, c_size(o));
     // A list's items are read after it is registered: it may contain itself.
