@@ -62,8 +62,10 @@ bool Scan::read(host::Handle packed) {
         kinds_.assign(kinds, n);
         ints_.resize(n);
         floats_.resize(n);
-        std::memcpy(ints_.data(), ints, 8 * n);
-        std::memcpy(floats_.data(), floats, 8 * n);
+        if (n) {   // (an empty vector's data() may be null, which memcpy must not get)
+            std::memcpy(ints_.data(), ints, 8 * n);
+            std::memcpy(floats_.data(), floats, 8 * n);
+        }
         other_at_.resize(n);
         uint32_t next = 0;
         for (ptrdiff_t i = 0; i < n; i++)
