@@ -6,6 +6,7 @@
 
 #include <cstdio>
 #include <cstring>
+#include <string>
 #include <unordered_map>
 #include <unordered_set>
 #include <vector>
@@ -151,14 +152,40 @@ void restore_exception(Handle e) {
 // o.name, h being o's handle and the name a str object, else an ASCII C
 // string (either's address keys the record of misses): owned, or null with
 // the C error set.
+// Names C passes as C strings (PyObject_GetAttrString(o, "x")): the host's
+// str of each, kept by the string's address and checked against its text (a
+// caller may reuse a buffer), so that a lookup does not decode it each time.
+struct CachedName {
+    const char *at = nullptr;
+    std::string text;
+    Handle h;
+};
+CachedName g_names[64];
+
+Handle cached_name(const char *s) {   // borrowed (the layer's); null with the C error set
+    CachedName &c = g_names[(reinterpret_cast<uintptr_t>(s) >> 3) & 63];
+    if (c.at == s && c.h && c.text == s)
+        return c.h;
+    Handle h = host::unicode_from_utf8(s, std::strlen(s));
+    if (!h) {
+        move_host_error_to_c();
+        return {};
+    }
+    host::close(c.h);
+    c.at = s;
+    c.text = s;
+    c.h = h;
+    return h;
+}
+
 Handle host_getattr(PyObject *o, Handle h, PyObject *name_o, const char *name_s) {
     const void *key = name_o ? static_cast<const void *>(name_o) : name_s;
-    Handle name = name_o ? handle_of(name_o) : Handle{};
-    if (name_o && !name)
+    Handle name = name_o ? handle_of(name_o) : cached_name(name_s);
+    if (!name)
         return {};
     Miss &slot = miss_slot(Py_TYPE(o), key);
     if (slot.type == Py_TYPE(o) && slot.name == key) {
-        Handle n = name ? host::dup(name) : host::unicode_from_utf8(name_s, std::strlen(name_s));
+        Handle n = host::dup(name);
         Handle r = n ? host::call_helper(Helper::getattr_or_miss, {h, n}) : Handle{};
         host::close(n);
         if (!r) {
@@ -170,7 +197,7 @@ Handle host_getattr(PyObject *o, Handle h, PyObject *name_o, const char *name_s)
         }
         return r;
     }
-    Handle r = name ? host::getattr(h, name) : host::getattr_s(h, name_s);
+    Handle r = host::getattr(h, name);
     if (!r) {
         if (host::err_matches(host::borrowed(Builtin::AttributeError)))
             slot = {Py_TYPE(o), key};
@@ -298,7 +325,8 @@ int PyObject_HasAttrString(PyObject *o, const char *name) {
     if (!ascii_name(name) || Py_TYPE(o) == &PyCode_Type)
         return found(PyObject_GetAttrString(o, name));
     Handle h = handle_of(o);
-    return found(h ? host::getattr_s(h, name) : Handle{});
+    Handle n = h ? cached_name(name) : Handle{};
+    return found(n ? host::getattr(h, n) : Handle{});
 }
 
 // Generic attribute access as seen from C: object's own (__getattribute__,

@@ -403,6 +403,14 @@ class TestAttributes(unittest.TestCase):
             self.assertEqual(ft.object_getattr(p, name), name)
             self.assertEqual(ft.object_getattrstring(p, name.encode()), name)
 
+    def test_getattrstring_reused_buffer(self):
+        # The same char buffer holding other names in turn (a cache of names
+        # by address must look at the text).
+        p = Plain()
+        p.a, p.bb = "A", "BB"
+        got = ft.object_getattrstring_reused(p, ("a", "bb", "a", "zz", "bb", "a"))
+        self.assertEqual(got, [("A", 1), ("BB", 1), ("A", 1), (NULL, 0), ("BB", 1), ("A", 1)])
+
     def test_getattrstring(self):
         p = Plain()
         self.assertEqual(ft.object_getattrstring(p, b"attr"), 1)

@@ -355,6 +355,40 @@ object_getattrstring(PyObject *Py_UNUSED(m), PyObject *args)
     return PyObject_GetAttrString(o, name);
 }
 
+/* PyObject_GetAttrString and PyObject_HasAttrString with each name of a
+ * tuple copied, in turn, into the same buffer: [(value or NULL, has), ...]. */
+static PyObject *
+object_getattrstring_reused(PyObject *Py_UNUSED(m), PyObject *args)
+{
+    PyObject *o, *names;
+    if (!PyArg_ParseTuple(args, "OO!", &o, &PyTuple_Type, &names)) {
+        return NULL;
+    }
+    char buf[64];
+    PyObject *out = PyList_New(0);
+    for (Py_ssize_t i = 0; out != NULL && i < PyTuple_GET_SIZE(names); i++) {
+        const char *name = PyUnicode_AsUTF8(PyTuple_GET_ITEM(names, i));
+        if (name == NULL || strlen(name) >= sizeof buf) {
+            Py_CLEAR(out);
+            break;
+        }
+        strcpy(buf, name);
+        PyObject *v = PyObject_GetAttrString(o, buf);
+        if (v == NULL) {
+            PyErr_Clear();
+            v = Py_NewRef(ferrytest_null);
+        }
+        PyObject *item = Py_BuildValue("(Ni)", v, PyObject_HasAttrString(o, buf));
+        if (item == NULL || PyList_Append(out, item) < 0) {
+            Py_XDECREF(item);
+            Py_CLEAR(out);
+            break;
+        }
+        Py_DECREF(item);
+    }
+    return out;
+}
+
 static PyObject *
 object_hasattr(PyObject *Py_UNUSED(m), PyObject *args)
 {
@@ -1565,6 +1599,7 @@ static PyMethodDef object_methods[] = {
     {"singleton_types", singleton_types, METH_NOARGS, NULL},
     {"object_getattr", object_getattr, METH_VARARGS, NULL},
     {"object_getattrstring", object_getattrstring, METH_VARARGS, NULL},
+    {"object_getattrstring_reused", object_getattrstring_reused, METH_VARARGS, NULL},
     {"object_hasattr", object_hasattr, METH_VARARGS, NULL},
     {"object_hasattrstring", object_hasattrstring, METH_VARARGS, NULL},
     {"object_setattr", object_setattr, METH_VARARGS, NULL},
