@@ -450,6 +450,18 @@ PyObject *refresh_known(PyObject *known, Handle h, TypeInfo *ti) {
     return known;
 }
 
+// A proxy just made and registered: counted, and a list's items read (only
+// now: it may contain itself).
+PyObject *fill_made(PyObject *o, Handle h, TypeInfo *ti) {
+    if (stats::enabled) [[unlikely]]
+        stats::materialized(ti->layout, c_size(o));
+    if (ti->layout == Layout::list && list_refresh(o, h) < 0) {
+        Py_DECREF(o);
+        return nullptr;
+    }
+    return o;
+}
+
 // A hybrid (proxy.h): identity-mapped by id() whatever its layout (a loose
 // one's handle is a weakref, which the hash buckets' handle comparison cannot
 // match), its handle its own (never a call's), made by its type's tp_alloc,
@@ -476,13 +488,7 @@ PyObject *from_host_hybrid(Handle h, TypeInfo *ti) {
         return nullptr;
     finish_proxy(o, host::dup(h), id);
     bridge::pin(o);
-    if (stats::enabled) [[unlikely]]
-        stats::materialized(ti->layout, c_size(o));
-    if (ti->layout == Layout::list && list_refresh(o, h) < 0) {
-        Py_DECREF(o);
-        return nullptr;
-    }
-    return o;
+    return fill_made(o, h, ti);
 }
 
 PyObject *from_host_as(Handle h, PyTypeObject *type, bool argument) {
@@ -573,14 +579,7 @@ PyObject *from_host_as(Handle h, PyTypeObject *type, bool argument) {
     finish_proxy(o, argument ? h : host::dup(h), id, argument);
     if (by_hash)   // (looked up above)
         bridge::hash_identity_add(o, hash);
-    if (stats::enabled) [[unlikely]]
-        stats::materialized(ti->layout, c_size(o));
-    // A list's items are read after it is registered: it may contain itself.
-    if (ti->layout == Layout::list && list_refresh(o, h) < 0) {
-        Py_DECREF(o);
-        return nullptr;
-    }
-    return o;
+    return fill_made(o, h, ti);
 }
 
 } // namespace
