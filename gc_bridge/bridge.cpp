@@ -429,7 +429,16 @@ void release_linked(int64_t ref_id) {
             hd->flags &= ~kWeakWrapper;
         }
     }
+    // The release may run the object's tp_dealloc, in the middle of whatever
+    // host call let the host collect: C's error indicator is kept aside, and
+    // an error the dealloc leaves is reported as unraisable, as CPython does
+    // for errors of finalizers.
+    PyObject *et, *ev, *tb;
+    PyErr_Fetch(&et, &ev, &tb);
     Py_DECREF(o);
+    if (PyErr_Occurred())
+        PyErr_WriteUnraisable(nullptr);
+    PyErr_Restore(et, ev, tb);
 }
 
 host::Handle referent(host::Handle ref) { return host::call_with(ref, {}); }

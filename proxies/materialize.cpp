@@ -474,7 +474,7 @@ PyObject *from_host_hybrid(Handle h, TypeInfo *ti) {
         return nullptr;
     PyObject *known = id ? bridge::identity_lookup(id) : nullptr;
     if (known && (header_of(known)->flags & kLoose) && !bridge::loose_of(known, h)) {
-        bridge::identity_forget(known);   // its managed object died, and h has its id() now
+        bridge::identity_forget(known);   // (as in from_host_as)
         known = nullptr;
     }
     if (known) {
@@ -561,9 +561,16 @@ PyObject *from_host_as(Handle h, PyTypeObject *type, bool argument) {
         if (!id && PyErr_Occurred())
             return nullptr;
     }
-    if (PyObject *known = by_hash ? bridge::hash_identity_lookup(h, hash)
-                          : id    ? bridge::identity_lookup(id)
-                                  : nullptr) {
+    PyObject *known = by_hash ? bridge::hash_identity_lookup(h, hash)
+                      : id    ? bridge::identity_lookup(id)
+                              : nullptr;
+    // A loose hybrid whose managed object died before its link reported
+    // holds the id() a new object has now (a dict of keywords, say).
+    if (known && (header_of(known)->flags & kLoose) && !bridge::loose_of(known, h)) [[unlikely]] {
+        bridge::identity_forget(known);
+        known = nullptr;
+    }
+    if (known) {
         if (stats::enabled) [[unlikely]]
             stats::identity_hit();
         Py_INCREF(known);
