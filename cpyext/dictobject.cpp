@@ -232,6 +232,17 @@ int PyDict_SetItem(PyObject *d, PyObject *key, PyObject *v) {
     return update_size(d);
 }
 
+// The hash C computed already is the host's to compute again: it is only a
+// shortcut in CPython (Cython passes a str's cached hash).
+int _PyDict_SetItem_KnownHash(PyObject *d, PyObject *key, PyObject *v, Py_hash_t) {
+    FERRY_API;
+    if (!d || !PyDict_Check(d)) {
+        PyErr_BadInternalCall();
+        return -1;
+    }
+    return PyDict_SetItem(d, key, v);
+}
+
 int PyDict_SetItemString(PyObject *d, const char *key, PyObject *v) {
     FERRY_API;
     PyObject *k = PyUnicode_FromString(key);

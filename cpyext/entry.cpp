@@ -84,7 +84,7 @@ Handle init(const Handle *args, ptrdiff_t nargs) {
     install_buffer_exports();
     if (!host::bind_support(args[0]))
         return {};
-    if (!bind_static_types()) {
+    if (!bind_static_types() || !init_process_flags()) {
         move_c_error_to_host();
         return {};
     }
@@ -332,6 +332,29 @@ PyObject *call_native_slot(NativeSlot slot, PyTypeObject *t, PyObject *self, Han
         PyObject *v = slot == NativeSlot::setattr ? arg(1) : nullptr;
         int s = name && (v || slot == NativeSlot::delattr) ? t->tp_setattro(self, name, v) : -1;
         Py_XDECREF(name);
+        Py_XDECREF(v);
+        return status_result(s);
+    }
+    case NativeSlot::descr_get: {   // __get__(obj, type=None): None is NULL for both, as wrap_descr_get
+        PyObject *obj = arg(0);
+        PyObject *type = n > 1 ? arg(1) : Py_NewRef(Py_None);
+        PyObject *r = nullptr;
+        if (obj && type) {
+            if (obj == Py_None && type == Py_None)
+                PyErr_SetString(PyExc_TypeError, "__get__(None, None) is invalid");
+            else
+                r = t->tp_descr_get(self, obj == Py_None ? nullptr : obj, type == Py_None ? nullptr : type);
+        }
+        Py_XDECREF(obj);
+        Py_XDECREF(type);
+        return r;
+    }
+    case NativeSlot::descr_set:
+    case NativeSlot::descr_delete: {
+        PyObject *obj = arg(0);
+        PyObject *v = slot == NativeSlot::descr_set ? arg(1) : nullptr;
+        int s = obj && (v || slot == NativeSlot::descr_delete) ? t->tp_descr_set(self, obj, v) : -1;
+        Py_XDECREF(obj);
         Py_XDECREF(v);
         return status_result(s);
     }

@@ -175,6 +175,7 @@ bool bind_static_types();
 bool bind_layer_type(PyTypeObject *t, Layout layout, host::Handle cls);
 PyObject *args_tuple_from_host(const host::Handle *argv, ptrdiff_t n);   // a new C tuple
 extern PyBufferProcs bytes_buffer_procs;   // PyBytes_Type's (buffer.cpp)
+bool init_process_flags();   // Py_OptimizeFlag from sys.flags (pylifecycle.cpp)
 // A hybrid exception's args, as its struct has them, read from its managed
 // object h (materialize.cpp): 0, or -1 with the C error set.
 int exception_args_sync(PyObject *o, host::Handle h);

@@ -8,7 +8,8 @@ namespace ferry {
 enum class NativeSlot : int {
     new_ = 1, init = 2, call = 3, repr = 4, str = 5, hash = 6, iter = 7, next = 8,
     len = 9, getitem = 10, setitem = 11, delitem = 12, contains = 13, richcompare = 14,
-    bool_ = 15, getattr = 16, setattr = 17, delattr = 18,
+    bool_ = 15, getattr = 16, setattr = 17, delattr = 18, descr_get = 19, descr_set = 20,
+    descr_delete = 21,
     // Operators (python/ferry/_support.py builds them from the names the layer
     // sends): number slots from 100 in the order of FERRY_NUMBER_SLOTS, then
     // the sequence operators.

@@ -27,6 +27,29 @@ void _Py_FatalErrorFunc(const char *func, const char *message) {
     std::abort();
 }
 
+// The interpreter is running whenever C code runs here.
+int Py_IsInitialized() {
+    FERRY_API;
+    return 1;
+}
+
+// -O's level, as sys.flags.optimize has it (set when the layer starts).
+int Py_OptimizeFlag = 0;
+
+namespace ferry {
+bool init_process_flags() {
+    PyObject *flags = import_attr("sys", "flags");
+    PyObject *o = flags ? PyObject_GetAttrString(flags, "optimize") : nullptr;
+    Py_XDECREF(flags);
+    long v = o ? PyLong_AsLong(o) : -1;
+    Py_XDECREF(o);
+    if (v == -1 && PyErr_Occurred())
+        return false;
+    Py_OptimizeFlag = static_cast<int>(v);
+    return true;
+}
+} // namespace ferry
+
 // Borrowed, as in CPython: the sys module keeps the object alive. The layer
 // keeps one reference per name it hands out.
 PyObject *PySys_GetObject(const char *name) {

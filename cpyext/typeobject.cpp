@@ -818,6 +818,8 @@ Handle native_slot_list(PyTypeObject *t) {
     add_slot(v, own(sq_con), NativeSlot::contains);
     auto nb_bool = [](PyTypeObject *x) { return x->tp_as_number ? (void *)x->tp_as_number->nb_bool : nullptr; };
     add_slot(v, own(nb_bool), NativeSlot::bool_);
+    add_slot(v, own([](PyTypeObject *x) { return (void *)x->tp_descr_get; }), NativeSlot::descr_get);
+    add_slot(v, own([](PyTypeObject *x) { return (void *)x->tp_descr_set; }), NativeSlot::descr_set);
     add_operator_slots(v, t);
     return tuple_of(v);
 }

@@ -455,9 +455,15 @@ Handle direct_function(Arity arity, const char *name, DirectTarget target, void 
         return {};
     // HPy 0.0.4 makes functions only from a module's definition: one module
     // per function, both definitions kept for the layer's lifetime.
+    // (The module sets the function as its attribute of that name: a getset
+    // named __dict__ or __class__, as Cython makes, would hit the module's own.)
+    std::string own = std::strcmp(name, "__dict__") == 0 || std::strcmp(name, "__class__") == 0
+                          ? std::string("ferry.") + name
+                          : std::string(name);
+    name = strdup(own.c_str());
     auto *def = new HPyDef{};
     def->kind = HPyDef_Kind_Meth;
-    def->meth.name = strdup(name);
+    def->meth.name = name;
     def->meth.impl = reinterpret_cast<HPyCFunction>(code);
     def->meth.signature = arity == Arity::noargs ? HPyFunc_NOARGS : arity == Arity::one ? HPyFunc_O
                                                                                        : HPyFunc_KEYWORDS;

@@ -695,6 +695,7 @@ _SLOT_NEW, _SLOT_INIT, _SLOT_CALL, _SLOT_REPR, _SLOT_STR, _SLOT_HASH = 1, 2, 3, 
 _SLOT_ITER, _SLOT_NEXT, _SLOT_LEN, _SLOT_GETITEM, _SLOT_SETITEM = 7, 8, 9, 10, 11
 _SLOT_DELITEM, _SLOT_CONTAINS, _SLOT_RICHCMP, _SLOT_BOOL = 12, 13, 14, 15
 _SLOT_GETATTR, _SLOT_SETATTR, _SLOT_DELATTR = 16, 17, 18
+_SLOT_DESCR_GET, _SLOT_DESCR_SET, _SLOT_DESCR_DELETE = 19, 20, 21
 _RICHCMP = (('__lt__', 0), ('__le__', 1), ('__eq__', 2), ('__ne__', 3), ('__gt__', 4), ('__ge__', 5))
 
 
@@ -733,6 +734,9 @@ def _slot_methods(t):
     def richcmp(d, op):
         return lambda self, other: d(self, other, op)
 
+    def descr_get(d):
+        return lambda self, obj, type=None: d(self, obj, type)
+
     # sid -> [(dunder, maker of the method from a direct function, takes self
     # only, the slot id the direct function calls)]
     table = {
@@ -755,6 +759,9 @@ def _slot_methods(t):
         _SLOT_GETATTR: [('__getattr__', binary, False, _SLOT_GETATTR)],
         _SLOT_SETATTR: [('__setattr__', ternary, False, _SLOT_SETATTR),
                         ('__delattr__', binary, False, _SLOT_DELATTR)],
+        _SLOT_DESCR_GET: [('__get__', descr_get, False, _SLOT_DESCR_GET)],
+        _SLOT_DESCR_SET: [('__set__', ternary, False, _SLOT_DESCR_SET),
+                          ('__delete__', binary, False, _SLOT_DESCR_DELETE)],
     }
 
     def dunders(sid):
@@ -880,8 +887,20 @@ def make_native_type(spec):
     if hybrid_base is not None and '__repr__' in ns and '__str__' not in ns and \
             issubclass(cls, _STR_IS_REPR):
         ns['__str__'] = object.__str__   # (CPython's int, float, ... have no tp_str of their own)
+    # A member or getset named as one of type's own data descriptors
+    # (__name__, __dict__, __qualname__: Cython's function type has them)
+    # cannot be set on a class: its instances reach it through the class's
+    # __getattribute__.
+    hidden = {}
     for k, v in ns.items():
-        setattr(cls, k, v)
+        try:
+            setattr(cls, k, v)
+        except (TypeError, AttributeError):
+            if not (k.startswith('__') and _lookup_or_missing(type(cls), k) is not _MISSING):
+                raise
+            hidden[k] = v
+    if hidden:
+        _hide_attributes(cls, hidden)
     if tp_dict is not None:
         # tp_dict is the C view of the class's namespace (PyType_Modified
         # brings C's later writes back, sync_type_dict).
@@ -890,6 +909,20 @@ def make_native_type(spec):
                 tp_dict[k] = v
         _TYPE_DICT_KEYS[cls] = set(tp_dict)
     return cls
+
+
+def _hide_attributes(cls, hidden):
+    """Instances of cls reach the descriptors `hidden` by name through the
+    class's __getattribute__ (the rest as before: a lookup the class's own
+    does, then its __getattr__ if that fails)."""
+    lookup = cls.__getattribute__
+
+    def __getattribute__(self, name):
+        d = hidden.get(name)
+        if d is not None:
+            return d.__get__(self, type(self))
+        return lookup(self, name)
+    cls.__getattribute__ = __getattribute__
 
 
 # The builtins whose str() is their repr in CPython (no tp_str): a type of C

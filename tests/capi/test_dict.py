@@ -59,6 +59,18 @@ class TestDict(unittest.TestCase):
         with self.assertRaisesRegex(SystemError, BADCALL):
             ft.dict_setitem([], 1, 2)
 
+    def test_setitem_knownhash(self):
+        d = {}
+        self.assertEqual(ft.dict_setitem_knownhash(d, "k", "v"), 0)
+        self.assertEqual(ft.dict_setitem_knownhash(d, 2.0, "two"), 0)
+        self.assertEqual(ft.dict_setitem_knownhash(d, 2, "int two"), 0)   # the same key
+        self.assertEqual(d, {"k": "v", 2.0: "int two"})
+        md = MyDict()
+        self.assertEqual(ft.dict_setitem_knownhash(md, "a", 1), 0)
+        self.assertEqual(md, {"a": 1})
+        with self.assertRaisesRegex(SystemError, BADCALL):
+            ft.dict_setitem_knownhash([], 1, 2)
+
     def test_setitemstring(self):
         d = {}
         self.assertEqual(ft.dict_setitemstring(d, b"key", 1), 0)

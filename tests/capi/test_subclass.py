@@ -24,7 +24,7 @@ CHECKS = ("dict", "list", "int", "str", "bytes", "float", "exception")
 NO_EXACT = (False,) * 6    # ft.c_exact_checks of any subclass instance
 
 NAMES = ("CountingDict", "Stack", "Celsius", "Flag", "Name", "Blob", "AppError", "SpecError",
-         "Magic", "MagicInt")
+         "Magic", "MagicInt", "Binder")
 
 
 def checks(*which):
@@ -59,7 +59,7 @@ class TestReady(unittest.TestCase):
         self.assertEqual(sorted(types), sorted(NAMES))
         bases = {"CountingDict": dict, "Stack": list, "Celsius": float, "Flag": int,
                  "Name": str, "Blob": bytes, "AppError": Exception, "SpecError": ValueError,
-                 "Magic": object, "MagicInt": int}
+                 "Magic": object, "MagicInt": int, "Binder": object}
         for name, t in types.items():
             self.assertIsInstance(t, type)
             self.assertIs(ft.subclass_type(name), t)       # readied once
@@ -1156,3 +1156,45 @@ class TestGenericAttributes(unittest.TestCase):
         self.assertEqual((s.magic, s.y, s.method()), (42, 1, "m"))
         with self.assertRaises(AttributeError):
             s.nope
+
+
+class TestDescriptorSlots(unittest.TestCase):
+    """tp_descr_get/tp_descr_set of a type of C, and getsets named like
+    type's own data descriptors (__name__, __dict__: Cython's function type)."""
+
+    @classmethod
+    def setUpClass(cls):
+        cls.Binder = ft.subclass_type("Binder")
+
+    def test_get(self):
+        b = self.Binder()
+
+        class Owner:
+            attr = b
+        o = Owner()
+        self.assertEqual(o.attr, ("get", o, Owner))
+        self.assertEqual(Owner.attr, ("get", None, Owner))
+        self.assertEqual(b.__get__(o), ("get", o, None))
+        self.assertEqual(b.__get__(None, Owner), ("get", None, Owner))
+        with self.assertRaisesRegex(TypeError, r"__get__\(None, None\) is invalid"):
+            b.__get__(None, None)
+
+    def test_set_delete(self):
+        b = self.Binder()
+
+        class Owner:
+            attr = b
+        o = Owner()
+        o.attr = 5
+        self.assertEqual(ft.binder_last(), ("set", o, 5))
+        del o.attr
+        self.assertEqual(ft.binder_last(), ("delete", o))
+        self.assertEqual(vars(o), {})
+
+    def test_getsets_named_like_types_own(self):
+        b = self.Binder()
+        self.assertEqual(b.__name__, "binder")
+        self.assertEqual(b.__dict__, {"via": "getset"})
+        self.assertEqual(self.Binder.__name__, "Binder")
+        with self.assertRaises(AttributeError):
+            b.nope

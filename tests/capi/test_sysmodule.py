@@ -41,6 +41,9 @@ class TestFileSystemEncoding(unittest.TestCase):
 
 class TestProcess(unittest.TestCase):
 
+    def test_initialized_and_optimize(self):
+        self.assertEqual(ft.process_state(), (1, sys.flags.optimize))
+
     def test_getversion(self):
         # The C API version the extension runs against, whatever the host.
         version = ft.sys_getversion()

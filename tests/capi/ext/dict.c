@@ -114,6 +114,21 @@ dict_setitem(PyObject *Py_UNUSED(m), PyObject *args)
     RETURN_INT(PyDict_SetItem(d, key, value));
 }
 
+/* With the key's hash computed first, as Cython does. */
+static PyObject *
+dict_setitem_knownhash(PyObject *Py_UNUSED(m), PyObject *args)
+{
+    PyObject *d, *key, *value;
+    if (!PyArg_ParseTuple(args, "OOO", &d, &key, &value)) {
+        return NULL;
+    }
+    Py_hash_t hash = PyObject_Hash(key);
+    if (hash == -1) {
+        return NULL;
+    }
+    RETURN_INT(_PyDict_SetItem_KnownHash(d, key, value, hash));
+}
+
 static PyObject *
 dict_setitemstring(PyObject *Py_UNUSED(m), PyObject *args)
 {
@@ -533,6 +548,7 @@ static PyMethodDef dict_methods[] = {
     {"dict_getitemstring", dict_getitemstring, METH_VARARGS, NULL},
     {"dict_setitem", dict_setitem, METH_VARARGS, NULL},
     {"dict_setitemstring", dict_setitemstring, METH_VARARGS, NULL},
+    {"dict_setitem_knownhash", dict_setitem_knownhash, METH_VARARGS, NULL},
     {"dict_delitem", dict_delitem, METH_VARARGS, NULL},
     {"dict_delitemstring", dict_delitemstring, METH_VARARGS, NULL},
     {"dict_contains", dict_contains, METH_VARARGS, NULL},

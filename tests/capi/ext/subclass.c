@@ -582,11 +582,71 @@ static PyTypeObject MagicInt_Type = {
     .tp_base = &PyLong_Type,
 };
 
+/* --- a descriptor type of C, with getsets named like type's own ------------ */
+
+/* Binder: tp_descr_get answers ("get", obj or None, type or None);
+ * tp_descr_set records ("set", obj, value) or ("delete", obj) in `last`.
+ * Its getsets __name__ and __dict__ (as Cython's function type has) answer
+ * "binder" and {"via": "getset"}. */
+static PyObject *binder_last = NULL;
+
+static PyObject *
+binder_get(PyObject *Py_UNUSED(self), PyObject *obj, PyObject *type)
+{
+    return Py_BuildValue("(sOO)", "get", obj ? obj : Py_None, type ? type : Py_None);
+}
+
+static int
+binder_set(PyObject *Py_UNUSED(self), PyObject *obj, PyObject *value)
+{
+    PyObject *rec = value ? Py_BuildValue("(sOO)", "set", obj, value) : Py_BuildValue("(sO)", "delete", obj);
+    if (rec == NULL) {
+        return -1;
+    }
+    Py_XSETREF(binder_last, rec);
+    return 0;
+}
+
+static PyObject *
+binder_name(PyObject *Py_UNUSED(self), void *Py_UNUSED(closure))
+{
+    return PyUnicode_FromString("binder");
+}
+
+static PyObject *
+binder_dict(PyObject *Py_UNUSED(self), void *Py_UNUSED(closure))
+{
+    return Py_BuildValue("{ss}", "via", "getset");
+}
+
+static PyGetSetDef binder_getset[] = {
+    {"__name__", binder_name, NULL, NULL, NULL},
+    {"__dict__", binder_dict, NULL, NULL, NULL},
+    {NULL, NULL, NULL, NULL, NULL},
+};
+
+static PyTypeObject Binder_Type = {
+    PyVarObject_HEAD_INIT(NULL, 0)
+    .tp_name = "_ferrytest.Binder",
+    .tp_basicsize = sizeof(PyObject),
+    .tp_flags = Py_TPFLAGS_DEFAULT | Py_TPFLAGS_BASETYPE,
+    .tp_descr_get = binder_get,
+    .tp_descr_set = binder_set,
+    .tp_getset = binder_getset,
+    .tp_new = PyType_GenericNew,
+};
+
+static PyObject *
+subclass_binder_last(PyObject *Py_UNUSED(module), PyObject *Py_UNUSED(ignored))
+{
+    return Py_NewRef(binder_last ? binder_last : Py_None);
+}
+
 /* --- readying on demand ---------------------------------------------------- */
 
 static const char *const type_names[] = {
     "CountingDict", "Stack", "Celsius", "Flag", "Name", "Blob", "AppError", "SpecError",
-    "Magic", "MagicInt",
+    "Magic", "MagicInt", "Binder",
 };
 
 /* The type of that name, readied (and set on the module); a borrowed
@@ -618,6 +678,9 @@ ready_type(const char *name)
     }
     else if (strcmp(name, "MagicInt") == 0) {
         t = &MagicInt_Type;
+    }
+    else if (strcmp(name, "Binder") == 0) {
+        t = &Binder_Type;
     }
     else if (strcmp(name, "AppError") == 0) {
         if (AppError_Type.tp_base == NULL) {
@@ -1028,6 +1091,7 @@ subclass_c_put(PyObject *Py_UNUSED(module), PyObject *args)
 static PyMethodDef subclass_methods[] = {
     {"subclass_type", subclass_type, METH_O, NULL},
     {"subclass_types", subclass_types, METH_NOARGS, NULL},
+    {"binder_last", subclass_binder_last, METH_NOARGS, NULL},
     {"counting_dict_live", subclass_counting_dict_live, METH_NOARGS, NULL},
     {"counting_dict_deallocs", subclass_counting_dict_deallocs, METH_NOARGS, NULL},
     {"raise_app_error", subclass_raise_app_error, METH_VARARGS, NULL},

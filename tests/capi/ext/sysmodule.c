@@ -83,7 +83,15 @@ fs_default_encoding(PyObject *Py_UNUSED(m), PyObject *Py_UNUSED(args))
                          Py_FileSystemDefaultEncodeErrors, Py_HasFileSystemDefaultEncoding);
 }
 
+/* (Py_IsInitialized(), Py_OptimizeFlag) */
+static PyObject *
+process_state(PyObject *Py_UNUSED(m), PyObject *Py_UNUSED(args))
+{
+    return Py_BuildValue("(ii)", Py_IsInitialized(), Py_OptimizeFlag);
+}
+
 static PyMethodDef sysmodule_methods[] = {
+    {"process_state", process_state, METH_NOARGS, NULL},
     {"fs_default_encoding", fs_default_encoding, METH_NOARGS, NULL},
     {"sys_getobject", sys_getobject, METH_VARARGS, NULL},
     {"sys_getversion", sys_getversion, METH_NOARGS, NULL},
