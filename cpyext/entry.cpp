@@ -240,6 +240,16 @@ PyObject *call_native_slot(NativeSlot slot, PyTypeObject *t, PyObject *self, Han
         return r;
     };
     auto status_result = [](int s) -> PyObject * { return s < 0 ? nullptr : Py_NewRef(Py_None); };
+    // A setter slot (tp_setattro, tp_descr_set): its key, and a value to set
+    // or none to delete.
+    auto set_or_delete = [&](bool set, int (*setter)(PyObject *, PyObject *, PyObject *)) {
+        PyObject *k = arg(0);
+        PyObject *v = set ? arg(1) : nullptr;
+        int s = k && (v || !set) ? setter(self, k, v) : -1;
+        Py_XDECREF(k);
+        Py_XDECREF(v);
+        return status_result(s);
+    };
     switch (slot) {
     case NativeSlot::init: {
         PyObject *a = args_tuple_from_host(rest, n);
@@ -327,14 +337,7 @@ PyObject *call_native_slot(NativeSlot slot, PyTypeObject *t, PyObject *self, Han
     }
     case NativeSlot::getattr: return with_arg([&](PyObject *name) { return t->tp_getattro(self, name); });
     case NativeSlot::setattr:
-    case NativeSlot::delattr: {
-        PyObject *name = arg(0);
-        PyObject *v = slot == NativeSlot::setattr ? arg(1) : nullptr;
-        int s = name && (v || slot == NativeSlot::delattr) ? t->tp_setattro(self, name, v) : -1;
-        Py_XDECREF(name);
-        Py_XDECREF(v);
-        return status_result(s);
-    }
+    case NativeSlot::delattr: return set_or_delete(slot == NativeSlot::setattr, t->tp_setattro);
     case NativeSlot::descr_get: {   // __get__(obj, type=None): None is NULL for both, as wrap_descr_get
         PyObject *obj = arg(0);
         PyObject *type = n > 1 ? arg(1) : Py_NewRef(Py_None);
@@ -350,14 +353,7 @@ PyObject *call_native_slot(NativeSlot slot, PyTypeObject *t, PyObject *self, Han
         return r;
     }
     case NativeSlot::descr_set:
-    case NativeSlot::descr_delete: {
-        PyObject *obj = arg(0);
-        PyObject *v = slot == NativeSlot::descr_set ? arg(1) : nullptr;
-        int s = obj && (v || slot == NativeSlot::descr_delete) ? t->tp_descr_set(self, obj, v) : -1;
-        Py_XDECREF(obj);
-        Py_XDECREF(v);
-        return status_result(s);
-    }
+    case NativeSlot::descr_delete: return set_or_delete(slot == NativeSlot::descr_set, t->tp_descr_set);
     case NativeSlot::new_:
     case NativeSlot::number_first: break;   // __new__ and operators are dispatched before
     }
