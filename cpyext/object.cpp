@@ -339,12 +339,10 @@ PyObject *PyObject_GenericGetAttr(PyObject *o, PyObject *name) {
         PyErr_Format(PyExc_TypeError, "attribute name must be string, not '%.200s'", Py_TYPE(name)->tp_name);
         return nullptr;
     }
-    Handle t = host::unicode_from_utf8_z(Py_TYPE(o)->tp_name);
-    PyObject *r = t ? forward([t](Handle a, Handle n) { return host::call_helper(Helper::generic_getattr, {a, n, t}); },
-                              o, name)
-                    : null_with_host_error();
-    host::close(t);
-    return r;
+    Handle t = cached_name(Py_TYPE(o)->tp_name);   // (for the message)
+    return t ? forward([t](Handle a, Handle n) { return host::call_helper(Helper::generic_getattr, {a, n, t}); },
+                       o, name)
+             : nullptr;
 }
 
 int PyObject_GenericSetAttr(PyObject *o, PyObject *name, PyObject *v) {

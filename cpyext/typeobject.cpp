@@ -137,8 +137,8 @@ PyObject *builtin_dunder(PyTypeObject *b, const char *name, std::initializer_lis
     if (PyTypeObject *b_ = base_slot_call(o, [](PyTypeObject *t) -> const void * { return field; }, \
                                           reinterpret_cast<const void *>(fn))) [[unlikely]]      \
         return builtin_dunder(b_, name, {__VA_ARGS__})
-#define FERRY_SQ(field) (t->tp_as_sequence ? reinterpret_cast<const void *>(t->tp_as_sequence->field) : nullptr)
-#define FERRY_MP(field) (t->tp_as_mapping ? reinterpret_cast<const void *>(t->tp_as_mapping->field) : nullptr)
+#define FERRY_SQ_FN(field) (t->tp_as_sequence ? reinterpret_cast<const void *>(t->tp_as_sequence->field) : nullptr)
+#define FERRY_MP_FN(field) (t->tp_as_mapping ? reinterpret_cast<const void *>(t->tp_as_mapping->field) : nullptr)
 
 // A base's int slot (sq_contains) or Py_ssize_t slot (sq_length, tp_hash)
 // from its dunder's answer (a new reference, or null).
@@ -202,7 +202,7 @@ PyObject *slot_iternext(PyObject *o) {
     return r;
 }
 Py_ssize_t slot_length(PyObject *o) {
-    if (PyTypeObject *b = base_slot_call(o, [](PyTypeObject *t) { return FERRY_SQ(sq_length) ? FERRY_SQ(sq_length) : FERRY_MP(mp_length); },
+    if (PyTypeObject *b = base_slot_call(o, [](PyTypeObject *t) { return FERRY_SQ_FN(sq_length) ? FERRY_SQ_FN(sq_length) : FERRY_MP_FN(mp_length); },
                                          reinterpret_cast<const void *>(slot_length))) [[unlikely]]
         return ssize_result(builtin_dunder(b, "__len__", {o}));
     return PyObject_Size(o);
@@ -210,7 +210,7 @@ Py_ssize_t slot_length(PyObject *o) {
 PyObject *slot_item(PyObject *o, Py_ssize_t i) {
     PyObject *k = PyLong_FromSsize_t(i);
     PyObject *r = nullptr;
-    if (PyTypeObject *b = base_slot_call(o, [](PyTypeObject *t) { return FERRY_SQ(sq_item); },
+    if (PyTypeObject *b = base_slot_call(o, [](PyTypeObject *t) { return FERRY_SQ_FN(sq_item); },
                                          reinterpret_cast<const void *>(slot_item))) [[unlikely]]
         r = k ? builtin_dunder(b, "__getitem__", {o, k}) : nullptr;
     else
@@ -219,7 +219,7 @@ PyObject *slot_item(PyObject *o, Py_ssize_t i) {
     return r;
 }
 int slot_contains(PyObject *o, PyObject *v) {
-    if (PyTypeObject *b = base_slot_call(o, [](PyTypeObject *t) { return FERRY_SQ(sq_contains); },
+    if (PyTypeObject *b = base_slot_call(o, [](PyTypeObject *t) { return FERRY_SQ_FN(sq_contains); },
                                          reinterpret_cast<const void *>(slot_contains))) [[unlikely]]
         return int_result(builtin_dunder(b, "__contains__", {o, v}));
     return PySequence_Contains(o, v);
@@ -233,18 +233,18 @@ PyObject *slot_repeat(PyObject *o, Py_ssize_t n) {
     return r;
 }
 PyObject *slot_subscript(PyObject *o, PyObject *k) {
-    FERRY_BASE_CALL(o, FERRY_MP(mp_subscript), slot_subscript, "__getitem__", o, k);
+    FERRY_BASE_CALL(o, FERRY_MP_FN(mp_subscript), slot_subscript, "__getitem__", o, k);
     return PyObject_GetItem(o, k);
 }
 int slot_ass_subscript(PyObject *o, PyObject *k, PyObject *v) {
-    if (PyTypeObject *b = base_slot_call(o, [](PyTypeObject *t) { return FERRY_MP(mp_ass_subscript); },
+    if (PyTypeObject *b = base_slot_call(o, [](PyTypeObject *t) { return FERRY_MP_FN(mp_ass_subscript); },
                                          reinterpret_cast<const void *>(slot_ass_subscript))) [[unlikely]]
         return int_result(v ? builtin_dunder(b, "__setitem__", {o, k, v})
                             : builtin_dunder(b, "__delitem__", {o, k})) < 0 ? -1 : 0;
     return v ? PyObject_SetItem(o, k, v) : PyObject_DelItem(o, k);
 }
-#undef FERRY_SQ
-#undef FERRY_MP
+#undef FERRY_SQ_FN
+#undef FERRY_MP_FN
 #undef FERRY_BASE_CALL
 int slot_bool(PyObject *o) {
     if (PyTypeObject *b = base_slot_call(o, [](PyTypeObject *t) {

@@ -254,13 +254,6 @@ void loosen(PyObject *o) {
     hd->flags |= kLoose;
 }
 
-void root(PyObject *o, host::Handle h) {
-    Header *hd = header_of(o);
-    host::close(hd->managed);
-    hd->managed = h;
-    hd->flags &= ~kLoose;
-}
-
 host::Handle loose_handle(PyObject *o) {
     Header *hd = header_of(o);
     host::Handle m = hd->managed ? live_referent(hd->managed) : host::Handle{};
@@ -273,7 +266,7 @@ host::Handle loose_handle(PyObject *o) {
         return {};
     }
     if (Py_REFCNT(o) > 1) {   // held from C: it holds its managed object again
-        root(o, m);
+        replace_managed(o, m);   // (a pinned proxy's handle is never borrowed)
         return m;
     }
     keep_until_exit(m);
@@ -315,7 +308,7 @@ size_t pinned_sweep() {
     for (PyObject *o : held) {
         if ((header_of(o)->flags & kLoose) && linked(o))
             if (host::Handle m = live_referent(header_of(o)->managed))
-                root(o, m);
+                replace_managed(o, m);   // (a pinned proxy's handle is never borrowed)
         host::err_clear();
         Py_DECREF(o);
     }

@@ -106,7 +106,6 @@ void release_linked(int64_t ref_id);
 void pin(PyObject *o);              // o: a fresh hybrid
 void pinned_forget(PyObject *o);    // o is being freed
 void loosen(PyObject *o);           // o must be pinned, linked and held by its handle
-void root(PyObject *o, host::Handle h);   // a loose o holds h (its managed object, owned) again
 // The managed object of a loose o (borrowed until the outermost call
 // returns); null with the C error set when the host collected it.
 host::Handle loose_handle(PyObject *o);
