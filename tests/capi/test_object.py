@@ -480,6 +480,13 @@ class TestAttributes(unittest.TestCase):
         self.assertEqual(ft.object_genericsetattr(p, "g", None), 0)
         self.assertFalse(hasattr(p, "g"))
 
+    def test_generic_getattr_setattr_bad_name(self):
+        p = Plain()
+        with self.assertRaisesRegex(TypeError, "attribute name must be string, not 'int'"):
+            ft.object_genericgetattr(p, 1)
+        with self.assertRaisesRegex(TypeError, "attribute name must be string, not 'int'"):
+            ft.object_genericsetattr(p, 1, 2)
+
     def test_dir(self):
         names = ft.object_dir(Plain())
         self.assertIsInstance(names, list)
