@@ -88,6 +88,7 @@ Handle init(const Handle *args, ptrdiff_t nargs) {
         move_c_error_to_host();
         return {};
     }
+    host::tune_host_malloc();
     g_ready = true;
     return host::dup(host::borrowed(host::Builtin::None));
 }

@@ -345,6 +345,8 @@ int entry_depth = 0;
 bool exit_work = false;
 
 void outermost_exit() {
+    if (pressure_due() && !host::err_occurred())
+        report_pressure();
     if (g_pending_links.size() >= kPendingBatch || debug::stress)
         make_pending_links();
     if (g_sweep_due || debug::stress)
@@ -355,7 +357,8 @@ void outermost_exit() {
     g_scope_handles.clear();
     if (cycles::g_due && !host::err_occurred())
         cycles::collect();
-    exit_work = debug::stress || !g_pending_links.empty() || cycles::g_due || g_sweep_due;   // stress mode: every outermost exit
+    exit_work = debug::stress || !g_pending_links.empty() || cycles::g_due || g_sweep_due ||
+                pressure_due();   // stress mode: every outermost exit
     if (debug::stress) [[unlikely]]
         debug::stress_point();
 }

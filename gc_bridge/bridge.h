@@ -90,6 +90,11 @@ void link_forget(PyObject *o);   // o is being freed while waiting
 // Makes the waiting links now; before a C error goes to the host, since
 // nothing is made while a host error is pending.
 void make_pending_links();
+// Memory C allocated outside the host's heap (pressure.cpp): whether it grew
+// enough to tell the host, and telling it (at the end of an outermost call).
+bool pressure_due();
+void report_pressure();
+
 // A link's report: drops the reference (the release entry).
 void release_linked(int64_t ref_id);
 

@@ -171,6 +171,9 @@ void thread_detach(int token);             // the matching exit
 void threads_init();                       // the host's GIL exists from now on
 const char *threads_unsupported_reason();  // empty when the above work
 
+// The host libc's malloc thresholds (host/namespace_libc.cpp), once at start-up.
+void tune_host_malloc();
+
 [[noreturn]] void fatal(const char *message);
 
 } // namespace ferry::host

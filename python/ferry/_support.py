@@ -446,6 +446,13 @@ def release_link_callback(ref, _release=_ferry_host.release, _id=_builtins.id):
     _release(_id(ref))
 
 
+try:
+    from __pypy__ import add_memory_pressure
+except ImportError:   # a host without it: the advice is dropped
+    def add_memory_pressure(estimate):
+        pass
+
+
 def make_links(wrappers, _ref=_weakref.ref, _callback=release_link_callback, _id=_builtins.id):
     """Release links for fresh wrappers, made together (bridge::link_later):
     [ref0, id(ref0), ref1, id(ref1), ...]."""

@@ -8,6 +8,7 @@
 #include <Python.h>
 
 #include <stdint.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "ferrytest.h"
@@ -243,7 +244,67 @@ mem_survives_call(PyObject *Py_UNUSED(m), PyObject *callable)
     return PyBool_FromLong(intact);
 }
 
+/* BigBlock(size): an object owning `size` bytes from malloc, freed by its
+ * tp_dealloc, as a compressor's state or an image's pixels are. The count of
+ * live ones shows whether objects the program dropped are freed in time. */
+typedef struct {
+    PyObject_HEAD
+    void *block;
+} BigBlock;
+
+static Py_ssize_t bigblocks_live = 0;
+
+static void
+bigblock_dealloc(PyObject *self)
+{
+    BigBlock *b = (BigBlock *)self;
+    if (b->block != NULL) {
+        free(b->block);
+        bigblocks_live--;
+    }
+    Py_TYPE(self)->tp_free(self);
+}
+
+static PyTypeObject BigBlock_Type = {
+    PyVarObject_HEAD_INIT(NULL, 0)
+    .tp_name = "_ferrytest.BigBlock",
+    .tp_basicsize = sizeof(BigBlock),
+    .tp_dealloc = bigblock_dealloc,
+    .tp_flags = Py_TPFLAGS_DEFAULT,
+};
+
+static PyObject *
+mem_bigblock(PyObject *self, PyObject *arg)
+{
+    Py_ssize_t size = PyLong_AsSsize_t(arg);
+    if (size < 0) {
+        return NULL;
+    }
+    if (PyType_Ready(&BigBlock_Type) < 0) {
+        return NULL;
+    }
+    BigBlock *b = PyObject_New(BigBlock, &BigBlock_Type);
+    if (b == NULL) {
+        return NULL;
+    }
+    b->block = malloc(size);   /* not touched: only its size matters */
+    if (b->block == NULL) {
+        Py_DECREF(b);
+        return PyErr_NoMemory();
+    }
+    bigblocks_live++;
+    return (PyObject *)b;
+}
+
+static PyObject *
+mem_bigblocks_live(PyObject *self, PyObject *Py_UNUSED(ignored))
+{
+    return PyLong_FromSsize_t(bigblocks_live);
+}
+
 static PyMethodDef mem_methods[] = {
+    {"mem_bigblock", mem_bigblock, METH_O, NULL},
+    {"mem_bigblocks_live", mem_bigblocks_live, METH_NOARGS, NULL},
     {"mem_roundtrip", mem_roundtrip, METH_VARARGS, NULL},
     {"mem_edge_cases", mem_edge_cases, METH_VARARGS, NULL},
     {"mem_too_large", mem_too_large, METH_VARARGS, NULL},

@@ -1,0 +1,146 @@
+// Memory that C allocates outside the host's heap, told to the host's GC.
+//
+// A native object dies when the host collects its wrapper. Many own memory
+// of their own (brotli's Compressor: 10 MB of encoder state from malloc; an
+// image's pixels), which the host's GC does not see: it collects the small
+// wrappers when its own heap grows, so that memory piled up (10^3
+// brotli.compress calls: 500 MB resident, where CPython, which frees at the
+// last decref, stays at 14 MB; and each call paid its 10 MB of fresh pages).
+// PyPy's own cpyext counts only the structs (tp_basicsize).
+//
+// So the layer interposes malloc & co. in its namespace (the layer is the
+// first object there, as for the thread functions of namespace_libc.cpp) and
+// forwards them to that namespace's libc, counting the bytes of large blocks
+// that live. Once they grew by kStep since the host last heard, the end of
+// the outermost call makes the waiting release links (so the fresh wrappers
+// can die) and reports the growth to the host (PyPy:
+// __pypy__.add_memory_pressure, which brings its next major collection
+// forward). Small blocks are not counted: they cost a counter update each and
+// matter only in numbers the host's heap grows with anyway.
+#include <malloc.h>
+
+#include <atomic>
+#include <cerrno>
+#include <cstdint>
+
+#include "gc_bridge/bridge.h"
+
+extern "C" {
+void *__libc_malloc(size_t);
+void *__libc_calloc(size_t, size_t);
+void *__libc_realloc(void *, size_t);
+void *__libc_memalign(size_t, size_t);
+void *__libc_valloc(size_t);
+void *__libc_pvalloc(size_t);
+void __libc_free(void *);
+}
+
+namespace ferry::bridge {
+namespace {
+
+constexpr size_t kCounted = 16 << 10;    // blocks from this size on
+constexpr int64_t kStep = 8 << 20;       // growth reported at once
+
+std::atomic<int64_t> g_live{0};          // bytes of counted blocks that live
+int64_t g_told = 0;                      // g_live when the host last heard (or lower)
+std::atomic<bool> g_due{false};
+
+void grew(size_t n) {
+    int64_t live = g_live.fetch_add(static_cast<int64_t>(n), std::memory_order_relaxed) + n;
+    if (live - __atomic_load_n(&g_told, __ATOMIC_RELAXED) >= kStep &&
+        !g_due.exchange(true, std::memory_order_relaxed))
+        __atomic_store_n(&detail::exit_work, true, __ATOMIC_RELAXED);
+}
+
+inline void *counted(void *p) {
+    if (p) {
+        size_t n = malloc_usable_size(p);
+        if (n >= kCounted) [[unlikely]]
+            grew(n);
+    }
+    return p;
+}
+
+// Frees lower the mark the next report measures from.
+void shrank(size_t n) {
+    int64_t live = g_live.fetch_sub(static_cast<int64_t>(n), std::memory_order_relaxed) - n;
+    if (live < __atomic_load_n(&g_told, __ATOMIC_RELAXED))
+        __atomic_store_n(&g_told, live, __ATOMIC_RELAXED);
+}
+
+inline void uncount(void *p) {
+    if (p) {
+        size_t n = malloc_usable_size(p);
+        if (n >= kCounted) [[unlikely]]
+            shrank(n);
+    }
+}
+
+} // namespace
+
+bool pressure_due() { return g_due.load(std::memory_order_relaxed); }
+
+void report_pressure() {
+    g_due.store(false, std::memory_order_relaxed);
+    int64_t live = g_live.load(std::memory_order_relaxed);
+    int64_t growth = live - g_told;
+    __atomic_store_n(&g_told, live, __ATOMIC_RELAXED);
+    if (growth < kStep)   // freed meanwhile
+        return;
+    make_pending_links();
+    host::Handle n = host::long_from(growth);
+    host::Handle r = n ? host::call_helper(host::Helper::add_memory_pressure, {n}) : host::Handle{};
+    host::close(n);
+    if (!r)
+        host::err_clear();   // advice only
+    host::close(r);
+}
+
+} // namespace ferry::bridge
+
+// The interposed functions. Blocks are the namespace libc's own, so a block
+// allocated before (or by a path not seen here) is freed correctly; it only
+// moves the count, whose low-water mark the reports start from.
+// Not under AddressSanitizer, whose allocator must see every block.
+#if !defined(__SANITIZE_ADDRESS__)
+#define FERRY_EXPORT extern "C" __attribute__((visibility("default")))
+using ferry::bridge::counted;
+using ferry::bridge::uncount;
+
+FERRY_EXPORT void *malloc(size_t n) { return counted(__libc_malloc(n)); }
+FERRY_EXPORT void *calloc(size_t n, size_t size) { return counted(__libc_calloc(n, size)); }
+FERRY_EXPORT void free(void *p) {
+    uncount(p);
+    __libc_free(p);
+}
+FERRY_EXPORT void *realloc(void *p, size_t n) {
+    size_t before = p ? malloc_usable_size(p) : 0;
+    void *q = __libc_realloc(p, n);
+    if (!q && n)
+        return q;   // p is untouched
+    if (before >= ferry::bridge::kCounted)
+        ferry::bridge::shrank(before);
+    return counted(q);
+}
+FERRY_EXPORT void *reallocarray(void *p, size_t n, size_t size) {
+    size_t total;
+    if (__builtin_mul_overflow(n, size, &total)) {
+        errno = ENOMEM;
+        return nullptr;
+    }
+    return realloc(p, total);
+}
+FERRY_EXPORT void *memalign(size_t alignment, size_t n) { return counted(__libc_memalign(alignment, n)); }
+FERRY_EXPORT void *aligned_alloc(size_t alignment, size_t n) { return memalign(alignment, n); }
+FERRY_EXPORT int posix_memalign(void **out, size_t alignment, size_t n) {
+    if (alignment == 0 || alignment % sizeof(void *) != 0 || (alignment & (alignment - 1)) != 0)
+        return EINVAL;
+    void *p = memalign(alignment, n);
+    if (!p)
+        return ENOMEM;
+    *out = p;
+    return 0;
+}
+FERRY_EXPORT void *valloc(size_t n) { return counted(__libc_valloc(n)); }
+FERRY_EXPORT void *pvalloc(size_t n) { return counted(__libc_pvalloc(n)); }
+#endif
