@@ -165,7 +165,7 @@ int64_t host_id(host::Handle h) {
 }
 
 namespace {
-std::unordered_map<int64_t, PyObject *> g_release_links;   // by the weakref's id()
+FlatMap<PyObject *> g_release_links;   // by the weakref's id()
 std::vector<PyObject *> g_pending_links;                     // kPendingLink
 // Pinned proxies and their release links (null until made).
 std::unordered_map<PyObject *, host::Handle> g_pinned;
@@ -213,7 +213,7 @@ void make_pending_links() {
         int64_t v = id ? host::long_as(id, &overflow) : 0;
         host::close(id);
         hd->flags &= ~kPendingLink;
-        g_release_links[v] = objects[i];
+        *g_release_links.insert(v).first = objects[i];
         if (hd->flags & kPinned) {   // the proxy keeps its handle; the link is kept aside
             g_pinned[objects[i]] = ref;
             if (Py_REFCNT(objects[i]) == 1)   // (only the link's reference)
@@ -399,16 +399,16 @@ host::Handle release_link(host::Handle target, PyObject *o) {
     }
     // An entry left by a link whose weakref died before its target (then no
     // callback comes) gives way: its id is being reused.
-    g_release_links[id] = o;
+    *g_release_links.insert(id).first = o;
     return ref;
 }
 
 void release_linked(int64_t ref_id) {
-    auto it = g_release_links.find(ref_id);
-    if (it == g_release_links.end())
+    PyObject **found = g_release_links.find(ref_id);
+    if (!found)
         return;
-    PyObject *o = it->second;
-    g_release_links.erase(it);
+    PyObject *o = *found;
+    g_release_links.erase(ref_id);
     if (header_of(o)->flags & kPinned) {   // its managed object is gone
         Header *hd = header_of(o);
         auto p = g_pinned.find(o);
