@@ -97,6 +97,10 @@ void make_pending_links();
 // enough to act on, and acting (at the end of an outermost call).
 bool pressure_due();
 void relieve_pressure();
+// The layer's own large blocks (PyMem_Malloc & co.) count too.
+constexpr size_t kExternalCounted = 16 << 10;   // blocks from this size on
+void external_grew(size_t n);
+void external_shrank(size_t n);
 
 // A link's report: drops the reference (the release entry).
 void release_linked(int64_t ref_id);

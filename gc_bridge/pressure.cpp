@@ -41,7 +41,6 @@ void __libc_free(void *);
 namespace ferry::bridge {
 namespace {
 
-constexpr size_t kCounted = 16 << 10;    // blocks from this size on
 constexpr int64_t kStep = 8 << 20;       // growth acted on
 
 std::atomic<int64_t> g_live{0};          // bytes of counted blocks that live
@@ -58,7 +57,7 @@ void grew(size_t n) {
 inline void *counted(void *p) {
     if (p) {
         size_t n = malloc_usable_size(p);
-        if (n >= kCounted) [[unlikely]]
+        if (n >= kExternalCounted) [[unlikely]]
             grew(n);
     }
     return p;
@@ -74,12 +73,15 @@ void shrank(size_t n) {
 inline void uncount(void *p) {
     if (p) {
         size_t n = malloc_usable_size(p);
-        if (n >= kCounted) [[unlikely]]
+        if (n >= kExternalCounted) [[unlikely]]
             shrank(n);
     }
 }
 
 } // namespace
+
+void external_grew(size_t n) { grew(n); }
+void external_shrank(size_t n) { shrank(n); }
 
 bool pressure_due() { return g_due.load(std::memory_order_relaxed); }
 
@@ -117,7 +119,7 @@ FERRY_EXPORT void *realloc(void *p, size_t n) {
     void *q = __libc_realloc(p, n);
     if (!q && n)
         return q;   // p is untouched
-    if (before >= ferry::bridge::kCounted)
+    if (before >= ferry::bridge::kExternalCounted)
         ferry::bridge::shrank(before);
     return counted(q);
 }

@@ -35,6 +35,20 @@ constexpr int kSmallKept = 256;
 Header *g_small_free = nullptr;   // linked through Header::managed (under the GIL)
 int g_small_count = 0;
 
+// A large block counts as memory outside the host's heap (gc_bridge/
+// pressure.cpp: a buffer of bitarray's); its size_class is its size in
+// 16-byte units.
+uint32_t counted_class(size_t r) {
+    if (r < bridge::kExternalCounted || r / 16 > UINT32_MAX)
+        return 0;
+    bridge::external_grew(r);
+    return static_cast<uint32_t>(r / 16);
+}
+inline void uncount_block(const Header *h) {
+    if (h->size_class > kSmallBlock) [[unlikely]]
+        bridge::external_shrank(size_t(h->size_class) * 16);
+}
+
 void *alloc_block(size_t size) {
     size_t r = rounded(size);
     if (r == kSmallSize && g_small_free) {
@@ -49,7 +63,7 @@ void *alloc_block(size_t size) {
     auto *h = static_cast<Header *>(heap::zalloc_aligned(sizeof(Header) + r, 16));
     if (!h)
         return nullptr;
-    h->size_class = r == kSmallSize ? kSmallBlock : 0;
+    h->size_class = r == kSmallSize ? kSmallBlock : counted_class(r);
     if (debug::enabled) [[unlikely]]   // (its free list stays empty then)
         debug::allocated(h + 1, r);
     return h + 1;
@@ -72,6 +86,7 @@ void free_block(void *p) {
         bridge::pinned_forget(static_cast<PyObject *>(p));
     if (h->managed && !(h->flags & kBorrowedHandle))
         host::close(h->managed);
+    uncount_block(h);
     if (debug::enabled) [[unlikely]]
         if (debug::quarantine(p))
             return;
@@ -97,14 +112,21 @@ void drop_free_lists() {
 void *realloc_block(void *p, size_t size) {
     if (!p)
         return alloc_block(size);
-    if (debug::enabled) [[unlikely]]   // always moves: stale pointers to the old block report
-        return debug::moved(p, size);
-    Header *h = static_cast<Header *>(p) - 1;
-    auto *n = static_cast<Header *>(heap::realloc_aligned(h, sizeof(Header) + rounded(size), 16));
-    if (!n)
+    const Header before = *(static_cast<Header *>(p) - 1);
+    void *np;
+    if (debug::enabled) [[unlikely]] {   // always moves: stale pointers to the old block report
+        np = debug::moved(p, size);
+    } else {
+        auto *n = static_cast<Header *>(
+            heap::realloc_aligned(static_cast<Header *>(p) - 1, sizeof(Header) + rounded(size), 16));
+        np = n ? n + 1 : nullptr;
+    }
+    if (!np)
         return nullptr;
-    n->size_class = 0;   // its size may have changed: back to the heap when freed
-    return n + 1;
+    uncount_block(&before);
+    // Not small any more: back to the heap when freed.
+    (static_cast<Header *>(np) - 1)->size_class = counted_class(rounded(size));
+    return np;
 }
 
 PyObject *alloc_object(PyTypeObject *type, size_t size) {

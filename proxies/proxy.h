@@ -46,7 +46,8 @@ struct Header {
     host::Handle managed;   // the managed counterpart; a weakref for native objects
     int64_t identity;       // the identity map's key when registered (id(), hash or float bits)
     uint32_t flags;
-    uint32_t size_class;    // kSmallBlock: may go back to the small-block free list
+    uint32_t size_class;    // kSmallBlock: may go back to the small-block free list; a block of
+                            // 16 KB or more: its size in 16-byte units (bridge::external_*)
     uint64_t padding;
 };
 static_assert(sizeof(Header) % 16 == 0, "keeps PyObject 16-byte aligned");

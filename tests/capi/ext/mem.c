@@ -244,12 +244,14 @@ mem_survives_call(PyObject *Py_UNUSED(m), PyObject *callable)
     return PyBool_FromLong(intact);
 }
 
-/* BigBlock(size): an object owning `size` bytes from malloc, freed by its
- * tp_dealloc, as a compressor's state or an image's pixels are. The count of
- * live ones shows whether objects the program dropped are freed in time. */
+/* BigBlock(size, pymem): an object owning `size` bytes from malloc (or
+ * PyMem_Malloc), freed by its tp_dealloc, as a compressor's state or an
+ * image's pixels are. The count of live ones shows whether objects the
+ * program dropped are freed in time. */
 typedef struct {
     PyObject_HEAD
     void *block;
+    int pymem;
 } BigBlock;
 
 static Py_ssize_t bigblocks_live = 0;
@@ -259,7 +261,12 @@ bigblock_dealloc(PyObject *self)
 {
     BigBlock *b = (BigBlock *)self;
     if (b->block != NULL) {
-        free(b->block);
+        if (b->pymem) {
+            PyMem_Free(b->block);
+        }
+        else {
+            free(b->block);
+        }
         bigblocks_live--;
     }
     Py_TYPE(self)->tp_free(self);
@@ -274,10 +281,11 @@ static PyTypeObject BigBlock_Type = {
 };
 
 static PyObject *
-mem_bigblock(PyObject *self, PyObject *arg)
+mem_bigblock(PyObject *Py_UNUSED(self), PyObject *args)
 {
-    Py_ssize_t size = PyLong_AsSsize_t(arg);
-    if (size < 0) {
+    Py_ssize_t size;
+    int pymem;
+    if (!PyArg_ParseTuple(args, "np", &size, &pymem)) {
         return NULL;
     }
     if (PyType_Ready(&BigBlock_Type) < 0) {
@@ -287,7 +295,9 @@ mem_bigblock(PyObject *self, PyObject *arg)
     if (b == NULL) {
         return NULL;
     }
-    b->block = malloc(size);   /* not touched: only its size matters */
+    b->pymem = pymem;
+    /* not touched: only its size matters */
+    b->block = pymem ? PyMem_Malloc(size) : malloc(size);
     if (b->block == NULL) {
         Py_DECREF(b);
         return PyErr_NoMemory();
@@ -297,13 +307,13 @@ mem_bigblock(PyObject *self, PyObject *arg)
 }
 
 static PyObject *
-mem_bigblocks_live(PyObject *self, PyObject *Py_UNUSED(ignored))
+mem_bigblocks_live(PyObject *Py_UNUSED(self), PyObject *Py_UNUSED(ignored))
 {
     return PyLong_FromSsize_t(bigblocks_live);
 }
 
 static PyMethodDef mem_methods[] = {
-    {"mem_bigblock", mem_bigblock, METH_O, NULL},
+    {"mem_bigblock", mem_bigblock, METH_VARARGS, NULL},
     {"mem_bigblocks_live", mem_bigblocks_live, METH_NOARGS, NULL},
     {"mem_roundtrip", mem_roundtrip, METH_VARARGS, NULL},
     {"mem_edge_cases", mem_edge_cases, METH_VARARGS, NULL},
