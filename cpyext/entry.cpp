@@ -599,6 +599,7 @@ ferry_entry(void *ctx, int code, Handle self, const Handle *args, ptrdiff_t narg
         // entry is the only one active).
         if (nargs == 1) {
             bridge::make_pending_links();
+            keep_flush();
             return host::long_from(0);
         }
         return host::long_from(bridge::detail::entry_depth == 1 ? cycles::collect() : 0);
@@ -606,7 +607,7 @@ ferry_entry(void *ctx, int code, Handle self, const Handle *args, ptrdiff_t narg
         // A release link's target died (args: the link's id; gc_bridge/bridge.h).
         bool overflow = false;
         if (nargs == 1)
-            bridge::release_linked(host::long_as(args[0], &overflow));
+            bridge::release_later(host::long_as(args[0], &overflow));
         return host::dup(host::borrowed(host::Builtin::None));
     }
     }

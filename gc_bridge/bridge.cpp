@@ -178,11 +178,7 @@ constexpr size_t kPinnedSweep = 1024;
 // host is about to collect (gc.collect, the boundary collection, stress mode).
 constexpr size_t kPendingBatch = 64;
 constexpr size_t kPendingMax = 256;
-// Links are swept after each minor collection of the host (_support.
-// sweep_links, a gc hook); should the hook be replaced, the layer sweeps once
-// this many were made since it last did.
-constexpr size_t kSweepLinks = 1 << 16;
-size_t g_links_unswept = 0;
+std::vector<int64_t> g_releases;   // reported while C code ran (release_later)
 
 } // namespace
 
@@ -204,8 +200,6 @@ void make_pending_links() {
         g_pending_links.swap(objects);
         return;
     }
-    if ((g_links_unswept += objects.size()) >= kSweepLinks)
-        detail::exit_work = true;
     for (size_t i = 0; i < objects.size(); i++) {
         Header *hd = header_of(objects[i]);
         host::Handle ref = host::getitem_i(r, 2 * i), id = host::getitem_i(r, 2 * i + 1);
@@ -352,19 +346,13 @@ int entry_depth = 0;
 bool exit_work = false;
 
 void outermost_exit() {
+    run_releases();
     if (pressure_due() && !host::err_occurred())
         relieve_pressure();
     if (g_pending_links.size() >= kPendingBatch || debug::stress)
         make_pending_links();
     if (g_sweep_due || debug::stress)
         pinned_sweep();
-    if (g_links_unswept >= kSweepLinks && !host::err_occurred()) {
-        g_links_unswept = 0;
-        host::Handle r = host::call_helper(host::Helper::sweep_links, {});
-        if (!r)
-            host::err_clear();
-        host::close(r);
-    }
     dict_slots_flush();   // C's writes to instance-dict slots reach the host
     for (host::Handle h : g_scope_handles)
         host::close(h);
@@ -372,7 +360,7 @@ void outermost_exit() {
     if (cycles::g_due && !host::err_occurred())
         cycles::collect();
     exit_work = debug::stress || !g_pending_links.empty() || cycles::g_due || g_sweep_due ||
-                g_links_unswept >= kSweepLinks || pressure_due();   // stress mode: every outermost exit
+                !g_releases.empty() || pressure_due();   // stress mode: every outermost exit
     if (debug::stress) [[unlikely]]
         debug::stress_point();
 }
@@ -401,6 +389,24 @@ host::Handle release_link(host::Handle target, PyObject *o) {
     // callback comes) gives way: its id is being reused.
     *g_release_links.insert(id).first = o;
     return ref;
+}
+
+void release_later(int64_t ref_id) {
+    if (detail::entry_depth > 1) {   // (this report's own entry is one)
+        g_releases.push_back(ref_id);
+        detail::exit_work = true;
+        return;
+    }
+    release_linked(ref_id);
+}
+
+void run_releases() {
+    while (!g_releases.empty()) {   // (a release may report more)
+        std::vector<int64_t> now;
+        now.swap(g_releases);
+        for (int64_t id : now)
+            release_linked(id);
+    }
 }
 
 void release_linked(int64_t ref_id) {

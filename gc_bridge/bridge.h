@@ -84,10 +84,7 @@ host::Handle release_link(host::Handle target, PyObject *o);
 // wrappers are made together in one host call, at the end of an outermost
 // call once enough wait, before the host collects (gc.collect, the boundary
 // collection, stress mode) and before a C error goes to the host (a weakref
-// made from C costs PyPy 750 ns, in its JIT-compiled code 70 ns). These links
-// have no callback, so that a wrapper can die in a minor collection of the
-// host: after each, _support.sweep_links releases the objects of those that
-// died and gives the others a callback link.
+// made from C costs PyPy 750 ns, in its JIT-compiled code 70 ns).
 void link_later(PyObject *o, host::Handle wrapper);
 void link_forget(PyObject *o);   // o is being freed while waiting
 // Makes the waiting links now; before a C error goes to the host, since
@@ -102,7 +99,12 @@ constexpr size_t kExternalCounted = 16 << 10;   // blocks from this size on
 void external_grew(size_t n);
 void external_shrank(size_t n);
 
-// A link's report: drops the reference (the release entry).
+// A link's report: drops the reference (the release entry), at once when no C
+// code runs, else at the end of the outermost call: a report comes at any
+// safe point of the host, maybe in a host call of C code that still uses
+// what the release would free (run_releases does them).
+void release_later(int64_t ref_id);
+void run_releases();
 void release_linked(int64_t ref_id);
 
 // Pinned proxies (hybrids, proxy.h): the C struct must live as long as the

@@ -427,6 +427,7 @@ Py_ssize_t collect() {
     g_since = 0;
     g_due = false;
     bridge::make_pending_links();   // fresh wrappers are held until then
+    keep_flush();
     PyObject *et, *ev, *tb;
     PyErr_Fetch(&et, &ev, &tb);
     size_t loosened = bridge::pinned_sweep();
@@ -442,6 +443,7 @@ Py_ssize_t collect() {
         if (!r)
             host::err_clear();
         host::close(r);
+        bridge::run_releases();   // the wrappers that died (no other C code runs)
     }
     if (!moved.proxies.empty() || !moved.natives.empty())
         restore_roots(moved);

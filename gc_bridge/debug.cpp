@@ -610,6 +610,7 @@ void stress_point() {
             host::close(r);
         else
             host::err_clear();
+        bridge::run_releases();
     }
     busy = false;
 }

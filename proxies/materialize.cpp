@@ -423,7 +423,7 @@ void replace_managed(PyObject *o, Handle h_owned) {
 }
 
 namespace {
-PyObject *from_host_as(Handle h, PyTypeObject *type, bool argument);
+PyObject *from_host_as(Handle h, PyTypeObject *type, bool argument, int64_t str_hash = -1);
 } // namespace
 
 PyObject *from_host(Handle h) {
@@ -443,9 +443,9 @@ PyObject *from_host(Handle h) {
     return from_host_as(h, type, argument);
 }
 
-PyObject *from_host_str(Handle h) {
+PyObject *from_host_str(Handle h, int64_t hash) {
     g_argument = false;
-    return from_host_as(h, &PyUnicode_Type, false);
+    return from_host_as(h, &PyUnicode_Type, false, hash);
 }
 
 namespace {
@@ -513,7 +513,7 @@ PyObject *from_host_hybrid(Handle h, TypeInfo *ti) {
     return fill_made(o, h, ti);
 }
 
-PyObject *from_host_as(Handle h, PyTypeObject *type, bool argument) {
+PyObject *from_host_as(Handle h, PyTypeObject *type, bool argument, int64_t str_hash) {
     if (type == &_PyNone_Type)
         Py_RETURN_NONE;
     if (type == &PyBool_Type) {
@@ -575,7 +575,7 @@ PyObject *from_host_as(Handle h, PyTypeObject *type, bool argument) {
     int64_t id = 0, hash = 0;
     bool by_hash = type == &PyUnicode_Type || ti->hash_identity;
     if (by_hash) {
-        hash = host::hash(h);
+        hash = str_hash != -1 ? str_hash : host::hash(h);
         if (hash == -1 && host::err_occurred())
             return null_with_host_error();
     } else if (!value_compared(ti->layout)) {
@@ -595,6 +595,8 @@ PyObject *from_host_as(Handle h, PyTypeObject *type, bool argument) {
     if (known) {
         if (stats::enabled) [[unlikely]]
             stats::identity_hit();
+        if (header_of(known)->flags & kKept)
+            unkeep(known);
         Py_INCREF(known);
         if (header_of(known)->flags & kDemoted) [[unlikely]]   // (cycles.cpp)
             replace_managed(known, host::dup(h));
@@ -830,7 +832,70 @@ Handle moduledef_handle(PyObject *def) {
 
 // ---------------------------------------------------------------- dealloc
 
+namespace {
+
+// Proxies of exact strs that C freed are kept a while, still in the identity
+// map and holding their managed str: the same str crossing again (a dict's
+// keys at each PyDict_Next walk, an argument at each call) finds its proxy
+// instead of a new copy. The oldest is freed when a place is needed, and all
+// before the host collects (keep_flush). Not in debug or stress mode, whose
+// reports and drops are about the objects C frees.
+constexpr size_t kKeptMax = 256;
+constexpr Py_ssize_t kKeptLength = 256;   // longer strs are not worth holding
+PyObject *g_kept[kKeptMax];
+size_t g_kept_next = 0;
+
+void free_proxy(PyObject *o);
+
+bool keep(PyObject *o) {
+    Header *h = header_of(o);
+    constexpr uint32_t kMay = kRegistered | kHashIdentity | kBorrowedHandle;
+    if (Py_TYPE(o) != &PyUnicode_Type || (h->flags & ~kMay) || !(h->flags & kHashIdentity) ||
+        !h->managed || PyUnicode_GET_LENGTH(o) > kKeptLength || debug::enabled || debug::stress)
+        return false;
+    if (h->flags & kBorrowedHandle) {   // the call's handle: its own from now on
+        h->managed = host::dup(h->managed);
+        h->flags &= ~kBorrowedHandle;
+    }
+    PyObject *oldest = g_kept[g_kept_next];
+    g_kept[g_kept_next] = o;
+    h->flags |= kKept;
+    h->padding = g_kept_next;
+    g_kept_next = (g_kept_next + 1) % kKeptMax;
+    if (oldest) {
+        header_of(oldest)->flags &= ~kKept;
+        free_proxy(oldest);
+    }
+    return true;
+}
+
+} // namespace
+
+void unkeep(PyObject *o) {
+    Header *h = header_of(o);
+    g_kept[h->padding] = nullptr;
+    h->padding = 0;
+    h->flags &= ~kKept;
+}
+
+void keep_flush() {
+    for (PyObject *&o : g_kept)
+        if (o) {
+            PyObject *kept = o;
+            o = nullptr;
+            header_of(kept)->flags &= ~kKept;
+            free_proxy(kept);
+        }
+}
+
 void object_dealloc(PyObject *o) {
+    if (!keep(o))
+        free_proxy(o);
+}
+
+namespace {
+
+void free_proxy(PyObject *o) {
     bridge::identity_forget(o);
     TypeInfo *ti = type_info(Py_TYPE(o));
     PyObject *releasing = nullptr;
@@ -866,5 +931,7 @@ void object_dealloc(PyObject *o) {
         debug::releasing = releasing;
     free_block(o);
 }
+
+} // namespace
 
 } // namespace ferry

@@ -74,6 +74,8 @@ enum HeaderFlags : uint32_t {
     kPinned = 1u << 14,       // a hybrid (see the terms above; bridge::pin)
     kLoose = 1u << 15,        // with kPinned: `managed` is a weakref to the managed object,
                               // which alone holds the proxy (bridge::pinned_sweep)
+    kKept = 1u << 16,         // freed by C but kept a while (refcount 0), identity-mapped;
+                              // `padding`: its place among the kept (materialize.cpp)
 };
 
 inline Header *header_of(PyObject *o) { return reinterpret_cast<Header *>(o) - 1; }
@@ -114,7 +116,9 @@ bool is_static_singleton(PyObject *o);
 // Crossing. All return null with the C error indicator set on failure.
 PyObject *from_host(host::Handle h);          // new reference; h borrowed
 PyObject *from_host_steal(host::Handle h);    // new reference; consumes h (null h: host error)
-PyObject *from_host_str(host::Handle h);      // from_host for an exact str (no type to ask)
+// from_host for an exact str (no type to ask), with its hash when known
+// (a str's hash is never -1).
+PyObject *from_host_str(host::Handle h, int64_t hash = -1);
 // An argument of a call from the host: a proxy made for it may borrow h
 // (valid until the call returns) instead of a duplicate (*borrowed: it did).
 // Before the call returns, keep_argument() must run on such a proxy, while
@@ -138,6 +142,10 @@ void scope_keep(host::Handle h);
 
 // Called by tp_dealloc of every layer-owned layout.
 void object_dealloc(PyObject *o);
+// Proxies of small exact strs C freed are kept a while (kKept, identity-mapped):
+// unkeep when one is found again, keep_flush before the host collects.
+void unkeep(PyObject *o);
+void keep_flush();
 
 // The instance-dict slot _PyObject_GetDictPtr hands out for an object whose
 // C struct has none (the slot is the header's `padding`; kDictSlot): a write

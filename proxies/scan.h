@@ -1,7 +1,7 @@
 // Containers cross into C in one host call (_support._scan): exact ints of
 // 64 bits, floats, None, True and False come packed as bytes; the other items
-// (exact strs marked as such, so their type is not asked) come in a list of
-// their own and cross one by one. Used for lists and PyDict_Next's snapshots.
+// (exact strs marked as such, with their hash, so neither is asked) come in a
+// list of their own and cross one by one. Used for lists and PyDict_Next's snapshots.
 #pragma once
 #include <Python.h>
 
@@ -16,8 +16,9 @@ namespace ferry {
 // The proxy for an item of a container read again: the old one when it still
 // stands for the same managed object (C may hold it as a borrowed reference,
 // which CPython keeps valid while the container is unchanged), else a new
-// one (exact_str: h is known to be an exact str). h: consumed.
-PyObject *item_for(PyObject *old, host::Handle h, bool exact_str = false);
+// one (exact_str: h is known to be an exact str, whose hash str_hash is when
+// not -1). h: consumed.
+PyObject *item_for(PyObject *old, host::Handle h, bool exact_str = false, int64_t str_hash = -1);
 
 class Scan {
 public:

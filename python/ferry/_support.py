@@ -446,65 +446,30 @@ def release_link_callback(ref, _release=_ferry_host.release, _id=_builtins.id):
     _release(_id(ref))
 
 
-# Release links of fresh wrappers (bridge::link_later) are weakrefs without a
-# callback: PyPy keeps an object with a weakref callback through its minor
-# collections (callbacks run like finalizers, from major ones), and most
-# wrappers made from Python die young. After each minor collection
-# (gc.hooks.on_gc_minor), and after the host's collections the layer starts,
-# sweep_links releases the objects of the young links whose wrapper died and
-# gives the others a callback link (they are old now). The key of a link is
-# the id() of its first weakref, which the layer keeps.
-_young_links = []
-_old_links = {}
-
-
-class _Link(_weakref.ref):
-    __slots__ = ('key',)
-
-
-def _old_link_died(link, _pop=_old_links.pop, _release=_ferry_host.release):
-    _pop(link.key, None)
-    _release(link.key)
-
-
-def make_links(wrappers, _ref=_weakref.ref, _id=_builtins.id, _young=_young_links):
-    """Release links for fresh wrappers, made together:
+def make_links(wrappers, _ref=_weakref.ref, _callback=release_link_callback, _id=_builtins.id):
+    """Release links for fresh wrappers, made together (bridge::link_later):
     [ref0, id(ref0), ref1, id(ref1), ...]."""
     out = []
     for w in wrappers:
-        r = _ref(w)
-        _young.append(r)
+        r = _ref(w, _callback)
         out.append(r)
         out.append(_id(r))
     return out
 
 
-def sweep_links(stats=None, _young=_young_links, _old=_old_links, _Link=_Link,
-                _died=_old_link_died, _release=_ferry_host.release, _id=_builtins.id):
-    if not _young:
-        return
-    links = _young[:]   # a release runs C code, which may make links
-    del _young[:]
-    for r in links:
-        w = r()
-        key = _id(r)
-        if w is None:
-            _release(key)
-        else:
-            link = _Link(w, _died)
-            link.key = key
-            _old[key] = link
+try:
+    from __pypy__ import add_memory_pressure as _add_memory_pressure
+except ImportError:   # a host without it: the advice is dropped
+    def _add_memory_pressure(estimate):
+        pass
 
 
-def collect_young():
-    """A step of the host's collector (a minor collection, then a slice of a
-    major one: gc_bridge/pressure.cpp), and the sweep of the links."""
+def relieve_memory(grown):
+    """C's memory outside the host's heap grew by `grown` bytes
+    (gc_bridge/pressure.cpp): a step of the host's collector now (a minor
+    collection and a slice of a major one), and the next major one sooner."""
     _gc.collect_step()
-    sweep_links()
-
-
-if _builtins.hasattr(_gc, 'hooks'):   # PyPy; the layer also sweeps by itself now and then
-    _gc.hooks.on_gc_minor = sweep_links
+    _add_memory_pressure(grown)
 
 
 class _Cell:
@@ -538,9 +503,7 @@ _host_collect = _gc.collect
 
 
 def host_collect():
-    n = _host_collect()
-    sweep_links()
-    return n
+    return _host_collect()
 
 
 def collect(*args, **kwargs):
@@ -549,7 +512,6 @@ def collect(*args, **kwargs):
     Returns what the host's gc.collect returns (PyPy: None)."""
     _ferry_host.collect(True)   # fresh wrappers' release links first
     n = _host_collect(*args, **kwargs)
-    sweep_links()
     found = _ferry_host.collect()
     return n + found if _builtins.isinstance(n, int) else n
 
@@ -562,7 +524,6 @@ def gc_stress():
     # FERRY_STRESS: one incremental step of the host's collector, which starts
     # with a minor collection (every young object moves).
     _gc.collect_step()
-    sweep_links()
 
 
 def delattr(o, name):
@@ -653,8 +614,9 @@ _pack_d = _struct.Struct('d').pack_into
 def _scan(items):
     """Items for C in one call (proxies/scan.h): (kinds, ints, floats, others),
     per item a kind byte (1: an exact int of 64 bits, in ints; 2: an exact
-    float, in floats; 3 None, 4 True, 5 False; 6: an exact str, 0: anything
-    else, both the next of others), ints and floats 8 bytes per item."""
+    float, in floats; 3 None, 4 True, 5 False; 6: an exact str, the next of
+    others, its hash in ints; 0: anything else, the next of others), ints and
+    floats 8 bytes per item."""
     n = len(items)
     kinds = bytearray(n)
     ints = bytearray(8 * n)
@@ -671,6 +633,7 @@ def _scan(items):
             _pack_d(floats, 8 * i, x)
         elif t is str:
             kinds[i] = 6
+            _pack_q(ints, 8 * i, hash(x))
             others.append(x)
         elif x is None:
             kinds[i] = 3
