@@ -107,8 +107,30 @@ void relieve_pressure() {
 // The interposed functions. Blocks are the namespace libc's own, so a block
 // allocated before (or by a path not seen here) is freed correctly; it only
 // moves the count, whose low-water mark the reports start from.
-// Not under AddressSanitizer, whose allocator must see every block.
-#if !defined(__SANITIZE_ADDRESS__)
+#if defined(__SANITIZE_ADDRESS__)
+
+// Under AddressSanitizer, whose allocator must see every block (the layer's
+// own blocks too: proxies/heap.cpp), its hooks count instead.
+extern "C" int __sanitizer_install_malloc_and_free_hooks(void (*)(const volatile void *, size_t),
+                                                          void (*)(const volatile void *));
+extern "C" size_t __sanitizer_get_allocated_size(const volatile void *);
+
+namespace {
+[[gnu::constructor]] void install_counting_hooks() {
+    __sanitizer_install_malloc_and_free_hooks(
+        [](const volatile void *, size_t n) {
+            if (n >= ferry::bridge::kExternalCounted)
+                ferry::bridge::grew(n);
+        },
+        [](const volatile void *p) {
+            size_t n = p ? __sanitizer_get_allocated_size(p) : 0;
+            if (n >= ferry::bridge::kExternalCounted)
+                ferry::bridge::shrank(n);
+        });
+}
+} // namespace
+
+#else
 #define FERRY_EXPORT extern "C" __attribute__((visibility("default")))
 using ferry::bridge::counted;
 using ferry::bridge::uncount;

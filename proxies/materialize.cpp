@@ -39,8 +39,8 @@ int g_small_count = 0;
 // pressure.cpp: a buffer of bitarray's); its size_class is its size in
 // 16-byte units.
 uint32_t counted_class(size_t r) {
-    if (r < bridge::kExternalCounted || r / 16 > UINT32_MAX)
-        return 0;
+    if (heap::kSanitized || r < bridge::kExternalCounted || r / 16 > UINT32_MAX)
+        return 0;   // (the sanitizer's allocator counts them)
     bridge::external_grew(r);
     return static_cast<uint32_t>(r / 16);
 }
