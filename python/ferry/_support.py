@@ -446,12 +446,67 @@ def release_link_callback(ref, _release=_ferry_host.release, _id=_builtins.id):
     _release(_id(ref))
 
 
-def make_links(wrappers, _ref=_weakref.ref, _callback=release_link_callback, _id=_builtins.id):
-    """Release links for fresh wrappers, made together (bridge::link_later):
+# Release links of fresh wrappers (bridge::link_later) are weakrefs without a
+# callback: PyPy keeps an object with a weakref callback through its minor
+# collections (callbacks run as finalizers do, after major ones), and most
+# wrappers made from Python die young. Before links are made, if a minor
+# collection happened since the last time (a canary, a young object nothing
+# holds, died), and after the host's collections the layer starts, the young
+# links whose wrapper died release their object, and the others get a
+# callback link (their wrapper is old now). A link's key is the id() of its
+# first weakref, which the callback link holds so that the id stays its own.
+# (Not a gc.hooks.on_gc_minor hook: it runs at any safe point, also at the
+# recursion limit, where calling it raises into the code it interrupted.)
+_young_links = []
+_old_links = {}
+
+
+class _Link(_weakref.ref):
+    __slots__ = ('key', 'first')
+
+
+class _Canary:
+    __slots__ = ('__weakref__',)
+
+
+_canary = [None]
+
+
+def _old_link_died(link, _pop=_old_links.pop, _release=_ferry_host.release):
+    _pop(link.key, None)
+    _release(link.key)
+
+
+def sweep_links(_young=_young_links, _old=_old_links, _Link=_Link, _died=_old_link_died,
+                _release=_ferry_host.release, _id=_builtins.id):
+    if not _young:
+        return
+    links = _young[:]   # a release may run C code, which may make links
+    del _young[:]
+    for r in links:
+        w = r()
+        key = _id(r)
+        if w is None:
+            _release(key)
+        else:
+            link = _Link(w, _died)
+            link.key = key
+            link.first = r
+            _old[key] = link
+
+
+def make_links(wrappers, _ref=_weakref.ref, _id=_builtins.id, _young=_young_links,
+               _canary=_canary, _Canary=_Canary):
+    """Release links for fresh wrappers, made together:
     [ref0, id(ref0), ref1, id(ref1), ...]."""
+    c = _canary[0]
+    if c is None or c() is None:   # a minor collection since the last links
+        _canary[0] = _ref(_Canary())
+        sweep_links()
     out = []
     for w in wrappers:
-        r = _ref(w, _callback)
+        r = _ref(w)
+        _young.append(r)
         out.append(r)
         out.append(_id(r))
     return out
@@ -467,8 +522,10 @@ except ImportError:   # a host without it: the advice is dropped
 def relieve_memory(grown):
     """C's memory outside the host's heap grew by `grown` bytes
     (gc_bridge/pressure.cpp): a step of the host's collector now (a minor
-    collection and a slice of a major one), and the next major one sooner."""
+    collection and a slice of a major one), the young links swept, and the
+    next major collection sooner."""
     _gc.collect_step()
+    sweep_links()
     _add_memory_pressure(grown)
 
 
@@ -503,7 +560,9 @@ _host_collect = _gc.collect
 
 
 def host_collect():
-    return _host_collect()
+    n = _host_collect()
+    sweep_links()
+    return n
 
 
 def collect(*args, **kwargs):
@@ -512,6 +571,7 @@ def collect(*args, **kwargs):
     Returns what the host's gc.collect returns (PyPy: None)."""
     _ferry_host.collect(True)   # fresh wrappers' release links first
     n = _host_collect(*args, **kwargs)
+    sweep_links()
     found = _ferry_host.collect()
     return n + found if _builtins.isinstance(n, int) else n
 
@@ -524,6 +584,7 @@ def gc_stress():
     # FERRY_STRESS: one incremental step of the host's collector, which starts
     # with a minor collection (every young object moves).
     _gc.collect_step()
+    sweep_links()
 
 
 def delattr(o, name):
