@@ -49,35 +49,38 @@ std::atomic<int64_t> g_live{0};          // bytes of counted blocks that live
 int64_t g_mark = 0;                      // g_live at the last step (or lower)
 std::atomic<bool> g_due{false};
 
-void grew(size_t n) {
+void grew_large(size_t n) {
     int64_t live = g_live.fetch_add(static_cast<int64_t>(n), std::memory_order_relaxed) + n;
     if (live - __atomic_load_n(&g_mark, __ATOMIC_RELAXED) >= kStep &&
         !g_due.exchange(true, std::memory_order_relaxed))
         __atomic_store_n(&detail::exit_work, true, __ATOMIC_RELAXED);
 }
 
-inline void *counted(void *p) {
-    if (p) {
-        size_t n = malloc_usable_size(p);
-        if (n >= kExternalCounted) [[unlikely]]
-            grew(n);
-    }
-    return p;
-}
-
 // Frees lower the mark the next step measures from.
-void shrank(size_t n) {
+void shrank_large(size_t n) {
     int64_t live = g_live.fetch_sub(static_cast<int64_t>(n), std::memory_order_relaxed) - n;
     if (live < __atomic_load_n(&g_mark, __ATOMIC_RELAXED))
         __atomic_store_n(&g_mark, live, __ATOMIC_RELAXED);
 }
 
+// A block of n bytes came or went; only large ones count.
+inline void grew(size_t n) {
+    if (n >= kExternalCounted) [[unlikely]]
+        grew_large(n);
+}
+inline void shrank(size_t n) {
+    if (n >= kExternalCounted) [[unlikely]]
+        shrank_large(n);
+}
+
+inline void *counted(void *p) {
+    if (p)
+        grew(malloc_usable_size(p));
+    return p;
+}
 inline void uncount(void *p) {
-    if (p) {
-        size_t n = malloc_usable_size(p);
-        if (n >= kExternalCounted) [[unlikely]]
-            shrank(n);
-    }
+    if (p)
+        shrank(malloc_usable_size(p));
 }
 
 } // namespace
@@ -107,7 +110,7 @@ void relieve_pressure() {
 
 // The interposed functions. Blocks are the namespace libc's own, so a block
 // allocated before (or by a path not seen here) is freed correctly; it only
-// moves the count, whose low-water mark the reports start from.
+// moves the count, whose low-water mark the next step starts from.
 #if defined(__SANITIZE_ADDRESS__)
 
 // Under AddressSanitizer, whose allocator must see every block (the layer's
@@ -119,14 +122,10 @@ extern "C" size_t __sanitizer_get_allocated_size(const volatile void *);
 namespace {
 [[gnu::constructor]] void install_counting_hooks() {
     __sanitizer_install_malloc_and_free_hooks(
-        [](const volatile void *, size_t n) {
-            if (n >= ferry::bridge::kExternalCounted)
-                ferry::bridge::grew(n);
-        },
+        [](const volatile void *, size_t n) { ferry::bridge::grew(n); },
         [](const volatile void *p) {
-            size_t n = p ? __sanitizer_get_allocated_size(p) : 0;
-            if (n >= ferry::bridge::kExternalCounted)
-                ferry::bridge::shrank(n);
+            if (p)
+                ferry::bridge::shrank(__sanitizer_get_allocated_size(p));
         });
 }
 } // namespace
@@ -147,8 +146,7 @@ FERRY_EXPORT void *realloc(void *p, size_t n) {
     void *q = __libc_realloc(p, n);
     if (!q && n)
         return q;   // p is untouched
-    if (before >= ferry::bridge::kExternalCounted)
-        ferry::bridge::shrank(before);
+    ferry::bridge::shrank(before);
     return counted(q);
 }
 FERRY_EXPORT void *reallocarray(void *p, size_t n, size_t size) {

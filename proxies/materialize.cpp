@@ -847,6 +847,13 @@ size_t g_kept_next = 0;
 
 void free_proxy(PyObject *o);
 
+void free_kept(size_t i) {
+    if (PyObject *o = g_kept[i]) {
+        unkeep(o);
+        free_proxy(o);
+    }
+}
+
 bool keep(PyObject *o) {
     Header *h = header_of(o);
     constexpr uint32_t kMay = kRegistered | kHashIdentity | kBorrowedHandle;
@@ -857,15 +864,11 @@ bool keep(PyObject *o) {
         h->managed = host::dup(h->managed);
         h->flags &= ~kBorrowedHandle;
     }
-    PyObject *oldest = g_kept[g_kept_next];
+    free_kept(g_kept_next);   // the oldest
     g_kept[g_kept_next] = o;
     h->flags |= kKept;
     h->padding = g_kept_next;
     g_kept_next = (g_kept_next + 1) % kKeptMax;
-    if (oldest) {
-        header_of(oldest)->flags &= ~kKept;
-        free_proxy(oldest);
-    }
     return true;
 }
 
@@ -879,13 +882,8 @@ void unkeep(PyObject *o) {
 }
 
 void keep_flush() {
-    for (PyObject *&o : g_kept)
-        if (o) {
-            PyObject *kept = o;
-            o = nullptr;
-            header_of(kept)->flags &= ~kKept;
-            free_proxy(kept);
-        }
+    for (size_t i = 0; i < kKeptMax; i++)
+        free_kept(i);
 }
 
 void object_dealloc(PyObject *o) {

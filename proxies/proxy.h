@@ -116,9 +116,8 @@ bool is_static_singleton(PyObject *o);
 // Crossing. All return null with the C error indicator set on failure.
 PyObject *from_host(host::Handle h);          // new reference; h borrowed
 PyObject *from_host_steal(host::Handle h);    // new reference; consumes h (null h: host error)
-// from_host for an exact str (no type to ask), with its hash when known
-// (a str's hash is never -1).
-PyObject *from_host_str(host::Handle h, int64_t hash = -1);
+// from_host for an exact str whose hash is known (neither is asked).
+PyObject *from_host_str(host::Handle h, int64_t hash);
 // An argument of a call from the host: a proxy made for it may borrow h
 // (valid until the call returns) instead of a duplicate (*borrowed: it did).
 // Before the call returns, keep_argument() must run on such a proxy, while

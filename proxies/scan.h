@@ -16,9 +16,9 @@ namespace ferry {
 // The proxy for an item of a container read again: the old one when it still
 // stands for the same managed object (C may hold it as a borrowed reference,
 // which CPython keeps valid while the container is unchanged), else a new
-// one (exact_str: h is known to be an exact str, whose hash str_hash is when
-// not -1). h: consumed.
-PyObject *item_for(PyObject *old, host::Handle h, bool exact_str = false, int64_t str_hash = -1);
+// one. str_hash: when not -1, h is known to be an exact str of that hash (a
+// str's hash is never -1). h: consumed.
+PyObject *item_for(PyObject *old, host::Handle h, int64_t str_hash = -1);
 
 class Scan {
 public:
