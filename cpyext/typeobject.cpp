@@ -1,6 +1,7 @@
 // Type objects: the layer's static types and exceptions, proxies of managed
 // types, extension types readied by PyType_Ready and the managed classes that
 // wrap them. Mirrors Objects/typeobject.c.
+#include <algorithm>
 #include <cstddef>
 #include <cstdlib>
 #include <cstring>
@@ -474,23 +475,106 @@ PyObject *single_base_mro(PyTypeObject *t) {
 
 } // namespace
 
+namespace {
+
+// The name C3's errors give a class (typeobject.c class_name: its __name__).
+std::string short_name(PyObject *t) {
+    const char *n = reinterpret_cast<PyTypeObject *>(t)->tp_name;
+    const char *dot = std::strrchr(n, '.');
+    return dot ? dot + 1 : n;
+}
+
+// The C3 linearization of t over its bases' MROs (typeobject.c
+// mro_implementation), with CPython's errors.
+PyObject *c3_mro(PyTypeObject *t) {
+    PyObject *bases = t->tp_bases;
+    Py_ssize_t n = PyTuple_GET_SIZE(bases);
+    std::vector<std::vector<PyObject *>> to_merge;
+    for (Py_ssize_t i = 0; i < n; i++) {
+        if (!PyType_Check(PyTuple_GET_ITEM(bases, i))) {
+            PyErr_SetString(PyExc_TypeError, "bases must be types");
+            return nullptr;
+        }
+        auto *b = reinterpret_cast<PyTypeObject *>(PyTuple_GET_ITEM(bases, i));
+        if (!b->tp_mro) {
+            PyErr_Format(PyExc_TypeError, "Cannot extend an incomplete type '%.100s'", b->tp_name);
+            return nullptr;
+        }
+        for (Py_ssize_t j = 0; j < i; j++)
+            if (PyTuple_GET_ITEM(bases, j) == PyTuple_GET_ITEM(bases, i)) {
+                PyErr_Format(PyExc_TypeError, "duplicate base class %s",
+                             short_name(PyTuple_GET_ITEM(bases, i)).c_str());
+                return nullptr;
+            }
+        PyObject *m = b->tp_mro;
+        to_merge.emplace_back(&PyTuple_GET_ITEM(m, 0), &PyTuple_GET_ITEM(m, 0) + PyTuple_GET_SIZE(m));
+    }
+    to_merge.emplace_back(&PyTuple_GET_ITEM(bases, 0), &PyTuple_GET_ITEM(bases, 0) + n);
+    std::vector<size_t> done(to_merge.size(), 0);   // how much of each list is merged
+    std::vector<PyObject *> result{reinterpret_cast<PyObject *>(t)};
+    auto in_a_tail = [&](PyObject *c) {
+        for (size_t k = 0; k < to_merge.size(); k++)
+            for (size_t j = done[k] + 1; j < to_merge[k].size(); j++)
+                if (to_merge[k][j] == c)
+                    return true;
+        return false;
+    };
+    for (;;) {
+        PyObject *next = nullptr;
+        bool left = false;
+        for (size_t k = 0; k < to_merge.size() && !next; k++) {
+            if (done[k] == to_merge[k].size())
+                continue;
+            left = true;
+            if (!in_a_tail(to_merge[k][done[k]]))
+                next = to_merge[k][done[k]];
+        }
+        if (!left)
+            break;
+        if (!next) {   // typeobject.c set_mro_error: the heads left, each once
+            std::string msg = "Cannot create a consistent method resolution\norder (MRO) for bases";
+            std::vector<PyObject *> heads;
+            for (size_t k = 0; k < to_merge.size(); k++) {
+                if (done[k] == to_merge[k].size())
+                    continue;
+                PyObject *h = to_merge[k][done[k]];
+                if (std::find(heads.begin(), heads.end(), h) == heads.end()) {
+                    msg += (heads.empty() ? " " : ", ") + short_name(h);
+                    heads.push_back(h);
+                }
+            }
+            PyErr_SetString(PyExc_TypeError, msg.c_str());
+            return nullptr;
+        }
+        result.push_back(next);
+        for (size_t k = 0; k < to_merge.size(); k++)
+            if (done[k] < to_merge[k].size() && to_merge[k][done[k]] == next)
+                done[k]++;
+    }
+    PyObject *mro = PyTuple_New(result.size());
+    for (size_t i = 0; mro && i < result.size(); i++)
+        PyTuple_SET_ITEM(mro, i, Py_NewRef(result[i]));
+    return mro;
+}
+
+} // namespace
+
 // tp_bases ((tp_base,) when unset) and tp_mro, as PyType_Ready leaves them
-// for a type of C. Types of C have one base here (PyType_FromSpec refuses
-// more, and so does this).
+// for a type of C.
 int set_bases_and_mro(PyTypeObject *t) {
     if (!t->tp_bases) {
         t->tp_bases = t->tp_base ? PyTuple_Pack(1, reinterpret_cast<PyObject *>(t->tp_base)) : PyTuple_New(0);
         if (!t->tp_bases)
             return -1;
     }
-    if (PyTuple_Check(t->tp_bases) && PyTuple_GET_SIZE(t->tp_bases) > 1) {
-        PyErr_Format(PyExc_SystemError, "PyType_Ready: ferry supports a single base ('%s' has %zd)",
-                     t->tp_name, PyTuple_GET_SIZE(t->tp_bases));
+    if (!PyTuple_Check(t->tp_bases)) {
+        PyErr_Format(PyExc_SystemError, "type %s has a tp_bases that is no tuple", t->tp_name);
         return -1;
     }
-    if (!t->tp_mro && !(t->tp_mro = single_base_mro(t)))
-        return -1;
-    return 0;
+    if (t->tp_mro)
+        return 0;
+    t->tp_mro = PyTuple_GET_SIZE(t->tp_bases) > 1 ? c3_mro(t) : single_base_mro(t);
+    return t->tp_mro ? 0 : -1;
 }
 
 bool bind_static_types() {
@@ -589,6 +673,45 @@ Layout layout_of_base(PyTypeObject *base, unsigned long *flags) {
 }
 
 void inherit_native_slots(PyTypeObject *t, PyTypeObject *base);
+void inherit_along_mro(PyTypeObject *t, PyTypeObject *base);
+
+// The base whose layout the others' extend (typeobject.c solid_base and
+// extra_ivars): a type adds fields unless it is its base's size, less the
+// dict and weakref slots a heap type appends.
+PyTypeObject *solid_base(PyTypeObject *t) {
+    PyTypeObject *base = t->tp_base ? solid_base(t->tp_base) : &PyBaseObject_Type;
+    size_t size = t->tp_basicsize, bsize = base->tp_basicsize;
+    if (t->tp_itemsize || base->tp_itemsize)
+        return size != bsize || t->tp_itemsize != base->tp_itemsize ? t : base;
+    for (Py_ssize_t offset : {t->tp_weaklistoffset, t->tp_dictoffset}) {
+        Py_ssize_t in_base = offset == t->tp_weaklistoffset ? base->tp_weaklistoffset : base->tp_dictoffset;
+        if (offset && !in_base && offset + sizeof(PyObject *) == size && (t->tp_flags & Py_TPFLAGS_HEAPTYPE))
+            size -= sizeof(PyObject *);
+    }
+    return size != bsize ? t : base;
+}
+
+// The base of bases whose solid base extends all the others' (the choice of
+// best_base), or null with CPython's TypeError.
+PyTypeObject *layout_winner(PyObject *bases) {
+    PyTypeObject *base = nullptr, *winner = nullptr;
+    for (Py_ssize_t i = 0; i < PyTuple_GET_SIZE(bases); i++) {
+        auto *b = reinterpret_cast<PyTypeObject *>(PyTuple_GET_ITEM(bases, i));
+        PyTypeObject *candidate = solid_base(b);
+        if (!winner) {
+            winner = candidate;
+            base = b;
+        } else if (PyType_IsSubtype(winner, candidate)) {
+        } else if (PyType_IsSubtype(candidate, winner)) {
+            winner = candidate;
+            base = b;
+        } else {
+            PyErr_SetString(PyExc_TypeError, "multiple bases have instance lay-out conflict");
+            return nullptr;
+        }
+    }
+    return base;
+}
 
 // All or nothing: a proxy is registered only once everything about it is known.
 PyTypeObject *make_type_proxy(Handle t, int64_t id) {
@@ -605,6 +728,28 @@ PyTypeObject *make_type_proxy(Handle t, int64_t id) {
     host::close(b);
     if (base_failed)
         return nullptr;
+    // Based on several types of C: the layout base is CPython's choice (the
+    // host's need not be: its classes of C all have one layout).
+    bool several_native = false;
+    if (base && type_info(base)->is_native) {
+        Handle hb = host::getattr_s(t, "__bases__");
+        PyObject *bases = hb ? from_host_steal(hb) : nullptr;
+        if (!hb)
+            move_host_error_to_c();
+        if (!bases || !PyTuple_Check(bases)) {
+            Py_XDECREF(bases);
+            return nullptr;
+        }
+        for (Py_ssize_t i = 0; i < PyTuple_GET_SIZE(bases); i++) {
+            auto *bi = reinterpret_cast<PyTypeObject *>(PyTuple_GET_ITEM(bases, i));
+            several_native |= bi != base && type_info(bi) && type_info(bi)->is_native;
+        }
+        if (several_native)
+            base = layout_winner(bases);
+        Py_DECREF(bases);
+        if (!base)
+            return nullptr;
+    }
     Handle n = host::getattr_s(t, "__name__");
     ptrdiff_t size = 0;
     const char *s = n ? host::unicode_as_utf8(n, &size) : nullptr;
@@ -651,7 +796,8 @@ PyTypeObject *make_type_proxy(Handle t, int64_t id) {
         // A Python subclass of an extension's type: its instances are native
         // objects laid out as the base's, and C reaches the base's slots.
         r->info.is_native = true;
-        inherit_native_slots(type, base);
+        if (!several_native)
+            inherit_native_slots(type, base);
     } else {
         fill_forwarding_slots(type, r);
     }
@@ -681,6 +827,8 @@ PyTypeObject *make_type_proxy(Handle t, int64_t id) {
             host::err_clear();
         PyErr_Clear();
     }
+    if (several_native)
+        inherit_along_mro(type, base);
     return type;
 }
 
@@ -787,11 +935,17 @@ void add_operator_slots(std::vector<Handle> &v, PyTypeObject *t) {
 Handle native_slot_list(PyTypeObject *t) {
     std::vector<Handle> v;
     PyTypeObject *b = t->tp_base;
-    auto own = [&](auto field) { return field(t) && (!b || field(t) != field(b)); };
+    // With several bases, a slot that tp_base does not give came from
+    // another base, unless it is object's (the host's forwarding slots).
+    bool several = PyTuple_GET_SIZE(t->tp_bases) > 1;
+    auto own = [&](auto field) {
+        return field(t) && (!b || field(t) != field(b)) && !(several && field(t) == field(&PyBaseObject_Type));
+    };
     // tp_new inherited from object (a heap type's object_new) is the type's
     // own on the host too: the host's object.__new__ makes no C object.
     // A hybrid type's tp_new inherited from its builtin is the builtin's __new__.
-    add_slot(v, t->tp_new && (!b || b == &PyBaseObject_Type || t->tp_new != b->tp_new),
+    // With several bases the host's MRO may find another base's __new__ first.
+    add_slot(v, t->tp_new && (!b || b == &PyBaseObject_Type || t->tp_new != b->tp_new || several),
              NativeSlot::new_);
     add_slot(v, own([](PyTypeObject *x) { return (void *)x->tp_init; }), NativeSlot::init);
     add_slot(v, own([](PyTypeObject *x) { return (void *)x->tp_call; }), NativeSlot::call);
@@ -874,14 +1028,21 @@ Handle native_getset_list(PyTypeObject *t) {
 // can be instantiated), filled with the slots, methods, members and getsets
 // by _support.make_native_type.
 bool build_native_class(PyTypeObject *t, TypeInfo *ti) {
-    Handle base = {};
-    if (t->tp_base && (ti->hybrid || !type_info(t->tp_base)->is_static) &&
-        !(base = type_handle(t->tp_base)))
-        return false;
+    // The classes of its bases (tp_bases; a hybrid type has one), object left out.
+    std::vector<Handle> bases;
+    for (Py_ssize_t i = 0; i < PyTuple_GET_SIZE(t->tp_bases); i++) {
+        auto *b = reinterpret_cast<PyTypeObject *>(PyTuple_GET_ITEM(t->tp_bases, i));
+        if (!ti->hybrid && type_info(b)->is_static)
+            continue;
+        bases.push_back(type_handle(b));
+        if (!bases.back())
+            return false;
+    }
+    Handle base = bases.empty() ? Handle{} : bases[0];
     // A hybrid type's class is a Python subclass of its base's, made by
     // make_native_type; the others are classes of the handle ABI.
     Handle cls = ti->hybrid ? host::dup(host::borrowed(Builtin::None))
-                            : host::native_class(t->tp_name, base, t->tp_flags & Py_TPFLAGS_BASETYPE,
+                            : host::native_class(t->tp_name, bases, t->tp_flags & Py_TPFLAGS_BASETYPE,
                                                  t->tp_as_buffer && t->tp_as_buffer->bf_getbuffer,
                                                  PyType_IS_GC(t));
     if (!cls) {
@@ -958,13 +1119,30 @@ PyObject *native_new_instance(PyTypeObject *type, Handle cls, const Handle *argv
                      subtype->tp_name, subtype->tp_name, type->tp_name);
         return nullptr;
     }
+    // The nearest type of C of the class (typeobject.c tp_new_wrapper's
+    // staticbase) makes the object, as CPython's type_call has it. The host's
+    // MRO may have reached this __new__ first (a Python class based on two
+    // types of C: the host's and CPython's choice of a layout base differ);
+    // called on a type of C of its own line, CPython refuses it as unsafe.
+    PyTypeObject *staticbase = subtype;
+    while (staticbase && (staticbase->tp_flags & Py_TPFLAGS_HEAPTYPE) && !type_info(staticbase)->from_spec)
+        staticbase = staticbase->tp_base;
+    newfunc make = type->tp_new;
+    if (staticbase && staticbase->tp_new != make) {
+        if (PyType_IsSubtype(staticbase, type)) {
+            PyErr_Format(PyExc_TypeError, "%s.__new__(%s) is not safe, use %s.__new__()", type->tp_name,
+                         subtype->tp_name, staticbase->tp_name);
+            return nullptr;
+        }
+        make = staticbase->tp_new;
+    }
     PyObject *a = args_tuple_from_host(argv, n);
     PyObject *k = a ? kwargs_from_host(kw) : nullptr;
     if (!a || (kw && !k && PyErr_Occurred())) {
         Py_XDECREF(a);
         return nullptr;
     }
-    PyObject *o = type->tp_new(subtype, a, k);
+    PyObject *o = make(subtype, a, k);
     Py_DECREF(a);
     Py_XDECREF(k);
     if (!o)
@@ -1010,6 +1188,11 @@ template <typename S> void inherit_table(S *&mine, S *theirs) {
     for (size_t i = 0; i < sizeof(S) / sizeof(void *); i++)
         if (!m[i])
             m[i] = b[i];
+}
+
+template <typename S> void own_table(S *&mine, const S *base) {
+    if (!mine)
+        mine = base ? new S(*base) : new S{};
 }
 
 void inherit_slots(PyTypeObject *t, PyTypeObject *b) {
@@ -1183,12 +1366,53 @@ int ready_native_type(PyTypeObject *t) {
                 t->tp_clear = b->tp_clear;
             }
         }
+    }
+    if (set_bases_and_mro(t) < 0)
+        return -1;
+    if (!(t->tp_flags & Py_TPFLAGS_HEAPTYPE)) {   // (typeobject.c type_ready_mro)
+        for (Py_ssize_t i = 0; i < PyTuple_GET_SIZE(t->tp_mro); i++) {
+            auto *m = reinterpret_cast<PyTypeObject *>(PyTuple_GET_ITEM(t->tp_mro, i));
+            if (m->tp_flags & Py_TPFLAGS_HEAPTYPE) {
+                PyErr_Format(PyExc_TypeError, "type '%.100s' is not dynamically allocated but its "
+                             "base type '%.100s' is dynamically allocated", t->tp_name, m->tp_name);
+                return -1;
+            }
+        }
+    }
+    if (Py_ssize_t n = PyTuple_GET_SIZE(t->tp_bases); n > 1) {
+        // Several bases: types of C laid out as object or as one another
+        // (PyType_FromSpec checks; CPython trusts a static type's). The
+        // size and tp_new come from tp_base, the rest from the MRO in order
+        // (typeobject.c inherit_special, type_ready_set_new, type_ready_inherit).
+        for (Py_ssize_t i = 0; i < n; i++) {
+            auto *bi = reinterpret_cast<PyTypeObject *>(PyTuple_GET_ITEM(t->tp_bases, i));
+            if (bi != &PyBaseObject_Type && !type_info(bi)->is_native) {
+                PyErr_Format(PyExc_SystemError,
+                             "ferry: extension type '%s' has several bases, '%s' among them, which is "
+                             "not an extension type; not supported yet", t->tp_name, bi->tp_name);
+                return -1;
+            }
+        }
+        inherit(t->tp_basicsize, b->tp_basicsize);
+        inherit(t->tp_itemsize, b->tp_itemsize);
+        if (!(t->tp_flags & Py_TPFLAGS_DISALLOW_INSTANTIATION))
+            inherit(t->tp_new, b->tp_new);
+        // Tables of its own, so that what comes from later bases is not
+        // written into tp_base's (the type lives as long as the layer).
+        own_table(t->tp_as_number, b->tp_as_number);
+        own_table(t->tp_as_sequence, b->tp_as_sequence);
+        own_table(t->tp_as_mapping, b->tp_as_mapping);
+        own_table(t->tp_as_async, b->tp_as_async);
+        own_table(t->tp_as_buffer, b->tp_as_buffer);
+        newfunc made = t->tp_new;   // (tp_base's, even none)
+        for (Py_ssize_t i = 1; i < PyTuple_GET_SIZE(t->tp_mro); i++)
+            inherit_slots(t, reinterpret_cast<PyTypeObject *>(PyTuple_GET_ITEM(t->tp_mro, i)));
+        t->tp_new = made;
+    } else if (b) {
         inherit_slots(t, b);
     }
     if (!t->tp_hash && !t->tp_richcompare)
         t->tp_hash = PyObject_HashNotImplemented;
-    if (set_bases_and_mro(t) < 0)
-        return -1;
     // A real dict: C may write entries (Cython's __pyx_vtable__) and call
     // PyType_Modified; the managed class gets them (make_native_type, then
     // PyType_Modified) and fills it with its own namespace once built.
@@ -1294,6 +1518,38 @@ void heap_type_dealloc(PyObject *o) {
     base->tp_dealloc(o);
 }
 
+// The tp_base of a type made with these bases (typeobject.c best_base): the
+// one whose solid base extends all the others', with CPython's errors.
+PyTypeObject *best_base(PyObject *bases) {
+    Py_ssize_t n = PyTuple_GET_SIZE(bases);
+    if (n == 0) {   // (CPython asserts; its release build fails without an exception)
+        PyErr_SetString(PyExc_SystemError, "PyType_FromModuleAndSpec: bases is an empty tuple");
+        return nullptr;
+    }
+    for (Py_ssize_t i = 0; i < n; i++) {
+        PyObject *o = PyTuple_GET_ITEM(bases, i);
+        if (!PyType_Check(o)) {
+            PyErr_SetString(PyExc_TypeError, "bases must be types");
+            return nullptr;
+        }
+        auto *b = reinterpret_cast<PyTypeObject *>(o);
+        if (!(b->tp_flags & Py_TPFLAGS_READY) && PyType_Ready(b) < 0)
+            return nullptr;
+        if (!(b->tp_flags & Py_TPFLAGS_BASETYPE)) {
+            PyErr_Format(PyExc_TypeError, "type '%.100s' is not an acceptable base type", b->tp_name);
+            return nullptr;
+        }
+        TypeInfo *bi = type_info(b);
+        if (b != &PyBaseObject_Type && !(bi && (bi->is_native || bi->hybrid || bi->is_static))) {
+            PyErr_Format(PyExc_SystemError,
+                         "PyType_FromModuleAndSpec: base '%s' is not a type of C; ferry supports "
+                         "builtins and extension types as bases", b->tp_name);
+            return nullptr;
+        }
+    }
+    return layout_winner(bases);
+}
+
 // The heap type a spec describes (typeobject.c PyType_FromModuleAndSpec).
 // Types live as long as the layer (their managed classes do), so the
 // object is never freed once it is ready.
@@ -1338,33 +1594,8 @@ PyObject *type_from_spec(PyObject *module, PyType_Spec *spec, PyObject *bases) {
     }
     if (!base_tuple)
         return nullptr;
-    // typeobject.c best_base, for the single base the host's classes allow.
-    Py_ssize_t nbases = PyTuple_GET_SIZE(base_tuple);
-    for (Py_ssize_t i = 0; i < nbases; i++) {
-        if (!PyType_Check(PyTuple_GET_ITEM(base_tuple, i))) {
-            Py_DECREF(base_tuple);
-            PyErr_SetString(PyExc_TypeError, "bases must be types");
-            return nullptr;
-        }
-    }
-    if (nbases != 1) {
-        Py_DECREF(base_tuple);
-        PyErr_SetString(PyExc_SystemError, nbases
-                            ? "PyType_FromModuleAndSpec: ferry supports a single base"
-                            : "PyType_FromModuleAndSpec: bases is an empty tuple");
-        return nullptr;
-    }
-    auto *base = reinterpret_cast<PyTypeObject *>(PyTuple_GET_ITEM(base_tuple, 0));
-    if (!(base->tp_flags & Py_TPFLAGS_BASETYPE)) {
-        PyErr_Format(PyExc_TypeError, "type '%.100s' is not an acceptable base type", base->tp_name);
-        Py_DECREF(base_tuple);
-        return nullptr;
-    }
-    TypeInfo *bi = type_info(base);
-    if (base != &PyBaseObject_Type && !(bi && (bi->is_native || bi->hybrid || bi->is_static))) {
-        PyErr_Format(PyExc_SystemError,
-                     "PyType_FromModuleAndSpec: base '%s' is not a type of C; ferry supports "
-                     "builtins and extension types as bases", base->tp_name);
+    PyTypeObject *base = best_base(base_tuple);
+    if (!base) {
         Py_DECREF(base_tuple);
         return nullptr;
     }
@@ -1547,6 +1778,24 @@ void inherit_native_slots(PyTypeObject *t, PyTypeObject *base) {
     t->tp_alloc = base->tp_alloc ? base->tp_alloc : PyType_GenericAlloc;
     t->tp_new = base->tp_new;
 }
+
+// A Python class based on several types of C: the layout from its layout
+// base, the behaviour from its MRO in order, into tables of its own
+// (typeobject.c type_ready_inherit).
+void inherit_along_mro(PyTypeObject *t, PyTypeObject *base) {
+    auto *heap = reinterpret_cast<PyHeapTypeObject *>(t);
+    t->tp_as_number = &heap->as_number;
+    t->tp_as_sequence = &heap->as_sequence;
+    t->tp_as_mapping = &heap->as_mapping;
+    t->tp_as_async = &heap->as_async;
+    t->tp_as_buffer = &heap->as_buffer;
+    t->tp_dealloc = base->tp_dealloc;
+    t->tp_dictoffset = base->tp_dictoffset;
+    t->tp_weaklistoffset = base->tp_weaklistoffset;
+    for (Py_ssize_t i = 1; t->tp_mro && i < PyTuple_GET_SIZE(t->tp_mro); i++)
+        inherit_slots(t, reinterpret_cast<PyTypeObject *>(PyTuple_GET_ITEM(t->tp_mro, i)));
+    inherit_native_slots(t, base);
+}
 } // namespace
 } // namespace ferry
 
@@ -1555,6 +1804,11 @@ int PyType_IsSubtype(PyTypeObject *a, PyTypeObject *b) {
     for (PyTypeObject *t = a; t; t = t->tp_base)
         if (t == b)
             return 1;
+    if (a->tp_mro && PyTuple_Check(a->tp_mro)) {   // the other bases' lines
+        for (Py_ssize_t i = 0; i < PyTuple_GET_SIZE(a->tp_mro); i++)
+            if (PyTuple_GET_ITEM(a->tp_mro, i) == reinterpret_cast<PyObject *>(b))
+                return 1;
+    }
     TypeInfo *ia = type_info(a), *ib = type_info(b);
     if (!ia || !ib || ia->is_native || ib->is_native)
         return 0;

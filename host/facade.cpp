@@ -12,6 +12,7 @@
 #include <string>
 #include <initializer_list>
 #include <utility>
+#include <vector>
 
 #include "gc_bridge/stats.h"
 #include "hpy.h"
@@ -298,8 +299,8 @@ void set_buffer_hooks(BufferGet get, BufferRelease release) {
     g_buffer_release = release;
 }
 
-Handle native_class(const char *qualified_name, Handle base, bool basetype, bool exports_buffer,
-                    bool traced) {
+Handle native_class(const char *qualified_name, std::span<const Handle> bases, bool basetype,
+                    bool exports_buffer, bool traced) {
     // The spec and its name must outlive the type: kept for the layer's life.
     auto *spec = new HPyType_Spec{};
     spec->name = strdup(qualified_name);
@@ -315,8 +316,11 @@ Handle native_class(const char *qualified_name, Handle base, bool basetype, bool
     if (traced)
         defines[n++] = &g_traverse_def;
     spec->defines = defines;
-    HPyType_SpecParam params[] = {{HPyType_SpecParam_Base, H(base)}, {(HPyType_SpecParam_Kind)0, HPy_NULL}};
-    return W(HPyType_FromSpec(g_ctx, spec, base ? params : nullptr));
+    std::vector<HPyType_SpecParam> params;
+    for (Handle b : bases)
+        params.push_back({HPyType_SpecParam_Base, H(b)});
+    params.push_back({(HPyType_SpecParam_Kind)0, HPy_NULL});
+    return W(HPyType_FromSpec(g_ctx, spec, bases.empty() ? nullptr : params.data()));
 }
 
 Handle native_wrap(Handle cls, void *native) {

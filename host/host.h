@@ -12,6 +12,7 @@
 #pragma once
 #include <cstddef>
 #include <cstdint>
+#include <span>
 #include <string_view>
 
 namespace ferry::host {
@@ -118,7 +119,8 @@ Handle number_unary(UnaryOp op, Handle a);
 // _ferry_host.NativeObject), holding the address of a C object.
 // exports_buffer: the class exports the C type's buffer (the layer's hooks);
 // traced: its instances can hold objects for the layer (native_hold).
-Handle native_class(const char *qualified_name, Handle base_or_null, bool basetype,
+// bases: none (object), or the classes of the C type's tp_bases.
+Handle native_class(const char *qualified_name, std::span<const Handle> bases, bool basetype,
                     bool exports_buffer, bool traced = false);
 // The layer's side of a buffer export: `view` has Py_buffer's layout (that of
 // HPy_buffer too); get fills all but `obj`, returns 0 or -1 with the error on

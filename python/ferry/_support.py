@@ -950,7 +950,10 @@ def make_native_type(spec):
         ns[gname] = _getset(t, index, has_set, gdoc)
     if tp_dict:
         ns.update(tp_dict)   # written by C after PyType_Ready: they win, as in CPython
-    if _SLOT_NEW not in slots and not any('__new__' in vars(k) for k in cls.__mro__[1:-1]):
+    # (With several bases, a base's __new__ is not the type's: the tp_new it
+    # has comes from tp_base, and the layer lists it.)
+    if _SLOT_NEW not in slots and (len(cls.__bases__) > 1 or
+                                   not any('__new__' in vars(k) for k in cls.__mro__[1:-1])):
         def no_new(cls, *args, **kw):
             raise TypeError("cannot create '%s.%s' instances" % (module, name))
         ns['__new__'] = staticmethod(no_new)

@@ -2,11 +2,13 @@
 PyType_FromModuleAndSpec, PyType_GetSlot, PyType_GetModule,
 PyType_GetModuleState, PyType_GetModuleByDef, PyType_GetName,
 PyType_GetQualName, PyType_Modified, _PyType_Lookup, _PyObject_GetDictPtr,
-_PyObject_GenericGetAttrWithDict.
+_PyObject_GenericGetAttrWithDict; types of several bases (PyType_FromSpecWithBases
+with a tuple, PyType_Ready with tp_bases).
 
 C side: tests/capi/ext/heaptype.c.
 """
 import gc
+import sys
 import types
 import unittest
 import warnings
@@ -16,6 +18,9 @@ import _ferrytest as ft
 
 NULL = ft.NULL
 Widget, Gadget, Gizmo, Plain, NoNew = ft.Widget, ft.Gadget, ft.Gizmo, ft.Plain, ft.NoNew
+MixA, MixB, MixC, Both, Duo = ft.MixA, ft.MixB, ft.MixC, ft.Both, ft.Duo
+StaticMixA, StaticMixB = ft.StaticMixA, ft.StaticMixB
+ON_FERRY = sys.implementation.name == "pypy"
 
 # typeslots.h
 Py_nb_add, Py_nb_subtract, Py_sq_length = 7, 36, 45
@@ -170,6 +175,111 @@ class TestFromSpec(unittest.TestCase):
             t = ft.heaptype_from_spec("nodot")
         self.assertEqual(t.__name__, "NoDot")
         self.assertEqual([str(x.message) for x in w], ["builtin type NoDot has no __module__ attribute"])
+
+
+class TestSeveralBases(unittest.TestCase):
+    """Types of C with several bases: MixA adds no fields, MixB and MixC one
+    each; Both (a spec's) and Duo (readied with tp_bases) are MixA + MixB."""
+
+    def test_bases_and_mro(self):
+        for t, a, b in ((Both, MixA, MixB), (Duo, StaticMixA, StaticMixB)):
+            self.assertEqual(t.__bases__, (a, b))
+            self.assertEqual(t.__mro__, (t, a, b, object))
+            self.assertEqual(ft.type_bases_mro(t), (t.__bases__, t.__mro__))
+
+    def test_base_is_the_layout_base(self):
+        # best_base: MixB's fields make it the solid base; a static type's
+        # tp_base is the one C set.
+        self.assertIs(Both.__base__, MixB)
+        self.assertIs(Duo.__base__, StaticMixB)
+
+    def test_instances(self):
+        for t, a, b in ((Both, MixA, MixB), (Duo, StaticMixA, StaticMixB)):
+            x = t()
+            # tp_new and the layout come from MixB (tp_base); repr from MixA,
+            # first in the MRO; nb_negative from MixB, the only one with it.
+            self.assertEqual(x.b, 42)
+            x.b = 7
+            self.assertEqual((x.which_a(), x.which_b(), x.shared()), ("a", "b", "a"))
+            self.assertEqual(repr(x), "<MixA %s>" % t.__name__.join(["_ferrytest.", ""]))
+            self.assertEqual(-x, -7)
+            self.assertEqual(ft.heaptype_mix_slots(x), (repr(x), -7))
+            self.assertIsInstance(x, a)
+            self.assertIsInstance(x, b)
+            self.assertIs(ft.object_typecheck(x, a), True)
+            self.assertIs(ft.type_issubtype(t, a), True)
+            self.assertIs(ft.type_issubtype(t, b), True)
+            self.assertIs(ft.type_issubtype(b, a), False)
+            self.assertIs(ft.type_issubtype(a, t), False)
+
+    def test_python_subclass(self):
+        class P(Both):
+            def which_a(self):
+                return "p"
+        p = P()
+        self.assertEqual((p.b, p.which_a(), p.shared(), -p), (42, "p", "a", -42))
+        self.assertEqual(ft.heaptype_mix_slots(p), ("<MixA P>", -42))
+        self.assertIs(ft.type_issubtype(P, MixA), True)
+        self.assertIs(ft.type_issubtype(P, MixB), True)
+
+    def test_python_class_of_two_types_of_c(self):
+        # Laid out as MixB and made by its tp_new, as in CPython, though
+        # MixA comes first; its slots follow the MRO.
+        class Q(MixA, MixB):
+            pass
+        q = Q()
+        self.assertEqual((q.b, q.shared(), repr(q), -q), (42, "a", "<MixA Q>", -42))
+        self.assertEqual(ft.heaptype_mix_slots(q), ("<MixA Q>", -42))
+        self.assertIs(ft.type_issubtype(Q, MixB), True)
+        self.assertIs(ft.object_typecheck(q, MixB), True)
+        with self.assertRaisesRegex(TypeError, "^multiple bases have instance lay-out conflict$"):
+            class R(MixB, MixC):
+                pass
+            R()   # (ferry's host accepts the class; C refuses it when it first meets it)
+
+    def test_made_at_run_time(self):
+        t = ft.heaptype_from_spec("withbases", (Both, MixA))
+        self.assertEqual(t.__mro__, (t, Both, MixA, MixB, object))
+        self.assertIs(t.__base__, Both)
+        self.assertEqual((t().b, t().shared()), (42, "a"))
+
+    def test_errors(self):
+        with self.assertRaisesRegex(TypeError, "^multiple bases have instance lay-out conflict$"):
+            ft.heaptype_from_spec("withbases", (MixB, MixC))
+        with self.assertRaisesRegex(TypeError, "^Cannot create a consistent method resolution\n"
+                                               "order \\(MRO\\) for bases MixA, Both$"):
+            ft.heaptype_from_spec("withbases", (MixA, Both))
+        with self.assertRaisesRegex(TypeError, "^duplicate base class MixA$"):
+            ft.heaptype_from_spec("withbases", (MixA, MixA))
+        with self.assertRaisesRegex(TypeError, "^bases must be types$"):
+            ft.heaptype_from_spec("withbases", (MixA, 1))
+        with self.assertRaisesRegex(TypeError, "^type '_ferrytest.Gadget' is not an acceptable base type$"):
+            ft.heaptype_from_spec("withbases", (MixA, Gadget))
+        with self.assertRaises(SystemError):   # (CPython's sets no exception)
+            ft.heaptype_from_spec("withbases", ())
+
+    def test_static_type_readied_with_bases(self):
+        # tp_base (the last base here) gives tp_new: StaticMixA has none.
+        t = ft.heaptype_ready_with_bases((StaticMixB, StaticMixA))
+        self.assertEqual(t.__mro__, (t, StaticMixB, StaticMixA, object))
+        with self.assertRaisesRegex(TypeError, "^cannot create '_ferrytest.Readied' instances$"):
+            t()
+        with self.assertRaisesRegex(TypeError, "^duplicate base class StaticMixA$"):
+            ft.heaptype_ready_with_bases((StaticMixA, StaticMixA))
+        with self.assertRaisesRegex(TypeError, "^type '_ferrytest.Readied' is not dynamically allocated "
+                                               "but its base type '_ferrytest.MixA' is dynamically allocated$"):
+            ft.heaptype_ready_with_bases((MixA, StaticMixB))
+
+    def test_builtin_among_several_bases(self):
+        # numpy's float64: (floating, float). ferry cannot lay out a type of C
+        # that is also a builtin's subclass through another base: it says so.
+        if ON_FERRY:
+            with self.assertRaisesRegex(SystemError, "^ferry: extension type '_ferrytest.Readied' has "
+                                                     "several bases, 'float' among them, .* not supported yet$"):
+                ft.heaptype_ready_with_bases((StaticMixA, float))
+        else:
+            t = ft.heaptype_ready_with_bases((StaticMixA, float))
+            self.assertEqual(t.__mro__, (t, StaticMixA, float, object))
 
 
 class TestGetSlot(unittest.TestCase):

@@ -11,7 +11,8 @@
  * Gizmo (bases given as a tuple), Plain (no tp_new: object's), NoNew
  * (Py_TPFLAGS_DISALLOW_INSTANTIATION), and Reducible, a static type whose
  * tp_dict is written in C as Cython does (__pyx_vtable__ before the type is
- * ever used, __Pyx_setup_reduce after).
+ * ever used, __Pyx_setup_reduce after). MixA, MixB, MixC, Both and Duo
+ * (below) are types of several bases.
  */
 #define PY_SSIZE_T_CLEAN
 #include <Python.h>
@@ -298,6 +299,203 @@ heaptype_vtable_ok(PyObject *Py_UNUSED(module), PyObject *capsule)
     return PyBool_FromLong(p == &vtable_marker);
 }
 
+/* --- MixA, MixB, MixC, Both, Duo: several bases ------------------------------
+ * MixA adds no fields (its solid base is object), MixB and MixC each add one:
+ * Both (bases MixA, MixB, from a spec) is laid out as MixB, which becomes its
+ * tp_base; Duo is the same as a static type readied with tp_bases set (its
+ * bases StaticMixA and StaticMixB, since a static type's must be static). */
+
+typedef struct {
+    PyObject_HEAD
+    long b;
+} MixBObject;
+
+typedef struct {
+    PyObject_HEAD
+    double c;
+} MixCObject;
+
+static PyObject *
+mix_which_a(PyObject *Py_UNUSED(self), PyObject *Py_UNUSED(ignored))
+{
+    return PyUnicode_FromString("a");
+}
+
+static PyObject *
+mix_which_b(PyObject *Py_UNUSED(self), PyObject *Py_UNUSED(ignored))
+{
+    return PyUnicode_FromString("b");
+}
+
+static PyObject *
+mixa_repr(PyObject *self)
+{
+    return PyUnicode_FromFormat("<MixA %s>", Py_TYPE(self)->tp_name);
+}
+
+static PyObject *
+mixb_repr(PyObject *self)
+{
+    return PyUnicode_FromFormat("<MixB %ld>", ((MixBObject *)self)->b);
+}
+
+static PyObject *
+mixb_new(PyTypeObject *type, PyObject *Py_UNUSED(args), PyObject *Py_UNUSED(kwds))
+{
+    MixBObject *self = (MixBObject *)type->tp_alloc(type, 0);
+    if (self != NULL) {
+        self->b = 42;
+    }
+    return (PyObject *)self;
+}
+
+static PyObject *
+mixb_negative(PyObject *self)
+{
+    return PyLong_FromLong(-((MixBObject *)self)->b);
+}
+
+static PyMethodDef mixa_methods[] = {
+    {"which_a", mix_which_a, METH_NOARGS, NULL},
+    {"shared", mix_which_a, METH_NOARGS, NULL},
+    {NULL, NULL, 0, NULL},
+};
+
+static PyMethodDef mixb_methods[] = {
+    {"which_b", mix_which_b, METH_NOARGS, NULL},
+    {"shared", mix_which_b, METH_NOARGS, NULL},
+    {NULL, NULL, 0, NULL},
+};
+
+static PyMemberDef mixb_members[] = {
+    {"b", T_LONG, offsetof(MixBObject, b), 0, NULL},
+    {NULL, 0, 0, 0, NULL},
+};
+
+static PyType_Slot mixa_slots[] = {
+    {Py_tp_repr, mixa_repr},
+    {Py_tp_methods, mixa_methods},
+    {0, NULL},
+};
+
+static PyType_Spec mixa_spec = {
+    .name = "_ferrytest.MixA",
+    .basicsize = 0,
+    .flags = Py_TPFLAGS_DEFAULT | Py_TPFLAGS_BASETYPE,
+    .slots = mixa_slots,
+};
+
+static PyType_Slot mixb_slots[] = {
+    {Py_tp_new, mixb_new},
+    {Py_tp_repr, mixb_repr},
+    {Py_nb_negative, mixb_negative},
+    {Py_tp_methods, mixb_methods},
+    {Py_tp_members, mixb_members},
+    {0, NULL},
+};
+
+static PyType_Spec mixb_spec = {
+    .name = "_ferrytest.MixB",
+    .basicsize = sizeof(MixBObject),
+    .flags = Py_TPFLAGS_DEFAULT | Py_TPFLAGS_BASETYPE,
+    .slots = mixb_slots,
+};
+
+static PyType_Slot mixc_slots[] = {
+    {0, NULL},
+};
+
+static PyType_Spec mixc_spec = {
+    .name = "_ferrytest.MixC",
+    .basicsize = sizeof(MixCObject),
+    .flags = Py_TPFLAGS_DEFAULT | Py_TPFLAGS_BASETYPE,
+    .slots = mixc_slots,
+};
+
+static PyType_Slot both_slots[] = {
+    {0, NULL},
+};
+
+static PyType_Spec both_spec = {
+    .name = "_ferrytest.Both",
+    .basicsize = 0,
+    .flags = Py_TPFLAGS_DEFAULT | Py_TPFLAGS_BASETYPE,
+    .slots = both_slots,
+};
+
+/* MixA and MixB again as static types: a static type's bases are static. */
+static PyTypeObject StaticMixA_Type = {
+    PyVarObject_HEAD_INIT(NULL, 0)
+    .tp_name = "_ferrytest.StaticMixA",
+    .tp_basicsize = sizeof(PyObject),
+    .tp_flags = Py_TPFLAGS_DEFAULT | Py_TPFLAGS_BASETYPE,
+    .tp_repr = mixa_repr,
+    .tp_methods = mixa_methods,
+};
+
+static PyNumberMethods mixb_as_number = {
+    .nb_negative = mixb_negative,
+};
+
+static PyTypeObject StaticMixB_Type = {
+    PyVarObject_HEAD_INIT(NULL, 0)
+    .tp_name = "_ferrytest.StaticMixB",
+    .tp_basicsize = sizeof(MixBObject),
+    .tp_flags = Py_TPFLAGS_DEFAULT | Py_TPFLAGS_BASETYPE,
+    .tp_new = mixb_new,
+    .tp_repr = mixb_repr,
+    .tp_as_number = &mixb_as_number,
+    .tp_methods = mixb_methods,
+    .tp_members = mixb_members,
+};
+
+static PyTypeObject Duo_Type = {
+    PyVarObject_HEAD_INIT(NULL, 0)
+    .tp_name = "_ferrytest.Duo",
+    .tp_basicsize = sizeof(MixBObject),
+    .tp_flags = Py_TPFLAGS_DEFAULT | Py_TPFLAGS_BASETYPE,
+};
+
+/* (Py_TYPE(o)->tp_repr(o), Py_TYPE(o)->tp_as_number->nb_negative(o)): the
+ * slots as C reads them. */
+static PyObject *
+heaptype_mix_slots(PyObject *Py_UNUSED(module), PyObject *o)
+{
+    PyTypeObject *tp = Py_TYPE(o);
+    PyObject *r = tp->tp_repr(o);
+    PyObject *n = r && tp->tp_as_number && tp->tp_as_number->nb_negative
+                      ? tp->tp_as_number->nb_negative(o) : Py_NewRef(ferrytest_null);
+    PyObject *t = r && n ? PyTuple_Pack(2, r, n) : NULL;
+    Py_XDECREF(r);
+    Py_XDECREF(n);
+    return t;
+}
+
+/* A static type readied with the bases given (tp_base: the last one), as
+ * numpy readies its scalar types; the type, or the error. */
+static PyObject *
+heaptype_ready_with_bases(PyObject *Py_UNUSED(module), PyObject *bases)
+{
+    static PyTypeObject types[8];
+    static int used;
+    if (!PyTuple_Check(bases) || PyTuple_GET_SIZE(bases) == 0 || used == 8) {
+        PyErr_SetString(PyExc_ValueError, "a non-empty tuple, at most 8 times");
+        return NULL;
+    }
+    PyTypeObject *t = &types[used++];
+    PyTypeObject *base = (PyTypeObject *)PyTuple_GET_ITEM(bases, PyTuple_GET_SIZE(bases) - 1);
+    Py_SET_TYPE(t, &PyType_Type);
+    t->tp_name = "_ferrytest.Readied";
+    t->tp_basicsize = base->tp_basicsize;
+    t->tp_flags = Py_TPFLAGS_DEFAULT | Py_TPFLAGS_BASETYPE;
+    t->tp_base = base;
+    t->tp_bases = Py_NewRef(bases);
+    if (PyType_Ready(t) < 0) {
+        return NULL;
+    }
+    return Py_NewRef((PyObject *)t);
+}
+
 /* --- wrappers -------------------------------------------------------------- */
 
 static PyObject *
@@ -523,6 +721,8 @@ static PyMethodDef heaptype_methods[] = {
     {"heaptype_generic_getattr", heaptype_generic_getattr, METH_VARARGS, NULL},
     {"heaptype_setup_reduce", heaptype_setup_reduce, METH_O, NULL},
     {"heaptype_vtable_ok", heaptype_vtable_ok, METH_O, NULL},
+    {"heaptype_mix_slots", heaptype_mix_slots, METH_O, NULL},
+    {"heaptype_ready_with_bases", heaptype_ready_with_bases, METH_O, NULL},
     {NULL, NULL, 0, NULL},
 };
 
@@ -557,6 +757,30 @@ ferrytest_init_heaptype(PyObject *m)
         return -1;
     }
     Py_DECREF(bases);
+    PyObject *mixa = PyType_FromSpec(&mixa_spec);
+    PyObject *mixb = PyType_FromSpec(&mixb_spec);
+    PyObject *mixes = mixa && mixb ? PyTuple_Pack(2, mixa, mixb) : NULL;
+    if (mixes == NULL
+        || add_type(m, "Both", PyType_FromSpecWithBases(&both_spec, mixes)) < 0
+        || add_type(m, "MixC", PyType_FromSpec(&mixc_spec)) < 0) {
+        Py_XDECREF(mixa);
+        Py_XDECREF(mixb);
+        Py_XDECREF(mixes);
+        return -1;
+    }
+    Py_DECREF(mixes);
+    if (add_type(m, "MixA", mixa) < 0 || add_type(m, "MixB", mixb) < 0
+        || PyType_Ready(&StaticMixA_Type) < 0 || PyType_Ready(&StaticMixB_Type) < 0) {
+        return -1;
+    }
+    Duo_Type.tp_base = &StaticMixB_Type;
+    Duo_Type.tp_bases = PyTuple_Pack(2, &StaticMixA_Type, &StaticMixB_Type);
+    if (Duo_Type.tp_bases == NULL || PyType_Ready(&Duo_Type) < 0
+        || PyModule_AddObjectRef(m, "Duo", (PyObject *)&Duo_Type) < 0
+        || PyModule_AddObjectRef(m, "StaticMixA", (PyObject *)&StaticMixA_Type) < 0
+        || PyModule_AddObjectRef(m, "StaticMixB", (PyObject *)&StaticMixB_Type) < 0) {
+        return -1;
+    }
     /* Cython's order: ready, __pyx_vtable__ into tp_dict, then the module. */
     if (PyType_Ready(&Reducible_Type) < 0) {
         return -1;
