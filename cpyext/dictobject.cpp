@@ -1,6 +1,6 @@
 // dict: always managed. The C struct keeps ma_used (PyDict_GET_SIZE) and
 // ma_version_tag in step; everything else is a host call. Values handed out as borrowed references
-// (PyDict_GetItem*, PyDict_Next) are held by the dict's proxy until it dies.
+// (PyDict_GetItem*, PyDict_Next) are held by the dict's proxy while the dict holds them (see Borrowed).
 // Mirrors Objects/dictobject.c.
 #define PY_SSIZE_T_CLEAN
 #include <Python.h>
@@ -11,6 +11,7 @@
 #include <vector>
 
 #include "cpyext/forward.h"
+#include "gc_bridge/bridge.h"
 #include "gc_bridge/debug.h"
 #include "gc_bridge/stats.h"
 #include "proxies/scan.h"
@@ -31,13 +32,22 @@ struct Snapshot {
     bool taken = false;
 };
 
-// Per dict: the borrowed references it keeps alive, and its PyDict_Next snapshot.
+// Per dict: the borrowed references it keeps alive, and its PyDict_Next
+// snapshot. A borrowed reference is valid as long as the dict holds its
+// object (CPython's promise): when refs have grown past kPruneMin and twice
+// what the last prune left, the end of the outermost call releases those
+// whose objects the dict no longer holds (a memo dict cleared at every call
+// grew by its keys at each one).
 struct Borrowed {
     std::vector<PyObject *> refs;
     std::unordered_set<PyObject *> index;   // of refs, once they are many
     Snapshot snapshot;
+    size_t prune_at = 0;   // (0: kPruneMin)
+    bool prune_due = false;
 };
 constexpr size_t kIndexed = 16;
+constexpr size_t kPruneMin = 64;
+std::vector<PyObject *> g_prune;   // dicts with prune_due
 std::unordered_map<PyObject *, Borrowed> g_borrowed;
 // The last dict's entry (PyDict_Next asks for it once per item); elements of
 // an unordered_map stay where they are until erased.
@@ -70,8 +80,42 @@ PyObject *keep_borrowed(PyObject *dict, PyObject *v) {
         return v;
     }
     refs.push_back(v);
-    debug::layer_holds(v);   // (for the dict's life)
+    debug::layer_holds(v);   // (while the dict holds it)
+    if (refs.size() >= std::max(b.prune_at, kPruneMin) && !b.prune_due) {
+        b.prune_due = true;
+        g_prune.push_back(dict);
+        bridge::request_exit_work();
+    }
     return v;
+}
+
+// The borrowed references of d whose objects d still holds (keys or values).
+void prune(PyObject *d, Borrowed &b) {
+    b.prune_due = false;
+    std::vector<Handle> hs;
+    for (PyObject *r : b.refs)
+        hs.push_back(handle_of(r));
+    Handle objs = host::tuple_from(hs.data(), hs.size());
+    Handle held = objs ? host::call_helper(Helper::dict_holds, {header_of(d)->managed, objs}) : Handle{};
+    host::close(objs);
+    ptrdiff_t n = 0;
+    const char *flags = held ? host::bytes_data(held, &n) : nullptr;
+    if (!flags || static_cast<size_t>(n) != b.refs.size()) {   // (kept as they are)
+        host::close(held);
+        host::err_clear();
+        PyErr_Clear();
+        b.prune_at = 2 * b.refs.size();
+        return;
+    }
+    std::vector<PyObject *> keep, drop;
+    for (size_t i = 0; i < b.refs.size(); i++)
+        (flags[i] ? keep : drop).push_back(b.refs[i]);
+    host::close(held);
+    b.refs = std::move(keep);
+    b.index.clear();   // (made again when needed)
+    b.prune_at = 2 * b.refs.size();
+    for (PyObject *r : drop)
+        Py_DECREF(r);
 }
 
 // The dict's own items, flat ([k0, v0, k1, v1, ...]), in one host call;
@@ -158,6 +202,16 @@ void dict_host_may_have_written() {
 }
 
 int dict_written(PyObject *d) { return update_size(d); }
+
+void dict_borrowed_prune() {
+    std::vector<PyObject *> due;
+    due.swap(g_prune);
+    for (PyObject *d : due) {
+        auto it = g_borrowed.find(d);   // (gone if the dict died since)
+        if (it != g_borrowed.end() && it->second.prune_due)
+            prune(d, it->second);
+    }
+}
 
 void dict_release(PyObject *d) {
     if (g_watched.erase(d))

@@ -95,7 +95,19 @@ void hash_identity_register(PyObject *o, int64_t hash) {
 
 void hash_identity_add(PyObject *o, int64_t hash) {
     host::Handle m = header_of(o)->managed;
-    Bucket &b = *g_hash_identity.insert(hash).first;
+    Bucket *found = g_hash_identity.insert(hash).first;
+    if (found->n == kBucket) {
+        // A kept str (a cache: C freed it) gives its place before the hash
+        // is crowded, where every lookup of it would ask the host's id().
+        for (int i = 0; i < kBucket; i++) {
+            if (header_of(found->objects[i])->flags & kKept) {
+                drop_kept(found->objects[i]);   // (leaves the bucket; it stays, being full)
+                found = g_hash_identity.find(hash);
+                break;
+            }
+        }
+    }
+    Bucket &b = *found;
     if (b.n == kBucket) {
         int64_t id = host_id(m);
         if (!id) {
@@ -354,6 +366,7 @@ void outermost_exit() {
     if (g_sweep_due || debug::stress)
         pinned_sweep();
     dict_slots_flush();   // C's writes to instance-dict slots reach the host
+    dict_borrowed_prune();
     for (host::Handle h : g_scope_handles)
         host::close(h);
     g_scope_handles.clear();

@@ -23,6 +23,9 @@ namespace ferry {
 // must change whenever Python code may have written them.
 extern bool g_dicts_watched;
 void dict_host_may_have_written();
+// Releases the borrowed references dicts no longer hold (at the end of the
+// outermost call, after request_exit_work).
+void dict_borrowed_prune();
 }
 
 namespace ferry::bridge {
@@ -72,6 +75,8 @@ public:
     EntryScope &operator=(const EntryScope &) = delete;
 };
 void keep_until_exit(host::Handle h);
+// The end of the outermost call has work to do (it always runs what is due).
+inline void request_exit_work() { detail::exit_work = true; }
 
 // Release links: `o`'s reference (taken over) is dropped when `target` dies.
 // The link is a weakref to target with one shared callback, which reports

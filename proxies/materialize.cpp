@@ -886,6 +886,8 @@ void keep_flush() {
         free_kept(i);
 }
 
+void drop_kept(PyObject *o) { free_kept(header_of(o)->padding); }
+
 void object_dealloc(PyObject *o) {
     if (!keep(o))
         free_proxy(o);

@@ -142,9 +142,11 @@ void scope_keep(host::Handle h);
 // Called by tp_dealloc of every layer-owned layout.
 void object_dealloc(PyObject *o);
 // Proxies of small exact strs C freed are kept a while (kKept, identity-mapped):
-// unkeep when one is found again, keep_flush before the host collects.
+// unkeep when one is found again, keep_flush before the host collects,
+// drop_kept to free one now (the identity map wants its place).
 void unkeep(PyObject *o);
 void keep_flush();
+void drop_kept(PyObject *o);
 
 // The instance-dict slot _PyObject_GetDictPtr hands out for an object whose
 // C struct has none (the slot is the header's `padding`; kDictSlot): a write

@@ -13,6 +13,7 @@ import types as _types
 import weakref as _weakref
 
 import _ferry_host
+from __pypy__ import identity_dict as _identity_dict
 
 NativeObject = _ferry_host.NativeObject
 
@@ -720,6 +721,14 @@ def dict_scan(d, _items=dict.items, _flat=_itertools.chain.from_iterable):
     """A dict's own items for C (PyDict_Next's snapshot, PyDict_Keys & co.):
     _scan of [k0, v0, k1, v1, ...] (dict.items: not an overridden items())."""
     return _scan(list(_flat(_items(d))))
+
+
+def dict_holds(d, objs):
+    """Which of objs d holds as a key or a value (by identity): bytes of 0/1."""
+    held = _identity_dict()
+    for k, v in dict.items(d):
+        held[k] = held[v] = None
+    return bytes([o in held for o in objs])
 
 
 def getattr_default(o, name, default=None):

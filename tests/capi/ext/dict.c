@@ -78,6 +78,37 @@ dict_getitem_each(PyObject *Py_UNUSED(m), PyObject *args)
     return r;
 }
 
+/* A memo dict the module keeps, used as simplejson's scanner uses its own:
+ * each (key, value) of the tuple set, looked up (a borrowed value, compared
+ * with the one set), then the memo cleared. True when every lookup found it. */
+static PyObject *
+dict_memo_round(PyObject *Py_UNUSED(m), PyObject *pairs)
+{
+    static PyObject *memo;
+    if (memo == NULL && (memo = PyDict_New()) == NULL) {
+        return NULL;
+    }
+    if (!PyTuple_Check(pairs)) {
+        PyErr_SetString(PyExc_TypeError, "a tuple of pairs");
+        return NULL;
+    }
+    int ok = 1;
+    for (Py_ssize_t i = 0; i < PyTuple_GET_SIZE(pairs); i++) {
+        PyObject *k, *v;
+        if (!PyArg_ParseTuple(PyTuple_GET_ITEM(pairs, i), "OO", &k, &v)
+            || PyDict_SetItem(memo, k, v) < 0) {
+            return NULL;
+        }
+        PyObject *found = PyDict_GetItemWithError(memo, k);
+        if (found == NULL && PyErr_Occurred()) {
+            return NULL;
+        }
+        ok &= found == v;
+    }
+    PyDict_Clear(memo);
+    return PyBool_FromLong(ok);
+}
+
 static PyObject *
 dict_getitemwitherror(PyObject *Py_UNUSED(m), PyObject *args)
 {
@@ -545,6 +576,7 @@ static PyMethodDef dict_methods[] = {
     {"dict_getitem", dict_getitem, METH_VARARGS, NULL},
     {"dict_getitem_each", dict_getitem_each, METH_VARARGS, NULL},
     {"dict_getitemwitherror", dict_getitemwitherror, METH_VARARGS, NULL},
+    {"dict_memo_round", dict_memo_round, METH_O, NULL},
     {"dict_getitemstring", dict_getitemstring, METH_VARARGS, NULL},
     {"dict_setitem", dict_setitem, METH_VARARGS, NULL},
     {"dict_setitemstring", dict_setitemstring, METH_VARARGS, NULL},
