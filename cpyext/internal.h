@@ -70,6 +70,11 @@ PyObject *bytearray_materialize(host::Handle h, PyTypeObject *type);
 host::Handle bytearray_to_host(PyObject *o);
 void bytearray_release(PyObject *o);
 PyObject *method_materialize(host::Handle h, PyTypeObject *type);
+// descrobject.cpp: getset_descriptor and member_descriptor of the host, with
+// CPython's PyGetSetDescrObject / PyMemberDescrObject (numpy's add_docstring
+// reads d_getset->doc and d_member->doc).
+PyObject *descr_materialize(host::Handle h, PyTypeObject *type);
+void descr_release(PyObject *o);
 // datetimemodule.cpp
 PyObject *datetime_materialize(host::Handle h, PyTypeObject *type, Layout layout);
 void datetime_release(PyObject *o, Layout layout);

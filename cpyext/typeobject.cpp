@@ -341,6 +341,11 @@ void fill_forwarding_slots(PyTypeObject *t, TypeRecord *r) {
     default:
         break;
     }
+    if (t == &PyDictProxy_Type) {   // a mapping, as a dict: no sequence (PySequence_Check)
+        r->sq.sq_length = nullptr;
+        r->sq.sq_item = nullptr;
+        r->sq.sq_ass_item = nullptr;
+    }
     t->tp_as_number = &r->nb;
     t->tp_as_sequence = &r->sq;
     t->tp_as_mapping = &r->mp;

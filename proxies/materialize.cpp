@@ -313,6 +313,7 @@ PyObject *materialize(Handle h, TypeInfo *ti) {
     case Layout::bytearray: return bytearray_materialize(h, type);
     case Layout::slice: return slice_materialize(h, type);
     case Layout::method: return method_materialize(h, type);
+    case Layout::descr: return descr_materialize(h, type);
     case Layout::date:
     case Layout::datetime:
     case Layout::time:
@@ -914,6 +915,7 @@ void free_proxy(PyObject *o) {
     case Layout::bytearray: bytearray_release(o); break;
     case Layout::slice: slice_release(o); break;
     case Layout::method: method_release(o); break;
+    case Layout::descr: descr_release(o); break;
     case Layout::datetime:
     case Layout::time: datetime_release(o, ti->layout); break;
     case Layout::cfunction: cfunction_release(o); break;

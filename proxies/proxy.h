@@ -39,6 +39,7 @@ enum class Layout : uint8_t {
     generic, long_, float_, complex_, unicode, bytes, bytearray, tuple, list,
     dict, set, slice, module, cfunction, capsule, moduledef, native,
     structseq, code, frame, method,
+    descr,   // getset and member descriptors of the host (descrobject.cpp)
     date, datetime, time, delta,   // datetime's classes (datetimemodule.cpp)
 };
 

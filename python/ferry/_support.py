@@ -153,6 +153,14 @@ BUILTINS.update({
     'code': _types.CodeType,
     'frame': _types.FrameType,
     'traceback': _types.TracebackType,
+    'generator': _types.GeneratorType,
+    'coroutine': _types.CoroutineType,
+    'async_generator': _types.AsyncGeneratorType,
+    'mappingproxy': _types.MappingProxyType,
+    # PyPy 7.3.11 has CPython's two descriptor types: type.__dict__['__dict__']
+    # is a getset_descriptor, a __slots__ member a member_descriptor.
+    'getset_descriptor': _types.GetSetDescriptorType,
+    'member_descriptor': _types.MemberDescriptorType,
     'getrecursionlimit': _sys.getrecursionlimit,
     'setrecursionlimit': _sys.setrecursionlimit,
 })

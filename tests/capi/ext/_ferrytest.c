@@ -203,6 +203,7 @@ static const ferrytest_init_fn family_inits[] = {
     ferrytest_init_descrobject,
     ferrytest_init_classobject,
     ferrytest_init_subclass,
+    ferrytest_init_genobject,
 };
 
 PyMODINIT_FUNC

@@ -106,5 +106,6 @@ int ferrytest_init_traceback(PyObject *m);
 int ferrytest_init_descrobject(PyObject *m);
 int ferrytest_init_classobject(PyObject *m);
 int ferrytest_init_subclass(PyObject *m);
+int ferrytest_init_genobject(PyObject *m);
 
 #endif /* FERRYTEST_H */
