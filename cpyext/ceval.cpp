@@ -40,15 +40,9 @@ bool is_layer_frame(PyObject *frame) {
     return r;
 }
 
-// The calling Python frame (new reference), or NULL without an error when
-// no Python code is running.
-PyObject *calling_frame() {
-    PyObject *frame = ferry::call_module("sys", "_getframe", {});
-    if (!frame) {
-        if (PyErr_ExceptionMatches(PyExc_ValueError))
-            PyErr_Clear();
-        return nullptr;
-    }
+// The first frame from `frame` (a new reference, consumed) outwards that is
+// not the layer's own; NULL without an error when there is none.
+PyObject *skip_layer_frames(PyObject *frame) {
     while (frame != Py_None && is_layer_frame(frame)) {
         PyObject *back = PyObject_GetAttrString(frame, "f_back");
         Py_DECREF(frame);
@@ -63,6 +57,18 @@ PyObject *calling_frame() {
     return frame;
 }
 
+// The calling Python frame (new reference), or NULL without an error when
+// no Python code is running.
+PyObject *calling_frame() {
+    PyObject *frame = ferry::call_module("sys", "_getframe", {});
+    if (!frame) {
+        if (PyErr_ExceptionMatches(PyExc_ValueError))
+            PyErr_Clear();
+        return nullptr;
+    }
+    return skip_layer_frames(frame);
+}
+
 PyObject *builtins_dict() {
     return ferry::import_attr("builtins", "__dict__");
 }
@@ -70,6 +76,29 @@ PyObject *builtins_dict() {
 } // namespace
 
 namespace ferry {
+
+// The innermost Python frame of a thread, the layer's own frames skipped
+// (new reference): the calling thread's from sys._getframe, another's from
+// sys._current_frames (keyed by the thread's id, which is pthread_self, as
+// PyThreadState.thread_id). NULL without an error when the thread runs no
+// Python code; the error indicator is left as it was.
+PyObject *thread_frame(unsigned long thread_id, bool calling_thread) {
+    PyObject *et, *ev, *etb;
+    PyErr_Fetch(&et, &ev, &etb);
+    PyObject *frame = nullptr;
+    if (calling_thread) {
+        frame = calling_frame();
+    } else if (PyObject *frames = call_module("sys", "_current_frames", {})) {
+        PyObject *key = PyLong_FromUnsignedLong(thread_id);
+        frame = key && PyDict_Check(frames) ? PyDict_GetItemWithError(frames, key) : nullptr;
+        Py_XDECREF(key);
+        frame = frame ? skip_layer_frames(Py_NewRef(frame)) : nullptr;
+        Py_DECREF(frames);
+    }
+    PyErr_Clear();
+    PyErr_Restore(et, ev, etb);
+    return frame;
+}
 
 // How many of the innermost Python frames are the layer's own (0 when none
 // or on error; the error indicator is left as it was).

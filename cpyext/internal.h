@@ -193,6 +193,9 @@ PyObject *native_new_instance(PyTypeObject *type, host::Handle cls, const host::
 // ceval.cpp: a new reference made a borrowed one that stays valid (the
 // layer keeps one reference to it for good).
 PyObject *keep_borrowed(PyObject *o);
+// ceval.cpp: a thread's innermost Python frame that is not the layer's (new
+// reference), or NULL without an error; the error indicator is kept.
+PyObject *thread_frame(unsigned long thread_id, bool calling_thread);
 // How many innermost Python frames are the layer's own (ferry.*) code.
 int layer_frame_depth();
 

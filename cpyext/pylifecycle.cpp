@@ -6,6 +6,7 @@
 
 #include <cctype>
 #include <climits>
+#include <signal.h>
 #include <cstdarg>
 #include <cstdio>
 #include <cstdlib>
@@ -107,3 +108,18 @@ const unsigned int _Py_ctype_table[256] = {
     R8(0), R8(8), R8(16), R8(24), R8(32), R8(40), R8(48), R8(56),
     R8(64), R8(72), R8(80), R8(88), R8(96), R8(104), R8(112), R8(120),
 };
+
+// Installs a C signal handler with sigaction (SA_ONSTACK, an empty mask, as
+// CPython 3.11 does) and returns the previous one, SIG_ERR on failure.
+// Signal dispositions belong to the process: the layer's namespace has its
+// own libc, but its sigaction is the same system call.
+PyOS_sighandler_t PyOS_setsig(int sig, PyOS_sighandler_t handler) {
+    FERRY_API;
+    struct sigaction context{}, ocontext{};
+    context.sa_handler = handler;
+    sigemptyset(&context.sa_mask);
+    context.sa_flags = SA_ONSTACK;
+    if (sigaction(sig, &context, &ocontext) == -1)
+        return SIG_ERR;
+    return ocontext.sa_handler;
+}

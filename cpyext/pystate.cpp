@@ -225,6 +225,20 @@ int64_t PyInterpreterState_GetID(PyInterpreterState *interp) {
     return reinterpret_cast<MainInterpreter *>(interp)->id;
 }
 
+// The host is one interpreter, the main one: every thread state's interp.
+PyInterpreterState *PyInterpreterState_Main() {
+    FERRY_API;
+    return &g_main_interpreter;
+}
+
+// A new reference to the thread's current Python frame, or NULL (no error)
+// when it runs none. A thread's frames are the host's (ceval.cpp).
+PyFrameObject *PyThreadState_GetFrame(PyThreadState *tstate) {
+    FERRY_API;
+    bool calling = record_of(tstate) == this_record();
+    return reinterpret_cast<PyFrameObject *>(ferry::thread_frame(tstate->thread_id, calling));
+}
+
 PyObject *PyThreadState_GetDict() {
     FERRY_API;
     PyThreadState *ts = _PyThreadState_UncheckedGet();

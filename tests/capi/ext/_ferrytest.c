@@ -204,6 +204,10 @@ static const ferrytest_init_fn family_inits[] = {
     ferrytest_init_classobject,
     ferrytest_init_subclass,
     ferrytest_init_genobject,
+    ferrytest_init_context,
+    ferrytest_init_tracemalloc,
+    ferrytest_init_pystate,
+    ferrytest_init_pylifecycle,
 };
 
 PyMODINIT_FUNC

@@ -107,5 +107,9 @@ int ferrytest_init_descrobject(PyObject *m);
 int ferrytest_init_classobject(PyObject *m);
 int ferrytest_init_subclass(PyObject *m);
 int ferrytest_init_genobject(PyObject *m);
+int ferrytest_init_context(PyObject *m);
+int ferrytest_init_tracemalloc(PyObject *m);
+int ferrytest_init_pystate(PyObject *m);
+int ferrytest_init_pylifecycle(PyObject *m);
 
 #endif /* FERRYTEST_H */

@@ -1,0 +1,87 @@
+/* PyOS_setsig, from Python/pylifecycle.c.
+ */
+#define PY_SSIZE_T_CLEAN
+#include <Python.h>
+
+#include <errno.h>
+#include <signal.h>
+
+#include "ferrytest.h"
+
+static volatile sig_atomic_t received = 0;
+
+static void
+on_signal(int sig)
+{
+    received = sig;
+}
+
+/* Installs on_signal for `sig`, raises the signal, puts the old handler
+ * back. -> (old handler was SIG_DFL, was SIG_IGN, the signal reached
+ * on_signal, putting back returned on_signal, sa_flags of the installed
+ * handler among SA_ONSTACK|SA_RESTART|SA_SIGINFO|SA_NODEFER|SA_RESETHAND,
+ * the handler after putting back is the old one). Only for signals whose
+ * default is harmless to replace for a moment (SIGUSR1, SIGUSR2). */
+static PyObject *
+os_setsig_roundtrip(PyObject *Py_UNUSED(m), PyObject *arg)
+{
+    int sig = _PyLong_AsInt(arg);
+    if (sig == -1 && PyErr_Occurred()) {
+        return NULL;
+    }
+    received = 0;
+    PyOS_sighandler_t old = PyOS_setsig(sig, on_signal);
+    if (old == SIG_ERR) {
+        PyErr_SetFromErrno(PyExc_OSError);
+        return NULL;
+    }
+    struct sigaction now;
+    sigaction(sig, NULL, &now);
+    int flags = now.sa_flags & (SA_ONSTACK | SA_RESTART | SA_SIGINFO | SA_NODEFER | SA_RESETHAND);
+    raise(sig);
+    PyOS_sighandler_t back = PyOS_setsig(sig, old);
+    struct sigaction after;
+    sigaction(sig, NULL, &after);
+    return Py_BuildValue("(iiiiii)", old == SIG_DFL, old == SIG_IGN, received == sig,
+                         back == on_signal, flags, after.sa_handler == old);
+}
+
+/* PyOS_setsig on a signal number sigaction refuses: (SIG_ERR returned,
+ * errno is EINVAL). */
+static PyObject *
+os_setsig_invalid(PyObject *Py_UNUSED(m), PyObject *arg)
+{
+    int sig = _PyLong_AsInt(arg);
+    if (sig == -1 && PyErr_Occurred()) {
+        return NULL;
+    }
+    errno = 0;
+    PyOS_sighandler_t r = PyOS_setsig(sig, on_signal);
+    int einval = errno == EINVAL;
+    if (r != SIG_ERR) {
+        PyOS_setsig(sig, r);
+    }
+    return Py_BuildValue("(ii)", r == SIG_ERR, einval);
+}
+
+/* The SA_* constants the roundtrip reports, for the test. */
+static PyObject *
+os_sa_flags(PyObject *Py_UNUSED(m), PyObject *Py_UNUSED(ignored))
+{
+    return Py_BuildValue("{sisisisisi}", "SA_ONSTACK", SA_ONSTACK, "SA_RESTART", SA_RESTART,
+                         "SA_SIGINFO", SA_SIGINFO, "SA_NODEFER", SA_NODEFER,
+                         "SA_RESETHAND", SA_RESETHAND);
+}
+
+static PyMethodDef pylifecycle_methods[] = {
+    {"os_setsig_roundtrip", os_setsig_roundtrip, METH_O, NULL},
+    {"os_setsig_invalid", os_setsig_invalid, METH_O, NULL},
+    {"os_sa_flags", os_sa_flags, METH_NOARGS, NULL},
+    {NULL, NULL, 0, NULL},
+};
+
+int
+ferrytest_init_pylifecycle(PyObject *m)
+{
+    return PyModule_AddFunctions(m, pylifecycle_methods);
+}
