@@ -274,6 +274,24 @@ PyObject *PyDict_GetItemString(PyObject *d, const char *key) {
     return r;
 }
 
+// PyDict_GetItemWithError with a key given as UTF-8 (borrowed result; NULL
+// without an error when the key is missing).
+PyObject *_PyDict_GetItemStringWithError(PyObject *d, const char *key) {
+    FERRY_API;
+    PyObject *k = PyUnicode_FromString(key);
+    if (!k)
+        return nullptr;
+    PyObject *r = PyDict_GetItemWithError(d, k);
+    Py_DECREF(k);
+    return r;
+}
+
+// An empty dict; the host sizes its dicts itself, so the hint is not used.
+PyObject *_PyDict_NewPresized(Py_ssize_t) {
+    FERRY_API;
+    return PyDict_New();
+}
+
 int PyDict_SetItem(PyObject *d, PyObject *key, PyObject *v) {
     FERRY_API;
     if (!check_dict(d) || !key || !v) {

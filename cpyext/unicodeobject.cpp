@@ -951,3 +951,52 @@ Py_UCS4 _PyUnicode_ToLowercase(Py_UCS4 ch) {
         return ch;
     return static_cast<Py_UCS4>(static_cast<int32_t>(ch) + it->delta);
 }
+
+// _PyUnicode_IsWhitespace (Objects/unicodectype.c, Py_UNICODE_ISSPACE beyond
+// ASCII): bidirectional type WS, B or S, or category Zs, in CPython 3.11's
+// database (Unicode 14.0.0). The set is small and fixed; listed from
+// CPython 3.11 itself (ctypes over every code point).
+int _PyUnicode_IsWhitespace(const Py_UCS4 ch) {
+    FERRY_API;
+    switch (ch) {
+    case 0x0009: case 0x000A: case 0x000B: case 0x000C: case 0x000D:
+    case 0x001C: case 0x001D: case 0x001E: case 0x001F: case 0x0020:
+    case 0x0085: case 0x00A0: case 0x1680:
+    case 0x2000: case 0x2001: case 0x2002: case 0x2003: case 0x2004: case 0x2005:
+    case 0x2006: case 0x2007: case 0x2008: case 0x2009: case 0x200A:
+    case 0x2028: case 0x2029: case 0x202F: case 0x205F: case 0x3000:
+        return 1;
+    default:
+        return 0;
+    }
+}
+
+// Py_UNICODE_ISSPACE's table for ASCII: 1 for \t \n \v \f \r, the
+// separators 0x1C-0x1F, and ' '.
+extern "C" const unsigned char _Py_ascii_whitespace[128] = {
+    0, 0, 0, 0, 0, 0, 0, 0, 0, 1, 1, 1, 1, 1, 0, 0,
+    0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 1, 1, 1, 1,
+    1,
+};
+
+// Copies how_many characters of `from` (from from_start) into `to` (at
+// to_start), converting between kinds. As in CPython, nothing is checked:
+// the ranges must be valid, the characters must fit `to`'s kind, and `to`
+// must be a str C is still filling (one made by PyUnicode_New that has not
+// crossed to the host: what C writes later does not reach a str the host
+// already has). Ranges of one str may overlap (CPython asks they do not).
+void _PyUnicode_FastCopyCharacters(PyObject *to, Py_ssize_t to_start, PyObject *from,
+                                   Py_ssize_t from_start, Py_ssize_t how_many) {
+    FERRY_API;
+    if (how_many <= 0)
+        return;
+    int from_kind = PyUnicode_KIND(from), to_kind = PyUnicode_KIND(to);
+    const char *src = static_cast<const char *>(PyUnicode_DATA(from));
+    char *dst = static_cast<char *>(PyUnicode_DATA(to));
+    if (from_kind == to_kind) {
+        std::memmove(dst + to_start * to_kind, src + from_start * from_kind, how_many * to_kind);
+        return;
+    }
+    for (Py_ssize_t i = 0; i < how_many; i++)
+        PyUnicode_WRITE(to_kind, dst, to_start + i, PyUnicode_READ(from_kind, src, from_start + i));
+}

@@ -135,6 +135,64 @@ class method_descriptor:
         raise TypeError("cannot create 'method_descriptor' instances")
 
 
+class iterator:
+    """The iterator PySeqIter_New makes (CPython's seqiterobject, whose type
+    is named 'iterator'): seq[0], seq[1], ... until IndexError or
+    StopIteration, whatever __iter__ seq has (cpyext/iterobject.cpp)."""
+    __slots__ = ('_seq', '_index')
+
+    def __new__(cls, *args, **kwargs):
+        raise TypeError("cannot create 'iterator' instances")
+
+    def __iter__(self):
+        return self
+
+    def __next__(self):
+        seq = self._seq
+        if seq is None:
+            raise StopIteration
+        i = self._index
+        try:
+            item = seq[i]
+        except (IndexError, StopIteration):
+            item = _ITER_END
+        if item is _ITER_END:
+            self._seq = None
+            raise StopIteration
+        self._index = i + 1
+        return item
+
+    def __length_hint__(self):
+        seq = self._seq
+        if seq is None:
+            return 0
+        if not hasattr(type(seq), '__len__'):
+            return NotImplemented
+        n = len(seq) - self._index
+        return n if n >= 0 else 0
+
+    def __reduce__(self):
+        if self._seq is None:
+            return (iter, ((),))
+        return (iter, (self._seq,), self._index)
+
+    def __setstate__(self, state):
+        index = _operator.index(state)
+        if self._seq is not None:
+            self._index = index if index >= 0 else 0
+
+
+iterator.__module__ = 'builtins'
+_ITER_END = object()
+
+
+def seq_iter(seq):
+    it = object.__new__(iterator)
+    it._seq = seq
+    it._index = 0
+    return it
+
+
 BUILTINS = dict(vars(_builtins))
 BUILTINS.update({
     'builtins': _builtins,

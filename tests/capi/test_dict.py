@@ -127,6 +127,36 @@ class TestDict(unittest.TestCase):
         self.assertIs(ft.dict_getitemstring(d, b"b"), NULL)
         self.assertIs(ft.dict_getitemstring(d, b"\xff"), NULL)
 
+    def test_getitemstringwitherror(self):
+        d = {"a": 1, "\U0001f40d": 2}
+        self.assertEqual(ft.dict_getitemstringwitherror(d, b"a"), 1)
+        self.assertEqual(ft.dict_getitemstringwitherror(d, "\U0001f40d".encode()), 2)
+        self.assertIs(ft.dict_getitemstringwitherror(d, b"b"), NULL)
+        self.assertIs(ft.dict_getitemstringwitherror(MyDict(a=3), b"a"), 3)
+        self.assertIs(ft.dict_getitemstringwitherror({}, b""), NULL)
+        with self.assertRaises(UnicodeDecodeError):
+            ft.dict_getitemstringwitherror(d, b"\xff")
+        with self.assertRaisesRegex(SystemError, BADCALL):
+            ft.dict_getitemstringwitherror([], b"a")
+        with self.assertRaisesRegex(SystemError, BADCALL):
+            ft.dict_getitemstringwitherror(types.MappingProxyType(d), b"a")
+
+        class S(str):
+            def __eq__(self, other):
+                raise ZeroDivisionError("eq failed")
+            __hash__ = str.__hash__
+        with self.assertRaisesRegex(ZeroDivisionError, "eq failed"):
+            ft.dict_getitemstringwitherror({S("a"): 1}, b"a")
+
+    def test_newpresized(self):
+        for n in (-1, 0, 1, 5, 100, 10**6):   # (CPython caps its preallocation)
+            with self.subTest(n=n):
+                d = ft.dict_newpresized(n)
+                self.assertIs(type(d), dict)
+                self.assertEqual(d, {})
+                d["x"] = 1
+                self.assertEqual(d, {"x": 1})
+
     def test_delitem(self):
         d = {"a": 1, "b": 2}
         self.assertEqual(ft.dict_delitem(d, "a"), 0)

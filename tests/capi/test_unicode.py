@@ -811,3 +811,76 @@ class TestToLowercase(unittest.TestCase):
         # A digest of every code point's mapping, and how many change,
         # as CPython 3.11 computes them.
         self.assertEqual(ft.unicode_tolowercase_digest(), (0x240743EA7104D70, 1433))
+
+
+WHITESPACE = [0x9, 0xa, 0xb, 0xc, 0xd, 0x1c, 0x1d, 0x1e, 0x1f, 0x20, 0x85, 0xa0, 0x1680,
+              0x2000, 0x2001, 0x2002, 0x2003, 0x2004, 0x2005, 0x2006, 0x2007, 0x2008,
+              0x2009, 0x200a, 0x2028, 0x2029, 0x202f, 0x205f, 0x3000]
+
+
+class TestWhitespace(unittest.TestCase):
+    """_PyUnicode_IsWhitespace and _Py_ascii_whitespace (Py_UNICODE_ISSPACE),
+    CPython 3.11's Unicode 14.0.0 database."""
+
+    def test_samples(self):
+        for c in (" ", "\t", "\n", "\x0b", "\x0c", "\r", "\x1c", "\x85", "\xa0",
+                  "\u2000", "\u2028", "\u3000"):
+            self.assertEqual(ft.unicode_iswhitespace(ord(c)), 1, hex(ord(c)))
+        for c in ("a", "0", "\x00", "\x1b", "\x7f", "\u200b", "\ufeff", "\u180e",
+                  "\U0001f40d"):
+            self.assertEqual(ft.unicode_iswhitespace(ord(c)), 0, hex(ord(c)))
+        self.assertEqual(ft.unicode_iswhitespace(0x110000), 0)
+        self.assertEqual(ft.unicode_iswhitespace(0xFFFFFFFF), 0)
+
+    def test_every_code_point(self):
+        func, macro = ft.unicode_whitespace_all(0x110000 + 16)
+        self.assertEqual(func, WHITESPACE)
+        self.assertEqual(macro, WHITESPACE)
+
+    def test_ascii_table(self):
+        table = ft.unicode_ascii_whitespace()
+        self.assertEqual(len(table), 128)
+        self.assertEqual([i for i in range(128) if table[i]],
+                         [c for c in WHITESPACE if c < 128])
+        self.assertEqual(set(table), {0, 1})
+
+
+class TestFastCopyCharacters(unittest.TestCase):
+    """_PyUnicode_FastCopyCharacters into a str C is filling."""
+
+    def test_same_kind(self):
+        self.assertEqual(ft.unicode_fastcopy("abcdef", 1, "XYZ", 0, 3), "aXYZef")
+        self.assertEqual(ft.unicode_fastcopy("abcdef", 0, "XYZ", 1, 2), "YZcdef")
+        self.assertEqual(ft.unicode_fastcopy("abcdef", 3, "XYZ", 0, 0), "abcdef")
+        self.assertEqual(ft.unicode_fastcopy("\u20ac\u20ac\u20ac", 1, "\u0100\u0101", 0, 2),
+                         "\u20ac\u0100\u0101")
+        self.assertEqual(ft.unicode_fastcopy("\U0001f40d" * 3, 2, "\U0001f600", 0, 1),
+                         "\U0001f40d\U0001f40d\U0001f600")
+
+    def test_widening(self):
+        # UCS1 (ASCII and latin-1) into UCS2 and UCS4, UCS2 into UCS4.
+        self.assertEqual(ft.unicode_fastcopy("\u20acxyz", 1, "ab", 0, 2), "\u20acabz")
+        self.assertEqual(ft.unicode_fastcopy("\u20acxyz", 2, "\xe9\xff", 0, 2), "\u20acx\xe9\xff")
+        self.assertEqual(ft.unicode_fastcopy("\U0001f40dxyz", 1, "a\xe9", 0, 2),
+                         "\U0001f40da\xe9z")
+        self.assertEqual(ft.unicode_fastcopy("\U0001f40dxyz", 3, "\u20ac", 0, 1),
+                         "\U0001f40dxy\u20ac")
+        self.assertEqual(ft.unicode_fastcopy("\xe9bc", 1, "xy", 0, 2), "\xe9xy")
+
+    def test_narrowing(self):
+        # Characters of a wider str that fit the narrower one.
+        self.assertEqual(ft.unicode_fastcopy("abcd", 1, "\u20acxy", 1, 2, 0), "axyd")
+        self.assertEqual(ft.unicode_fastcopy("\xe9bcd", 0, "\U0001f40d\xe0", 1, 1, 0), "\xe0bcd")
+        self.assertEqual(ft.unicode_fastcopy("\u20acbc", 1, "\U0001f40d\u0101", 1, 1, 0),
+                         "\u20ac\u0101c")
+
+    def test_within_one_str(self):
+        self.assertEqual(ft.unicode_fastcopy("abcdef", 0, None, 3, 3), "defdef")
+        self.assertEqual(ft.unicode_fastcopy("\u20acbcdef", 3, None, 0, 2), "\u20acbc\u20acbf")
+
+    def test_result_is_usable(self):
+        s = ft.unicode_fastcopy("hello world", 6, "there", 0, 5)
+        self.assertEqual(s, "hello there")
+        self.assertEqual(hash(s), hash("hello there"))
+        self.assertEqual({s: 1}["hello there"], 1)
+        self.assertEqual(s.upper(), "HELLO THERE")

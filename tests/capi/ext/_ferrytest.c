@@ -206,6 +206,8 @@ static const ferrytest_init_fn family_inits[] = {
     ferrytest_init_genobject,
     ferrytest_init_context,
     ferrytest_init_tracemalloc,
+    ferrytest_init_iterobject,
+    ferrytest_init_mystrtoul,
     ferrytest_init_pystate,
     ferrytest_init_pylifecycle,
 };

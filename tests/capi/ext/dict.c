@@ -134,6 +134,44 @@ dict_getitemstring(PyObject *Py_UNUSED(m), PyObject *args)
     return ferrytest_borrowed_or_null(v);
 }
 
+/* _PyDict_GetItemStringWithError: the key as UTF-8 bytes; a missing key is
+ * NULL without an error (the sentinel), a non-dict SystemError, undecodable
+ * UTF-8 UnicodeDecodeError, a failing comparison its error. */
+static PyObject *
+dict_getitemstringwitherror(PyObject *Py_UNUSED(m), PyObject *args)
+{
+    PyObject *d;
+    const char *key;
+    if (!PyArg_ParseTuple(args, "Oy", &d, &key)) {
+        return NULL;
+    }
+    PyObject *v = _PyDict_GetItemStringWithError(d, key);
+    if (v == NULL && PyErr_Occurred()) {
+        return NULL;
+    }
+    return ferrytest_borrowed_or_null(v);
+}
+
+/* _PyDict_NewPresized(minused): an empty dict, whatever the hint. */
+static PyObject *
+dict_newpresized(PyObject *Py_UNUSED(m), PyObject *arg)
+{
+    Py_ssize_t minused = PyLong_AsSsize_t(arg);
+    if (minused == -1 && PyErr_Occurred()) {
+        return NULL;
+    }
+    PyObject *d = _PyDict_NewPresized(minused);
+    if (d == NULL) {
+        return NULL;
+    }
+    /* Usable at once from C. */
+    if (PyDict_SetItemString(d, "k", Py_None) < 0 || PyDict_DelItemString(d, "k") < 0) {
+        Py_DECREF(d);
+        return NULL;
+    }
+    return d;
+}
+
 /* Non-dict: SystemError. NULL key/value crash CPython: not passed. */
 static PyObject *
 dict_setitem(PyObject *Py_UNUSED(m), PyObject *args)
@@ -578,6 +616,8 @@ static PyMethodDef dict_methods[] = {
     {"dict_getitemwitherror", dict_getitemwitherror, METH_VARARGS, NULL},
     {"dict_memo_round", dict_memo_round, METH_O, NULL},
     {"dict_getitemstring", dict_getitemstring, METH_VARARGS, NULL},
+    {"dict_getitemstringwitherror", dict_getitemstringwitherror, METH_VARARGS, NULL},
+    {"dict_newpresized", dict_newpresized, METH_O, NULL},
     {"dict_setitem", dict_setitem, METH_VARARGS, NULL},
     {"dict_setitemstring", dict_setitemstring, METH_VARARGS, NULL},
     {"dict_setitem_knownhash", dict_setitem_knownhash, METH_VARARGS, NULL},

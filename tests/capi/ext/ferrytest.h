@@ -109,6 +109,8 @@ int ferrytest_init_subclass(PyObject *m);
 int ferrytest_init_genobject(PyObject *m);
 int ferrytest_init_context(PyObject *m);
 int ferrytest_init_tracemalloc(PyObject *m);
+int ferrytest_init_iterobject(PyObject *m);
+int ferrytest_init_mystrtoul(PyObject *m);
 int ferrytest_init_pystate(PyObject *m);
 int ferrytest_init_pylifecycle(PyObject *m);
 

@@ -1184,7 +1184,101 @@ unicode_tolowercase_digest(PyObject *Py_UNUSED(m), PyObject *Py_UNUSED(ignored))
     return Py_BuildValue("(Kl)", h, changed);
 }
 
+/* _PyUnicode_IsWhitespace of one code point. */
+static PyObject *
+unicode_iswhitespace(PyObject *Py_UNUSED(m), PyObject *arg)
+{
+    unsigned long c = PyLong_AsUnsignedLong(arg);
+    if (c == (unsigned long)-1 && PyErr_Occurred()) {
+        return NULL;
+    }
+    return PyLong_FromLong(_PyUnicode_IsWhitespace((Py_UCS4)c));
+}
+
+/* The code points below `limit` that _PyUnicode_IsWhitespace accepts, and
+ * those Py_UNICODE_ISSPACE accepts (the macro reads _Py_ascii_whitespace
+ * below 128). */
+static PyObject *
+unicode_whitespace_all(PyObject *Py_UNUSED(m), PyObject *arg)
+{
+    unsigned long limit = PyLong_AsUnsignedLong(arg);
+    if (limit == (unsigned long)-1 && PyErr_Occurred()) {
+        return NULL;
+    }
+    PyObject *func = PyList_New(0), *macro = PyList_New(0);
+    if (func == NULL || macro == NULL) {
+        goto error;
+    }
+    for (Py_UCS4 c = 0; c < limit; c++) {
+        PyObject *n = NULL;
+        if (_PyUnicode_IsWhitespace(c) || Py_UNICODE_ISSPACE(c)) {
+            n = PyLong_FromUnsignedLong(c);
+            if (n == NULL) {
+                goto error;
+            }
+        }
+        if ((_PyUnicode_IsWhitespace(c) && PyList_Append(func, n) < 0) ||
+            (Py_UNICODE_ISSPACE(c) && PyList_Append(macro, n) < 0)) {
+            Py_XDECREF(n);
+            goto error;
+        }
+        Py_XDECREF(n);
+    }
+    return Py_BuildValue("(NN)", func, macro);
+error:
+    Py_XDECREF(func);
+    Py_XDECREF(macro);
+    return NULL;
+}
+
+/* The exported table _Py_ascii_whitespace, as bytes. */
+static PyObject *
+unicode_ascii_whitespace(PyObject *Py_UNUSED(m), PyObject *Py_UNUSED(ignored))
+{
+    return PyBytes_FromStringAndSize((const char *)_Py_ascii_whitespace, 128);
+}
+
+/* _PyUnicode_FastCopyCharacters into a new str of C: `base` (a str) is
+ * copied into a fresh PyUnicode_New(len(base), maxchar), then how_many
+ * characters of src from src_start are copied over it at to_start. maxchar
+ * is the larger of base's and the `maxchar` argument, which defaults to
+ * src's maximum (a smaller one makes the copy narrow src's characters).
+ * Callers pass valid ranges whose characters fit (CPython checks nothing).
+ * With src None, the copy is within the new str itself. Returns the str. */
+static PyObject *
+unicode_fastcopy(PyObject *Py_UNUSED(m), PyObject *args)
+{
+    PyObject *base, *src;
+    Py_ssize_t to_start, src_start, how_many;
+    long maxchar = -1;
+    if (!PyArg_ParseTuple(args, "UnOnn|l", &base, &to_start, &src, &src_start, &how_many,
+                          &maxchar)) {
+        return NULL;
+    }
+    if (src != Py_None && !PyUnicode_Check(src)) {
+        PyErr_SetString(PyExc_TypeError, "src must be a str or None");
+        return NULL;
+    }
+    if (maxchar < 0) {
+        maxchar = src == Py_None ? 0 : (long)PyUnicode_MAX_CHAR_VALUE(src);
+    }
+    if ((long)PyUnicode_MAX_CHAR_VALUE(base) > maxchar) {
+        maxchar = PyUnicode_MAX_CHAR_VALUE(base);
+    }
+    PyObject *to = PyUnicode_New(PyUnicode_GET_LENGTH(base), (Py_UCS4)maxchar);
+    if (to == NULL) {
+        return NULL;
+    }
+    _PyUnicode_FastCopyCharacters(to, 0, base, 0, PyUnicode_GET_LENGTH(base));
+    _PyUnicode_FastCopyCharacters(to, to_start, src == Py_None ? to : src, src_start, how_many);
+    return to;
+}
+
 static PyMethodDef unicode_methods[] = {
+    {"unicode_iswhitespace", unicode_iswhitespace, METH_O, NULL},
+    {"unicode_whitespace_all", unicode_whitespace_all, METH_O, NULL},
+    {"unicode_ascii_whitespace", unicode_ascii_whitespace, METH_NOARGS, NULL},
+    {"unicode_fastcopy", unicode_fastcopy, METH_VARARGS, NULL},
     {"unicode_new_write", unicode_new_write, METH_VARARGS, NULL},
     {"unicode_new_shape", unicode_new_shape, METH_VARARGS, NULL},
     {"unicode_kinds", unicode_kinds, METH_NOARGS, NULL},
