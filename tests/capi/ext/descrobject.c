@@ -107,8 +107,9 @@ getset_set(PyObject *Py_UNUSED(m), PyObject *args)
 }
 
 /* numpy's add_docstring on a member descriptor: sets d_member->doc when it
- * has none (keeping `doc` alive), then reads it back. -> the doc read back,
- * or the doc it already had. */
+ * has none, reads it back, then puts NULL back (numpy keeps the str for
+ * good; here nothing outlives the call). -> the doc read back, or the doc
+ * it already had. */
 static PyObject *
 member_add_doc(PyObject *Py_UNUSED(m), PyObject *args)
 {
@@ -121,11 +122,13 @@ member_add_doc(PyObject *Py_UNUSED(m), PyObject *args)
         return NULL;
     }
     PyMemberDef *def = ((PyMemberDescrObject *)descr)->d_member;
-    if (def->doc == NULL) {
-        Py_INCREF(doc);   /* as numpy: held for good */
-        def->doc = utf8;
+    if (def->doc != NULL) {
+        return PyUnicode_FromString(def->doc);
     }
-    return PyUnicode_FromString(def->doc);
+    def->doc = utf8;
+    PyObject *r = PyUnicode_FromString(def->doc);
+    def->doc = NULL;
+    return r;
 }
 
 static PyMethodDef descrobject_methods[] = {
