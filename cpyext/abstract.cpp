@@ -379,6 +379,12 @@ Py_ssize_t PyObject_LengthHint(PyObject *o, Py_ssize_t default_value) {
 
 PyObject *PyObject_GetIter(PyObject *o) {
     FERRY_API;
+    // A tuple, or a list C made, iterated in C (iterobject.cpp); such an
+    // iterator is its own.
+    if (PyTuple_CheckExact(o) || (PyList_CheckExact(o) && !header_of(o)->managed))
+        return seqiter_new(o);
+    if ((Py_IS_TYPE(o, &PyListIter_Type) || Py_IS_TYPE(o, &PyTupleIter_Type)) && !header_of(o)->managed)
+        return Py_NewRef(o);
     return forward([](Handle x) { return host::call_helper(Helper::iter, {x}); }, o);
 }
 
@@ -426,6 +432,12 @@ Handle next_method_of(PyObject *it, Handle h) {
 // NULL without an error at the end.
 PyObject *PyIter_Next(PyObject *it) {
     FERRY_API;
+    if (Py_IS_TYPE(it, &PyListIter_Type) || Py_IS_TYPE(it, &PyTupleIter_Type)) {
+        bool done;
+        PyObject *r = seqiter_next(it, &done);
+        if (done)
+            return r;
+    }
     Handle h = handle_of(it);
     if (!h)
         return nullptr;

@@ -70,6 +70,11 @@ PyObject *bytearray_materialize(host::Handle h, PyTypeObject *type);
 host::Handle bytearray_to_host(PyObject *o);
 void bytearray_release(PyObject *o);
 PyObject *method_materialize(host::Handle h, PyTypeObject *type);
+// iterobject.cpp: list and tuple iterators C makes run in C until they cross.
+PyObject *seqiter_new(PyObject *seq);             // seq: an exact list or tuple
+PyObject *seqiter_next(PyObject *it, bool *done); // *done: it answers (null: exhausted)
+host::Handle seqiter_to_host(PyObject *o);
+void seqiter_release(PyObject *o);
 // descrobject.cpp: getset_descriptor and member_descriptor of the host, with
 // CPython's PyGetSetDescrObject / PyMemberDescrObject (numpy's add_docstring
 // reads d_getset->doc and d_member->doc).

@@ -1,4 +1,10 @@
-// Iterators (Objects/iterobject.c): PySeqIter_New.
+// Iterators (Objects/iterobject.c): PySeqIter_New; and the iterators of
+// lists and tuples (listobject.c, tupleobject.c), which share a layout.
+//
+// PyObject_GetIter on a tuple, or on a list C made that has not crossed, makes
+// the iterator in C: PyIter_Next reads the items C has, as CPython's does,
+// with no host call (simplejson walks PyDict_Items' list so). When it
+// crosses, the host's iterator over the sequence, at its place, takes over.
 //
 // The iterator is made on the host (python/ferry/_support.py, class
 // `iterator`, CPython's type name): it asks seq[0], seq[1], ... and ends at
@@ -10,6 +16,71 @@
 #include "cpyext/internal.h"
 #include "gc_bridge/stats.h"
 #define FERRY_FAMILY "iterobject"
+
+namespace {
+
+// CPython's _PyListIterObject and tupleiterobject.
+struct SeqIter {
+    PyObject_HEAD
+    Py_ssize_t it_index;
+    PyObject *it_seq;   // null once exhausted
+};
+
+} // namespace
+
+namespace ferry {
+
+PyObject *seqiter_new(PyObject *seq) {
+    PyTypeObject *type = PyList_CheckExact(seq) ? &PyListIter_Type : &PyTupleIter_Type;
+    auto *it = reinterpret_cast<SeqIter *>(alloc_object(type, sizeof(SeqIter)));
+    if (!it)
+        return nullptr;
+    it->it_seq = Py_NewRef(seq);
+    return reinterpret_cast<PyObject *>(it);
+}
+
+PyObject *seqiter_next(PyObject *o, bool *done) {
+    *done = !header_of(o)->managed;   // (once crossed, the host's iterator answers)
+    if (!*done)
+        return nullptr;
+    auto *it = reinterpret_cast<SeqIter *>(o);
+    if (!it->it_seq)
+        return nullptr;
+    PyObject *seq = it->it_seq;
+    Py_ssize_t n = PyList_CheckExact(seq) ? PyList_GET_SIZE(seq) : PyTuple_GET_SIZE(seq);
+    if (it->it_index < n) {
+        PyObject *item = PyList_CheckExact(seq) ? PyList_GET_ITEM(seq, it->it_index)
+                                                : PyTuple_GET_ITEM(seq, it->it_index);
+        it->it_index++;
+        return Py_NewRef(item);
+    }
+    it->it_seq = nullptr;
+    Py_DECREF(seq);
+    return nullptr;
+}
+
+host::Handle seqiter_to_host(PyObject *o) {
+    auto *it = reinterpret_cast<SeqIter *>(o);
+    host::Handle seq = it->it_seq ? handle_of(it->it_seq) : host::borrowed(host::Builtin::empty_tuple);
+    host::Handle r = seq ? host::call_helper(host::Helper::iter, {seq}) : host::Handle{};
+    if (r && it->it_index) {
+        host::Handle index = host::long_from(it->it_index);
+        host::Handle set = index ? host::getattr_s(r, "__setstate__") : host::Handle{};
+        host::Handle done = set ? host::call_with(set, {index}) : host::Handle{};
+        host::close(set);
+        host::close(index);
+        if (!done) {
+            host::close(r);
+            return {};
+        }
+        host::close(done);
+    }
+    return r;
+}
+
+void seqiter_release(PyObject *o) { Py_CLEAR(reinterpret_cast<SeqIter *>(o)->it_seq); }
+
+} // namespace ferry
 
 PyObject *PySeqIter_New(PyObject *seq) {
     FERRY_API;

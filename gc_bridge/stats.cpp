@@ -36,6 +36,7 @@ PerLayout g_materialized[kLayouts], g_managed[kLayouts];
 uint64_t g_identity_hits = 0, g_host_calls = 0, g_list_syncs = 0, g_list_sync_items = 0;
 std::map<std::string, PerModule> g_modules;
 std::map<std::string, PerFamily> g_families;
+std::unordered_map<const char *, PerFamily> g_functions;   // by __func__
 std::unordered_map<const void *, const char *> g_function_modules;
 uint64_t g_api_ns = 0;   // time inside outermost API calls, so far
 int g_api_depth = 0;
@@ -109,10 +110,13 @@ void Api::begin() {
 
 void Api::end() {
     PerFamily &f = g_families[family_];
+    PerFamily &fn = g_functions[function_];
     f.calls++;
+    fn.calls++;
     if (--g_api_depth == 0) {
         uint64_t spent = now_ns() - start_;
         f.ns += spent;
+        fn.ns += spent;
         g_api_ns += spent;
     }
 }
@@ -141,6 +145,13 @@ std::string report() {
     r += "}, \"api_families\": {";
     first = true;
     for (auto &[name, f] : g_families) {
+        r += (first ? "" : ", ") + quoted(name) + ": {\"calls\": " + std::to_string(f.calls) +
+             ", \"ns\": " + std::to_string(f.ns) + "}";
+        first = false;
+    }
+    r += "}, \"api_functions\": {";
+    first = true;
+    for (auto &[name, f] : std::map<std::string, PerFamily>(g_functions.begin(), g_functions.end())) {
         r += (first ? "" : ", ") + quoted(name) + ": {\"calls\": " + std::to_string(f.calls) +
              ", \"ns\": " + std::to_string(f.ns) + "}";
         first = false;

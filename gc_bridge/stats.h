@@ -46,11 +46,13 @@ private:
     uint64_t api_before_;
 };
 
-// A C API function: counted per family; its time (host calls included) is the
-// layer's, the rest of an entry's time is the extension's own.
+// A C API function: counted per family and per function; its time (host
+// calls included) is the layer's, the rest of an entry's time is the
+// extension's own.
 class Api {
 public:
-    explicit Api(const char *family) : family_(enabled ? family : nullptr) {
+    Api(const char *family, const char *function)
+        : family_(enabled ? family : nullptr), function_(function) {
         if (family_) [[unlikely]]
             begin();
     }
@@ -65,6 +67,7 @@ private:
     void begin();
     void end();
     const char *family_;
+    const char *function_;
     uint64_t start_ = 0;
 };
 
@@ -78,4 +81,4 @@ std::string report();
 } // namespace ferry::stats
 
 // One line at the top of each exported C API function.
-#define FERRY_API ::ferry::stats::Api ferry_api_scope_(FERRY_FAMILY)
+#define FERRY_API ::ferry::stats::Api ferry_api_scope_(FERRY_FAMILY, __func__)

@@ -40,6 +40,7 @@ enum class Layout : uint8_t {
     dict, set, slice, module, cfunction, capsule, moduledef, native,
     structseq, code, frame, method,
     descr,   // getset and member descriptors of the host (descrobject.cpp)
+    seqiter, // list and tuple iterators (iterobject.cpp)
     date, datetime, time, delta,   // datetime's classes (datetimemodule.cpp)
 };
 

@@ -39,6 +39,13 @@ def format_report(data):
     for name, f in sorted(data['api_families'].items(), key=lambda kv: -kv[1]['ns']):
         lines.append('%-28s %10d %12.3f' % (name, f['calls'], f['ns'] / 1e6))
     lines.append('')
+    functions = sorted(data.get('api_functions', {}).items(), key=lambda kv: -kv[1]['ns'])
+    lines.append('%-28s %10s %12s %10s' % ('C API function (top %d)' % min(len(functions), 20),
+                                          'calls', 'ms', 'ns/call'))
+    for name, f in functions[:20]:
+        lines.append('%-28s %10d %12.3f %10.0f' % (name[:28], f['calls'], f['ns'] / 1e6,
+                                                 f['ns'] / f['calls'] if f['calls'] else 0))
+    lines.append('')
     for title, key in (('proxies materialized', 'materialized'),
                        ('managed copies (syncs to the host)', 'managed_copies')):
         lines.append('%-28s %10s %12s' % (title, 'count', 'bytes'))

@@ -193,6 +193,28 @@ def seq_iter(seq):
     return it
 
 
+class _seq_iterator_class:
+    """The classes of PyListIter_Type and PyTupleIter_Type. PyPy iterates
+    lists, tuples and strs with one type (sequenceiterator), which C must not
+    take for either (their C structs are read); the iterators C makes cross as
+    the host's own (iterobject.cpp), so these are never instantiated."""
+    __slots__ = ()
+
+    def __iter__(self):
+        return self
+
+    def __next__(self):
+        raise TypeError("ferry: a placeholder iterator")
+
+
+class list_iterator(_seq_iterator_class):
+    __slots__ = ()
+
+
+class tuple_iterator(_seq_iterator_class):
+    __slots__ = ()
+
+
 BUILTINS = dict(vars(_builtins))
 BUILTINS.update({
     'builtins': _builtins,
@@ -215,6 +237,8 @@ BUILTINS.update({
     'coroutine': _types.CoroutineType,
     'async_generator': _types.AsyncGeneratorType,
     'mappingproxy': _types.MappingProxyType,
+    'tuple_iterator': tuple_iterator,
+    'list_iterator': list_iterator,
     # PyPy 7.3.11 has CPython's two descriptor types: type.__dict__['__dict__']
     # is a getset_descriptor, a __slots__ member a member_descriptor.
     'getset_descriptor': _types.GetSetDescriptorType,

@@ -161,5 +161,45 @@ class TestSeqIter(unittest.TestCase):
         self.assertEqual(list(it), [1, 2, 3])
 
 
+class TestListAndTupleIterators(unittest.TestCase):
+    """PyObject_GetIter on lists and tuples: list_iterator and tuple_iterator."""
+
+    def test_walk_in_c(self):
+        self.assertEqual(ft.seqiter_walk([1, 2, 3], 10, 0)[:4], (1, 0, 1, [1, 2, 3]))
+        self.assertEqual(ft.seqiter_walk((1, "a", None), 10, 0)[:4], (0, 1, 1, [1, "a", None]))
+        self.assertEqual(ft.seqiter_walk([], 10, 0)[:4], (1, 0, 1, []))
+        self.assertEqual(ft.seqiter_walk((), 10, 0)[:4], (0, 1, 1, []))
+
+    def test_sees_items_appended_while_walking(self):
+        self.assertEqual(ft.seqiter_walk([1, 2], 10, 1)[3], [1, 2, -1, -2, -(-1), -(-2)])
+
+    def test_handed_to_python_halfway(self):
+        for seq in ([1, 2, 3, 4], (1, 2, 3, 4)):
+            *_, taken, it = ft.seqiter_walk(seq, 2, 0)
+            self.assertEqual(taken, [1, 2])
+            self.assertIs(iter(it), it)
+            self.assertEqual(list(it), [3, 4])
+            self.assertEqual(list(it), [])
+
+    def test_handed_to_python_exhausted_or_untouched(self):
+        *_, taken, it = ft.seqiter_walk([1, 2], 5, 0)
+        self.assertEqual((taken, list(it)), ([1, 2], []))
+        *_, taken, it = ft.seqiter_walk((5, 6), 0, 0)
+        self.assertEqual((taken, next(it), list(it)), ([], 5, [6]))
+
+    def test_iterator_made_by_python(self):
+        # (ferry: PyPy iterates lists, tuples and strs with one type, which C
+        # does not take for list_iterator, whose struct it may read.)
+        self.assertIs(ft.seqiter_is_list_iterator(iter("ab")), False)
+        self.assertIs(ft.seqiter_is_list_iterator(iter((1,))), False)
+        self.assertEqual(ft.seqiter_walk(iter([1, 2]), 5, 0)[2:4], (1, [1, 2]))
+
+    def test_list_from_python(self):
+        # (ferry: a list Python gave is iterated by the host, which sees
+        # Python's changes: C's PyIter_Next answers the same.)
+        for seq in ([1, "b", None], [], (4, 5), "xy"):
+            self.assertEqual(ft.iter_collect(seq), list(seq))
+
+
 if __name__ == "__main__":
     unittest.main()
