@@ -40,6 +40,10 @@ PyObject *method_materialize(Handle h, PyTypeObject *type) {
 
 Handle method_to_host(PyObject *o) {
     auto *m = reinterpret_cast<PyMethodObject *>(o);
+    if (m->im_self == Py_None) {   // (types.MethodType refuses None on PyPy)
+        Handle f = handle_of(m->im_func);
+        return f ? host::call_helper(host::Helper::method_of_none, {f}) : Handle{};
+    }
     Handle parts[2] = {handle_of(m->im_func), {}};
     parts[1] = parts[0] ? handle_of(m->im_self) : Handle{};
     Handle cls = parts[1] ? type_handle(&PyMethod_Type) : Handle{};

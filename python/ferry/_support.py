@@ -135,6 +135,42 @@ class method_descriptor:
         raise TypeError("cannot create 'method_descriptor' instances")
 
 
+class _method_of_none:
+    """A method C bound to None (PyMethod_New(func, Py_None)), which
+    types.MethodType refuses on PyPy: it has the method's attributes and calls
+    func with None first, as CPython's; its class is not types.MethodType
+    (cpyext/classobject.cpp)."""
+    __slots__ = ('__func__',)
+    __self__ = None
+
+    def __call__(self, *args, **kwargs):
+        return self.__func__(None, *args, **kwargs)
+
+    def __get__(self, obj, objtype=None):
+        return self
+
+    def __eq__(self, other):
+        if type(other) is not _method_of_none:
+            return NotImplemented
+        return self.__func__ == other.__func__
+
+    def __hash__(self):
+        return hash((None, self.__func__))
+
+    def __repr__(self):
+        name = getattr(self.__func__, '__qualname__', None) or getattr(self.__func__, '__name__', '?')
+        return '<bound method %s of None>' % name
+
+    def __getattr__(self, name):   # __name__, __doc__, ...: the function's
+        return getattr(self.__func__, name)
+
+
+def method_of_none(func):
+    m = object.__new__(_method_of_none)
+    m.__func__ = func
+    return m
+
+
 class iterator:
     """The iterator PySeqIter_New makes (CPython's seqiterobject, whose type
     is named 'iterator'): seq[0], seq[1], ... until IndexError or

@@ -121,7 +121,15 @@ class TestNew(unittest.TestCase):
         # C may bind None (types.MethodType refuses it).
         m = ft.method_new(plain, None)
         self.assertIsNone(m.__self__)
+        self.assertIs(m.__func__, plain)
         self.assertEqual(m(1), ((None, 1), {}))
+        self.assertEqual(m(1, k=2), ((None, 1), {"k": 2}))
+        self.assertEqual(m.__name__, "plain")
+        self.assertEqual(repr(m), "<bound method plain of None>")
+        m2 = ft.method_new(plain, None)
+        self.assertEqual(m, m2)
+        self.assertEqual(hash(m), hash(m2))
+        self.assertNotEqual(m, ft.method_new(plain, 0))
 
     def test_null_self(self):
         with self.assertRaisesRegex(SystemError, BADCALL):
