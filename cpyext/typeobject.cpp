@@ -680,6 +680,13 @@ Layout layout_of_base(PyTypeObject *base, unsigned long *flags) {
 void inherit_native_slots(PyTypeObject *t, PyTypeObject *base);
 void inherit_along_mro(PyTypeObject *t, PyTypeObject *base);
 
+// A metaclass of C (a type of C based on type), or a Python subclass of one:
+// its instances are types whose structs carry its fields.
+bool is_c_metaclass(PyTypeObject *m) {
+    TypeInfo *mi = type_info(m);
+    return m != &PyType_Type && mi && mi->hybrid && PyType_IsSubtype(m, &PyType_Type);
+}
+
 // The base whose layout the others' extend (typeobject.c solid_base and
 // extra_ivars): a type adds fields unless it is its base's size, less the
 // dict and weakref slots a heap type appends.
@@ -763,13 +770,31 @@ PyTypeObject *make_type_proxy(Handle t, int64_t id) {
         move_host_error_to_c();
         return nullptr;
     }
-    auto *heap = new PyHeapTypeObject();
-    debug::root_range(heap, sizeof *heap);   // lives as long as the layer
+    // A class of a metaclass of C (one Python made: `class X(metaclass=M)`,
+    // or a subclass of a type of C that has one) is laid out as M's
+    // instances, its fields zeroed (M's tp_new made it on the host, or type's).
+    PyTypeObject *meta = &PyType_Type;
+    if (Handle mh = host::type(t); mh) {
+        if (!host::is(mh, type_info(&PyType_Type)->host_type)) {
+            PyTypeObject *m = type_from_host(mh);
+            if (!m) {
+                host::close(mh);
+                host::close(n);
+                return nullptr;
+            }
+            if (is_c_metaclass(m))
+                meta = m;
+        }
+        host::close(mh);
+    }
+    size_t struct_size = std::max<size_t>(sizeof(PyHeapTypeObject), meta->tp_basicsize);
+    auto *heap = static_cast<PyHeapTypeObject *>(std::calloc(1, struct_size));
+    debug::root_range(heap, struct_size);   // lives as long as the layer
     PyTypeObject *type = &heap->ht_type;
     type->tp_name = strdup(s);
     host::close(n);
     Py_SET_REFCNT(type, 1 << 29);   // proxies of types live as long as the layer
-    Py_SET_TYPE(type, &PyType_Type);
+    Py_SET_TYPE(type, meta);
     g_types_by_id[id] = type;
     TypeRecord *r = new_record(type);
     r->info.host_type = host::dup(t);
@@ -1044,20 +1069,50 @@ bool build_native_class(PyTypeObject *t, TypeInfo *ti) {
             return false;
     }
     Handle base = bases.empty() ? Handle{} : bases[0];
-    // A hybrid type's class is a Python subclass of its base's, made by
-    // make_native_type; the others are classes of the handle ABI.
-    Handle cls = ti->hybrid ? host::dup(host::borrowed(Builtin::None))
-                            : host::native_class(t->tp_name, bases, t->tp_flags & Py_TPFLAGS_BASETYPE,
-                                                 t->tp_as_buffer && t->tp_as_buffer->bf_getbuffer,
-                                                 PyType_IS_GC(t));
-    if (!cls) {
-        move_host_error_to_c();
-        return false;
-    }
     std::string full = t->tp_name;
     auto dot = full.rfind('.');
     std::string module = dot == std::string::npos ? "builtins" : full.substr(0, dot);
     std::string name = dot == std::string::npos ? full : full.substr(dot + 1);
+    PyTypeObject *meta = Py_TYPE(t);
+    if (meta != &PyType_Type && !is_c_metaclass(meta)) {
+        PyErr_Format(PyExc_SystemError, "ferry: extension type '%s' has the metatype '%s', which is "
+                     "neither type nor a metaclass of C", t->tp_name, meta->tp_name);
+        return false;
+    }
+    if (meta != &PyType_Type && ti->hybrid) {
+        PyErr_Format(PyExc_SystemError, "ferry: extension type '%s' is based on a builtin and has "
+                     "a metaclass of C ('%s'), not supported yet", t->tp_name, meta->tp_name);
+        return false;
+    }
+    // A hybrid type's class is a Python subclass of its base's, made by
+    // make_native_type; the others are classes of the handle ABI. A type
+    // whose metatype is a metaclass of C: a class of it (made by
+    // _support.meta_class, type.__new__ with no C code run) over a class of
+    // the handle ABI of the same name, which gives its instances their storage.
+    Handle cls = ti->hybrid ? host::dup(host::borrowed(Builtin::None))
+                            : host::native_class(t->tp_name, bases, t->tp_flags & Py_TPFLAGS_BASETYPE,
+                                                 t->tp_as_buffer && t->tp_as_buffer->bf_getbuffer,
+                                                 PyType_IS_GC(t));
+    if (cls && meta != &PyType_Type) {
+        Handle mh = type_handle(meta);
+        Handle n = mh ? str_handle(name.c_str()) : Handle{};
+        Handle m = n ? str_handle(module.c_str()) : Handle{};
+        Handle immutable = host::bool_from(!(t->tp_flags & Py_TPFLAGS_HEAPTYPE) ||
+                                           (t->tp_flags & Py_TPFLAGS_IMMUTABLETYPE));
+        Handle made = m && immutable ? host::call_helper(Helper::meta_class, {mh, n, m, cls, immutable})
+                                     : Handle{};
+        host::close(immutable);
+        host::close(n);
+        host::close(m);
+        host::close(cls);
+        cls = made;
+        if (!cls && PyErr_Occurred())
+            return false;
+    }
+    if (!cls) {
+        move_host_error_to_c();
+        return false;
+    }
     std::vector<Handle> args = {
         host::dup(cls), str_handle(name.c_str()), str_handle(module.c_str()), str_handle(t->tp_doc),
         host::long_from_unsigned(reinterpret_cast<uintptr_t>(t)), native_slot_list(t),
@@ -1079,17 +1134,15 @@ bool build_native_class(PyTypeObject *t, TypeInfo *ti) {
     }
     host::close(cls);
     cls = done;   // (the class, made now for a hybrid type)
-    // make_native_type copied the class's namespace into tp_dict (host side).
-    if (t->tp_dict && refresh_container(t->tp_dict, handle_of(t->tp_dict)) < 0) {
-        host::close(cls);
-        return false;
-    }
+    // Known before its namespace reaches C: a descriptor there (a Python
+    // class's __dict__) names the class as its __objclass__.
     ti->host_type = cls;
     int64_t id = bridge::host_id(cls);
     if (!id)
         return false;
     g_types_by_id[id] = t;
-    return true;
+    // make_native_type copied the class's namespace into tp_dict (host side).
+    return !t->tp_dict || refresh_container(t->tp_dict, handle_of(t->tp_dict)) >= 0;
 }
 
 } // namespace
@@ -1313,6 +1366,10 @@ int builtin_init(PyObject *self, PyObject *args, PyObject *kwds) {
 // fields of C (their items follow the header: CPython puts a subclass's
 // fields after them, ferry's layouts have no room there).
 bool hybrid_base(PyTypeObject *b, bool *fixed) {
+    if (b == &PyType_Type) {   // a metaclass of C: its fields follow PyHeapTypeObject
+        *fixed = true;
+        return true;
+    }
     switch (type_info(b)->layout) {
     case Layout::dict: case Layout::list: case Layout::set: case Layout::float_:
     case Layout::complex_: case Layout::unicode:   // (a str's characters: unicodeobject.cpp)

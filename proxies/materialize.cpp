@@ -531,6 +531,12 @@ PyObject *from_host_as(Handle h, PyTypeObject *type, bool argument, int64_t str_
         if (!b)
             host::err_clear();
     }
+    // A class (its metatype may be a metaclass of C, a hybrid type).
+    if (type == &PyType_Type || PyType_FastSubclass(type, Py_TPFLAGS_TYPE_SUBCLASS)) {
+        PyTypeObject *as_type = type_from_host(h);
+        Py_XINCREF(as_type);
+        return reinterpret_cast<PyObject *>(as_type);
+    }
     TypeInfo *ti = type_info(type);
     if (ti->hybrid) [[unlikely]]
         return from_host_hybrid(h, ti);
@@ -540,11 +546,6 @@ PyObject *from_host_as(Handle h, PyTypeObject *type, bool argument, int64_t str_
             Py_INCREF(native);
             return native;
         }
-    }
-    if (type == &PyType_Type || PyType_FastSubclass(type, Py_TPFLAGS_TYPE_SUBCLASS)) {
-        PyTypeObject *as_type = type_from_host(h);
-        Py_XINCREF(as_type);
-        return reinterpret_cast<PyObject *>(as_type);
     }
     if (type == &_PyNotImplemented_Type)
         return Py_NewRef(Py_NotImplemented);
@@ -669,6 +670,21 @@ Handle native_to_host(PyObject *o, TypeInfo *ti, Handle cls) {
             return w;
         host::close(hd->managed);
         hd->managed = {};
+    }
+    // PyPy's HPy_New finds the storage of a class's instances among its
+    // direct bases only: a Python class two levels below a class of C gets
+    // that class as a base of its own, once (_support.add_storage_base).
+    TypeInfo *ci = cls ? type_info(type_from_host(cls)) : ti;
+    if (!ci)
+        return {};
+    if (!ci->storage_based) {
+        Handle r = host::call_helper(Helper::add_storage_base, {ci->host_type});
+        if (!r) {
+            move_host_error_to_c();
+            return {};
+        }
+        host::close(r);
+        ci->storage_based = true;
     }
     Handle w = host::native_wrap(cls ? cls : ti->host_type, o);
     if (!w) {

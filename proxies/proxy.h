@@ -103,6 +103,7 @@ struct TypeInfo {
     bool hash_identity = false;   // hashes by identity (object.__hash__): keyed by hash, not id()
     bool hybrid = false;          // an extension's type based on a builtin: instances are hybrids
     uint32_t features = 0;        // which dunders the managed type has (TypeFeature)
+    bool storage_based = false;   // its instances can be made (native_to_host: add_storage_base)
 };
 TypeInfo *type_info(PyTypeObject *t);   // nullptr for a type never readied
 

@@ -1067,6 +1067,8 @@ def make_native_type(spec):
      hybrid_base, has_dict) = spec
     if cls is None:
         cls = _hybrid_class(name, module, hybrid_base, has_dict)
+    elif type(cls) is type:   # (not meta_class's: its storage is its base)
+        _STORAGE.add(cls)
     if doc is not None:   # without its "Name(sig)\n--\n\n" (typeobject.c type_dict_set_doc)
         doc = builtin_function_or_method._split_doc(name, doc)[0] or ''
     ns = {'__module__': module, '__doc__': doc}
@@ -1117,6 +1119,9 @@ def make_native_type(spec):
             hidden[k] = v
     if hidden:
         _hide_attributes(cls, hidden)
+    if cls in _PENDING_IMMUTABLE:
+        _PENDING_IMMUTABLE.remove(cls)
+        _IMMUTABLE.add(cls)
     if tp_dict is not None:
         # tp_dict is the C view of the class's namespace (PyType_Modified
         # brings C's later writes back, sync_type_dict).
@@ -1155,6 +1160,16 @@ def _hybrid_class(name, module, base, has_dict):
     proxies/proxy.h): a Python subclass of its base's class with one hidden
     slot (its descriptor is kept here, not in the class), and an instance
     __dict__ only when the C type has one."""
+    if issubclass(base, type):   # a metaclass of C: its instances are types, no hybrids
+        def __setattr__(cls, attr, value):
+            _check_mutable(cls, attr)
+            base.__setattr__(cls, attr, value)
+
+        def __delattr__(cls, attr):
+            _check_mutable(cls, attr)
+            base.__delattr__(cls, attr)
+        return type(base)(name, (base,), {'__module__': module, '__setattr__': __setattr__,
+                                          '__delattr__': __delattr__})
     slots = ('_ferry_hold', '__dict__') if has_dict else ('_ferry_hold',)
     try:
         cls = type(base)(name, (base,), {'__module__': module, '__slots__': slots})
@@ -1164,6 +1179,50 @@ def _hybrid_class(name, module, base, has_dict):
     _builtins.delattr(cls, '_ferry_hold')
     _builtins.delattr(cls, '__slots__')
     return cls
+
+
+# The handle-ABI classes of types of C (host::native_class): what gives an
+# instance its C object (make_native_type, meta_class).
+_STORAGE = _weakref.WeakSet()
+
+
+def add_storage_base(cls):
+    """PyPy's HPy_New looks for the handle-ABI class among a class's direct
+    bases only: a Python class deriving from a Python subclass of a type of C
+    gets that class as a last base of its own (its MRO stays the same)."""
+    if cls in _STORAGE or any(b in _STORAGE for b in cls.__bases__):
+        return
+    for k in cls.__mro__:
+        if k in _STORAGE:
+            cls.__bases__ = cls.__bases__ + (k,)
+            return
+
+
+# Classes of static types of C whose metatype is a metaclass of C: immutable,
+# as in CPython (the metaclass's class checks; other classes of static types
+# of C stay mutable on the host: docs/architecture.md).
+_IMMUTABLE = _weakref.WeakSet()
+
+
+def _check_mutable(cls, attr):
+    if cls in _IMMUTABLE:
+        raise TypeError("cannot set %r attribute of immutable type '%s.%s'"
+                        % (attr, cls.__module__, cls.__qualname__))
+
+
+def meta_class(meta, name, module, storage, immutable):
+    """The class of a type of C whose metatype is a metaclass of C (meta's
+    class): made by type.__new__, so none of meta's C code runs (the type's
+    C struct exists already), over `storage`, the handle-ABI class that gives
+    its instances their C object. make_native_type fills it."""
+    _STORAGE.add(storage)
+    cls = type.__new__(meta, name, (storage,), {'__module__': module})
+    if immutable:   # (once make_native_type has filled it)
+        _PENDING_IMMUTABLE.append(cls)
+    return cls
+
+
+_PENDING_IMMUTABLE = []
 
 
 def hybrid_hold(o, held):
@@ -1193,12 +1252,13 @@ def sync_type_dict(cls, tp_dict):
     """PyType_Modified: entries C wrote into tp_dict (added, replaced or
     deleted since the last sync) reach the class."""
     own = vars(cls)
+    # (type's own setattr: C writes the dict of an immutable type too)
     for k, v in list(tp_dict.items()):
         if own.get(k, _MISSING) is not v:
-            setattr(cls, k, v)
+            type.__setattr__(cls, k, v)
     for k in _TYPE_DICT_KEYS.get(cls, ()):
         if k not in tp_dict and k in own:
-            _builtins.delattr(cls, k)
+            type.__delattr__(cls, k)
     _TYPE_DICT_KEYS[cls] = set(tp_dict)
     return True
 

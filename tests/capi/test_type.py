@@ -2,7 +2,8 @@
 PyType_GetFlags, _PyObject_New[Var], PyObject_Init[Var], _PyObject_GC_New[Var],
 PyObject_GC_Track/UnTrack/IsTracked/Del, PyObject_IS_GC, PyMember_GetOne/SetOne
 and _PyObject_NextNotImplemented, through three static types; cycles through
-C fields collected by gc.collect().
+C fields collected by gc.collect(). A metaclass of C (Meta, based on type) and
+a static type of it (Described).
 
 C side: tests/capi/ext/type.c.
 """
@@ -190,6 +191,23 @@ class TestPoint(unittest.TestCase):
         # METH_STATIC: self is NULL.
         self.assertEqual(Point.static_sum(2, 3), (None, 5))
         self.assertEqual(Point(0).static_sum(2, 3), (None, 5))
+
+    def test_python_subclasses_two_levels_down(self):
+        class Sub(Point):
+            pass
+
+        class SubSub(Sub):
+            def get_i(self):
+                return -super().get_i()
+
+        class Third(SubSub):
+            pass
+        for cls in (SubSub, Third):
+            o = cls(6)
+            self.assertIs(type(o), cls)
+            self.assertEqual((o.i, o.get_i(), Point.get_i(o)), (6, -6, 6))
+            self.assertEqual(cls.__mro__[-3:], (Sub, Point, object))
+        self.assertIs(type(Third.make(2)), Third)
 
     def test_members(self):
         p = Point(1, 2.5)
@@ -481,6 +499,52 @@ class TestNextNotImplemented(unittest.TestCase):
         self.assertTrue(ft.type_iter_check(iter([])))
         with self.assertRaises(TypeError):
             next(box)
+
+
+
+class TestMetaclassOfC(unittest.TestCase):
+    """Meta: a type of C based on type, with a field after PyHeapTypeObject;
+    Described: a static type whose metatype is Meta (tag 7)."""
+
+    def test_metaclass(self):
+        self.assertEqual(ft.Meta.__mro__, (ft.Meta, type, object))
+        self.assertIs(type(ft.Described), ft.Meta)
+        self.assertIsInstance(ft.Described, type)
+        self.assertEqual(ft.type_meta_view(ft.Described), (1, 1, 7))
+        self.assertEqual(ft.type_meta_view(int), (0, 0, None))
+
+    def test_getset_and_method_of_the_metaclass(self):
+        self.assertEqual(ft.Described.tag, 7)
+        self.assertEqual(ft.Described.describe(), "_ferrytest.Described:7")
+        with self.assertRaisesRegex(TypeError, "^cannot set 'tag' attribute of immutable type "
+                                               "'_ferrytest.Described'$"):
+            ft.Described.tag = 9
+
+    def test_instances(self):
+        d = ft.Described(5)
+        self.assertIs(type(d), ft.Described)
+        self.assertEqual(d.value(), 5)
+
+    def test_python_subclass_has_the_metaclass(self):
+        class Sub(ft.Described):
+            pass
+        self.assertIs(type(Sub), ft.Meta)
+        self.assertEqual(ft.type_meta_view(Sub), (1, 1, 0))   # (a new class: its field zeroed)
+        self.assertEqual((Sub.tag, Sub.describe()), (0, "Sub:0"))
+        Sub.tag = 3
+        self.assertEqual((Sub.tag, ft.type_meta_view(Sub)), (3, (1, 1, 3)))
+        s = Sub(4)
+        self.assertIs(type(s), Sub)
+        self.assertEqual(s.value(), 4)
+
+    def test_class_made_with_the_metaclass(self):
+        class X(metaclass=ft.Meta):
+            pass
+        self.assertIs(type(X), ft.Meta)
+        self.assertEqual(X.tag, 0)
+        X.tag = 4
+        self.assertEqual((X.describe(), ft.type_meta_view(X)), ("X:4", (1, 1, 4)))
+        self.assertIsInstance(X(), X)
 
 
 if __name__ == "__main__":

@@ -717,6 +717,8 @@ type_member_setone(PyObject *Py_UNUSED(m), PyObject *args)
     RETURN_INT(PyMember_SetOne((char *)o, def, value));
 }
 
+static PyObject *type_meta_view(PyObject *m, PyObject *cls);
+
 static PyMethodDef type_methods[] = {
     {"type_deallocs", type_deallocs, METH_NOARGS, NULL},
     {"type_getflags", type_getflags, METH_O, NULL},
@@ -736,15 +738,129 @@ static PyMethodDef type_methods[] = {
     {"type_iter_check", type_iter_check, METH_O, NULL},
     {"type_member_getone", type_member_getone, METH_VARARGS, NULL},
     {"type_member_setone", type_member_setone, METH_VARARGS, NULL},
+    {"type_meta_view", type_meta_view, METH_O, NULL},
     {NULL, NULL, 0, NULL},
 };
+
+/* --- Meta: a metaclass of C (numpy's _DTypeMeta, pybind11's metaclass) ---
+ * Its instances are types with a field of its own after PyHeapTypeObject;
+ * Described is a static type of it, readied with the field set; a class
+ * Python makes with it (or derives from Described) has the field zeroed. */
+
+typedef struct {
+    PyHeapTypeObject ht;
+    long tag;
+} MetaObject;
+
+static PyObject *
+meta_get_tag(PyObject *cls, void *Py_UNUSED(closure))
+{
+    return PyLong_FromLong(((MetaObject *)cls)->tag);
+}
+
+static int
+meta_set_tag(PyObject *cls, PyObject *v, void *Py_UNUSED(closure))
+{
+    long tag = v ? PyLong_AsLong(v) : -1;
+    if (tag == -1 && PyErr_Occurred()) {
+        return -1;
+    }
+    ((MetaObject *)cls)->tag = tag;
+    return 0;
+}
+
+/* cls.describe(): its name and tag, read from the type's struct. */
+static PyObject *
+meta_describe(PyObject *cls, PyObject *Py_UNUSED(ignored))
+{
+    return PyUnicode_FromFormat("%s:%ld", ((PyTypeObject *)cls)->tp_name, ((MetaObject *)cls)->tag);
+}
+
+static PyGetSetDef meta_getset[] = {
+    {"tag", meta_get_tag, meta_set_tag, NULL, NULL},
+    {NULL, NULL, NULL, NULL, NULL},
+};
+
+static PyMethodDef meta_methods[] = {
+    {"describe", meta_describe, METH_NOARGS, NULL},
+    {NULL, NULL, 0, NULL},
+};
+
+static PyTypeObject Meta_Type = {
+    PyVarObject_HEAD_INIT(NULL, 0)
+    .tp_name = "_ferrytest.Meta",
+    .tp_basicsize = sizeof(MetaObject),
+    .tp_flags = Py_TPFLAGS_DEFAULT | Py_TPFLAGS_BASETYPE,
+    .tp_getset = meta_getset,
+    .tp_methods = meta_methods,
+};
+
+typedef struct {
+    PyObject_HEAD
+    long value;
+} DescribedObject;
+
+static PyObject *
+described_new(PyTypeObject *type, PyObject *args, PyObject *Py_UNUSED(kwds))
+{
+    long value = 0;
+    if (!PyArg_ParseTuple(args, "|l", &value)) {
+        return NULL;
+    }
+    DescribedObject *self = (DescribedObject *)type->tp_alloc(type, 0);
+    if (self != NULL) {
+        self->value = value;
+    }
+    return (PyObject *)self;
+}
+
+static PyObject *
+described_value(PyObject *self, PyObject *Py_UNUSED(ignored))
+{
+    return PyLong_FromLong(((DescribedObject *)self)->value);
+}
+
+static PyMethodDef described_methods[] = {
+    {"value", described_value, METH_NOARGS, NULL},
+    {NULL, NULL, 0, NULL},
+};
+
+static MetaObject Described_Type = {
+    .ht = {.ht_type = {
+        PyVarObject_HEAD_INIT(&Meta_Type, 0)
+        .tp_name = "_ferrytest.Described",
+        .tp_basicsize = sizeof(DescribedObject),
+        .tp_flags = Py_TPFLAGS_DEFAULT | Py_TPFLAGS_BASETYPE,
+        .tp_new = described_new,
+        .tp_methods = described_methods,
+    }},
+    .tag = 7,
+};
+
+/* (Py_TYPE(cls) == &Meta_Type, PyObject_TypeCheck(cls, &Meta_Type), the
+ * tag read from the struct): what C sees of a class. */
+static PyObject *
+type_meta_view(PyObject *Py_UNUSED(m), PyObject *cls)
+{
+    if (!PyObject_TypeCheck(cls, &Meta_Type)) {
+        return Py_BuildValue("(iiO)", Py_IS_TYPE(cls, &Meta_Type), 0, Py_None);
+    }
+    return Py_BuildValue("(iil)", Py_IS_TYPE(cls, &Meta_Type), 1, ((MetaObject *)cls)->tag);
+}
 
 int
 ferrytest_init_type(PyObject *m)
 {
+    Meta_Type.tp_base = &PyType_Type;
     if (PyType_Ready(&Point_Type) < 0
         || PyType_Ready(&VarBox_Type) < 0
-        || PyType_Ready(&GCBox_Type) < 0) {
+        || PyType_Ready(&GCBox_Type) < 0
+        || PyType_Ready(&Meta_Type) < 0
+        || PyType_Ready((PyTypeObject *)&Described_Type) < 0) {
+        return -1;
+    }
+    if (PyModule_AddObjectRef(m, "Meta", (PyObject *)&Meta_Type) < 0
+        || PyModule_AddObjectRef(m, "Described", (PyObject *)&Described_Type) < 0) {
         return -1;
     }
     if (PyModule_AddObjectRef(m, "Point", (PyObject *)&Point_Type) < 0
