@@ -140,6 +140,15 @@ Miss &miss_slot(const void *type, const void *name) {
     return g_misses[k >> 58];
 }
 
+// The builtins whose attributes are their type's alone (no instance dict,
+// no __getattr__): a missing one is CPython's generic AttributeError.
+bool plain_builtin(PyTypeObject *t) {
+    return t == &PyUnicode_Type || t == &PyLong_Type || t == &PyFloat_Type || t == &PyBool_Type ||
+           t == &PyList_Type || t == &PyTuple_Type || t == &PyDict_Type || t == &PyBytes_Type ||
+           t == &PySet_Type || t == &PyFrozenSet_Type || t == &PyComplex_Type ||
+           t == &PyByteArray_Type || t == &_PyNone_Type;
+}
+
 // An exception instance (owned handle) as the C error indicator.
 void restore_exception(Handle e) {
     PyObject *v = from_host_steal(e);
@@ -184,6 +193,23 @@ Handle host_getattr(PyObject *o, Handle h, PyObject *name_o, const char *name_s)
     if (!name)
         return {};
     Miss &slot = miss_slot(Py_TYPE(o), key);
+    if (slot.type == Py_TYPE(o) && slot.name == key && plain_builtin(Py_TYPE(o))) {
+        // No exception on the host: getattr with a default, and the error
+        // made in C with CPython's message (PyObject_GenericGetAttr's).
+        Handle r = host::call_with(host::borrowed(Builtin::getattr),
+                                   {h, name, host::borrowed(Builtin::iter_done)});
+        if (!r) {
+            move_host_error_to_c();
+        } else if (host::is(r, host::borrowed(Builtin::iter_done))) {
+            host::close(r);
+            if (name_o)
+                PyErr_Format(PyExc_AttributeError, "'%.50s' object has no attribute '%U'", Py_TYPE(o)->tp_name, name_o);
+            else
+                PyErr_Format(PyExc_AttributeError, "'%.50s' object has no attribute '%.400s'", Py_TYPE(o)->tp_name, name_s);
+            return {};
+        }
+        return r;
+    }
     if (slot.type == Py_TYPE(o) && slot.name == key) {
         Handle n = host::dup(name);
         Handle r = n ? host::call_helper(Helper::getattr_or_miss, {h, n}) : Handle{};

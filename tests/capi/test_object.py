@@ -396,6 +396,19 @@ class TestAttributes(unittest.TestCase):
         with self.assertRaisesRegex(ValueError, "flaky"):
             ft.object_getattr(Flaky(), "v")
 
+    def test_getattr_repeated_misses_on_builtins(self):
+        # (markupsafe asks every str for __html__, simplejson every list for
+        # _asdict) CPython's generic message each time, and what exists found.
+        for o in ("s", 1, 1.5, True, None, [], (1,), {}, b"b", {1}, frozenset(), 1j, bytearray()):
+            for _ in range(3):
+                for f, n in ((ft.object_getattr, "zz"), (ft.object_getattrstring, b"zz")):
+                    with self.assertRaises(AttributeError) as cm:
+                        f(o, n)
+                    self.assertEqual(str(cm.exception), "'%s' object has no attribute 'zz'"
+                                     % type(o).__name__)
+        self.assertEqual(ft.object_getattr("ab", "upper")(), "AB")
+        self.assertEqual(ft.object_getattrstring([3], b"count")(3), 1)
+
     def test_getattr_nonascii_name(self):
         p = Plain()
         for name in (LATIN1, BMP, ASTRAL):
