@@ -35,19 +35,6 @@ using host::Handle;
 
 namespace {
 
-// The host's str attribute `name` as a malloc'ed UTF-8 copy; NULL when it is
-// missing or not a str (no error left).
-char *utf8_copy(Handle h, const char *name) {
-    Handle v = host::getattr_s(h, name);
-    ptrdiff_t n = 0;
-    const char *s = v && !host::is(v, host::borrowed(Builtin::None)) ? host::unicode_as_utf8(v, &n) : nullptr;
-    char *copy = s ? strndup(s, n) : nullptr;
-    host::close(v);
-    if (!s)
-        host::err_clear();
-    return copy;
-}
-
 // A getset's get and set: the closure is the descriptor's proxy, which owns
 // the PyGetSetDef (the two die together).
 PyObject *host_getset_get(PyObject *self, void *closure) {
@@ -101,8 +88,8 @@ PyObject *descr_materialize(Handle h, PyTypeObject *type) {
     }
     if (d->d_type && !PyType_Check(reinterpret_cast<PyObject *>(d->d_type)))
         Py_CLEAR(d->d_type);
-    char *name = utf8_copy(h, "__name__");
-    char *doc = utf8_copy(h, "__doc__");
+    char *name = utf8_attr(h, "__name__");
+    char *doc = utf8_attr(h, "__doc__");
     if (type == &PyGetSetDescr_Type)
         reinterpret_cast<PyGetSetDescrObject *>(o)->d_getset =
             &(new GetSetHolder{{name, host_getset_get, host_getset_set, doc, o}, doc})->def;

@@ -70,6 +70,12 @@ PyObject *bytearray_materialize(host::Handle h, PyTypeObject *type);
 host::Handle bytearray_to_host(PyObject *o);
 void bytearray_release(PyObject *o);
 PyObject *method_materialize(host::Handle h, PyTypeObject *type);
+// methodobject.cpp: the host's str attribute `name` as a malloc'ed UTF-8
+// copy; NULL when it is missing or not a str (no error left).
+char *utf8_attr(host::Handle h, const char *name);
+// longobject.cpp: a character's digit value (0-35), 37 for anything else
+// (CPython's _PyLong_DigitValue).
+int digit_value(char c);
 // iterobject.cpp: list and tuple iterators C makes run in C until they cross.
 PyObject *seqiter_new(PyObject *seq);             // seq: an exact list or tuple
 PyObject *seqiter_next(PyObject *it, bool *done); // *done: it answers (null: exhausted)

@@ -15,6 +15,17 @@
 #define FERRY_FAMILY "longobject"
 
 namespace ferry {
+
+int digit_value(char ch) {
+    auto c = static_cast<unsigned char>(ch);
+    if (c >= '0' && c <= '9')
+        return c - '0';
+    if (c >= 'a' && c <= 'z')
+        return c - 'a' + 10;
+    if (c >= 'A' && c <= 'Z')
+        return c - 'A' + 10;
+    return 37;
+}
 namespace {
 
 using u128 = unsigned __int128;
@@ -379,15 +390,6 @@ PyObject *PyLong_FromString(const char *str, char **pend, int base) {
         if (*p == '_')   // one underscore may follow the prefix
             p++;
     }
-    auto digit_value = [](char c) -> int {
-        if (c >= '0' && c <= '9')
-            return c - '0';
-        if (c >= 'a' && c <= 'z')
-            return c - 'a' + 10;
-        if (c >= 'A' && c <= 'Z')
-            return c - 'A' + 10;
-        return 99;
-    };
     std::string digits;
     if (negative)
         digits.push_back('-');

@@ -289,6 +289,11 @@ bool is_synthesized(const PyMethodDef *def) {
                       reinterpret_cast<PyCFunction>(reinterpret_cast<void (*)()>(host_builtin_has_no_c_function));
 }
 
+
+} // namespace
+
+namespace ferry {
+
 char *utf8_attr(Handle h, const char *name) {
     Handle v = host::getattr_s(h, name);
     ptrdiff_t n = 0;
@@ -299,10 +304,6 @@ char *utf8_attr(Handle h, const char *name) {
         host::err_clear();
     return copy;
 }
-
-} // namespace
-
-namespace ferry {
 
 // The positional arguments come as the host's handles (no tuple is made on
 // the host side nor, unless the convention asks for one, on the C side).

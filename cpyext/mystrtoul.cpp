@@ -16,19 +16,9 @@
 #include "gc_bridge/stats.h"
 #define FERRY_FAMILY "mystrtoul"
 
-namespace {
+using ferry::digit_value;
 
-// A character's digit value (0-35); 37 for anything else (_PyLong_DigitValue).
-int digit_value(char ch) {
-    unsigned char c = static_cast<unsigned char>(ch);
-    if (c >= '0' && c <= '9')
-        return c - '0';
-    if (c >= 'a' && c <= 'z')
-        return c - 'a' + 10;
-    if (c >= 'A' && c <= 'Z')
-        return c - 'A' + 10;
-    return 37;
-}
+namespace {
 
 // After a '0' of base `base` (16, 8 or 2): its prefix letter. False when the
 // letter is there without a digit after it (the conversion stops there).

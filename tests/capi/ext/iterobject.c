@@ -14,11 +14,10 @@ seqiter_new(PyObject *Py_UNUSED(m), PyObject *seq)
     return PySeqIter_New(seq);
 }
 
-/* Iterates PySeqIter_New(seq) from C with PyIter_Next, into a list. */
+/* The items PyIter_Next gives, into a list (it: consumed; NULL passes). */
 static PyObject *
-seqiter_collect(PyObject *Py_UNUSED(m), PyObject *seq)
+collect(PyObject *it)
 {
-    PyObject *it = PySeqIter_New(seq);
     if (it == NULL) {
         return NULL;
     }
@@ -35,6 +34,13 @@ seqiter_collect(PyObject *Py_UNUSED(m), PyObject *seq)
         Py_CLEAR(list);
     }
     return list;
+}
+
+/* Iterates PySeqIter_New(seq) from C with PyIter_Next, into a list. */
+static PyObject *
+seqiter_collect(PyObject *Py_UNUSED(m), PyObject *seq)
+{
+    return collect(PySeqIter_New(seq));
 }
 
 /* A list made here with the items of the list given (or the tuple, or any
@@ -103,23 +109,7 @@ seqiter_walk(PyObject *Py_UNUSED(m), PyObject *args)
 static PyObject *
 iter_collect(PyObject *Py_UNUSED(m), PyObject *o)
 {
-    PyObject *it = PyObject_GetIter(o);
-    if (it == NULL) {
-        return NULL;
-    }
-    PyObject *list = PyList_New(0);
-    PyObject *item;
-    while (list != NULL && (item = PyIter_Next(it)) != NULL) {
-        if (PyList_Append(list, item) < 0) {
-            Py_CLEAR(list);
-        }
-        Py_DECREF(item);
-    }
-    Py_DECREF(it);
-    if (list != NULL && PyErr_Occurred()) {
-        Py_CLEAR(list);
-    }
-    return list;
+    return collect(PyObject_GetIter(o));
 }
 
 /* Py_IS_TYPE(o, &PyListIter_Type): an iterator made by Python code. */
