@@ -129,3 +129,24 @@ int PyDescr_IsData(PyObject *ob) {
     FERRY_API;
     return Py_TYPE(ob)->tp_descr_set != nullptr;
 }
+
+// A class method of a C type from its PyMethodDef (Cython's classmethods of
+// cdef classes): CPython's classmethod_descriptor. On the host it is
+// _support.classmethod_descriptor, holding the function C would get bound to
+// `type` (PyCMethod_New, with `type` as the defining class for METH_METHOD);
+// its __get__ and __call__ check the class as CPython's do and bind the def
+// to the class they are given. C sees a plain object: nothing reads a
+// PyMethodDescrObject from it (PyClassMethodDescr_Type is not the layer's).
+PyObject *PyDescr_NewClassMethod(PyTypeObject *type, PyMethodDef *method) {
+    FERRY_API;
+    auto *cls = reinterpret_cast<PyObject *>(type);
+    PyObject *f = PyCMethod_New(method, cls, nullptr, (method->ml_flags & METH_METHOD) ? type : nullptr);
+    if (!f)
+        return nullptr;
+    PyObject *name = PyUnicode_FromString(type->tp_name);
+    PyObject *descr = name ? call_module("ferry._support", "classmethod_descriptor_new", {f, cls, name})
+                           : nullptr;
+    Py_XDECREF(name);
+    Py_DECREF(f);
+    return descr;
+}

@@ -118,13 +118,13 @@ void prune(PyObject *d, Borrowed &b) {
         Py_DECREF(r);
 }
 
-// The dict's own items, flat ([k0, v0, k1, v1, ...]), in one host call;
-// false with the C error set.
+// The dict's own items, flat ([k0, v0, k1, v1, ...]), or a set's keys, in
+// one host call; false with the C error set.
 bool scan_dict(PyObject *d, Scan &scan) {
     Handle hd = handle_of(d);
     if (!hd)
         return false;
-    Handle packed = host::call_helper(Helper::dict_scan, {hd});
+    Handle packed = host::call_helper(PyAnySet_Check(d) ? Helper::set_scan : Helper::dict_scan, {hd});
     if (!packed) {
         move_host_error_to_c();
         return false;
@@ -528,29 +528,41 @@ PyObject *snapshot_item(Snapshot &snap, Py_ssize_t i) {
 
 } // namespace
 
+namespace ferry {
+
+int borrowed_next(PyObject *c, Py_ssize_t *pos, Py_ssize_t width, PyObject **items) {
+    Snapshot &snap = borrowed_of(c).snapshot;
+    if ((*pos == 0 || !snap.taken) && !take_snapshot(c, snap)) {
+        PyErr_Clear();
+        return 0;
+    }
+    Py_ssize_t n = static_cast<Py_ssize_t>(snap.items.size()) / width;
+    if (*pos < 0 || *pos >= n)
+        return 0;
+    for (Py_ssize_t i = 0; i < width; i++) {
+        items[i] = snapshot_item(snap, width * *pos + i);
+        if (!items[i]) {   // CPython's iterations cannot fail: their items exist
+            PyErr_Clear();
+            return 0;
+        }
+    }
+    ++*pos;
+    return 1;
+}
+
+} // namespace ferry
+
 int PyDict_Next(PyObject *d, Py_ssize_t *pos, PyObject **key, PyObject **value) {
     FERRY_API;
     if (!d || !PyDict_Check(d))
         return 0;
-    Snapshot &snap = borrowed_of(d).snapshot;
-    if ((*pos == 0 || !snap.taken) && !take_snapshot(d, snap)) {
-        PyErr_Clear();
+    PyObject *kv[2];
+    if (!borrowed_next(d, pos, 2, kv))
         return 0;
-    }
-    Py_ssize_t n = static_cast<Py_ssize_t>(snap.items.size()) / 2;
-    if (*pos < 0 || *pos >= n)
-        return 0;
-    PyObject *k = snapshot_item(snap, 2 * *pos);
-    PyObject *v = k ? snapshot_item(snap, 2 * *pos + 1) : nullptr;
-    if (!v) {   // CPython's PyDict_Next cannot fail: its items exist
-        PyErr_Clear();
-        return 0;
-    }
     if (key)
-        *key = k;
+        *key = kv[0];
     if (value)
-        *value = v;
-    ++*pos;
+        *value = kv[1];
     return 1;
 }
 

@@ -6,6 +6,7 @@
 #include <Python.h>
 
 #include <cerrno>
+#include <cstdarg>
 #include <cstring>
 
 #include "cpyext/internal.h"
@@ -518,4 +519,37 @@ PyObject *PyErr_SetImportErrorSubclass(PyObject *exception, PyObject *msg, PyObj
 PyObject *PyErr_SetImportError(PyObject *msg, PyObject *name, PyObject *path) {
     FERRY_API;
     return PyErr_SetImportErrorSubclass(PyExc_ImportError, msg, name, path);
+}
+
+// _PyErr_FormatFromCause (Python/errors.c): raises `exception` with the
+// formatted message; the error set now (normalized, its traceback attached
+// to it) becomes the new one's __cause__ and __context__. CPython asserts
+// that an error is set; without one this is PyErr_Format.
+PyObject *_PyErr_FormatFromCause(PyObject *exception, const char *format, ...) {
+    FERRY_API;
+    PyObject *t, *cause, *tb;
+    PyErr_Fetch(&t, &cause, &tb);
+    if (t) {
+        PyErr_NormalizeException(&t, &cause, &tb);
+        if (tb) {
+            if (PyException_SetTraceback(cause, tb) < 0)
+                PyErr_Clear();
+            Py_DECREF(tb);
+        }
+        Py_DECREF(t);
+    }
+    va_list vargs;
+    va_start(vargs, format);
+    PyErr_FormatV(exception, format, vargs);
+    va_end(vargs);
+    if (!cause)
+        return nullptr;
+    PyObject *t2, *v2, *tb2;
+    PyErr_Fetch(&t2, &v2, &tb2);
+    PyErr_NormalizeException(&t2, &v2, &tb2);
+    Py_INCREF(cause);
+    PyException_SetCause(v2, cause);     // (each steals a reference)
+    PyException_SetContext(v2, cause);
+    PyErr_Restore(t2, v2, tb2);
+    return nullptr;
 }

@@ -47,3 +47,21 @@ int PyObject_AsFileDescriptor(PyObject *o) {
     }
     return fd;
 }
+
+// A file object for a descriptor: io.open(fd, mode, buffering, encoding,
+// errors, newline, closefd), as CPython 3.11 makes it (NULL strings are
+// None). `name` is not used: the name of a buffered or text file is read-only
+// (CPython ignores it too).
+PyObject *PyFile_FromFd(int fd, const char *, const char *mode, int buffering, const char *encoding,
+                        const char *errors, const char *newline, int closefd) {
+    FERRY_API;
+    PyObject *io = PyImport_ImportModule("_io");
+    PyObject *open = io ? PyObject_GetAttrString(io, "open") : nullptr;
+    Py_XDECREF(io);
+    if (!open)
+        return nullptr;
+    PyObject *stream = PyObject_CallFunction(open, "isisssO", fd, mode, buffering, encoding, errors,
+                                             newline, closefd ? Py_True : Py_False);
+    Py_DECREF(open);
+    return stream;
+}

@@ -59,7 +59,12 @@ int list_refresh(PyObject *list, host::Handle h);
 host::Handle list_to_host(PyObject *o);
 void list_clear_items(PyObject *o);
 int refresh_container(PyObject *o, host::Handle h);
+// dictobject.cpp: a dict's (and a set's) borrowed references, released with
+// it. borrowed_next: PyDict_Next's and _PySet_NextEntry's walk, `width`
+// objects per entry (2: key and value, 1: a set's key) from a snapshot taken
+// when *pos is 0; each held while the container holds its object. 0 at the end.
 void dict_release(PyObject *o);
+int borrowed_next(PyObject *c, Py_ssize_t *pos, Py_ssize_t width, PyObject **items);
 int list_sync_to_host(PyObject *o);        // PyList_SET_ITEM writes -> host
 int bytearray_sync_to_host(PyObject *o);   // writes through PyByteArray_AS_STRING -> host
 

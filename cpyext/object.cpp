@@ -939,6 +939,19 @@ void _Py_Dealloc(PyObject *o) {
         d(o);
 }
 
+// An object C brings back from a free list of its own after its tp_dealloc
+// kept the block (gi's result tuples): its count is 1 again, and the layer
+// forgets its former life (renew_object), so that it crosses to the host as
+// a new object would. CPython also registers it with tracemalloc, which the
+// layer does not trace. Only for blocks the layer allocated (every
+// tp_alloc, PyObject_New and PyObject_Malloc block): CPython allows any
+// memory here, an object in memory from plain malloc would have no header.
+void _Py_NewReference(PyObject *o) {
+    FERRY_API;
+    renew_object(o);
+    Py_SET_REFCNT(o, 1);
+}
+
 // Finalizers (object.c). The "finalized" bit of a GC object is the header's
 // kFinalized: tp_finalize runs at most once per object.
 void PyObject_CallFinalizer(PyObject *self) {

@@ -123,3 +123,13 @@ PyOS_sighandler_t PyOS_setsig(int sig, PyOS_sighandler_t handler) {
         return SIG_ERR;
     return ocontext.sa_handler;
 }
+
+// The C handler now installed for a signal (sigaction, as CPython 3.11's),
+// SIG_ERR for a signal number sigaction refuses.
+PyOS_sighandler_t PyOS_getsig(int sig) {
+    FERRY_API;
+    struct sigaction context{};
+    if (sigaction(sig, nullptr, &context) == -1)
+        return SIG_ERR;
+    return context.sa_handler;
+}

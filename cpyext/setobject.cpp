@@ -207,3 +207,28 @@ PyObject *PySet_Pop(PyObject *set) {
     }
     return r;
 }
+
+// Cython's `for x in a_set`: the keys one by one, borrowed, with their hashes.
+// *pos is the walk's own counter (CPython's is a table index; callers only
+// start it at 0 and pass it back). The keys come from a snapshot of the set
+// taken when *pos is 0, each held while the set holds its object (as
+// PyDict_Next's: dictobject.cpp). The hash is the key's hash now (CPython
+// gives the one it stored, the same for any key whose hash does not change).
+int _PySet_NextEntry(PyObject *set, Py_ssize_t *pos, PyObject **key, Py_hash_t *hash) {
+    FERRY_API;
+    if (!PyAnySet_Check(set)) {
+        PyErr_BadInternalCall();
+        return -1;
+    }
+    PyObject *k = nullptr;
+    if (!borrowed_next(set, pos, 1, &k))
+        return 0;
+    Py_hash_t h = PyObject_Hash(k);
+    if (h == -1) {   // (its hash changed since it went in: the walk cannot fail in CPython)
+        PyErr_Clear();
+        return 0;
+    }
+    *key = k;
+    *hash = h;
+    return 1;
+}

@@ -99,6 +99,29 @@ void free_block(void *p) {
     heap::free(h);
 }
 
+void renew_object(PyObject *o) {
+    Header *h = header_of(o);
+    if (h->flags & kKept)   // (a kept str is the layer's: C cannot hold one)
+        unkeep(o);
+    if (h->flags & kRegistered)
+        bridge::identity_forget(o);
+    if (h->flags & kDictSlot)
+        dict_slot_release(o);
+    drop_next_method(h);
+    if (h->flags & kPendingLink)
+        bridge::link_forget(o);
+    if (h->flags & kPinned)
+        bridge::pinned_forget(o);
+    if (h->managed && !(h->flags & kBorrowedHandle))
+        host::close(h->managed);
+    Header fresh{};
+    fresh.size_class = h->size_class;
+    fresh.flags = h->flags & (kTracked | kFinalized);
+    if (h->flags & kTracked)
+        fresh.identity = h->identity;   // (its index among the tracked)
+    *h = fresh;
+}
+
 // Stress mode: blocks C does not hold go back to the heap.
 void drop_free_lists() {
     while (g_small_free) {
@@ -929,7 +952,8 @@ void free_proxy(PyObject *o) {
         break;
     case Layout::list: list_clear_items(o); break;
     case Layout::unicode: unicode_release(o); break;
-    case Layout::dict: dict_release(o); break;
+    case Layout::dict:
+    case Layout::set: dict_release(o); break;   // (a set's borrowed keys: _PySet_NextEntry)
     case Layout::bytearray: bytearray_release(o); break;
     case Layout::slice: slice_release(o); break;
     case Layout::method: method_release(o); break;

@@ -142,6 +142,13 @@ PyTypeObject *type_from_host(host::Handle t);
 // Handles that must outlive a C function but not the call into the layer.
 void scope_keep(host::Handle h);
 
+// _Py_NewReference: the block of an object C kept past its death (a free
+// list of its own) starts a new life. What the layer still tied to the old
+// one is released (identity entry, handle or wrapper link, dict slot, cached
+// __next__, pinning) and the header is a fresh block's; GC tracking and the
+// finalized mark stay as they are, as CPython's GC header keeps them.
+void renew_object(PyObject *o);
+
 // Called by tp_dealloc of every layer-owned layout.
 void object_dealloc(PyObject *o);
 // Proxies of small exact strs C freed are kept a while (kKept, identity-mapped):

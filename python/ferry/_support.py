@@ -243,6 +243,78 @@ class _seq_iterator_class:
         raise TypeError("ferry: a placeholder iterator")
 
 
+class wrapper_descriptor:
+    """PyWrapperDescr_Type's class. PyPy 7.3.11 has no wrapper_descriptor:
+    the slot wrappers of its types (object.__init__, int.__add__) are plain
+    functions. C that finds one reads its struct (Cython swaps d_base to set
+    the docs of special methods after an exact type check), so no host object
+    may pass for one: this placeholder is never instantiated."""
+    __slots__ = ()
+
+    def __new__(cls, *args, **kwargs):
+        raise TypeError("cannot create 'wrapper_descriptor' instances")
+
+
+wrapper_descriptor.__module__ = 'builtins'
+
+
+class classmethod_descriptor:
+    # What PyDescr_NewClassMethod makes (cpyext/descrobject.cpp), CPython's
+    # classmethod_descriptor: _func is the def's function bound to
+    # __objclass__; __get__ and __call__ bind it to the class they are given,
+    # with CPython's checks and messages.
+    __slots__ = ('_func', '_tp_name', '__objclass__', '__name__', '__qualname__', '__dict__',
+                 '__weakref__')
+
+    def __new__(cls, *args, **kwargs):
+        raise TypeError("cannot create 'classmethod_descriptor' instances")
+
+    def __get__(self, obj, type=None):
+        if type is None:
+            if obj is None:
+                raise TypeError("descriptor '%s' for type '%s' needs either an object or a type"
+                                % (self.__name__, self._tp_name))
+            type = _builtins.type(obj)
+        if not _builtins.isinstance(type, _builtins.type):
+            raise TypeError("descriptor '%s' for type '%s' needs a type, not a '%s' as arg 2"
+                            % (self.__name__, self._tp_name,
+                               builtin_function_or_method._tp_name(_builtins.type(type))))
+        if not _builtins.issubclass(type, self.__objclass__):
+            raise TypeError("descriptor '%s' requires a subtype of '%s' but received '%s'"
+                            % (self.__name__, self._tp_name,
+                               builtin_function_or_method._tp_name(type)))
+        f = self._func
+        if type is self.__objclass__:
+            return f
+        g = make_function(f._def, type, False, f.__name__, None, f.__module__, type,
+                          _METH_METHOD if _builtins.isinstance(f, builtin_method) else 0)
+        g.__doc__, g.__text_signature__ = f.__doc__, f.__text_signature__
+        return g
+
+    def __call__(self, *args, **kwargs):
+        if not args:
+            raise TypeError("descriptor '%s' of '%s' object needs an argument"
+                            % (self.__name__, self._tp_name))
+        return self.__get__(None, args[0])(*args[1:], **kwargs)
+
+    def __repr__(self):
+        return "<method '%s' of '%s' objects>" % (self.__name__, self._tp_name)
+
+
+classmethod_descriptor.__module__ = 'builtins'
+
+
+def classmethod_descriptor_new(func, cls, tp_name):
+    d = object.__new__(classmethod_descriptor)
+    d._func = func
+    d._tp_name = tp_name   # (the C type's tp_name, as CPython's messages name it)
+    d.__objclass__ = cls
+    d.__name__ = func.__name__
+    d.__qualname__ = '%s.%s' % (cls.__qualname__, func.__name__)
+    d.__doc__, d.__text_signature__ = func.__doc__, func.__text_signature__
+    return d
+
+
 class list_iterator(_seq_iterator_class):
     __slots__ = ()
 
@@ -275,6 +347,7 @@ BUILTINS.update({
     'mappingproxy': _types.MappingProxyType,
     'tuple_iterator': tuple_iterator,
     'list_iterator': list_iterator,
+    'wrapper_descriptor': wrapper_descriptor,   # (a placeholder: PyPy has none)
     # PyPy 7.3.11 has CPython's two descriptor types: type.__dict__['__dict__']
     # is a getset_descriptor, a __slots__ member a member_descriptor.
     'getset_descriptor': _types.GetSetDescriptorType,
@@ -849,11 +922,23 @@ def dict_scan(d, _items=dict.items, _flat=_itertools.chain.from_iterable):
     return _scan(list(_flat(_items(d))))
 
 
+def set_scan(s, _set_iter=set.__iter__, _frozenset_iter=frozenset.__iter__):
+    """A set's own keys for C (_PySet_NextEntry's snapshot): _scan of them in
+    the set's order (set.__iter__: not an overridden __iter__)."""
+    it = _set_iter if _builtins.isinstance(s, set) else _frozenset_iter
+    return _scan(list(it(s)))
+
+
 def dict_holds(d, objs):
-    """Which of objs d holds as a key or a value (by identity): bytes of 0/1."""
+    """Which of objs d holds as a key or a value (by identity): bytes of 0/1.
+    d may be a set or frozenset too (its keys)."""
     held = _identity_dict()
-    for k, v in dict.items(d):
-        held[k] = held[v] = None
+    if _builtins.isinstance(d, (set, frozenset)):
+        for k in (set.__iter__ if _builtins.isinstance(d, set) else frozenset.__iter__)(d):
+            held[k] = None
+    else:
+        for k, v in dict.items(d):
+            held[k] = held[v] = None
     return bytes([o in held for o in objs])
 
 

@@ -1,6 +1,7 @@
 """Descriptors: PyDescr_IsData, PyMethodDescr_Type (with
-PyMethodDescr_Check), PyDictProxy_Type, PyGetSetDescr_Type and
-PyMemberDescr_Type, from Objects/descrobject.c.
+PyMethodDescr_Check), PyDictProxy_Type, PyGetSetDescr_Type,
+PyMemberDescr_Type, PyWrapperDescr_Type and PyDescr_NewClassMethod, from
+Objects/descrobject.c.
 
 C side: tests/capi/ext/descrobject.c.
 """
@@ -171,6 +172,99 @@ class TestDescrTypes(unittest.TestCase):
         class Fresh:
             __slots__ = ("b",)
         self.assertEqual(ft.member_add_doc(Fresh.__dict__["b"], "the b"), "the b")
+
+
+
+class TestWrapperDescrType(unittest.TestCase):
+    """PyWrapperDescr_Type. PyPy has no wrapper_descriptor (its types' slot
+    wrappers are plain functions): through ferry the type is a placeholder
+    nothing is an instance of, so C never reads a wrapper's struct from a
+    host object."""
+
+    def test_type(self):
+        t, name, has_flag = ft.wrapperdescr_type()
+        self.assertEqual(name, "wrapper_descriptor")
+        self.assertEqual(t.__name__, "wrapper_descriptor")
+        self.assertIsInstance(t, type)
+        self.assertEqual(has_flag, 1)   # Py_TPFLAGS_METHOD_DESCRIPTOR
+        with self.assertRaisesRegex(TypeError, "^cannot create 'wrapper_descriptor' instances$"):
+            t()
+
+    def test_check_false(self):
+        for o in (len, lambda: 0, 5, None, property(), str.join, [].append, object(),
+                  ft.Point.__dict__["get_i"], type.__dict__["__dict__"], classmethod(len)):
+            with self.subTest(o=o):
+                self.assertEqual(ft.wrapperdescr_check(o), (0, 0, None))
+
+    @unittest.skipIf(PYPY, "PyPy has no wrapper_descriptor: object.__init__ is a function")
+    def test_check_slot_wrappers(self):
+        self.assertEqual(ft.wrapperdescr_check(object.__init__), (1, 1, "__init__"))
+        self.assertEqual(ft.wrapperdescr_check(int.__add__), (1, 1, "__add__"))
+        self.assertIs(ft.wrapperdescr_type()[0], type(object.__init__))
+
+
+class Sub(ft.ClassMethHolder):
+    pass
+
+
+class TestNewClassMethod(unittest.TestCase):
+    """PyDescr_NewClassMethod: a classmethod_descriptor calling the def with
+    the class as self (Cython's classmethods of cdef classes)."""
+
+    Holder = ft.ClassMethHolder
+
+    def test_bound_through_the_descriptor(self):
+        d = ft.descr_newclassmethod(self.Holder)
+        self.assertEqual(type(d).__name__, "classmethod_descriptor")
+        self.assertEqual(d.__name__, "make")
+        self.assertEqual(d.__qualname__, "ClassMethHolder.make")
+        self.assertIs(d.__objclass__, self.Holder)
+        self.assertEqual(d.__doc__, "The class and the arguments.")
+        self.assertEqual(d.__text_signature__, "($cls, /, *args, **kwargs)")
+        self.assertEqual(repr(d), "<method 'make' of '_ferrytest.ClassMethHolder' objects>")
+        self.assertEqual(d.__get__(None, self.Holder)(), (self.Holder, (), None))
+        self.assertEqual(d.__get__(self.Holder(), None)(1, k=2), (self.Holder, (1,), {"k": 2}))
+        bound = d.__get__(None, Sub)
+        self.assertIs(bound.__self__, Sub)
+        self.assertEqual(bound("x"), (Sub, ("x",), None))
+        self.assertEqual(d.__get__(Sub())(), (Sub, (), None))
+
+    def test_called_directly(self):
+        d = ft.descr_newclassmethod(self.Holder)
+        self.assertEqual(d(self.Holder, 3), (self.Holder, (3,), None))
+        self.assertEqual(d(Sub, a=1), (Sub, (), {"a": 1}))
+        with self.assertRaisesRegex(TypeError, "^descriptor 'make' of '_ferrytest.ClassMethHolder' "
+                                               "object needs an argument$"):
+            d()
+        with self.assertRaisesRegex(TypeError, "^descriptor 'make' for type "
+                                               "'_ferrytest.ClassMethHolder' needs a type, not a "
+                                               "'int' as arg 2$"):
+            d(5)
+
+    def test_get_errors(self):
+        d = ft.descr_newclassmethod(self.Holder)
+        with self.assertRaisesRegex(TypeError, "^descriptor 'make' requires a subtype of "
+                                               "'_ferrytest.ClassMethHolder' but received 'int'$"):
+            d.__get__(None, int)
+        with self.assertRaisesRegex(TypeError, "^descriptor 'make' for type "
+                                               "'_ferrytest.ClassMethHolder' needs a type, not a "
+                                               "'str' as arg 2$"):
+            d.__get__(None, "x")
+        with self.assertRaisesRegex(TypeError, "^descriptor 'make' requires a subtype of "
+                                               "'_ferrytest.ClassMethHolder' but received 'int'$"):
+            d.__get__(5)
+
+    def test_meth_method_gets_its_defining_class(self):
+        d = ft.descr_newclassmethod(self.Holder, True)
+        self.assertEqual(d.__get__(None, Sub)(1, 2), (Sub, self.Holder, (1, 2)))
+        self.assertEqual(d(self.Holder), (self.Holder, self.Holder, ()))
+
+    def test_installed_in_the_type(self):
+        ft.descr_install_classmethod(self.Holder, "made")
+        self.assertEqual(self.Holder.made(1), (self.Holder, (1,), None))
+        self.assertEqual(Sub.made(), (Sub, (), None))
+        self.assertEqual(Sub().made(k=0), (Sub, (), {"k": 0}))
+        self.assertEqual(type(self.Holder.__dict__["made"]).__name__, "classmethod_descriptor")
 
 
 if __name__ == "__main__":

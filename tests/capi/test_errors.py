@@ -176,6 +176,66 @@ class TestFormat(unittest.TestCase):
         self.assertIsNone(cm.exception.errno)
 
 
+class TestFormatFromCause(unittest.TestCase):
+    """_PyErr_FormatFromCause: the error set now becomes the cause (and the
+    context) of the formatted one."""
+
+    def raise_it(self, *args):
+        with self.assertRaises(BaseException) as cm:
+            ft.err_formatfromcause(*args)
+        return cm.exception
+
+    def test_cause_from_type_and_value(self):
+        e = self.raise_it(RuntimeError, KeyError, "k", None, "lookup failed", [1])
+        self.assertIs(type(e), RuntimeError)
+        self.assertEqual(e.args, ("lookup failed (42) [1]",))
+        self.assertIs(type(e.__cause__), KeyError)
+        self.assertEqual(e.__cause__.args, ("k",))
+        self.assertIs(e.__context__, e.__cause__)
+        self.assertTrue(e.__suppress_context__)
+        self.assertIsNone(e.__cause__.__traceback__)
+        self.assertIsNone(e.__cause__.__cause__)
+
+    def test_cause_normalized(self):
+        # A type alone, a tuple of arguments: instances once chained.
+        e = self.raise_it(ValueError, MyError, None, None, "x", None)
+        self.assertIs(type(e.__cause__), MyError)
+        self.assertEqual(e.__cause__.args, ())
+        e = self.raise_it(TypeError, OSError, (2, "gone"), None, "y", "\u20ac")
+        self.assertEqual(str(e), "y (42) '\u20ac'")
+        self.assertIsInstance(e.__cause__, FileNotFoundError)
+        self.assertEqual((e.__cause__.errno, e.__cause__.strerror), (2, "gone"))
+
+    def test_cause_instance_keeps_identity(self):
+        inst = MyError("mine")
+        e = self.raise_it(KeyError, MyError, inst, None, "z", 1)
+        self.assertIs(e.__cause__, inst)
+        self.assertEqual(e.args, ("z (42) 1",))
+
+    def test_cause_raised_by_python_code(self):
+        def fail():
+            raise ZeroDivisionError("deep")
+        e = self.raise_it(LookupError, None, None, fail, "wrapped", None)
+        self.assertIs(type(e), LookupError)
+        self.assertIs(type(e.__cause__), ZeroDivisionError)
+        self.assertIs(e.__context__, e.__cause__)
+        tb = e.__cause__.__traceback__
+        self.assertIsNotNone(tb)
+        while tb.tb_next is not None:
+            tb = tb.tb_next
+        self.assertEqual(tb.tb_frame.f_code.co_name, "fail")
+
+    def test_format_failure(self):
+        # The formatted exception's own class fails: its error replaces it,
+        # still chained to the cause.
+        class Picky(Exception):
+            def __init__(self, *args):
+                raise MyError("no")
+        e = self.raise_it(Picky, KeyError, "k", None, "m", None)
+        self.assertIs(type(e), MyError)
+        self.assertIs(type(e.__cause__), KeyError)
+
+
 class TestInspect(unittest.TestCase):
 
     def test_occurred_nothing(self):

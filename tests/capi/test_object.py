@@ -1212,6 +1212,55 @@ class TestHashPointer(unittest.TestCase):
         self.assertEqual(ft.object_hashpointer(id(o)), hash(o))
 
 
+
+class TestNewReference(unittest.TestCase):
+    """_Py_NewReference: an object whose tp_dealloc kept its block (a free
+    list of the extension's own, as gi's result tuples) comes back with a
+    count of 1 and lives a new life."""
+
+    def setUp(self):
+        collect()
+        ft.recycled_clear()
+
+    tearDown = setUp
+
+    def drop(self):
+        for _ in range(10):
+            if ft.recycled_pending():
+                break
+            collect()
+        self.assertTrue(ft.recycled_pending())
+
+    def test_recycled(self):
+        a = ft.recycled_make(1)
+        self.assertEqual((a.value, a.reused), (1, 0))
+        self.assertFalse(ft.recycled_pending())
+        del a
+        self.drop()
+        b = ft.recycled_make(2)
+        self.assertFalse(ft.recycled_pending())
+        self.assertIs(type(b), ft.Recycled)
+        self.assertEqual((b.value, b.reused, b.refcnt_after), (2, 1, 1))
+        b.value = 7
+        same, value = ft.recycled_roundtrip(b)
+        self.assertIs(same, b)
+        self.assertEqual(value, 7)
+        held = [b]
+        del b, same
+        collect()
+        self.assertFalse(ft.recycled_pending())   # still alive in `held`
+        self.assertEqual(held[0].value, 7)
+        held.clear()
+        self.drop()
+        # A third life, and a new object once the list is empty.
+        c = ft.recycled_make(3)
+        self.assertEqual((c.value, c.reused, c.refcnt_after), (3, 1, 1))
+        d = ft.recycled_make(4)
+        self.assertEqual((d.value, d.reused), (4, 0))
+        self.assertIsNot(c, d)
+        self.assertEqual(ft.recycled_roundtrip(c), (c, 3))
+
+
 if __name__ == "__main__":
     unittest.main()
 

@@ -1,5 +1,5 @@
-"""PyOS_setsig (Python/pylifecycle.c): a C signal handler installed with
-sigaction, the old one returned.
+"""PyOS_setsig and PyOS_getsig (Python/pylifecycle.c): a C signal handler
+installed with sigaction, the old one returned; the current one read.
 
 C side: tests/capi/ext/pylifecycle.c.
 """
@@ -35,6 +35,44 @@ class TestSetsig(unittest.TestCase):
         for sig in (0, -1, 100000, signal.SIGKILL, signal.SIGSTOP):
             with self.subTest(sig=sig):
                 self.assertEqual(ft.os_setsig_invalid(sig), (1, 1))
+
+
+
+class TestGetsig(unittest.TestCase):
+
+    def test_roundtrip(self):
+        for sig in (signal.SIGUSR1, signal.SIGUSR2):
+            with self.subTest(sig=sig):
+                self.assertEqual(signal.getsignal(sig), signal.SIG_DFL)
+                self.assertEqual(ft.os_getsig_roundtrip(sig), (1, 0, 1, 1, 1))
+                self.assertEqual(signal.getsignal(sig), signal.SIG_DFL)
+
+    def test_ignored(self):
+        old = signal.signal(signal.SIGUSR2, signal.SIG_IGN)
+        try:
+            self.assertEqual(ft.os_getsig(signal.SIGUSR2), (0, 0, 0, 1))
+            self.assertEqual(ft.os_getsig_roundtrip(signal.SIGUSR2), (0, 1, 1, 1, 1))
+        finally:
+            signal.signal(signal.SIGUSR2, old)
+
+    def test_default_and_kill(self):
+        self.assertEqual(ft.os_getsig(signal.SIGUSR1), (0, 0, 1, 0))
+        # SIGKILL cannot be changed but can be read: its default.
+        self.assertEqual(ft.os_getsig(signal.SIGKILL), (0, 0, 1, 0))
+
+    def test_python_handler_is_a_c_handler(self):
+        # signal.signal installs the interpreter's own C handler: neither
+        # SIG_DFL nor SIG_IGN.
+        old = signal.signal(signal.SIGUSR1, lambda *a: None)
+        try:
+            self.assertEqual(ft.os_getsig(signal.SIGUSR1), (0, 0, 0, 0))
+        finally:
+            signal.signal(signal.SIGUSR1, old)
+
+    def test_invalid_signals(self):
+        for sig in (0, -1, 100000):
+            with self.subTest(sig=sig):
+                self.assertEqual(ft.os_getsig(sig), (1, 1, 0, 0))
 
 
 if __name__ == "__main__":

@@ -674,6 +674,19 @@ class TestCodecsAndFormatV(unittest.TestCase):
         with self.assertRaisesRegex(TypeError, "bad argument type for built-in operation"):
             ft.unicode_asunicodeandsize(b"x")
 
+    def test_asunicode(self):
+        # (up to the first NUL, the whole buffer, the same buffer each time)
+        self.assertEqual(ft.unicode_asunicode("a\u20acb\U0001f40d"),
+                         ("a\u20acb\U0001f40d", "a\u20acb\U0001f40d", 1))
+        self.assertEqual(ft.unicode_asunicode(""), ("", "", 1))
+        self.assertEqual(ft.unicode_asunicode("ab\x00cd"), ("ab", "ab\x00cd", 1))
+        s = "".join(chr(c) for c in range(0x3b0, 0x3c0)) * 50
+        self.assertEqual(ft.unicode_asunicode(s), (s, s, 1))
+        with self.assertRaisesRegex(TypeError, "bad argument type for built-in operation"):
+            ft.unicode_asunicode(b"x")
+        with self.assertRaisesRegex(TypeError, "bad argument type for built-in operation"):
+            ft.unicode_asunicode(None)
+
     def test_decodecharmap(self):
         self.assertEqual(ft.unicode_decodecharmap(b"\x00\x01\x02", "xyz"), "xyz")
         self.assertEqual(ft.unicode_decodecharmap(b"\x00\x01", {0: "A", 1: 0x20AC}),
@@ -843,6 +856,47 @@ class TestWhitespace(unittest.TestCase):
         self.assertEqual([i for i in range(128) if table[i]],
                          [c for c in WHITESPACE if c < 128])
         self.assertEqual(set(table), {0, 1})
+
+
+# CPython 3.11's _PyUnicode_IsDigit (Unicode 14.0.0): runs of code points.
+DIGIT_RUNS = [
+    (0x30, 0x39), (0xB2, 0xB3), (0xB9, 0xB9), (0x660, 0x669), (0x6F0, 0x6F9), (0x7C0, 0x7C9),
+    (0x966, 0x96F), (0x9E6, 0x9EF), (0xA66, 0xA6F), (0xAE6, 0xAEF), (0xB66, 0xB6F), (0xBE6, 0xBEF),
+    (0xC66, 0xC6F), (0xCE6, 0xCEF), (0xD66, 0xD6F), (0xDE6, 0xDEF), (0xE50, 0xE59), (0xED0, 0xED9),
+    (0xF20, 0xF29), (0x1040, 0x1049), (0x1090, 0x1099), (0x1369, 0x1371), (0x17E0, 0x17E9),
+    (0x1810, 0x1819), (0x1946, 0x194F), (0x19D0, 0x19DA), (0x1A80, 0x1A89), (0x1A90, 0x1A99),
+    (0x1B50, 0x1B59), (0x1BB0, 0x1BB9), (0x1C40, 0x1C49), (0x1C50, 0x1C59), (0x2070, 0x2070),
+    (0x2074, 0x2079), (0x2080, 0x2089), (0x2460, 0x2468), (0x2474, 0x247C), (0x2488, 0x2490),
+    (0x24EA, 0x24EA), (0x24F5, 0x24FD), (0x24FF, 0x24FF), (0x2776, 0x277E), (0x2780, 0x2788),
+    (0x278A, 0x2792), (0xA620, 0xA629), (0xA8D0, 0xA8D9), (0xA900, 0xA909), (0xA9D0, 0xA9D9),
+    (0xA9F0, 0xA9F9), (0xAA50, 0xAA59), (0xABF0, 0xABF9), (0xFF10, 0xFF19), (0x104A0, 0x104A9),
+    (0x10A40, 0x10A43), (0x10D30, 0x10D39), (0x10E60, 0x10E68), (0x11052, 0x1105A),
+    (0x11066, 0x1106F), (0x110F0, 0x110F9), (0x11136, 0x1113F), (0x111D0, 0x111D9),
+    (0x112F0, 0x112F9), (0x11450, 0x11459), (0x114D0, 0x114D9), (0x11650, 0x11659),
+    (0x116C0, 0x116C9), (0x11730, 0x11739), (0x118E0, 0x118E9), (0x11950, 0x11959),
+    (0x11C50, 0x11C59), (0x11D50, 0x11D59), (0x11DA0, 0x11DA9), (0x16A60, 0x16A69),
+    (0x16AC0, 0x16AC9), (0x16B50, 0x16B59), (0x1D7CE, 0x1D7FF), (0x1E140, 0x1E149),
+    (0x1E2F0, 0x1E2F9), (0x1E950, 0x1E959), (0x1F100, 0x1F10A), (0x1FBF0, 0x1FBF9),
+]
+
+
+class TestIsDigit(unittest.TestCase):
+    """_PyUnicode_IsDigit (Py_UNICODE_ISDIGIT): CPython 3.11's database,
+    Unicode 14.0.0, whatever the host's str.isdigit knows."""
+
+    def test_samples(self):
+        for c in ("0", "9", "\u00b2", "\u0663", "\u2460", "\u2081", "\uff15",
+                  "\U0001d7ce", "\U00016ac0"):   # (the last: a Tangsa digit, new in 14.0)
+            self.assertEqual(ft.unicode_isdigit(ord(c)), 1, hex(ord(c)))
+        for c in ("a", "/", ":", " ", "\u00bd", "\u2155", "\u4e00", "\u216b", "\U0001f40d"):
+            self.assertEqual(ft.unicode_isdigit(ord(c)), 0, hex(ord(c)))
+        self.assertEqual(ft.unicode_isdigit(0x110000), 0)
+        self.assertEqual(ft.unicode_isdigit(0xFFFFFFFF), 0)
+
+    def test_every_code_point(self):
+        runs, macro = ft.unicode_digit_runs(0x110000 + 16)
+        self.assertEqual(runs, DIGIT_RUNS)
+        self.assertEqual(macro, sum(last - first + 1 for first, last in DIGIT_RUNS))
 
 
 class TestFastCopyCharacters(unittest.TestCase):

@@ -210,6 +210,9 @@ static const ferrytest_init_fn family_inits[] = {
     ferrytest_init_mystrtoul,
     ferrytest_init_pystate,
     ferrytest_init_pylifecycle,
+    ferrytest_init_fileobject,
+    ferrytest_init_posixmodule,
+    ferrytest_init_funcobject,
 };
 
 PyMODINIT_FUNC

@@ -2,7 +2,7 @@
  * PyMethodDescr_Type object (with PyMethodDescr_Check, i.e.
  * PyObject_TypeCheck(o, &PyMethodDescr_Type)), PyDictProxy_Type,
  * PyGetSetDescr_Type and PyMemberDescr_Type with the structs of their
- * instances.
+ * instances, PyWrapperDescr_Type, PyDescr_NewClassMethod.
  */
 #define PY_SSIZE_T_CLEAN
 #include <Python.h>
@@ -131,6 +131,110 @@ member_add_doc(PyObject *Py_UNUSED(m), PyObject *args)
     return r;
 }
 
+/* PyWrapperDescr_Type itself: (the type, its tp_name, whether its flags
+ * have Py_TPFLAGS_METHOD_DESCRIPTOR). */
+static PyObject *
+wrapperdescr_type(PyObject *Py_UNUSED(m), PyObject *Py_UNUSED(ignored))
+{
+    unsigned long flags = PyType_GetFlags(&PyWrapperDescr_Type);
+    return Py_BuildValue("(Osi)", (PyObject *)&PyWrapperDescr_Type, PyWrapperDescr_Type.tp_name,
+                         (flags & Py_TPFLAGS_METHOD_DESCRIPTOR) != 0);
+}
+
+/* (PyObject_TypeCheck(o, &PyWrapperDescr_Type), Py_IS_TYPE(o, ...)), and for
+ * a wrapper descriptor the name in its d_base (read as Cython does, after an
+ * exact type check), else None. */
+static PyObject *
+wrapperdescr_check(PyObject *Py_UNUSED(m), PyObject *o)
+{
+    const char *base_name = NULL;
+    if (Py_IS_TYPE(o, &PyWrapperDescr_Type)) {
+        base_name = ((PyWrapperDescrObject *)o)->d_base->name;
+    }
+    return Py_BuildValue("(iiz)", PyObject_TypeCheck(o, &PyWrapperDescr_Type),
+                         Py_IS_TYPE(o, &PyWrapperDescr_Type), base_name);
+}
+
+/* The function behind PyDescr_NewClassMethod's descriptor: (cls, args,
+ * kwargs or None). */
+static PyObject *
+classmeth_make(PyObject *cls, PyObject *args, PyObject *kwargs)
+{
+    return Py_BuildValue("(OOO)", cls, args, kwargs ? kwargs : Py_None);
+}
+
+static PyMethodDef classmeth_def = {
+    "make", (PyCFunction)(void (*)(void))classmeth_make, METH_VARARGS | METH_KEYWORDS,
+    "make($cls, /, *args, **kwargs)\n--\n\nThe class and the arguments."
+};
+
+/* The function behind a METH_METHOD class method: (cls, defining class,
+ * positional arguments). */
+static PyObject *
+classmeth_defining(PyObject *cls, PyTypeObject *defining, PyObject *const *args,
+                   Py_ssize_t nargs, PyObject *Py_UNUSED(kwnames))
+{
+    PyObject *tuple = PyTuple_New(nargs);
+    if (tuple == NULL) {
+        return NULL;
+    }
+    for (Py_ssize_t i = 0; i < nargs; i++) {
+        PyTuple_SET_ITEM(tuple, i, Py_NewRef(args[i]));
+    }
+    return Py_BuildValue("(OON)", cls, (PyObject *)defining, tuple);
+}
+
+static PyMethodDef classmeth_method_def = {
+    "defining", (PyCFunction)(void (*)(void))classmeth_defining,
+    METH_METHOD | METH_FASTCALL | METH_KEYWORDS, NULL
+};
+
+/* PyDescr_NewClassMethod(type, def): def is `make` (METH_VARARGS |
+ * METH_KEYWORDS), or `defining` (METH_METHOD) when `method` is true. */
+static PyObject *
+descr_newclassmethod(PyObject *Py_UNUSED(m), PyObject *args)
+{
+    PyObject *type;
+    int method = 0;
+    if (!PyArg_ParseTuple(args, "O!|p", &PyType_Type, &type, &method)) {
+        return NULL;
+    }
+    return PyDescr_NewClassMethod((PyTypeObject *)type,
+                                  method ? &classmeth_method_def : &classmeth_def);
+}
+
+/* As Cython makes a classmethod of a cdef class: the descriptor put in the
+ * type's tp_dict under `name`, then PyType_Modified. */
+static PyObject *
+descr_install_classmethod(PyObject *Py_UNUSED(m), PyObject *args)
+{
+    PyObject *type;
+    const char *name;
+    if (!PyArg_ParseTuple(args, "O!s", &PyType_Type, &type, &name)) {
+        return NULL;
+    }
+    PyObject *descr = PyDescr_NewClassMethod((PyTypeObject *)type, &classmeth_def);
+    if (descr == NULL) {
+        return NULL;
+    }
+    int r = PyDict_SetItemString(((PyTypeObject *)type)->tp_dict, name, descr);
+    Py_DECREF(descr);
+    if (r < 0) {
+        return NULL;
+    }
+    PyType_Modified((PyTypeObject *)type);
+    Py_RETURN_NONE;
+}
+
+/* A static type for the class methods to live on (a base type). */
+static PyTypeObject ClassMethHolder_Type = {
+    PyVarObject_HEAD_INIT(NULL, 0)
+    .tp_name = "_ferrytest.ClassMethHolder",
+    .tp_basicsize = sizeof(PyObject),
+    .tp_flags = Py_TPFLAGS_DEFAULT | Py_TPFLAGS_BASETYPE,
+    .tp_new = PyType_GenericNew,
+};
+
 static PyMethodDef descrobject_methods[] = {
     {"descr_types", descr_types, METH_NOARGS, NULL},
     {"descr_type_checks", descr_type_checks, METH_O, NULL},
@@ -141,11 +245,19 @@ static PyMethodDef descrobject_methods[] = {
     {"descr_isdata", descr_isdata, METH_O, NULL},
     {"methoddescr_type", methoddescr_type, METH_NOARGS, NULL},
     {"methoddescr_check", methoddescr_check, METH_O, NULL},
+    {"wrapperdescr_type", wrapperdescr_type, METH_NOARGS, NULL},
+    {"wrapperdescr_check", wrapperdescr_check, METH_O, NULL},
+    {"descr_newclassmethod", descr_newclassmethod, METH_VARARGS, NULL},
+    {"descr_install_classmethod", descr_install_classmethod, METH_VARARGS, NULL},
     {NULL, NULL, 0, NULL},
 };
 
 int
 ferrytest_init_descrobject(PyObject *m)
 {
+    if (PyType_Ready(&ClassMethHolder_Type) < 0 ||
+        PyModule_AddObjectRef(m, "ClassMethHolder", (PyObject *)&ClassMethHolder_Type) < 0) {
+        return -1;
+    }
     return PyModule_AddFunctions(m, descrobject_methods);
 }

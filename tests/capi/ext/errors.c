@@ -694,8 +694,39 @@ err_fatalerror(PyObject *Py_UNUSED(m), PyObject *args)
     (Py_FatalError)(msg);
 }
 
+/* _PyErr_FormatFromCause(exc, "%s (%d) %R", text, 42, obj) with the cause
+ * set first: by PyErr_SetObject(cause_type, cause_value) when `call` is
+ * None, else by calling `call` (a function that raises). CPython asserts an
+ * error is set: never called without one. */
+static PyObject *
+err_formatfromcause(PyObject *Py_UNUSED(m), PyObject *args)
+{
+    PyObject *exc, *cause_type, *cause_value, *call, *obj;
+    const char *text;
+    if (!PyArg_ParseTuple(args, "OOOOsO", &exc, &cause_type, &cause_value, &call, &text, &obj)) {
+        return NULL;
+    }
+    if (call == Py_None) {
+        NULLABLE(cause_value);
+        PyErr_SetObject(cause_type, cause_value);
+    } else {
+        PyObject *r = PyObject_CallNoArgs(call);
+        if (r != NULL) {
+            Py_DECREF(r);
+            PyErr_SetString(PyExc_AssertionError, "the call did not raise");
+            return NULL;
+        }
+    }
+    PyObject *r = _PyErr_FormatFromCause(exc, "%s (%d) %R", text, 42, obj);
+    if (r != NULL || !PyErr_Occurred()) {
+        return ferrytest_missing_error("an error");
+    }
+    return NULL;
+}
+
 static PyMethodDef errors_methods[] = {
     {"err_setstring", err_setstring, METH_VARARGS, NULL},
+    {"err_formatfromcause", err_formatfromcause, METH_VARARGS, NULL},
     {"err_setobject", err_setobject, METH_VARARGS, NULL},
     {"err_setnone", err_setnone, METH_O, NULL},
     {"err_nomemory", err_nomemory, METH_NOARGS, NULL},

@@ -113,5 +113,8 @@ int ferrytest_init_iterobject(PyObject *m);
 int ferrytest_init_mystrtoul(PyObject *m);
 int ferrytest_init_pystate(PyObject *m);
 int ferrytest_init_pylifecycle(PyObject *m);
+int ferrytest_init_fileobject(PyObject *m);
+int ferrytest_init_posixmodule(PyObject *m);
+int ferrytest_init_funcobject(PyObject *m);
 
 #endif /* FERRYTEST_H */

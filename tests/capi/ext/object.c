@@ -1538,6 +1538,103 @@ finalizable_deallocs(PyObject *Py_UNUSED(m), PyObject *Py_UNUSED(ignored))
     return PyLong_FromLong(deallocs_finalizable);
 }
 
+/* Recycled: a static type whose tp_dealloc keeps one dead object on a free
+ * list of its own; recycled_make brings it back with _Py_NewReference, as
+ * gi's result tuples do. */
+typedef struct {
+    PyObject_HEAD
+    long value;
+    int reused;
+    int refcnt_after;   /* Py_REFCNT right after _Py_NewReference */
+} RecycledObject;
+
+static PyObject *recycled_free = NULL;
+
+static void
+recycled_dealloc(PyObject *o)
+{
+    if (recycled_free == NULL) {
+        recycled_free = o;   /* kept, its count at 0 */
+        return;
+    }
+    Py_TYPE(o)->tp_free(o);
+}
+
+static PyMemberDef recycled_members[] = {
+    {"value", T_LONG, offsetof(RecycledObject, value), 0, NULL},
+    {"reused", T_INT, offsetof(RecycledObject, reused), READONLY, NULL},
+    {"refcnt_after", T_INT, offsetof(RecycledObject, refcnt_after), READONLY, NULL},
+    {NULL, 0, 0, 0, NULL},
+};
+
+static PyTypeObject Recycled_Type = {
+    PyVarObject_HEAD_INIT(NULL, 0)
+    .tp_name = "_ferrytest.Recycled",
+    .tp_basicsize = sizeof(RecycledObject),
+    .tp_dealloc = recycled_dealloc,
+    .tp_flags = Py_TPFLAGS_DEFAULT,
+    .tp_members = recycled_members,
+};
+
+/* recycled_make(value): the kept object if there is one (renewed by
+ * _Py_NewReference), else a new one. */
+static PyObject *
+recycled_make(PyObject *Py_UNUSED(m), PyObject *arg)
+{
+    long value = PyLong_AsLong(arg);
+    if (value == -1 && PyErr_Occurred()) {
+        return NULL;
+    }
+    RecycledObject *o;
+    if (recycled_free != NULL) {
+        o = (RecycledObject *)recycled_free;
+        recycled_free = NULL;
+        _Py_NewReference((PyObject *)o);
+        o->reused = 1;
+        o->refcnt_after = (int)Py_REFCNT(o);
+    } else {
+        o = PyObject_New(RecycledObject, &Recycled_Type);
+        if (o == NULL) {
+            return NULL;
+        }
+        o->reused = 0;
+        o->refcnt_after = 0;
+    }
+    o->value = value;
+    return (PyObject *)o;
+}
+
+/* Whether a dead object waits on the free list. */
+static PyObject *
+recycled_pending(PyObject *Py_UNUSED(m), PyObject *Py_UNUSED(ignored))
+{
+    return PyBool_FromLong(recycled_free != NULL);
+}
+
+/* Frees the kept object for good. */
+static PyObject *
+recycled_clear(PyObject *Py_UNUSED(m), PyObject *Py_UNUSED(ignored))
+{
+    PyObject *o = recycled_free;
+    recycled_free = NULL;
+    if (o != NULL) {
+        Py_TYPE(o)->tp_free(o);
+    }
+    Py_RETURN_NONE;
+}
+
+/* The object itself, through C: (o, o's value), with o kept across a
+ * second crossing. */
+static PyObject *
+recycled_roundtrip(PyObject *Py_UNUSED(m), PyObject *o)
+{
+    if (!Py_IS_TYPE(o, &Recycled_Type)) {
+        PyErr_SetString(PyExc_TypeError, "a Recycled is needed");
+        return NULL;
+    }
+    return Py_BuildValue("(Ol)", o, ((RecycledObject *)o)->value);
+}
+
 static int
 object_init_finalizers(PyObject *m)
 {
@@ -1550,6 +1647,10 @@ object_init_finalizers(PyObject *m)
     }
     if (PyType_Ready(&Finalizable_Type) < 0 ||
         PyModule_AddObjectRef(m, "Finalizable", (PyObject *)&Finalizable_Type) < 0) {
+        return -1;
+    }
+    if (PyType_Ready(&Recycled_Type) < 0 ||
+        PyModule_AddObjectRef(m, "Recycled", (PyObject *)&Recycled_Type) < 0) {
         return -1;
     }
     PyType_Spec *specs[] = {&specfinalizable_spec, &specfinalizable_nogc_spec};
@@ -1666,6 +1767,10 @@ static PyMethodDef object_methods[] = {
     {"gc_isfinalized", gc_isfinalized, METH_O, NULL},
     {"finalizable_drop_pending", finalizable_drop_pending, METH_VARARGS, NULL},
     {"finalizable_deallocs", finalizable_deallocs, METH_NOARGS, NULL},
+    {"recycled_make", recycled_make, METH_O, NULL},
+    {"recycled_pending", recycled_pending, METH_NOARGS, NULL},
+    {"recycled_clear", recycled_clear, METH_NOARGS, NULL},
+    {"recycled_roundtrip", recycled_roundtrip, METH_O, NULL},
     {"finalizer_reset", finalizer_reset, METH_NOARGS, NULL},
     {"finalizer_release_kept", finalizer_release_kept, METH_NOARGS, NULL},
     {NULL, NULL, 0, NULL},

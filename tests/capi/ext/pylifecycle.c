@@ -1,4 +1,4 @@
-/* PyOS_setsig, from Python/pylifecycle.c.
+/* PyOS_setsig and PyOS_getsig, from Python/pylifecycle.c.
  */
 #define PY_SSIZE_T_CLEAN
 #include <Python.h>
@@ -64,6 +64,43 @@ os_setsig_invalid(PyObject *Py_UNUSED(m), PyObject *arg)
     return Py_BuildValue("(ii)", r == SIG_ERR, einval);
 }
 
+/* PyOS_getsig around PyOS_setsig: (before was SIG_DFL, was SIG_IGN, after
+ * setting on_signal getsig returns it, after putting back getsig returns the
+ * old one). Only for SIGUSR1, SIGUSR2. */
+static PyObject *
+os_getsig_roundtrip(PyObject *Py_UNUSED(m), PyObject *arg)
+{
+    int sig = _PyLong_AsInt(arg);
+    if (sig == -1 && PyErr_Occurred()) {
+        return NULL;
+    }
+    PyOS_sighandler_t before = PyOS_getsig(sig);
+    if (before == SIG_ERR) {
+        PyErr_SetFromErrno(PyExc_OSError);
+        return NULL;
+    }
+    PyOS_sighandler_t old = PyOS_setsig(sig, on_signal);
+    PyOS_sighandler_t during = PyOS_getsig(sig);
+    PyOS_setsig(sig, old);
+    PyOS_sighandler_t after = PyOS_getsig(sig);
+    return Py_BuildValue("(iiiii)", before == SIG_DFL, before == SIG_IGN, during == on_signal,
+                         after == before, old == before);
+}
+
+/* PyOS_getsig of a signal number: (SIG_ERR returned, errno is EINVAL,
+ * SIG_DFL returned, SIG_IGN returned). */
+static PyObject *
+os_getsig(PyObject *Py_UNUSED(m), PyObject *arg)
+{
+    int sig = _PyLong_AsInt(arg);
+    if (sig == -1 && PyErr_Occurred()) {
+        return NULL;
+    }
+    errno = 0;
+    PyOS_sighandler_t r = PyOS_getsig(sig);
+    return Py_BuildValue("(iiii)", r == SIG_ERR, errno == EINVAL, r == SIG_DFL, r == SIG_IGN);
+}
+
 /* The SA_* constants the roundtrip reports, for the test. */
 static PyObject *
 os_sa_flags(PyObject *Py_UNUSED(m), PyObject *Py_UNUSED(ignored))
@@ -77,6 +114,8 @@ static PyMethodDef pylifecycle_methods[] = {
     {"os_setsig_roundtrip", os_setsig_roundtrip, METH_O, NULL},
     {"os_setsig_invalid", os_setsig_invalid, METH_O, NULL},
     {"os_sa_flags", os_sa_flags, METH_NOARGS, NULL},
+    {"os_getsig_roundtrip", os_getsig_roundtrip, METH_O, NULL},
+    {"os_getsig", os_getsig, METH_O, NULL},
     {NULL, NULL, 0, NULL},
 };
 

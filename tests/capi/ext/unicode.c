@@ -984,6 +984,37 @@ _Pragma("GCC diagnostic pop")
     return Py_BuildValue("(Nni)", str, size, w[size] == 0);
 }
 
+/* PyUnicode_AsUnicode: (the characters up to the first NUL, as a str; the
+ * whole buffer, read with the length AsUnicodeAndSize reports; whether a
+ * second call returns the same buffer, which lives as long as the str). */
+static PyObject *
+unicode_asunicode(PyObject *Py_UNUSED(m), PyObject *s)
+{
+_Pragma("GCC diagnostic push")
+_Pragma("GCC diagnostic ignored \"-Wdeprecated-declarations\"")
+    Py_UNICODE *w = PyUnicode_AsUnicode(s);
+    if (w == NULL) {
+        if (!PyErr_Occurred()) {
+            return ferrytest_missing_error("NULL");
+        }
+        return NULL;
+    }
+    Py_ssize_t size = -1;
+    Py_UNICODE *again = PyUnicode_AsUnicodeAndSize(s, &size);
+    Py_UNICODE *third = PyUnicode_AsUnicode(s);
+_Pragma("GCC diagnostic pop")
+    if (again == NULL) {
+        return NULL;
+    }
+    PyObject *upto_nul = PyUnicode_FromWideChar(w, -1);
+    PyObject *whole = upto_nul ? PyUnicode_FromWideChar(w, size) : NULL;
+    if (whole == NULL) {
+        Py_XDECREF(upto_nul);
+        return NULL;
+    }
+    return Py_BuildValue("(NNi)", upto_nul, whole, w == again && w == third);
+}
+
 static PyObject *
 unicode_decodecharmap(PyObject *Py_UNUSED(m), PyObject *args)
 {
@@ -1195,6 +1226,53 @@ unicode_iswhitespace(PyObject *Py_UNUSED(m), PyObject *arg)
     return PyLong_FromLong(_PyUnicode_IsWhitespace((Py_UCS4)c));
 }
 
+/* _PyUnicode_IsDigit of one code point. */
+static PyObject *
+unicode_isdigit(PyObject *Py_UNUSED(m), PyObject *arg)
+{
+    unsigned long c = PyLong_AsUnsignedLong(arg);
+    if (c == (unsigned long)-1 && PyErr_Occurred()) {
+        return NULL;
+    }
+    return PyLong_FromLong(_PyUnicode_IsDigit((Py_UCS4)c));
+}
+
+/* The runs [first, last] of code points below `limit` that
+ * _PyUnicode_IsDigit accepts, and the count of those Py_UNICODE_ISDIGIT
+ * (the macro) accepts. */
+static PyObject *
+unicode_digit_runs(PyObject *Py_UNUSED(m), PyObject *arg)
+{
+    unsigned long limit = PyLong_AsUnsignedLong(arg);
+    if (limit == (unsigned long)-1 && PyErr_Occurred()) {
+        return NULL;
+    }
+    PyObject *runs = PyList_New(0);
+    if (runs == NULL) {
+        return NULL;
+    }
+    long macro = 0;
+    Py_UCS4 first = 0;
+    int in_run = 0;
+    for (Py_UCS4 c = 0; c <= limit; c++) {
+        int is = c < limit && _PyUnicode_IsDigit(c);
+        macro += c < limit && Py_UNICODE_ISDIGIT(c);
+        if (is && !in_run) {
+            first = c;
+        } else if (!is && in_run) {
+            PyObject *run = Py_BuildValue("(kk)", (unsigned long)first, (unsigned long)(c - 1));
+            if (run == NULL || PyList_Append(runs, run) < 0) {
+                Py_XDECREF(run);
+                Py_DECREF(runs);
+                return NULL;
+            }
+            Py_DECREF(run);
+        }
+        in_run = is;
+    }
+    return Py_BuildValue("(Nl)", runs, macro);
+}
+
 /* The code points below `limit` that _PyUnicode_IsWhitespace accepts, and
  * those Py_UNICODE_ISSPACE accepts (the macro reads _Py_ascii_whitespace
  * below 128). */
@@ -1276,6 +1354,8 @@ unicode_fastcopy(PyObject *Py_UNUSED(m), PyObject *args)
 
 static PyMethodDef unicode_methods[] = {
     {"unicode_iswhitespace", unicode_iswhitespace, METH_O, NULL},
+    {"unicode_isdigit", unicode_isdigit, METH_O, NULL},
+    {"unicode_digit_runs", unicode_digit_runs, METH_O, NULL},
     {"unicode_whitespace_all", unicode_whitespace_all, METH_O, NULL},
     {"unicode_ascii_whitespace", unicode_ascii_whitespace, METH_NOARGS, NULL},
     {"unicode_fastcopy", unicode_fastcopy, METH_VARARGS, NULL},
@@ -1341,6 +1421,7 @@ static PyMethodDef unicode_methods[] = {
     {"unicode_asutf32string", unicode_asutf32string, METH_O, NULL},
     {"unicode_asucs4", unicode_asucs4, METH_VARARGS, NULL},
     {"unicode_asunicodeandsize", unicode_asunicodeandsize, METH_O, NULL},
+    {"unicode_asunicode", unicode_asunicode, METH_O, NULL},
     {"unicode_decodecharmap", unicode_decodecharmap, METH_VARARGS, NULL},
     {"unicode_decodefsdefault_nul", unicode_decodefsdefault_nul, METH_VARARGS, NULL},
     {"unicode_decodelocale", unicode_decodelocale, METH_VARARGS, NULL},
