@@ -322,6 +322,23 @@ PyObject *PyObject_GetItem(PyObject *o, PyObject *key) {
     return forward(host::getitem, o, key);
 }
 
+namespace {
+
+// After an item or slice of o was set or deleted on the host: the C view of
+// a dict (size, version tag) or a list (its items and size: Cython reads
+// PyList_GET_SIZE and the items after `del lst[:]`, lxml's iterparse looped
+// for ever on a list that stayed full in C) follows. 0, or -1 with the C
+// error set.
+int host_mutated(PyObject *o) {
+    if (PyDict_Check(o))
+        return dict_written(o);
+    if (PyList_Check(o))
+        return refresh_container(o, header_of(o)->managed);
+    return 0;
+}
+
+} // namespace
+
 int PyObject_SetItem(PyObject *o, PyObject *key, PyObject *v) {
     FERRY_API;
     if (null_args(o, key) || null_args(o, v))
@@ -333,7 +350,7 @@ int PyObject_SetItem(PyObject *o, PyObject *key, PyObject *v) {
     }
     if (forward_status(host::setitem, o, key, v) < 0)
         return -1;
-    return PyDict_Check(o) ? dict_written(o) : 0;   // size and version tag
+    return host_mutated(o);
 }
 
 int PyObject_DelItem(PyObject *o, PyObject *key) {
@@ -350,7 +367,7 @@ int PyObject_DelItem(PyObject *o, PyObject *key) {
     Py_XDECREF(r);
     if (!r)
         return -1;
-    return PyDict_Check(o) ? dict_written(o) : 0;   // size and version tag
+    return host_mutated(o);
 }
 
 int PyObject_DelItemString(PyObject *o, const char *key) {
@@ -570,7 +587,7 @@ int PySequence_SetSlice(PyObject *o, Py_ssize_t i1, Py_ssize_t i2, PyObject *v) 
     Py_XDECREF(a);
     Py_XDECREF(b);
     Py_XDECREF(r);
-    return r ? 0 : -1;
+    return r ? host_mutated(o) : -1;
 }
 
 int PySequence_DelSlice(PyObject *o, Py_ssize_t i1, Py_ssize_t i2) {

@@ -66,6 +66,9 @@ int refresh_container(PyObject *o, host::Handle h);
 void dict_release(PyObject *o);
 int borrowed_next(PyObject *c, Py_ssize_t *pos, Py_ssize_t width, PyObject **items);
 int list_sync_to_host(PyObject *o);        // PyList_SET_ITEM writes -> host
+// A size C changed behind the API (Cython's list.pop() shrinks ob_size in
+// place) -> host, before the host looks at the list: O(1) when unchanged.
+int list_size_sync(PyObject *o);
 int bytearray_sync_to_host(PyObject *o);   // writes through PyByteArray_AS_STRING -> host
 
 // complexobject.cpp, bytearrayobject.cpp, classobject.cpp, sliceobject.cpp, methodobject.cpp

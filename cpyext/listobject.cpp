@@ -101,6 +101,13 @@ int list_sync_to_host(PyObject *o) {
     return 0;
 }
 
+int list_size_sync(PyObject *o) {
+    auto it = g_list_synced.find(o);
+    if (it == g_list_synced.end() || it->second.size() == static_cast<size_t>(Py_SIZE(o)))
+        return 0;
+    return list_sync_to_host(o);
+}
+
 PyObject *list_alloc(PyTypeObject *type, Py_ssize_t n) {
     PyObject *l = alloc_object(type, sizeof(PyListObject));
     if (!l)
@@ -425,6 +432,11 @@ int PyList_Append(PyObject *o, PyObject *v) {
     if (header_of(o)->managed) {
         // A write C made through the macros elsewhere in the list is synced
         // later (refresh, mutation, death): the append keeps both sides in step.
+        // But a size C changed behind the API's back (Cython's list.pop()
+        // shrinks ob_size in place: lxml's node stack) goes first, or the
+        // host would append after the items C dropped.
+        if (list_size_sync(o) < 0)
+            return -1;
         Handle hv = handle_of(v);
         if (!hv)
             return -1;

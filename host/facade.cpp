@@ -460,10 +460,15 @@ Handle direct_function(Arity arity, const char *name, DirectTarget target, void 
     // HPy 0.0.4 makes functions only from a module's definition: one module
     // per function, both definitions kept for the layer's lifetime.
     // (The module sets the function as its attribute of that name: a getset
-    // named __dict__ or __class__, as Cython makes, would hit the module's own.)
-    std::string own = std::strcmp(name, "__dict__") == 0 || std::strcmp(name, "__class__") == 0
-                          ? std::string("ferry.") + name
-                          : std::string(name);
+    // named like an attribute a module has of its own, as Cython's function
+    // type has __dict__ and __doc__, would hit it: the module's __doc__, set
+    // after the functions, left None in place of the getter.)
+    static constexpr const char *kModuleOwn[] = {"__dict__", "__class__", "__doc__", "__name__",
+                                                 "__package__", "__loader__", "__spec__"};
+    bool clash = false;
+    for (const char *own_name : kModuleOwn)
+        clash = clash || std::strcmp(name, own_name) == 0;
+    std::string own = clash ? std::string("ferry.") + name : std::string(name);
     name = strdup(own.c_str());
     auto *def = new HPyDef{};
     def->kind = HPyDef_Kind_Meth;

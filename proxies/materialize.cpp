@@ -799,8 +799,11 @@ Handle handle_of(PyObject *o) {
         return {};
     if (hd->managed && !(hd->flags & (kWeakWrapper | kDemoted | kLoose))) {
         // Writes C made through PyByteArray_AS_STRING reach the host before it
-        // looks (lists: see listobject.cpp for when their macro writes sync).
+        // looks (lists: see listobject.cpp for when their macro writes sync;
+        // a size C changed in place does here).
         if (PyByteArray_CheckExact(o) && bytearray_sync_to_host(o) < 0)
+            return {};
+        if (PyList_Check(o) && list_size_sync(o) < 0)
             return {};
         return hd->managed;
     }

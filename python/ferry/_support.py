@@ -1236,15 +1236,23 @@ def _hide_attributes(cls, hidden):
 _STR_IS_REPR = (int, float, complex, list, tuple, dict, set, frozenset)
 
 # The slot in which a hybrid's managed object holds what the boundary
-# collection gives it to hold (gc_bridge/cycles.cpp), per hybrid class.
+# collection gives it to hold (gc_bridge/cycles.cpp), per hybrid class;
+# _IN_DICT for a class whose instances hold it in their __dict__.
 _HOLD = {}
+_IN_DICT = object()
 
 
 def _hybrid_class(name, module, base, has_dict):
     """The managed class of a type of C based on a builtin (a hybrid type,
     proxies/proxy.h): a Python subclass of its base's class with one hidden
     slot (its descriptor is kept here, not in the class), and an instance
-    __dict__ only when the C type has one."""
+    __dict__ only when the C type has one. When the base's instances have a
+    __dict__ already (exceptions), no slot: the class keeps its base's
+    layout, as the C type does when it adds no fields in CPython, so that a
+    Python class may also derive from another builtin of its own layout
+    (lxml's LxmlSyntaxError(LxmlError, SyntaxError), LxmlError a type of C
+    based on Exception); what the boundary collection gives such an object to
+    hold is kept in its __dict__ while the collection runs."""
     if issubclass(base, type):   # a metaclass of C: its instances are types, no hybrids
         def __setattr__(cls, attr, value):
             _check_mutable(cls, attr)
@@ -1255,13 +1263,14 @@ def _hybrid_class(name, module, base, has_dict):
             base.__delattr__(cls, attr)
         return type(base)(name, (base,), {'__module__': module, '__setattr__': __setattr__,
                                           '__delattr__': __delattr__})
-    slots = ('_ferry_hold', '__dict__') if has_dict else ('_ferry_hold',)
-    try:
+    if any('__dict__' in vars(k) for k in base.__mro__):   # (the base has a __dict__)
+        cls = type(base)(name, (base,), {'__module__': module, '__slots__': ()})
+        _HOLD[cls] = _IN_DICT
+    else:
+        slots = ('_ferry_hold', '__dict__') if has_dict else ('_ferry_hold',)
         cls = type(base)(name, (base,), {'__module__': module, '__slots__': slots})
-    except TypeError:   # (the base has a __dict__ already)
-        cls = type(base)(name, (base,), {'__module__': module, '__slots__': ('_ferry_hold',)})
-    _HOLD[cls] = vars(cls)['_ferry_hold']
-    _builtins.delattr(cls, '_ferry_hold')
+        _HOLD[cls] = vars(cls)['_ferry_hold']
+        _builtins.delattr(cls, '_ferry_hold')
     _builtins.delattr(cls, '__slots__')
     return cls
 
@@ -1314,6 +1323,12 @@ def hybrid_hold(o, held):
     """Makes o (a hybrid's managed object) hold `held` (None: nothing)."""
     for k in type(o).__mro__:
         d = _HOLD.get(k)
+        if d is _IN_DICT:
+            if held is None:
+                o.__dict__.pop('_ferry_hold', None)
+            else:
+                o.__dict__['_ferry_hold'] = held
+            return
         if d is not None:
             d.__set__(o, held)
             return

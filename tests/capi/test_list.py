@@ -212,6 +212,23 @@ class TestList(unittest.TestCase):
         self.assertEqual(ft.list_astuple([[1], [2]]), ([1], [2]))
 
 
+
+class TestSliceThroughSlot(unittest.TestCase):
+    """A slice set or deleted through the type's mp_ass_subscript (Cython's
+    `del lst[:]`): C's view through the macros follows."""
+
+    def test_delete_all(self):
+        l = [1, "a", None]
+        self.assertEqual(ft.list_ass_slice_via_slot(l, None, None, None), (0, ()))
+        self.assertEqual(l, [])
+
+    def test_delete_part_and_assign(self):
+        l = list(range(6))
+        self.assertEqual(ft.list_ass_slice_via_slot(l, 1, 4, None), (3, (0, 4, 5)))
+        self.assertEqual(ft.list_ass_slice_via_slot(l, 0, 1, ["x", "y"]), (4, ("x", "y", 4, 5)))
+        self.assertEqual(l, ["x", "y", 4, 5])
+
+
 if __name__ == "__main__":
     unittest.main()
 

@@ -224,7 +224,36 @@ list_extend_new(PyObject *Py_UNUSED(m), PyObject *iterable)
     return Py_BuildValue("(NN)", r, l);
 }
 
+/* As Cython's `del lst[i:j]` (and PyObject_SetItem with a slice) on a list
+ * it holds: mp_ass_subscript(lst, slice(i, j), value or NULL), then the
+ * list as C sees it through the macros: (PyList_GET_SIZE, [items]). */
+static PyObject *
+list_ass_slice_via_slot(PyObject *Py_UNUSED(m), PyObject *args)
+{
+    PyObject *l, *start, *stop, *value;
+    if (!PyArg_ParseTuple(args, "O!OOO", &PyList_Type, &l, &start, &stop, &value)) {
+        return NULL;
+    }
+    NULLABLE(value);
+    PyObject *slice = PySlice_New(start, stop, NULL);
+    if (slice == NULL) {
+        return NULL;
+    }
+    int r = Py_TYPE(l)->tp_as_mapping->mp_ass_subscript(l, slice, value);
+    Py_DECREF(slice);
+    if (r < 0) {
+        return NULL;
+    }
+    Py_ssize_t n = PyList_GET_SIZE(l);
+    PyObject *items = PyTuple_New(n);
+    for (Py_ssize_t i = 0; items != NULL && i < n; i++) {
+        PyTuple_SET_ITEM(items, i, Py_NewRef(PyList_GET_ITEM(l, i)));
+    }
+    return items ? Py_BuildValue("(nN)", n, items) : NULL;
+}
+
 static PyMethodDef list_methods[] = {
+    {"list_ass_slice_via_slot", list_ass_slice_via_slot, METH_VARARGS, NULL},
     {"list_new_fill", list_new_fill, METH_O, NULL},
     {"list_new", list_new, METH_VARARGS, NULL},
     {"list_append", list_append, METH_VARARGS, NULL},
