@@ -69,6 +69,11 @@ int list_sync_to_host(PyObject *o);        // PyList_SET_ITEM writes -> host
 // A size C changed behind the API (Cython's list.pop() shrinks ob_size in
 // place) -> host, before the host looks at the list: O(1) when unchanged.
 int list_size_sync(PyObject *o);
+// A proxied list the host may change in a call C makes (C looked up its
+// method, or passes it): C's writes reach the host now, and the items are
+// read again when the call returns (lists_refresh, from after_host_call).
+void list_may_change(PyObject *o);
+void lists_refresh();
 int bytearray_sync_to_host(PyObject *o);   // writes through PyByteArray_AS_STRING -> host
 
 // complexobject.cpp, bytearrayobject.cpp, classobject.cpp, sliceobject.cpp, methodobject.cpp

@@ -212,6 +212,50 @@ int list_read_items(PyObject *o, Handle h) {
     return 0;
 }
 
+namespace {
+std::vector<PyObject *> g_lists_touched;   // (each holds a reference)
+// Proxied lists C appended to in this call: a size C changed in place after
+// (Cython's pop) reaches the host when the outermost call returns, for
+// Python code to see (lists_exit_sync). Each holds a reference.
+std::vector<PyObject *> g_lists_appended;
+}
+
+void lists_exit_sync() {
+    std::vector<PyObject *> lists;
+    lists.swap(g_lists_appended);
+    for (PyObject *o : lists) {
+        if (list_size_sync(o) < 0)
+            PyErr_WriteUnraisable(o);
+        Py_DECREF(o);
+    }
+}
+
+void list_may_change(PyObject *o) {
+    if (!header_of(o)->managed)   // (a list C made crosses with C's items)
+        return;
+    if (list_sync_to_host(o) < 0) {   // (an error the call itself will meet again)
+        PyErr_Clear();
+        return;
+    }
+    g_lists_touched.push_back(Py_NewRef(o));
+}
+
+void lists_refresh() {
+    if (g_lists_touched.empty()) [[likely]]
+        return;
+    std::vector<PyObject *> lists;
+    lists.swap(g_lists_touched);
+    PyObject *et, *ev, *etb;
+    PyErr_Fetch(&et, &ev, &etb);   // (the call's own error stays)
+    for (PyObject *o : lists) {
+        Header *hd = header_of(o);
+        if (hd->managed && !(hd->flags & kWeakWrapper) && list_read_items(o, hd->managed) < 0)
+            PyErr_WriteUnraisable(o);
+        Py_DECREF(o);
+    }
+    PyErr_Restore(et, ev, etb);
+}
+
 // (Packing a list of numbers for one host call, as list_scan does the other
 // way, measured slower here: 5.7 us against 3.1 us for make_list(100), since
 // PyPy builds a list from packed bytes no faster than from handles.)
@@ -442,6 +486,11 @@ int PyList_Append(PyObject *o, PyObject *v) {
             return -1;
         if (host::list_append(header_of(o)->managed, hv) < 0)
             return minus_one_with_host_error();
+        if (g_lists_appended.empty() || g_lists_appended.back() != o) {
+            if (g_lists_appended.empty())
+                bridge::request_exit_work();
+            g_lists_appended.push_back(Py_NewRef(o));
+        }
     }
     if (grow(l, Py_SIZE(l) + 1) < 0)
         return -1;

@@ -72,6 +72,7 @@ namespace {
 // What every call into the host from C does after it: Python code ran.
 void after_host_call() {
     dict_host_may_have_written();   // dict version tags
+    lists_refresh();                // lists the call may have changed
     if (debug::stress) [[unlikely]]
         debug::stress_point();
 }
@@ -82,9 +83,12 @@ PyObject *call_handle(Handle callable, PyObject *const *args, Py_ssize_t n, PyOb
     Handle small[8];
     std::vector<Handle> large;
     Handle *hs = n <= 8 ? small : (large.resize(n), large.data());
-    for (Py_ssize_t i = 0; i < n; i++)
+    for (Py_ssize_t i = 0; i < n; i++) {
         if (!(hs[i] = handle_of(args[i])))
             return nullptr;
+        if (PyList_CheckExact(args[i]))   // (list.pop(L): Cython's call of an unbound method)
+            list_may_change(args[i]);
+    }
     Handle kw = {};
     if (kwdict && PyDict_GET_SIZE(kwdict) && !(kw = handle_of(kwdict)))
         return nullptr;
@@ -188,6 +192,8 @@ Handle cached_name(const char *s) {   // borrowed (the layer's); null with the C
 }
 
 Handle host_getattr(PyObject *o, Handle h, PyObject *name_o, const char *name_s) {
+    if (PyList_CheckExact(o)) [[unlikely]]
+        list_may_change(o);   // (a method C may call)
     const void *key = name_o ? static_cast<const void *>(name_o) : name_s;
     Handle name = name_o ? handle_of(name_o) : cached_name(name_s);
     if (!name)
@@ -608,6 +614,9 @@ PyObject *PyObject_Call(PyObject *callable, PyObject *args, PyObject *kwargs) {
     }
     if (kwargs && PyDict_GET_SIZE(kwargs) == 0)
         kwargs = nullptr;
+    for (Py_ssize_t i = 0; i < PyTuple_GET_SIZE(args); i++)
+        if (PyList_CheckExact(PyTuple_GET_ITEM(args, i)))
+            list_may_change(PyTuple_GET_ITEM(args, i));
     PyObject *r = kwargs ? forward(host::call, callable, args, kwargs)
                          : forward([](Handle c, Handle a) { return host::call(c, a, {}); },
                                    callable, args);

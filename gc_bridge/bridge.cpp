@@ -367,6 +367,7 @@ void outermost_exit() {
         pinned_sweep();
     dict_slots_flush();   // C's writes to instance-dict slots reach the host
     dict_borrowed_prune();
+    lists_exit_sync();
     for (host::Handle h : g_scope_handles)
         host::close(h);
     g_scope_handles.clear();

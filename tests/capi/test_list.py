@@ -213,6 +213,28 @@ class TestList(unittest.TestCase):
 
 
 
+class TestCythonStack(unittest.TestCase):
+    """A list C keeps and changes as Cython does (appends through the API,
+    pops shrinking ob_size in place, or calling list.pop when the list is at
+    most half full): what C pops, and what Python sees after."""
+
+    def test_pops(self):
+        for ops, popped, left in (("pppopooo", [102, 103, 101, 100], []),
+                                  ("ppoppoo", [101, 103, 102], [100]),
+                                  ("pppppoooooppoo", [104, 103, 102, 101, 100, 106, 105], []),
+                                  ("popopo", [100, 101, 102], [])):
+            lst = []
+            self.assertEqual(ft.list_cython_stack(lst, ops), popped)
+            self.assertEqual(lst, left)
+
+    def test_list_from_python(self):
+        lst = [1, 2, 3]
+        self.assertEqual(ft.list_cython_stack(lst, "opo"), [3, 100])
+        self.assertEqual(lst, [1, 2])
+        self.assertEqual(ft.list_cython_stack(lst, "pop"), [100])
+        self.assertEqual(lst, [1, 2, 101])
+
+
 class TestSliceThroughSlot(unittest.TestCase):
     """A slice set or deleted through the type's mp_ass_subscript (Cython's
     `del lst[:]`): C's view through the macros follows."""

@@ -252,11 +252,56 @@ list_ass_slice_via_slot(PyObject *Py_UNUSED(m), PyObject *args)
     return items ? Py_BuildValue("(nN)", n, items) : NULL;
 }
 
+/* A stack kept as Cython keeps lxml's parser node stack: a list held in C
+ * across calls; `ops` a str of 'p' (push the next int) and 'o' (pop, as
+ * Cython's __Pyx_PyList_Pop: ob_size shrunk in place while the list is more
+ * than half full, else its pop method called). The popped values. */
+static PyObject *stack_list;
+
+static PyObject *
+list_cython_stack(PyObject *Py_UNUSED(m), PyObject *args)
+{
+    PyObject *lst;
+    const char *ops;
+    if (!PyArg_ParseTuple(args, "O!s", &PyList_Type, &lst, &ops)) {
+        return NULL;
+    }
+    Py_XSETREF(stack_list, Py_NewRef(lst));
+    PyObject *popped = PyList_New(0);
+    long next = 100;
+    for (const char *p = ops; popped != NULL && *p; p++) {
+        PyObject *v = NULL;
+        if (*p == 'p') {
+            PyObject *n = PyLong_FromLong(next++);
+            if (n == NULL || PyList_Append(stack_list, n) < 0) {
+                Py_XDECREF(n);
+                Py_CLEAR(popped);
+                break;
+            }
+            Py_DECREF(n);
+            continue;
+        }
+        if (PyList_GET_SIZE(stack_list) > (((PyListObject *)stack_list)->allocated >> 1)) {
+            Py_SET_SIZE(stack_list, Py_SIZE(stack_list) - 1);
+            v = PyList_GET_ITEM(stack_list, PyList_GET_SIZE(stack_list));
+        }
+        else {
+            v = PyObject_CallMethod(stack_list, "pop", NULL);
+        }
+        if (v == NULL || PyList_Append(popped, v) < 0) {
+            Py_CLEAR(popped);
+        }
+        Py_XDECREF(v);
+    }
+    return popped;
+}
+
 static PyMethodDef list_methods[] = {
     {"list_ass_slice_via_slot", list_ass_slice_via_slot, METH_VARARGS, NULL},
     {"list_new_fill", list_new_fill, METH_O, NULL},
     {"list_new", list_new, METH_VARARGS, NULL},
     {"list_append", list_append, METH_VARARGS, NULL},
+    {"list_cython_stack", list_cython_stack, METH_VARARGS, NULL},
     {"list_insert", list_insert, METH_VARARGS, NULL},
     {"list_size", list_size, METH_O, NULL},
     {"list_getitem", list_getitem, METH_VARARGS, NULL},
