@@ -39,7 +39,6 @@ std::unordered_map<PyObject *, std::vector<PyObject *>> g_list_synced;
 void remember_items(PyObject *o) {
     auto *l = reinterpret_cast<PyListObject *>(o);
     g_list_synced[o].assign(l->ob_item, l->ob_item + Py_SIZE(l));
-    bridge::request_exit_work();   // (lists_exit_sync)
 }
 
 void clear_items_only(PyObject *o) {
@@ -215,22 +214,20 @@ int list_read_items(PyObject *o, Handle h) {
 
 namespace {
 std::vector<PyObject *> g_lists_touched;   // (each holds a reference)
+// Proxied lists C appended to in this call: a size C changed in place after
+// (Cython's pop) reaches the host when the outermost call returns, for
+// Python code to see (lists_exit_sync). Each holds a reference.
+std::vector<PyObject *> g_lists_appended;
 }
 
-// A size C changed in place (Cython appends and pops so: SET_ITEM and
-// Py_SET_SIZE while there is room) in a proxied list reaches the host when
-// the outermost call returns, for Python code to see. The proxied lists
-// alive then are those C keeps (the others died with the call): a few.
-bool lists_exit_due() { return !g_list_synced.empty(); }
-
 void lists_exit_sync() {
-    std::vector<PyObject *> changed;
-    for (auto &[o, known] : g_list_synced)
-        if (known.size() != static_cast<size_t>(Py_SIZE(o)))
-            changed.push_back(o);
-    for (PyObject *o : changed)
-        if (list_sync_to_host(o) < 0)
+    std::vector<PyObject *> lists;
+    lists.swap(g_lists_appended);
+    for (PyObject *o : lists) {
+        if (list_size_sync(o) < 0)
             PyErr_WriteUnraisable(o);
+        Py_DECREF(o);
+    }
 }
 
 void list_may_change(PyObject *o) {
@@ -489,6 +486,11 @@ int PyList_Append(PyObject *o, PyObject *v) {
             return -1;
         if (host::list_append(header_of(o)->managed, hv) < 0)
             return minus_one_with_host_error();
+        if (g_lists_appended.empty() || g_lists_appended.back() != o) {
+            if (g_lists_appended.empty())
+                bridge::request_exit_work();
+            g_lists_appended.push_back(Py_NewRef(o));
+        }
     }
     if (grow(l, Py_SIZE(l) + 1) < 0)
         return -1;

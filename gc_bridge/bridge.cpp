@@ -374,7 +374,7 @@ void outermost_exit() {
     if (cycles::g_due && !host::err_occurred())
         cycles::collect();
     exit_work = debug::stress || !g_pending_links.empty() || cycles::g_due || g_sweep_due ||
-                !g_releases.empty() || pressure_due() || lists_exit_due();   // stress mode: every outermost exit
+                !g_releases.empty() || pressure_due();   // stress mode: every outermost exit
     if (debug::stress) [[unlikely]]
         debug::stress_point();
 }

@@ -26,9 +26,8 @@ void dict_host_may_have_written();
 // Releases the borrowed references dicts no longer hold (at the end of the
 // outermost call, after request_exit_work).
 void dict_borrowed_prune();
-// cpyext/listobject.cpp: sizes C changed in place in proxied lists reach
-// the host (at the end of the outermost call, while any such list lives).
-bool lists_exit_due();
+// cpyext/listobject.cpp: sizes C changed in place in lists it appended to
+// reach the host (at the end of the outermost call).
 void lists_exit_sync();
 }
 

@@ -253,11 +253,9 @@ list_ass_slice_via_slot(PyObject *Py_UNUSED(m), PyObject *args)
 }
 
 /* A stack kept as Cython keeps lxml's parser node stack: a list held in C
- * across calls; `ops` a str of 'p' (push the next int, as Cython's
- * __Pyx_PyList_Append: in place while there is room and the list is more
- * than half full, else PyList_Append) and 'o' (pop, as __Pyx_PyList_Pop:
- * ob_size shrunk in place while the list is more than half full, else its
- * pop method called). The popped values. */
+ * across calls; `ops` a str of 'p' (push the next int) and 'o' (pop, as
+ * Cython's __Pyx_PyList_Pop: ob_size shrunk in place while the list is more
+ * than half full, else its pop method called). The popped values. */
 static PyObject *stack_list;
 
 static PyObject *
@@ -273,15 +271,8 @@ list_cython_stack(PyObject *Py_UNUSED(m), PyObject *args)
     long next = 100;
     for (const char *p = ops; popped != NULL && *p; p++) {
         PyObject *v = NULL;
-        if (*p == 'p') {   /* as __Pyx_PyList_Append: in place while there is room */
+        if (*p == 'p') {
             PyObject *n = PyLong_FromLong(next++);
-            PyListObject *l = (PyListObject *)stack_list;
-            Py_ssize_t len = Py_SIZE(l);
-            if (n != NULL && l->allocated > len && len > (l->allocated >> 1)) {
-                PyList_SET_ITEM(stack_list, len, n);
-                Py_SET_SIZE(stack_list, len + 1);
-                continue;
-            }
             if (n == NULL || PyList_Append(stack_list, n) < 0) {
                 Py_XDECREF(n);
                 Py_CLEAR(popped);
