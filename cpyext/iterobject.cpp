@@ -47,13 +47,8 @@ PyObject *seqiter_next(PyObject *o, bool *done) {
     if (!it->it_seq)
         return nullptr;
     PyObject *seq = it->it_seq;
-    Py_ssize_t n = PyList_CheckExact(seq) ? PyList_GET_SIZE(seq) : PyTuple_GET_SIZE(seq);
-    if (it->it_index < n) {
-        PyObject *item = PyList_CheckExact(seq) ? PyList_GET_ITEM(seq, it->it_index)
-                                                : PyTuple_GET_ITEM(seq, it->it_index);
-        it->it_index++;
-        return Py_NewRef(item);
-    }
+    if (it->it_index < Py_SIZE(seq))   // (a list's items or a tuple's)
+        return Py_NewRef(PySequence_Fast_ITEMS(seq)[it->it_index++]);
     it->it_seq = nullptr;
     Py_DECREF(seq);
     return nullptr;

@@ -697,7 +697,7 @@ Handle native_to_host(PyObject *o, TypeInfo *ti, Handle cls) {
     // PyPy's HPy_New finds the storage of a class's instances among its
     // direct bases only: a Python class two levels below a class of C gets
     // that class as a base of its own, once (_support.add_storage_base).
-    TypeInfo *ci = cls ? type_info(type_from_host(cls)) : ti;
+    TypeInfo *ci = !cls || host::is(cls, ti->host_type) ? ti : type_info(type_from_host(cls));
     if (!ci)
         return {};
     if (!ci->storage_based) {
