@@ -396,9 +396,9 @@ Py_ssize_t PyObject_LengthHint(PyObject *o, Py_ssize_t default_value) {
 
 PyObject *PyObject_GetIter(PyObject *o) {
     FERRY_API;
-    // A tuple, or a list C made, iterated in C (iterobject.cpp); such an
-    // iterator is its own.
-    if (PyTuple_CheckExact(o) || (PyList_CheckExact(o) && !header_of(o)->managed))
+    // A tuple or a list iterated in C (iterobject.cpp); such an iterator is
+    // its own.
+    if (PyTuple_CheckExact(o) || PyList_CheckExact(o))
         return seqiter_new(o);
     if ((Py_IS_TYPE(o, &PyListIter_Type) || Py_IS_TYPE(o, &PyTupleIter_Type)) && !header_of(o)->managed)
         return Py_NewRef(o);

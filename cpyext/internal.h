@@ -74,6 +74,12 @@ int list_size_sync(PyObject *o);
 // read again when the call returns (lists_refresh, from after_host_call).
 void list_may_change(PyObject *o);
 void lists_refresh();
+// A proxied exact list's items as C has them: read from the host since Python
+// code last ran (host::code_epoch)? list_items_current answers for the size and
+// item i, and reads all items again if they differ (C's changes reach the
+// host first): 1 when they were current, 0 when read again, -1 on error.
+bool list_items_fresh(PyObject *o);
+int list_items_current(PyObject *o, Py_ssize_t i);
 int bytearray_sync_to_host(PyObject *o);   // writes through PyByteArray_AS_STRING -> host
 
 // complexobject.cpp, bytearrayobject.cpp, classobject.cpp, sliceobject.cpp, methodobject.cpp

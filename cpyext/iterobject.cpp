@@ -1,10 +1,15 @@
 // Iterators (Objects/iterobject.c): PySeqIter_New; and the iterators of
 // lists and tuples (listobject.c, tupleobject.c), which share a layout.
 //
-// PyObject_GetIter on a tuple, or on a list C made that has not crossed, makes
-// the iterator in C: PyIter_Next reads the items C has, as CPython's does,
-// with no host call (simplejson walks PyDict_Items' list so). When it
-// crosses, the host's iterator over the sequence, at its place, takes over.
+// PyObject_GetIter on an exact list or a tuple makes the iterator in C:
+// PyIter_Next reads the items C has, as CPython's does, with no host call
+// (simplejson walks PyDict_Items' list so). For a list that crossed, those
+// are the host's as long as no Python code ran since they were read
+// (host::code_epoch); after that, each step checks the size and the item
+// against the host's (two host calls that run no code, against `next()` and
+// a proxy for each item), and a list Python changed is read again. When the
+// iterator crosses, the host's iterator over the sequence, at its place,
+// takes over.
 //
 // The iterator is made on the host (python/ferry/_support.py, class
 // `iterator`, CPython's type name): it asks seq[0], seq[1], ... and ends at
@@ -24,6 +29,10 @@ struct SeqIter {
     PyObject_HEAD
     Py_ssize_t it_index;
     PyObject *it_seq;   // null once exhausted
+    // (the layer's) over a proxied list: the code_epoch at which its items
+    // were known to be the host's; 0 otherwise.
+    uint64_t seen;
+    bool proxied_list;
 };
 
 } // namespace
@@ -36,6 +45,10 @@ PyObject *seqiter_new(PyObject *seq) {
     if (!it)
         return nullptr;
     it->it_seq = Py_NewRef(seq);
+    if (PyList_CheckExact(seq) && header_of(seq)->managed) {
+        it->proxied_list = true;
+        it->seen = list_items_fresh(seq) ? host::code_epoch : 0;
+    }
     return reinterpret_cast<PyObject *>(it);
 }
 
@@ -47,6 +60,13 @@ PyObject *seqiter_next(PyObject *o, bool *done) {
     if (!it->it_seq)
         return nullptr;
     PyObject *seq = it->it_seq;
+    if (it->proxied_list && it->seen != host::code_epoch) {
+        int current = list_items_current(seq, it->it_index);
+        if (current < 0)
+            return nullptr;   // (the error)
+        if (current == 0)
+            it->seen = host::code_epoch;
+    }
     if (it->it_index < Py_SIZE(seq))   // (a list's items or a tuple's)
         return Py_NewRef(PySequence_Fast_ITEMS(seq)[it->it_index++]);
     it->it_seq = nullptr;

@@ -209,7 +209,39 @@ int list_read_items(PyObject *o, Handle h) {
     Py_SET_SIZE(l, n);
     l->allocated = n;
     remember_items(o);
+    header_of(o)->padding = host::code_epoch;   // (list_items_current)
     return 0;
+}
+
+// An exact list's `padding` holds the code_epoch at which its items were last
+// read from the host (no other use of `padding` applies to one).
+bool list_items_fresh(PyObject *o) {
+    Header *hd = header_of(o);
+    return hd->managed && !(hd->flags & kWeakWrapper) && hd->padding == host::code_epoch;
+}
+
+int list_items_current(PyObject *o, Py_ssize_t i) {
+    Header *hd = header_of(o);
+    if (!hd->managed || (hd->flags & kWeakWrapper) || hd->padding == host::code_epoch)
+        return 1;
+    ptrdiff_t n = host::list_length(hd->managed);
+    if (n < 0)
+        return minus_one_with_host_error();
+    if (n == Py_SIZE(o)) {
+        if (i >= n)
+            return 1;
+        Handle mine = handle_of(PyList_GET_ITEM(o, i));
+        if (!mine)
+            return -1;
+        Handle theirs = host::list_item(hd->managed, i);
+        if (!theirs)
+            return minus_one_with_host_error();
+        bool same = host::is(mine, theirs);
+        host::close(theirs);
+        if (same)
+            return 1;
+    }
+    return list_refresh(o, hd->managed) < 0 ? -1 : 0;
 }
 
 namespace {

@@ -37,13 +37,16 @@ const char *const kHelperNames[] = {
 
 inline HPy H(Handle h) { return HPy{h.raw}; }
 inline Handle W(HPy h) { return Handle{h._i}; }
-// The result of a call into the host (counted when statistics are on).
+// The result of a call into the host that may have run Python code
+// (counted when statistics are on).
 inline Handle C(HPy h) {
+    ++code_epoch;
     if (stats::enabled) [[unlikely]]
         stats::host_call();
     return Handle{h._i};
 }
-inline int Ci(int r) {
+template <typename T> inline T Ci(T r) {
+    ++code_epoch;
     if (stats::enabled) [[unlikely]]
         stats::host_call();
     return r;
@@ -57,6 +60,8 @@ struct NativeObjectData {
 };
 
 } // namespace
+
+uint64_t code_epoch = 1;
 
 void bind_context(void *hpy_context) { g_ctx = static_cast<HPyContext *>(hpy_context); }
 void *context() { return g_ctx; }
@@ -191,6 +196,8 @@ Handle tuple_from(const Handle *items, size_t n) {
 }
 Handle list_new() { return W(HPyList_New(g_ctx, 0)); }
 int list_append(Handle list, Handle item) { return HPyList_Append(g_ctx, H(list), H(item)); }
+ptrdiff_t list_length(Handle list) { return HPy_Length(g_ctx, H(list)); }
+Handle list_item(Handle list, ptrdiff_t i) { return W(HPy_GetItem_i(g_ctx, H(list), i)); }
 Handle dict_new() { return W(HPyDict_New(g_ctx)); }
 
 Handle getattr(Handle o, Handle name) { return C(HPy_GetAttr(g_ctx, H(o), H(name))); }
@@ -228,9 +235,9 @@ Handle rich_compare(Handle a, Handle b, int op) {
 int rich_compare_bool(Handle a, Handle b, int op) {
     return Ci(HPy_RichCompareBool(g_ctx, H(a), H(b), op));
 }
-int64_t hash(Handle o) { return HPy_Hash(g_ctx, H(o)); }
+int64_t hash(Handle o) { return Ci(HPy_Hash(g_ctx, H(o))); }
 int is_true(Handle o) { return Ci(HPy_IsTrue(g_ctx, H(o))); }
-ptrdiff_t length(Handle o) { return HPy_Length(g_ctx, H(o)); }
+ptrdiff_t length(Handle o) { return Ci(HPy_Length(g_ctx, H(o))); }
 int callable_check(Handle o) { return Ci(HPyCallable_Check(g_ctx, H(o))); }
 Handle import_module(const char *name) { return C(HPyImport_ImportModule(g_ctx, name)); }
 
@@ -244,17 +251,17 @@ Handle number_binary(NumberOp op, Handle a, Handle b) {
         HPy_InPlaceRemainder, HPy_InPlaceLshift, HPy_InPlaceRshift, HPy_InPlaceAnd,
         HPy_InPlaceXor, HPy_InPlaceOr,
     };
-    return W(table[static_cast<int>(op)](g_ctx, H(a), H(b)));
+    return C(table[static_cast<int>(op)](g_ctx, H(a), H(b)));
 }
 Handle number_power(Handle a, Handle b, Handle c, bool inplace) {
-    return W(inplace ? HPy_InPlacePower(g_ctx, H(a), H(b), H(c))
+    return C(inplace ? HPy_InPlacePower(g_ctx, H(a), H(b), H(c))
                      : HPy_Power(g_ctx, H(a), H(b), H(c)));
 }
 Handle number_unary(UnaryOp op, Handle a) {
     using F = HPy (*)(HPyContext *, HPy);
     static const F table[] = {HPy_Negative, HPy_Positive, HPy_Absolute, HPy_Invert,
                               HPy_Index,    HPy_Long,     HPy_Float};
-    return W(table[static_cast<int>(op)](g_ctx, H(a)));
+    return C(table[static_cast<int>(op)](g_ctx, H(a)));
 }
 
 namespace {
@@ -557,7 +564,7 @@ Handle err_new_exception(const char *name, Handle base, Handle dict) {
     return W(HPyErr_NewException(g_ctx, name, H(base), H(dict)));
 }
 int err_warn(Handle category, const char *message, ptrdiff_t stack_level) {
-    return HPyErr_WarnEx(g_ctx, H(category), message, stack_level);
+    return Ci(HPyErr_WarnEx(g_ctx, H(category), message, stack_level));
 }
 void err_write_unraisable(Handle obj) { HPyErr_WriteUnraisable(g_ctx, H(obj)); }
 
@@ -612,6 +619,7 @@ bool stack_exhausted() {
 
 void *leave_python() { return reinterpret_cast<void *>(HPy_LeavePythonExecution(g_ctx)._i); }
 void reenter_python(void *state) {
+    ++code_epoch;   // (other threads ran)
     HPy_ReenterPythonExecution(g_ctx, HPyThreadState{reinterpret_cast<intptr_t>(state)});
 }
 

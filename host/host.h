@@ -44,6 +44,12 @@ void *context();
 // Binds Builtin and Helper tables from the support module; false on error.
 bool bind_support(Handle support);
 
+// Counts the host calls that may run Python code (attribute and item access,
+// calls, comparisons, number operations, hashing, the GIL given up): what C
+// copied of a mutable object (a proxied list's items) at an earlier count may
+// be out of date. Starts at 1 (0 reads as "never").
+extern uint64_t code_epoch;
+
 Handle dup(Handle h);
 void close(Handle h);
 bool is(Handle a, Handle b);
@@ -75,6 +81,9 @@ const char *bytes_data(Handle h, ptrdiff_t *size);         // valid while h live
 Handle tuple_from(const Handle *items, size_t n);
 Handle list_new();
 int list_append(Handle list, Handle item);
+// len(l) and l[i] of an exact list: no Python code runs (code_epoch stays).
+ptrdiff_t list_length(Handle list);
+Handle list_item(Handle list, ptrdiff_t i);
 Handle dict_new();
 
 // Object protocol.

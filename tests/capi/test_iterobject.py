@@ -195,10 +195,51 @@ class TestListAndTupleIterators(unittest.TestCase):
         self.assertEqual(ft.seqiter_walk(iter([1, 2]), 5, 0)[2:4], (1, [1, 2]))
 
     def test_list_from_python(self):
-        # (ferry: a list Python gave is iterated by the host, which sees
-        # Python's changes: C's PyIter_Next answers the same.)
-        for seq in ([1, "b", None], [], (4, 5), "xy"):
+        for seq in ([1, "b", None], [], (4, 5), "xy", list(range(40))):
             self.assertEqual(ft.iter_collect(seq), list(seq))
+
+    # (ferry: C reads the items the list had when it crossed; these check
+    # that it sees what Python code it calls does to the list meanwhile.)
+    def test_python_changes_the_list_while_c_walks_it(self):
+        for n in (3, 30):   # (30: the list crosses packed)
+            seq = list(range(n))
+            items, _ = ft.iter_call_each(seq, lambda x: seq.append(-x) if len(seq) < n + 3 else None, 99)
+            self.assertEqual(items, list(range(n)) + [0, -1, -2])
+
+            seq = list(range(n))
+            seen = []
+            def replace_next(x):
+                seen.append(x)
+                if len(seen) < len(seq):
+                    seq[len(seen)] = str(len(seen))
+            items, _ = ft.iter_call_each(seq, replace_next, 99)
+            self.assertEqual(items, [0] + [str(i) for i in range(1, n)])
+
+            seq = list(range(n))
+            items, _ = ft.iter_call_each(seq, lambda x: seq.pop(), 99)
+            self.assertEqual(items, list(range((n + 1) // 2)))
+
+            seq = list(range(n))
+            items, _ = ft.iter_call_each(seq, lambda x: seq.clear(), 99)
+            self.assertEqual(items, [0])
+
+            seq = list(range(n))
+            items, _ = ft.iter_call_each(seq, lambda x: seq.insert(0, "new"), 4)
+            self.assertEqual(items, [0, 0, 0, 0])
+
+            seq = list(range(n))
+            items, _ = ft.iter_call_each(seq, lambda x: None, 99)
+            self.assertEqual(items, seq)
+
+    def test_list_from_python_handed_back_halfway(self):
+        seq = [1, 2, 3, 4]
+        items, it = ft.iter_call_each(seq, lambda x: None, 2)
+        self.assertEqual(items, [1, 2])
+        seq.append(5)
+        self.assertIs(iter(it), it)
+        self.assertEqual(list(it), [3, 4, 5])
+        self.assertEqual(list(it), [])
+        self.assertEqual(seq, [1, 2, 3, 4, 5])
 
 
 if __name__ == "__main__":

@@ -112,6 +112,42 @@ iter_collect(PyObject *Py_UNUSED(m), PyObject *o)
     return collect(PyObject_GetIter(o));
 }
 
+/* PyObject_GetIter(seq) walked with PyIter_Next for at most `take` items,
+ * calling f(item) after each (Python code that may change seq): (the items,
+ * the iterator). */
+static PyObject *
+iter_call_each(PyObject *Py_UNUSED(m), PyObject *args)
+{
+    PyObject *seq, *f;
+    int take;
+    if (!PyArg_ParseTuple(args, "OOi", &seq, &f, &take)) {
+        return NULL;
+    }
+    PyObject *it = PyObject_GetIter(seq);
+    if (it == NULL) {
+        return NULL;
+    }
+    PyObject *items = PyList_New(0);
+    for (int i = 0; items != NULL && i < take; i++) {
+        PyObject *item = PyIter_Next(it);
+        if (item == NULL) {
+            break;
+        }
+        PyObject *r = PyList_Append(items, item) < 0 ? NULL : PyObject_CallOneArg(f, item);
+        if (r == NULL) {
+            Py_CLEAR(items);
+        }
+        Py_XDECREF(r);
+        Py_DECREF(item);
+    }
+    PyObject *r = items != NULL && !PyErr_Occurred() ? Py_BuildValue("(NO)", items, it) : NULL;
+    if (r == NULL) {
+        Py_XDECREF(items);
+    }
+    Py_DECREF(it);
+    return r;
+}
+
 /* Py_IS_TYPE(o, &PyListIter_Type): an iterator made by Python code. */
 static PyObject *
 seqiter_is_list_iterator(PyObject *Py_UNUSED(m), PyObject *o)
@@ -122,6 +158,7 @@ seqiter_is_list_iterator(PyObject *Py_UNUSED(m), PyObject *o)
 static PyMethodDef iterobject_methods[] = {
     {"seqiter_walk", seqiter_walk, METH_VARARGS, NULL},
     {"iter_collect", iter_collect, METH_O, NULL},
+    {"iter_call_each", iter_call_each, METH_VARARGS, NULL},
     {"seqiter_is_list_iterator", seqiter_is_list_iterator, METH_O, NULL},
     {"seqiter_new", seqiter_new, METH_O, NULL},
     {"seqiter_collect", seqiter_collect, METH_O, NULL},
