@@ -860,6 +860,16 @@ int PyObject_IsInstance(PyObject *o, PyObject *cls) {
         }
         return 0;
     }
+    if (TypeInfo *ci = PyType_Check(cls) ? type_info(reinterpret_cast<PyTypeObject *>(cls)) : nullptr;
+        ci && ci->plain_metaclass) {
+        // As CPython: a class whose metaclass is `type` has no __instancecheck__
+        // to ask; the answer is the MRO's, then o.__class__'s, which for an
+        // instance of one of the layer's builtin types is its type.
+        if (PyType_IsSubtype(Py_TYPE(o), reinterpret_cast<PyTypeObject *>(cls)))
+            return 1;
+        if (TypeInfo *ti = type_info(Py_TYPE(o)); ti && ti->is_static && !ti->hybrid)
+            return 0;
+    }
     int ok = classinfo_check(cls, "__instancecheck__");
     if (ok <= 0) {
         if (ok == 0)

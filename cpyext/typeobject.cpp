@@ -390,6 +390,7 @@ void init_static(PyTypeObject *t, const char *name, Layout layout, Py_ssize_t ba
     TypeRecord *r = new_record(t);
     r->info.layout = layout;
     r->info.is_static = true;
+    r->info.plain_metaclass = true;
     fill_forwarding_slots(t, r);
 }
 
@@ -774,8 +775,10 @@ PyTypeObject *make_type_proxy(Handle t, int64_t id) {
     // or a subclass of a type of C that has one) is laid out as M's
     // instances, its fields zeroed (M's tp_new made it on the host, or type's).
     PyTypeObject *meta = &PyType_Type;
+    bool plain_metaclass = false;
     if (Handle mh = host::type(t); mh) {
-        if (!host::is(mh, type_info(&PyType_Type)->host_type)) {
+        plain_metaclass = host::is(mh, type_info(&PyType_Type)->host_type);
+        if (!plain_metaclass) {
             PyTypeObject *m = type_from_host(mh);
             if (!m) {
                 host::close(mh);
@@ -798,6 +801,7 @@ PyTypeObject *make_type_proxy(Handle t, int64_t id) {
     g_types_by_id[id] = type;
     TypeRecord *r = new_record(type);
     r->info.host_type = host::dup(t);
+    r->info.plain_metaclass = plain_metaclass;
     r->info.features = features;
     r->info.hash_identity = has(r->info, f_identity_hash);
     unsigned long inherited = 0;
@@ -1872,7 +1876,9 @@ int PyType_IsSubtype(PyTypeObject *a, PyTypeObject *b) {
                 return 1;
     }
     TypeInfo *ia = type_info(a), *ib = type_info(b);
-    if (!ia || !ib || ia->is_native || ib->is_native)
+    // (The layer's builtin types have one line of bases, as CPython's: their
+    // tp_base chain is their MRO.)
+    if (!ia || !ib || ia->is_native || ib->is_native || ia->is_static)
         return 0;
     Handle r = host::call_helper(Helper::issubclass, {ia->host_type, ib->host_type});
     if (!r) {

@@ -104,6 +104,7 @@ struct TypeInfo {
     bool hybrid = false;          // an extension's type based on a builtin: instances are hybrids
     uint32_t features = 0;        // which dunders the managed type has (TypeFeature)
     bool storage_based = false;   // its instances can be made (native_to_host: add_storage_base)
+    bool plain_metaclass = false; // its metaclass is `type` itself (no __instancecheck__ of its own)
 };
 TypeInfo *type_info(PyTypeObject *t);   // nullptr for a type never readied
 

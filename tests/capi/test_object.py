@@ -648,6 +648,30 @@ class TestInstanceSubclass(unittest.TestCase):
         self.assertEqual(ft.object_isinstance(1, ()), 0)
         self.assertEqual(ft.object_isinstance(Plain(), object), 1)
 
+    def test_isinstance_classes_of_type(self):
+        # Classes whose metaclass is type: the MRO answers, then __class__.
+        class Sub(dict):
+            pass
+
+        class Other:
+            pass
+
+        class Disguised:
+            __class__ = property(lambda self: dict)
+        self.assertEqual(ft.object_isinstance({}, Plain), 0)
+        self.assertEqual(ft.object_isinstance(1, bool), 0)
+        self.assertEqual(ft.object_isinstance(False, bool), 1)
+        self.assertEqual(ft.object_isinstance(KeyError(), LookupError), 1)
+        self.assertEqual(ft.object_isinstance(KeyError(), ValueError), 0)
+        self.assertEqual(ft.object_isinstance(Sub(), dict), 1)
+        self.assertEqual(ft.object_isinstance({}, Sub), 0)
+        self.assertEqual(ft.object_isinstance(Plain(), Other), 0)
+        self.assertEqual(ft.object_isinstance(Disguised(), dict), 1)
+        self.assertEqual(ft.object_isinstance(Disguised(), Disguised), 1)
+        self.assertEqual(ft.object_isinstance(Disguised(), list), 0)
+        self.assertEqual(ft.type_issubtype(dict, Sub), False)
+        self.assertEqual(ft.type_issubtype(bool, Plain), False)
+
     def test_isinstance_hooks(self):
         class Meta(type):
             def __instancecheck__(cls, inst):
