@@ -50,7 +50,8 @@ struct Header {
     uint32_t flags;
     uint32_t size_class;    // kSmallBlock: may go back to the small-block free list; a block of
                             // 16 KB or more: its size in 16-byte units (bridge::external_*)
-    uint64_t padding;
+    uint64_t padding;       // per kind: kDictSlot's dict, kNextMethod's method, kKept's place;
+                            // an exact list's: host::code_epoch when its items were read
 };
 static_assert(sizeof(Header) % 16 == 0, "keeps PyObject 16-byte aligned");
 
