@@ -245,7 +245,9 @@ int list_items_current(PyObject *o, Py_ssize_t i) {
 }
 
 namespace {
-std::vector<PyObject *> g_lists_touched;   // (each holds a reference)
+// Lists C passed to a host call or looked a method up on, to be read again
+// when the call returns (lists_refresh). Each holds a reference.
+std::vector<PyObject *> g_lists_touched;
 // Proxied lists C appended to in this call: a size C changed in place after
 // (Cython's pop) reaches the host when the outermost call returns, for
 // Python code to see (lists_exit_sync). Each holds a reference.
@@ -263,9 +265,11 @@ void lists_exit_sync() {
 }
 
 void list_may_change(PyObject *o) {
-    if (!header_of(o)->managed)   // (a list C made crosses with C's items)
-        return;
-    if (list_sync_to_host(o) < 0) {   // (an error the call itself will meet again)
+    // A list C made that has not crossed yet crosses with C's items for the
+    // call, and the call may change it as well (lxml's parser pops its node
+    // stack, a list made in C, with list.pop(L) once it is half empty): it is
+    // read again after the call too.
+    if (header_of(o)->managed && list_sync_to_host(o) < 0) {   // (an error the call itself will meet again)
         PyErr_Clear();
         return;
     }

@@ -235,6 +235,71 @@ class TestCythonStack(unittest.TestCase):
         self.assertEqual(lst, [1, 2, 101])
 
 
+class TestNodeStack(unittest.TestCase):
+    """lxml's parser node stack: a list made and kept in C, pushed to and
+    popped as Cython does (in place while there is room, else PyList_Append
+    and the cached unbound list.pop called with the list, through tp_call or
+    vectorcall), which Python reads too: what C pops and sees, and what
+    Python sees, after each step."""
+
+    SEQUENCES = (
+        "pppopoopoo",   # iterparse's end events on <a><b><c/><d/></b><e/></a>
+        "pppppoooooppoo",
+        "popopo",
+        "ppppppppoppoooooooo",
+        "ppppppppppppppppppoooooooooooooooooo",
+        "ppppppoppppoppoppppooooooooooooo",
+    )
+
+    def expected(self, ops, first=100):
+        model, out, nxt = [], [], first
+        for op in ops:
+            if op == "p":
+                model.append(nxt)
+                nxt += 1
+            elif op == "o":
+                out.append(model.pop())
+            else:
+                out.append(tuple(model))
+        return out, model
+
+    def test_one_call(self):
+        for how in ("tp_call", "vectorcall"):
+            for ops in self.SEQUENCES:
+                with self.subTest(how=how, ops=ops):
+                    ft.list_node_stack_reset()
+                    popped, left = self.expected(ops)
+                    self.assertEqual(ft.list_node_stack_ops(ops, how, 100), popped)
+                    self.assertEqual(ft.list_node_stack(), left)
+
+    def test_step_by_step(self):
+        # Python reads the list after each step (held: the same list
+        # object all along; or fetched anew each time), or only at the end.
+        for how in ("tp_call", "vectorcall"):
+            for reads in ("fetched", "end"):
+                for ops in self.SEQUENCES:
+                    with self.subTest(how=how, reads=reads, ops=ops):
+                        ft.list_node_stack_reset()
+                        held = ft.list_node_stack() if reads == "held" else None
+                        done, nxt = "", 100
+                        for op in ops:
+                            got = ft.list_node_stack_ops(op + "s", how, nxt)
+                            before = self.expected(done)[1]
+                            done += op
+                            model = self.expected(done)[1]
+                            if op == "p":
+                                nxt += 1
+                                self.assertEqual(got, [tuple(model)])
+                            else:
+                                self.assertEqual(got, [before[-1], tuple(model)])
+                            if reads == "held":
+                                self.assertEqual(held, model)
+                                self.assertIs(ft.list_node_stack(), held)
+                            elif reads == "fetched":
+                                self.assertEqual(ft.list_node_stack(), model)
+                        self.assertEqual(ft.list_node_stack(), self.expected(ops)[1])
+
+
 class TestSliceThroughSlot(unittest.TestCase):
     """A slice set or deleted through the type's mp_ass_subscript (Cython's
     `del lst[:]`): C's view through the macros follows."""

@@ -6,6 +6,8 @@
 #define PY_SSIZE_T_CLEAN
 #include <Python.h>
 
+#include <string.h>
+
 #include "ferrytest.h"
 
 /* PyList_New(n) then PyList_SET_ITEM for each item of a tuple. */
@@ -296,12 +298,131 @@ list_cython_stack(PyObject *Py_UNUSED(m), PyObject *args)
     return popped;
 }
 
+/* lxml's parser node stack (saxparser.pxi, _SaxParserContext._node_stack):
+ * a list made in C and kept in C, pushed to and popped as Cython 0.29 does,
+ * which Python may also read. node_stack_reset() makes a new empty one;
+ * node_stack() returns it; node_stack_ops(ops, how) runs `ops`, a str of
+ *   'p'  push the next int as __Pyx_PyList_Append: in place (SET_ITEM and
+ *        Py_SET_SIZE) when allocated > size > allocated / 2, else PyList_Append;
+ *   'o'  pop as __Pyx_PyList_Pop: ob_size shrunk in place when
+ *        size > allocated / 2, else the unbound list.pop (looked up once on
+ *        list and cached) called with the list: through its type's tp_call
+ *        with a 1-tuple as __Pyx__CallUnboundCMethod0 does (`how` "tp_call"),
+ *        or with PyObject_Vectorcall (`how` "vectorcall");
+ *   's'  what C sees: a tuple of the items read through the macros.
+ * The pushes start at `first`. Returns the list of what 'o' and 's' gave. */
+static PyObject *node_stack;
+static PyObject *unbound_list_pop;
+
+static PyObject *
+list_node_stack_reset(PyObject *Py_UNUSED(m), PyObject *Py_UNUSED(args))
+{
+    Py_XSETREF(node_stack, PyList_New(0));
+    if (node_stack == NULL) {
+        return NULL;
+    }
+    Py_RETURN_NONE;
+}
+
+static PyObject *
+list_node_stack(PyObject *Py_UNUSED(m), PyObject *Py_UNUSED(args))
+{
+    return Py_NewRef(node_stack ? node_stack : Py_None);
+}
+
+static PyObject *
+node_stack_pop(const char *how)
+{
+    Py_ssize_t len = PyList_GET_SIZE(node_stack);
+    if (len > (((PyListObject *)node_stack)->allocated >> 1)) {
+        Py_SET_SIZE(node_stack, len - 1);
+        return PyList_GET_ITEM(node_stack, len - 1);   /* the list's reference */
+    }
+    if (unbound_list_pop == NULL) {
+        unbound_list_pop = PyObject_GetAttrString((PyObject *)&PyList_Type, "pop");
+        if (unbound_list_pop == NULL) {
+            return NULL;
+        }
+    }
+    if (strcmp(how, "vectorcall") == 0) {
+        return PyObject_Vectorcall(unbound_list_pop, &node_stack, 1, NULL);
+    }
+    ternaryfunc call = Py_TYPE(unbound_list_pop)->tp_call;
+    PyObject *args = PyTuple_New(1);
+    if (args == NULL) {
+        return NULL;
+    }
+    PyTuple_SET_ITEM(args, 0, Py_NewRef(node_stack));
+    PyObject *r = call != NULL ? call(unbound_list_pop, args, NULL)
+                               : PyObject_Call(unbound_list_pop, args, NULL);
+    Py_DECREF(args);
+    return r;
+}
+
+static int
+node_stack_push(PyObject *v)
+{
+    PyListObject *l = (PyListObject *)node_stack;
+    Py_ssize_t len = Py_SIZE(l);
+    if (l->allocated > len && len > (l->allocated >> 1)) {
+        PyList_SET_ITEM(node_stack, len, Py_NewRef(v));
+        Py_SET_SIZE(node_stack, len + 1);
+        return 0;
+    }
+    return PyList_Append(node_stack, v);
+}
+
+static PyObject *
+list_node_stack_ops(PyObject *Py_UNUSED(m), PyObject *args)
+{
+    const char *ops, *how;
+    long next;
+    if (!PyArg_ParseTuple(args, "ssl", &ops, &how, &next)) {
+        return NULL;
+    }
+    if (node_stack == NULL) {
+        PyErr_SetString(PyExc_RuntimeError, "node_stack_reset() first");
+        return NULL;
+    }
+    PyObject *out = PyList_New(0);
+    for (const char *p = ops; out != NULL && *p; p++) {
+        PyObject *v = NULL;
+        if (*p == 'p') {
+            PyObject *n = PyLong_FromLong(next++);
+            int r = n != NULL ? node_stack_push(n) : -1;
+            Py_XDECREF(n);
+            if (r < 0) {
+                Py_CLEAR(out);
+            }
+            continue;
+        }
+        if (*p == 'o') {
+            v = node_stack_pop(how);
+        }
+        else {
+            Py_ssize_t n = PyList_GET_SIZE(node_stack);
+            v = PyTuple_New(n);
+            for (Py_ssize_t i = 0; v != NULL && i < n; i++) {
+                PyTuple_SET_ITEM(v, i, Py_NewRef(PyList_GET_ITEM(node_stack, i)));
+            }
+        }
+        if (v == NULL || PyList_Append(out, v) < 0) {
+            Py_CLEAR(out);
+        }
+        Py_XDECREF(v);
+    }
+    return out;
+}
+
 static PyMethodDef list_methods[] = {
     {"list_ass_slice_via_slot", list_ass_slice_via_slot, METH_VARARGS, NULL},
     {"list_new_fill", list_new_fill, METH_O, NULL},
     {"list_new", list_new, METH_VARARGS, NULL},
     {"list_append", list_append, METH_VARARGS, NULL},
     {"list_cython_stack", list_cython_stack, METH_VARARGS, NULL},
+    {"list_node_stack_reset", list_node_stack_reset, METH_NOARGS, NULL},
+    {"list_node_stack", list_node_stack, METH_NOARGS, NULL},
+    {"list_node_stack_ops", list_node_stack_ops, METH_VARARGS, NULL},
     {"list_insert", list_insert, METH_VARARGS, NULL},
     {"list_size", list_size, METH_O, NULL},
     {"list_getitem", list_getitem, METH_VARARGS, NULL},
