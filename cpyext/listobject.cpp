@@ -10,6 +10,16 @@
 // the proxy dies. Not at every crossing: that is O(n) per call, and CPython
 // code writes with the macros into lists it just made (which have no managed
 // counterpart yet), not into lists it was given.
+//
+// Sizes C changes in place: Cython appends and pops without the API while a
+// list has room (__Pyx_PyList_Append: SET_ITEM and Py_SET_SIZE when
+// `allocated > size > allocated / 2`; __Pyx_PyList_Pop: shrinks ob_size when
+// `size > allocated / 2`, else calls list.pop). A list that has crossed
+// therefore always has `allocated >= 2 * size` in C (the room is real:
+// give_room): both shortcuts find it at most half full and take the API
+// (PyList_Append, the host's list.pop called through PyObject_Call), which
+// changes both sides. Python code never sees a size C changed behind its back
+// that way, at no cost per call and none per live list.
 #define PY_SSIZE_T_CLEAN
 #include <Python.h>
 
@@ -39,6 +49,24 @@ std::unordered_map<PyObject *, std::vector<PyObject *>> g_list_synced;
 void remember_items(PyObject *o) {
     auto *l = reinterpret_cast<PyListObject *>(o);
     g_list_synced[o].assign(l->ob_item, l->ob_item + Py_SIZE(l));
+}
+
+// A list that has a managed counterpart (or is about to) keeps
+// `allocated >= 2 * need` (see the top of the file). 0, or -1 with the C
+// error set.
+int give_room(PyObject *o, Py_ssize_t need) {
+    auto *l = reinterpret_cast<PyListObject *>(o);
+    if (need <= l->allocated / 2)
+        return 0;
+    Py_ssize_t cap = 2 * need;
+    auto *items = static_cast<PyObject **>(PyMem_Realloc(l->ob_item, cap * sizeof(PyObject *)));
+    if (!items) {
+        PyErr_NoMemory();
+        return -1;
+    }
+    l->ob_item = items;
+    l->allocated = cap;
+    return 0;
 }
 
 void clear_items_only(PyObject *o) {
@@ -195,7 +223,8 @@ int list_read_items(PyObject *o, Handle h) {
             }
         }
     }
-    PyObject **fresh = static_cast<PyObject **>(PyMem_Malloc((n ? n : 1) * sizeof(PyObject *)));
+    // (Room for 2n: see the top of the file.)
+    PyObject **fresh = static_cast<PyObject **>(PyMem_Malloc((n ? 2 * n : 1) * sizeof(PyObject *)));
     if (!fresh) {
         for (PyObject *x : items)
             Py_DECREF(x);
@@ -207,7 +236,7 @@ int list_read_items(PyObject *o, Handle h) {
     clear_items_only(o);   // drops the old references; kept items hold a new one
     l->ob_item = fresh;
     Py_SET_SIZE(l, n);
-    l->allocated = n;
+    l->allocated = n ? 2 * n : 1;
     remember_items(o);
     header_of(o)->padding = host::code_epoch;   // (list_items_current)
     return 0;
@@ -304,8 +333,15 @@ Handle list_to_host(PyObject *o) {
             return {};
         }
     }
-    if (l && !header_of(o)->managed)
-        remember_items(o);   // about to become a proxy (materialize.cpp)
+    if (l && !header_of(o)->managed) {
+        // About to become a proxy (materialize.cpp): from now on C's in-place
+        // shortcuts must take the API.
+        if (give_room(o, PyList_GET_SIZE(o)) < 0) {
+            host::close(l);
+            return {};
+        }
+        remember_items(o);
+    }
     return l;
 }
 
@@ -515,7 +551,7 @@ int PyList_Append(PyObject *o, PyObject *v) {
         // But a size C changed behind the API's back (Cython's list.pop()
         // shrinks ob_size in place: lxml's node stack) goes first, or the
         // host would append after the items C dropped.
-        if (list_size_sync(o) < 0)
+        if (list_size_sync(o) < 0 || give_room(o, Py_SIZE(l) + 1) < 0)
             return -1;
         Handle hv = handle_of(v);
         if (!hv)

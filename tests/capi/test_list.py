@@ -276,7 +276,7 @@ class TestNodeStack(unittest.TestCase):
         # Python reads the list after each step (held: the same list
         # object all along; or fetched anew each time), or only at the end.
         for how in ("tp_call", "vectorcall"):
-            for reads in ("fetched", "end"):
+            for reads in ("held", "fetched", "end"):
                 for ops in self.SEQUENCES:
                     with self.subTest(how=how, reads=reads, ops=ops):
                         ft.list_node_stack_reset()
