@@ -732,7 +732,7 @@ def relieve_memory(grown):
 class _Cell:
     """Holds a managed object for a wrapper during a boundary collection
     (gc_bridge/cycles.cpp); the layer keeps a weakref to it."""
-    __slots__ = ('obj', '__weakref__')
+    __slots__ = ('obj', 'held', '__weakref__')
 
 
 def cells_for(objects, _Cell=_Cell, _ref=_weakref.ref):
@@ -745,6 +745,13 @@ def cells_for(objects, _Cell=_Cell, _ref=_weakref.ref):
         cells.append(c)
         refs.append(_ref(c))
     return cells, refs
+
+
+def cells_hold(cells, helds):
+    """Each cell holds what the C side of its proxy reaches (None: nothing)."""
+    for c, held in zip(cells, helds):
+        c.held = held
+    return True
 
 
 def cells_objects(refs):

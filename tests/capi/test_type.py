@@ -469,6 +469,28 @@ class TestGC(unittest.TestCase):
         ft.type_stash(None)
         self.assertEqual(deallocs()[2], before + 1)
 
+    def test_gc_shared_structure(self):
+        # Many objects of C whose C fields reach one list of many tuples,
+        # which reaches one of them back: what Python still reaches stays.
+        before = deallocs()[2]
+        shared = [(i, "t") for i in range(200)]
+        boxes = [ft.type_gcbox(None, (shared,)) for _ in range(50)]
+        shared.append(boxes[0])
+        for b in boxes[1:]:
+            b.value = boxes[0]
+        keep, mid = shared[5], boxes[25]
+        del boxes, shared, b
+        self.assertEqual(deallocs()[2], before + 48)
+        self.assertEqual(keep, (5, "t"))
+        shared = mid.items()[0]
+        self.assertEqual(len(shared), 201)
+        self.assertIs(mid.value, shared[200])
+        self.assertIs(shared[200].items()[0], shared)
+        self.assertEqual(shared[199], (199, "t"))
+        del mid, shared
+        self.assertEqual(deallocs()[2], before + 50)
+        self.assertEqual(keep, (5, "t"))
+
     def test_gc_cycle_only_in_c(self):
         before = deallocs()[2]
         ft.type_gcbox_c_cycle()
