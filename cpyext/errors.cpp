@@ -11,6 +11,7 @@
 
 #include "cpyext/internal.h"
 #include "gc_bridge/bridge.h"
+#include "gc_bridge/debug.h"
 #include "gc_bridge/stats.h"
 #define FERRY_FAMILY "errors"
 
@@ -357,6 +358,52 @@ PyObject *PyErr_SetFromErrnoWithFilename(PyObject *exc, const char *filename) {
     return r;
 }
 
+namespace {
+
+// The host's handled exception as C sees it (sys.exc_info() from the calling
+// frame) does not change while one call from the host runs (Python code C
+// calls runs in frames of its own, gone when it returns), except through
+// PyErr_SetExcInfo: it is asked once per call and depth (handled_seen). That
+// matters: sys.exc_info() and setting it cost PyPy 5-12 us (it walks and
+// forces the JIT's frames), Cython saves and restores it around every
+// try/finally (lxml's iterparse: twice per event), and PyPy answers a call
+// from C that follows a nested call into the layer made inside an `except`
+// block with the exception that block handled.
+HandledSeen *handled_current() {
+    HandledSeen *seen = handled_seen();
+    int depth = bridge::detail::entry_depth;
+    return seen && seen->value && seen->entry == bridge::detail::serial_at_depth[depth] ? seen : nullptr;
+}
+
+bool handled_known(PyObject *value) {
+    HandledSeen *seen = handled_current();
+    return seen && seen->value == value;
+}
+
+void handled_remember(PyObject *value) {   // (null: not known)
+    HandledSeen *seen = handled_seen();
+    if (!seen)
+        return;
+    Py_XSETREF(seen->value, Py_XNewRef(value));
+    debug::layer_holds(seen->value);
+    seen->entry = bridge::detail::serial_at_depth[bridge::detail::entry_depth];
+    if (value && value != Py_None)
+        bridge::request_exit_work();   // (handled_forget lets it go)
+}
+
+} // namespace
+
+namespace ferry {
+// At the end of the outermost call: the exceptions kept are let go.
+void handled_forget() {
+    if (!bridge::detail::entry_depth)
+        return;
+    HandledSeen *all = handled_seen_all();
+    for (int i = 0; i < bridge::detail::kDepthSlots; i++)
+        Py_CLEAR(all[i].value);
+}
+} // namespace ferry
+
 void PyErr_GetExcInfo(PyObject **t, PyObject **v, PyObject **tb) {
     FERRY_API;
     // The handled exception (see PyErr_GetHandledException); None for each
@@ -376,10 +423,14 @@ void PyErr_GetExcInfo(PyObject **t, PyObject **v, PyObject **tb) {
 // Steals the three references, as CPython does.
 void PyErr_SetExcInfo(PyObject *t, PyObject *v, PyObject *tb) {
     FERRY_API;
-    PyObject *r = call_module("ferry._support", "set_exc_info", {t ? t : Py_None, v ? v : Py_None, tb ? tb : Py_None});
-    if (!r)
-        PyErr_WriteUnraisable(nullptr);
-    Py_XDECREF(r);
+    PyObject *now = v ? v : Py_None;
+    if (!handled_known(now)) {   // (what C saw last in this call: see below)
+        PyObject *r = call_module("ferry._support", "set_exc_info", {t ? t : Py_None, now, tb ? tb : Py_None});
+        if (!r)
+            PyErr_WriteUnraisable(nullptr);
+        Py_XDECREF(r);
+        handled_remember(r ? now : nullptr);
+    }
     Py_XDECREF(t);
     Py_XDECREF(v);
     Py_XDECREF(tb);
@@ -416,14 +467,14 @@ FERRY_EXC_LINK(PyException_GetContext, PyException_SetContext, "__context__")
 
 int PyErr_CheckSignals() { FERRY_API; return 0; }
 
-// The exception being handled: the layer's own exc_info (PyErr_SetExcInfo)
-// when set, else the host's, as sys.exc_info() sees it from the calling frame.
 PyObject *PyErr_GetHandledException() {
     FERRY_API;
     _PyErr_StackItem *ei = current_tstate()->exc_info;
     for (; ei; ei = ei->previous_item)
         if (ei->exc_value && ei->exc_value != Py_None)
             return Py_NewRef(ei->exc_value);
+    if (HandledSeen *seen = handled_current())
+        return seen->value == Py_None ? nullptr : Py_NewRef(seen->value);
     PyObject *et, *ev, *etb;
     PyErr_Fetch(&et, &ev, &etb);   // never sets or clears the error indicator
     PyObject *info = call_module("sys", "exc_info", {});
@@ -431,6 +482,8 @@ PyObject *PyErr_GetHandledException() {
     if (info && PyTuple_Check(info) && PyTuple_GET_SIZE(info) == 3 &&
         PyTuple_GET_ITEM(info, 1) != Py_None)
         r = Py_NewRef(PyTuple_GET_ITEM(info, 1));
+    if (info)
+        handled_remember(r ? r : Py_None);
     Py_XDECREF(info);
     PyErr_Clear();
     PyErr_Restore(et, ev, etb);

@@ -29,6 +29,16 @@ PyObject *import_attr(const char *module, const char *name);   // new ref: modul
 // a single tuple is not spread).
 PyObject *call_module(const char *module, const char *func, std::initializer_list<PyObject *> args);
 
+// errors.cpp: the host's handled exception (sys.exc_info()) as C last saw it
+// in the call from the host numbered `entry`; `value` owned, Py_None for none.
+// Per thread, one per depth of calls (pystate.cpp): null past kDepthSlots.
+struct HandledSeen {
+    uint64_t entry = 0;
+    PyObject *value = nullptr;
+};
+HandledSeen *handled_seen();
+HandledSeen *handled_seen_all();   // the thread's kDepthSlots records
+
 // object.cpp
 PyObject *call_dunder(PyObject *o, const char *name, PyObject *arg = nullptr, PyObject *arg2 = nullptr);
 int has_dunder(PyObject *o, const char *name);

@@ -40,6 +40,7 @@
 #include <string>
 
 #include "cpyext/internal.h"
+#include "gc_bridge/bridge.h"
 #include "gc_bridge/debug.h"
 #include "gc_bridge/stats.h"
 #define FERRY_FAMILY "pystate"
@@ -59,6 +60,7 @@ struct ThreadRecord {
     bool holds_gil = false;
     bool attached = false;        // the layer entered this thread into the host
     int host_gilstate = 0;        // what the host's Ensure returned
+    ferry::HandledSeen handled[ferry::bridge::detail::kDepthSlots];   // (errors.cpp)
 };
 
 std::atomic<uint64_t> g_next_id{1};
@@ -99,6 +101,8 @@ void clear_record(ThreadRecord *r) {
     Py_CLEAR(ts.curexc_traceback);
     Py_CLEAR(ts.exc_state.exc_value);
     ts.exc_info = &ts.exc_state;
+    for (ferry::HandledSeen &h : r->handled)
+        Py_CLEAR(h.value);
 }
 
 // The calling thread's record. initial-exec TLS: read in two instructions (the
@@ -165,6 +169,12 @@ PyThreadState *current_tstate() {
     if (ThreadRecord *r = t_record) [[likely]]
         return &r->ts;
     return &record_for_host_thread("the C API")->ts;
+}
+
+HandledSeen *handled_seen_all() { return record_of(current_tstate())->handled; }
+HandledSeen *handled_seen() {
+    int depth = bridge::detail::entry_depth;
+    return depth < bridge::detail::kDepthSlots ? &handled_seen_all()[depth] : nullptr;
 }
 } // namespace ferry
 

@@ -355,6 +355,8 @@ void link_forget(PyObject *o) {
 
 namespace detail {
 int entry_depth = 0;
+uint64_t entry_serial = 0;
+uint64_t serial_at_depth[kDepthSlots];
 bool exit_work = false;
 
 void outermost_exit() {
@@ -368,6 +370,7 @@ void outermost_exit() {
     dict_slots_flush();   // C's writes to instance-dict slots reach the host
     dict_borrowed_prune();
     lists_exit_sync();
+    handled_forget();
     for (host::Handle h : g_scope_handles)
         host::close(h);
     g_scope_handles.clear();

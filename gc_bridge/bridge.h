@@ -29,6 +29,7 @@ void dict_borrowed_prune();
 // cpyext/listobject.cpp: sizes C changed in place in lists it appended to
 // reach the host (at the end of the outermost call).
 void lists_exit_sync();
+void handled_forget();   // cpyext/errors.cpp
 }
 
 namespace ferry::bridge {
@@ -55,6 +56,10 @@ int64_t host_id(host::Handle h);
 
 namespace detail {
 extern int entry_depth;
+extern uint64_t entry_serial;   // counts the calls from the host into the layer
+// The number of the call that runs at each depth (the innermost: entry_depth).
+constexpr int kDepthSlots = 64;
+extern uint64_t serial_at_depth[kDepthSlots];
 // Work for the end of the outermost call: handles kept by keep_until_exit,
 // instance-dict slots C may have written (cpyext/object.cpp).
 extern bool exit_work;
@@ -66,6 +71,9 @@ class EntryScope {
 public:
     EntryScope() {
         detail::entry_depth++;
+        detail::entry_serial++;
+        if (detail::entry_depth < detail::kDepthSlots) [[likely]]
+            detail::serial_at_depth[detail::entry_depth] = detail::entry_serial;
         if (g_dicts_watched)   // Python code may have written them since C last ran
             dict_host_may_have_written();
     }

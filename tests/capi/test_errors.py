@@ -396,6 +396,30 @@ class TestHandled(unittest.TestCase):
             ft.err_setexcinfo(MyError, exc, None)
             self.assertIs(sys.exc_info()[1], exc)
 
+    def test_along_one_call(self):
+        # What C sees does not change while Python code it calls runs, nor
+        # after; what it sets is seen, by Python code it calls too.
+        exc = MyError("set")
+        def seen_inside():
+            return ft.err_getexcinfo()[1]
+        self.assertEqual(ft.err_excinfo_sequence(seen_inside, exc),
+                         (None, None, None, exc, exc, None))
+        self.assertEqual(sys.exc_info(), (None, None, None))
+        def handling():
+            try:
+                raise ValueError("inner")
+            except ValueError as inner:
+                return ft.err_getexcinfo()[1] is inner and ft.err_gethandledexception() is inner
+        self.assertEqual(ft.err_excinfo_sequence(handling, exc), (None, True, None, exc, True, None))
+        try:
+            raise KeyError("outer")
+        except KeyError as e:
+            self.assertEqual(ft.err_excinfo_sequence(seen_inside, exc), (e, e, e, exc, exc, e))
+            self.assertIs(sys.exc_info()[1], e)
+            self.assertEqual(ft.err_excinfo_sequence(handling, exc), (e, True, e, exc, True, e))
+            self.assertIs(ft.err_getexcinfo()[1], e)
+        self.assertEqual(ft.err_getexcinfo(), (None, None, None))
+
 
 class TestErrno(unittest.TestCase):
 

@@ -337,6 +337,42 @@ err_setexcinfo(PyObject *Py_UNUSED(m), PyObject *args)
     Py_RETURN_NONE;
 }
 
+/* The handled exception along one call (Cython saves and restores it around
+ * try/finally): (seen first, f(), seen after f, seen after
+ * PyErr_SetExcInfo(exc), f() then, seen after the first one is set back). */
+static PyObject *
+err_excinfo_sequence(PyObject *Py_UNUSED(m), PyObject *args)
+{
+    PyObject *f, *exc;
+    if (!PyArg_ParseTuple(args, "OO", &f, &exc)) {
+        return NULL;
+    }
+    PyObject *seen[6] = {NULL};
+    PyObject *t0, *v0, *tb0, *t, *tb;
+    PyErr_GetExcInfo(&t0, &v0, &tb0);
+    seen[0] = Py_NewRef(v0);
+    seen[1] = PyObject_CallNoArgs(f);
+    PyErr_GetExcInfo(&t, &seen[2], &tb);
+    Py_DECREF(t);
+    Py_DECREF(tb);
+    PyErr_SetExcInfo(Py_NewRef(Py_TYPE(exc)), Py_NewRef(exc), NULL);
+    PyErr_GetExcInfo(&t, &seen[3], &tb);
+    Py_DECREF(t);
+    Py_DECREF(tb);
+    seen[4] = seen[1] ? PyObject_CallNoArgs(f) : NULL;
+    PyErr_SetExcInfo(t0, v0, tb0);
+    PyErr_GetExcInfo(&t, &seen[5], &tb);
+    Py_DECREF(t);
+    Py_DECREF(tb);
+    if (seen[1] == NULL || seen[4] == NULL) {
+        for (int i = 0; i < 6; i++) {
+            Py_XDECREF(seen[i]);
+        }
+        return NULL;
+    }
+    return Py_BuildValue("(NNNNNN)", seen[0], seen[1], seen[2], seen[3], seen[4], seen[5]);
+}
+
 static PyObject *
 err_gethandledexception(PyObject *Py_UNUSED(m), PyObject *Py_UNUSED(ignored))
 {
@@ -747,6 +783,7 @@ static PyMethodDef errors_methods[] = {
     {"err_fetch_restore_roundtrip", err_fetch_restore_roundtrip, METH_O, NULL},
     {"err_getexcinfo", err_getexcinfo, METH_NOARGS, NULL},
     {"err_setexcinfo", err_setexcinfo, METH_VARARGS, NULL},
+    {"err_excinfo_sequence", err_excinfo_sequence, METH_VARARGS, NULL},
     {"err_gethandledexception", err_gethandledexception, METH_NOARGS, NULL},
     {"err_setfromerrno", err_setfromerrno, METH_VARARGS, NULL},
     {"err_setfromerrnowithfilename", err_setfromerrnowithfilename, METH_VARARGS, NULL},
