@@ -380,6 +380,8 @@ bool handled_known(PyObject *value) {
     return seen && seen->value == value;
 }
 
+bool g_handled_held = false;   // an exception is among the records (handled_forget)
+
 void handled_remember(PyObject *value) {   // (null: not known)
     HandledSeen *seen = handled_seen();
     if (!seen)
@@ -387,8 +389,10 @@ void handled_remember(PyObject *value) {   // (null: not known)
     Py_XSETREF(seen->value, Py_XNewRef(value));
     debug::layer_holds(seen->value);
     seen->entry = bridge::detail::serial_at_depth[bridge::detail::entry_depth];
-    if (value && value != Py_None)
+    if (value && value != Py_None) {
+        g_handled_held = true;
         bridge::request_exit_work();   // (handled_forget lets it go)
+    }
 }
 
 } // namespace
@@ -396,8 +400,9 @@ void handled_remember(PyObject *value) {   // (null: not known)
 namespace ferry {
 // At the end of the outermost call: the exceptions kept are let go.
 void handled_forget() {
-    if (!bridge::detail::entry_depth)
+    if (!g_handled_held || !bridge::detail::entry_depth)
         return;
+    g_handled_held = false;
     HandledSeen *all = handled_seen_all();
     for (int i = 0; i < bridge::detail::kDepthSlots; i++)
         Py_CLEAR(all[i].value);
