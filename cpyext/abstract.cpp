@@ -400,7 +400,10 @@ PyObject *PyObject_GetIter(PyObject *o) {
     // its own.
     if (PyTuple_CheckExact(o) || PyList_CheckExact(o))
         return seqiter_new(o);
-    if ((Py_IS_TYPE(o, &PyListIter_Type) || Py_IS_TYPE(o, &PyTupleIter_Type)) && !header_of(o)->managed)
+    if (PyDict_CheckExact(o))
+        return dictiter_new(o);
+    if ((Py_IS_TYPE(o, &PyListIter_Type) || Py_IS_TYPE(o, &PyTupleIter_Type) ||
+         Py_IS_TYPE(o, &PyDictIterKey_Type)) && !header_of(o)->managed)
         return Py_NewRef(o);
     return forward([](Handle x) { return host::call_helper(Helper::iter, {x}); }, o);
 }
@@ -452,6 +455,11 @@ PyObject *PyIter_Next(PyObject *it) {
     if (Py_IS_TYPE(it, &PyListIter_Type) || Py_IS_TYPE(it, &PyTupleIter_Type)) {
         bool done;
         PyObject *r = seqiter_next(it, &done);
+        if (done)
+            return r;
+    } else if (Py_IS_TYPE(it, &PyDictIterKey_Type)) {
+        bool done;
+        PyObject *r = dictiter_next(it, &done);
         if (done)
             return r;
     }

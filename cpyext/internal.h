@@ -110,6 +110,11 @@ PyObject *seqiter_new(PyObject *seq);             // seq: an exact list or tuple
 PyObject *seqiter_next(PyObject *it, bool *done); // *done: it answers (null: exhausted)
 host::Handle seqiter_to_host(PyObject *o);
 void seqiter_release(PyObject *o);
+// dictobject.cpp: PyObject_GetIter of a dict, iterated in C (same contract).
+PyObject *dictiter_new(PyObject *dict);
+PyObject *dictiter_next(PyObject *it, bool *done);
+host::Handle dictiter_to_host(PyObject *o);
+void dictiter_release(PyObject *o);
 // descrobject.cpp: getset_descriptor and member_descriptor of the host, with
 // CPython's PyGetSetDescrObject / PyMemberDescrObject (numpy's add_docstring
 // reads d_getset->doc and d_member->doc).

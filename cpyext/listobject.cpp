@@ -253,7 +253,7 @@ int list_items_current(PyObject *o, Py_ssize_t i) {
     Header *hd = header_of(o);
     if (!hd->managed || (hd->flags & kWeakWrapper) || hd->padding == host::code_epoch)
         return 1;
-    ptrdiff_t n = host::list_length(hd->managed);
+    ptrdiff_t n = host::exact_length(hd->managed);
     if (n < 0)
         return minus_one_with_host_error();
     if (n == Py_SIZE(o)) {

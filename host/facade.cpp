@@ -196,7 +196,7 @@ Handle tuple_from(const Handle *items, size_t n) {
 }
 Handle list_new() { return W(HPyList_New(g_ctx, 0)); }
 int list_append(Handle list, Handle item) { return HPyList_Append(g_ctx, H(list), H(item)); }
-ptrdiff_t list_length(Handle list) { return HPy_Length(g_ctx, H(list)); }
+ptrdiff_t exact_length(Handle o) { return HPy_Length(g_ctx, H(o)); }
 Handle list_item(Handle list, ptrdiff_t i) { return W(HPy_GetItem_i(g_ctx, H(list), i)); }
 Handle dict_new() { return W(HPyDict_New(g_ctx)); }
 

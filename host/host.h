@@ -81,8 +81,9 @@ const char *bytes_data(Handle h, ptrdiff_t *size);         // valid while h live
 Handle tuple_from(const Handle *items, size_t n);
 Handle list_new();
 int list_append(Handle list, Handle item);
-// len(l) and l[i] of an exact list: no Python code runs (code_epoch stays).
-ptrdiff_t list_length(Handle list);
+// len() of an exact list or dict, and l[i] of an exact list: no Python code
+// runs (code_epoch stays).
+ptrdiff_t exact_length(Handle list_or_dict);
 Handle list_item(Handle list, ptrdiff_t i);
 Handle dict_new();
 

@@ -350,6 +350,7 @@ PyObject *materialize(Handle h, TypeInfo *ti) {
     case Layout::moduledef:   // unwrapped by from_host, never materialized
     case Layout::native:
     case Layout::seqiter:   // (its fields stay empty: the host's iterator answers)
+    case Layout::dictiter:
     case Layout::generic: return alloc_object(type, type->tp_basicsize ? type->tp_basicsize
                                                                        : sizeof(PyObject));
     }
@@ -675,6 +676,7 @@ Handle build_managed(PyObject *o, TypeInfo *ti) {
     case Layout::slice: return slice_to_host(o);
     case Layout::method: return method_to_host(o);
     case Layout::seqiter: return seqiter_to_host(o);
+    case Layout::dictiter: return dictiter_to_host(o);
     case Layout::structseq: return structseq_to_host(o);
     case Layout::frame: return frame_to_host(o);
     default: break;
@@ -962,6 +964,7 @@ void free_proxy(PyObject *o) {
     case Layout::method: method_release(o); break;
     case Layout::descr: descr_release(o); break;
     case Layout::seqiter: seqiter_release(o); break;
+    case Layout::dictiter: dictiter_release(o); break;
     case Layout::datetime:
     case Layout::time: datetime_release(o, ti->layout); break;
     case Layout::cfunction: cfunction_release(o); break;

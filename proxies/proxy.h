@@ -41,6 +41,7 @@ enum class Layout : uint8_t {
     structseq, code, frame, method,
     descr,   // getset and member descriptors of the host (descrobject.cpp)
     seqiter, // list and tuple iterators (iterobject.cpp)
+    dictiter, // a dict's key iterator (dictobject.cpp)
     date, datetime, time, delta,   // datetime's classes (datetimemodule.cpp)
 };
 

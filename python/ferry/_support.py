@@ -347,6 +347,7 @@ BUILTINS.update({
     'mappingproxy': _types.MappingProxyType,
     'tuple_iterator': tuple_iterator,
     'list_iterator': list_iterator,
+    'dict_keyiterator': type(iter({})),
     'wrapper_descriptor': wrapper_descriptor,   # (a placeholder: PyPy has none)
     # PyPy 7.3.11 has CPython's two descriptor types: type.__dict__['__dict__']
     # is a getset_descriptor, a __slots__ member a member_descriptor.
@@ -912,6 +913,15 @@ def _scan(items):
         else:
             others.append(x)
     return bytes(kinds), bytes(ints), bytes(floats), others
+
+
+def dict_iter_at(d, n):
+    """A key iterator of d (of {} when d is None) that has given n keys
+    (one C began: dictobject.cpp)."""
+    it = iter({} if d is None else d)
+    for _ in range(n):
+        next(it, None)
+    return it
 
 
 def list_scan(lst):

@@ -370,6 +370,64 @@ class TestDict(unittest.TestCase):
 
 
 
+class TestKeyIterator(unittest.TestCase):
+    """PyObject_GetIter of a dict and PyIter_Next on it (ujson walks dicts so)."""
+
+    def test_walk(self):
+        for d in ({}, {"a": 1}, {"x": 1.5, 2: "two", None: [3], (4,): 4}, {str(i): i for i in range(100)}):
+            pairs, it = ft.dict_iter_each(d, lambda k: None, 1000)
+            self.assertEqual(pairs, list(d.items()))
+            self.assertIs(ft.dict_is_keyiterator(iter(d)), True)
+            self.assertEqual(list(it), [])
+        self.assertIs(ft.dict_is_keyiterator(iter([])), False)
+        self.assertIs(ft.dict_is_keyiterator({}.values()), False)
+        self.assertEqual(ft.iter_collect({"k": 1, "l": 2}), ["k", "l"])
+
+    def test_keys_are_the_dicts(self):
+        k = "".join(["ke", "y"])
+        d = {k: 1}
+        (pair,), _ = ft.dict_iter_each(d, lambda k: None, 10)
+        self.assertIs(pair[0], k)
+
+    def test_handed_to_python_halfway(self):
+        d = {i: -i for i in range(6)}
+        pairs, it = ft.dict_iter_each(d, lambda k: None, 2)
+        self.assertEqual(pairs, [(0, 0), (1, -1)])
+        self.assertEqual(type(it), type(iter({})))
+        self.assertIs(iter(it), it)
+        self.assertEqual(list(it), [2, 3, 4, 5])
+        self.assertEqual(list(it), [])
+
+    def test_python_changes_the_dict_while_c_walks_it(self):
+        d = {"a": 1, "b": 2, "c": 3}
+        with self.assertRaisesRegex(RuntimeError, "^dictionary changed size during iteration$"):
+            ft.dict_iter_each(d, lambda k: d.setdefault("new", 0), 10)
+        d = {"a": 1, "b": 2, "c": 3}
+        with self.assertRaisesRegex(RuntimeError, "^dictionary changed size during iteration$"):
+            ft.dict_iter_each(d, lambda k: d.pop("c"), 10)
+        d = {"a": 1, "b": 2, "c": 3}
+        def set_next(k):
+            d["b"] = 20
+            d["c"] = 30
+        pairs, _ = ft.dict_iter_each(d, set_next, 10)
+        self.assertEqual(pairs, [("a", 1), ("b", 20), ("c", 30)])
+        d = {"a": 1}
+        with self.assertRaisesRegex(RuntimeError, "changed size"):   # (seen after the last key too)
+            ft.dict_iter_each(d, lambda k: d.clear(), 10)
+        d = {"a": 1}
+        pairs, _ = ft.dict_iter_each(d, lambda k: d.clear(), 1)
+        self.assertEqual(pairs, [("a", 1)])
+
+    def test_changed_size_keeps_raising(self):
+        d = {"a": 1, "b": 2}
+        it = iter(d)
+        self.assertEqual(next(it), "a")
+        d["c"] = 3
+        for _ in range(2):
+            with self.assertRaisesRegex(RuntimeError, "changed size"):
+                ft.iter_collect(it)
+
+
 class Value:
     pass
 

@@ -608,7 +608,55 @@ dict_cached_global_set_in_c(PyObject *module, PyObject *args)
     return Py_BuildValue("(NN)", a, b);
 }
 
+/* Py_IS_TYPE(o, &PyDictIterKey_Type): what PyObject_GetIter of a dict makes. */
+static PyObject *
+dict_is_keyiterator(PyObject *Py_UNUSED(m), PyObject *o)
+{
+    return PyBool_FromLong(Py_IS_TYPE(o, &PyDictIterKey_Type));
+}
+
+/* PyObject_GetIter(d) and PyIter_Next for at most `take` keys, with
+ * PyDict_GetItem of each and f(key) after it (Python code that may change d):
+ * ([(key, value)], the iterator). */
+static PyObject *
+dict_iter_each(PyObject *Py_UNUSED(m), PyObject *args)
+{
+    PyObject *d, *f;
+    int take;
+    if (!PyArg_ParseTuple(args, "OOi", &d, &f, &take)) {
+        return NULL;
+    }
+    PyObject *it = PyObject_GetIter(d);
+    if (it == NULL) {
+        return NULL;
+    }
+    PyObject *pairs = PyList_New(0);
+    for (int i = 0; pairs != NULL && i < take; i++) {
+        PyObject *key = PyIter_Next(it);
+        if (key == NULL) {
+            break;
+        }
+        PyObject *value = PyDict_GetItem(d, key);
+        PyObject *pair = Py_BuildValue("(OO)", key, value ? value : Py_None);
+        PyObject *r = pair && PyList_Append(pairs, pair) == 0 ? PyObject_CallOneArg(f, key) : NULL;
+        if (r == NULL) {
+            Py_CLEAR(pairs);
+        }
+        Py_XDECREF(r);
+        Py_XDECREF(pair);
+        Py_DECREF(key);
+    }
+    PyObject *r = pairs != NULL && !PyErr_Occurred() ? Py_BuildValue("(NO)", pairs, it) : NULL;
+    if (r == NULL) {
+        Py_XDECREF(pairs);
+    }
+    Py_DECREF(it);
+    return r;
+}
+
 static PyMethodDef dict_methods[] = {
+    {"dict_is_keyiterator", dict_is_keyiterator, METH_O, NULL},
+    {"dict_iter_each", dict_iter_each, METH_VARARGS, NULL},
     {"dict_new", dict_new, METH_NOARGS, NULL},
     {"dict_build", dict_build, METH_O, NULL},
     {"dict_getitem", dict_getitem, METH_VARARGS, NULL},
