@@ -503,6 +503,23 @@ Utf8Scan scan_utf8(const unsigned char* s, const unsigned char* end) {
     return scan;
 }
 
+// Whether every byte is below 0x80, eight at a time.
+bool all_ascii(const unsigned char* p, const unsigned char* end) {
+    for (; end - p >= 8; p += 8) {
+        uint64_t w;
+        std::memcpy(&w, p, 8);
+        if (w & 0x8080808080808080ull) {
+            return false;
+        }
+    }
+    for (; p < end; ++p) {
+        if (*p & 0x80) {
+            return false;
+        }
+    }
+    return true;
+}
+
 // Native for well-formed input (the result does not depend on `errors`
 // then); malformed or truncated input goes to codecs.utf_8_decode, which
 // raises CPython's exact UnicodeDecodeError or applies the error handler.
@@ -513,6 +530,16 @@ PyObject* decode_utf8(const char* s, Py_ssize_t size, const char* errors,
     }
     const auto* begin = reinterpret_cast<const unsigned char*>(s);
     const auto* end = begin + size;
+    if (all_ascii(begin, end)) {   // (most text C makes: one check, one copy)
+        PyObject* str = PyUnicode_New(size, 127);
+        if (str != nullptr && size > 0) {
+            std::memcpy(PyUnicode_1BYTE_DATA(str), begin, static_cast<size_t>(size));
+        }
+        if (str != nullptr && consumed != nullptr) {
+            *consumed = size;
+        }
+        return str;
+    }
     const Utf8Scan scan = scan_utf8(begin, end);
     if (!scan.valid) {
         return python_decode("utf_8_decode", s, size, errors, consumed);

@@ -290,6 +290,13 @@ class TestUTF8(unittest.TestCase):
         data = ASTRAL.encode()
         self.assertEqual(ft.unicode_decodeutf8stateful(data),
                          (ASTRAL, len(data)))
+        # ASCII, and one non-ASCII character at each place of an 8-byte word.
+        self.assertEqual(ft.unicode_decodeutf8stateful(b"plain ascii, 17.."), ("plain ascii, 17..", 17))
+        for i in range(17):
+            data = b"x" * i + "\u00e9".encode() + b"y" * (16 - i)
+            self.assertEqual(ft.unicode_decodeutf8stateful(data), (data.decode(), len(data)))
+            with self.assertRaises(UnicodeDecodeError):
+                ft.unicode_decodeutf8stateful(b"z" * i + b"\x80")
         # An incomplete trailing sequence is left unconsumed.
         self.assertEqual(ft.unicode_decodeutf8stateful(b"ab\xf0\x9f"), ("ab", 2))
         self.assertEqual(ft.unicode_decodeutf8stateful(b"\xe2\x82"), ("", 0))
