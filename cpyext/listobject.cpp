@@ -51,14 +51,8 @@ void remember_items(PyObject *o) {
     g_list_synced[o].assign(l->ob_item, l->ob_item + Py_SIZE(l));
 }
 
-// A list that has a managed counterpart (or is about to) keeps
-// `allocated >= 2 * need` (see the top of the file). 0, or -1 with the C
-// error set.
-int give_room(PyObject *o, Py_ssize_t need) {
-    auto *l = reinterpret_cast<PyListObject *>(o);
-    if (need <= l->allocated / 2)
-        return 0;
-    Py_ssize_t cap = 2 * need;
+// The item array resized to `cap` items. 0, or -1 with the C error set.
+int set_capacity(PyListObject *l, Py_ssize_t cap) {
     auto *items = static_cast<PyObject **>(PyMem_Realloc(l->ob_item, cap * sizeof(PyObject *)));
     if (!items) {
         PyErr_NoMemory();
@@ -67,6 +61,14 @@ int give_room(PyObject *o, Py_ssize_t need) {
     l->ob_item = items;
     l->allocated = cap;
     return 0;
+}
+
+// A list that has a managed counterpart (or is about to) keeps
+// `allocated >= 2 * need` (see the top of the file). 0, or -1 with the C
+// error set.
+int give_room(PyObject *o, Py_ssize_t need) {
+    auto *l = reinterpret_cast<PyListObject *>(o);
+    return need <= l->allocated / 2 ? 0 : set_capacity(l, 2 * need);
 }
 
 void clear_items_only(PyObject *o) {
@@ -374,17 +376,7 @@ bool check_list(PyObject *o) {
 }
 
 int grow(PyListObject *l, Py_ssize_t need) {
-    if (need <= l->allocated)
-        return 0;
-    Py_ssize_t cap = need + (need >> 3) + 6;
-    auto *items = static_cast<PyObject **>(PyMem_Realloc(l->ob_item, cap * sizeof(PyObject *)));
-    if (!items) {
-        PyErr_NoMemory();
-        return -1;
-    }
-    l->ob_item = items;
-    l->allocated = cap;
-    return 0;
+    return need <= l->allocated ? 0 : set_capacity(l, need + (need >> 3) + 6);
 }
 
 // listobject.c's list_ass_slice, for a list with no managed counterpart.
