@@ -159,16 +159,16 @@ Handle pinned_object(PyObject *o) {
 }
 
 // The proxies that only wrapper-held native objects keep give their roots to
-// those wrappers: each such native object's wrapper holds a cell for every
-// such proxy it reaches, and the proxy a weakref to its cell. Pinned proxies
-// are both: such a one lets go of its managed object (bridge::loosen), which
-// the wrappers that reach it hold instead of a cell; and its managed object
-// holds, as a wrapper does, what the proxy reaches (a hidden slot of its
-// class, _support.hybrid_hold).
+// those wrappers: each such proxy gets a cell, which holds its managed object,
+// and keeps a weakref to it; the wrappers and cells hold what C's edges lead
+// to (below). Pinned proxies are both: such a one lets go of its managed
+// object (bridge::loosen), which stands for it as its wrapper does for a
+// native object; and that object holds, as a wrapper does, what the proxy
+// reaches (a hidden slot of its class, _support.hybrid_hold).
 bool move_roots(const Graph &g, Moved &m) {
     std::vector<char> rooted = g.reachable(false);
     std::vector<uint32_t> slot(g.nodes.size(), UINT32_MAX);   // position in m.proxies
-    std::vector<Handle> objects, loose(g.nodes.size());
+    std::vector<Handle> objects;
     for (uint32_t i = 0; i < g.nodes.size(); i++) {
         PyObject *o = g.nodes[i].o;
         if (rooted[i])
@@ -179,8 +179,7 @@ bool move_roots(const Graph &g, Moved &m) {
             objects.push_back(header_of(o)->managed);
         } else if (g.nodes[i].pinned && g.nodes[i].wrapped &&
                    !(header_of(o)->flags & (kLoose | kPendingLink))) {
-            loose[i] = host::dup(header_of(o)->managed);
-            m.loosened.push_back(Py_NewRef(o));
+            m.loosened.push_back(Py_NewRef(o));   // (its managed object is its "wrapper" below)
         }
     }
     if (m.proxies.empty() && m.loosened.empty())
@@ -235,8 +234,6 @@ bool move_roots(const Graph &g, Moved &m) {
                     held.push_back(host::dup(wrapper[j]));
                 else if (slot[j] != UINT32_MAX)
                     held.push_back(host::getitem_i(cells, slot[j]));
-                else if (loose[j])
-                    held.push_back(host::dup(loose[j]));
                 else
                     stack.push_back(j);
             }
@@ -294,8 +291,6 @@ bool move_roots(const Graph &g, Moved &m) {
     for (Handle h : cell_held)
         host::close(h);
     for (Handle h : wrapper)
-        host::close(h);
-    for (Handle h : loose)
         host::close(h);
     if (ok) {
         for (size_t k = 0; k < m.proxies.size(); k++) {
