@@ -264,7 +264,7 @@ int list_items_current(PyObject *o, Py_ssize_t i) {
         Handle mine = handle_of(PyList_GET_ITEM(o, i));
         if (!mine)
             return -1;
-        Handle theirs = host::list_item(hd->managed, i);
+        Handle theirs = host::exact_item(hd->managed, i);
         if (!theirs)
             return minus_one_with_host_error();
         bool same = host::is(mine, theirs);

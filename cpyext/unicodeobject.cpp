@@ -179,7 +179,7 @@ PyObject *unicode_singleton(int c) {
     Handle h = host::unicode_from_latin1(&ch, c < 0 ? 0 : 1);
     if (!h)
         return null_with_host_error();
-    int64_t hash = host::hash(h);
+    int64_t hash = host::identity_hash(h);
     if (hash == -1 && host::err_occurred()) {
         host::close(h);
         return null_with_host_error();

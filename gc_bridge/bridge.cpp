@@ -165,7 +165,7 @@ void identity_forget(PyObject *o) {
 }
 
 int64_t host_id(host::Handle h) {
-    host::Handle r = host::call_with(host::borrowed(host::Builtin::id), {h});
+    host::Handle r = host::id_of(h);
     if (!r) {
         move_host_error_to_c();
         return 0;

@@ -197,7 +197,18 @@ Handle tuple_from(const Handle *items, size_t n) {
 Handle list_new() { return W(HPyList_New(g_ctx, 0)); }
 int list_append(Handle list, Handle item) { return HPyList_Append(g_ctx, H(list), H(item)); }
 ptrdiff_t exact_length(Handle o) { return HPy_Length(g_ctx, H(o)); }
-Handle list_item(Handle list, ptrdiff_t i) { return W(HPy_GetItem_i(g_ctx, H(list), i)); }
+Handle exact_item(Handle o, ptrdiff_t i) { return W(HPy_GetItem_i(g_ctx, H(o), i)); }
+int exact_contains(Handle d, Handle key) { return HPy_Contains(g_ctx, H(d), H(key)); }
+Handle exact_getitem(Handle d, Handle key) { return W(HPy_GetItem(g_ctx, H(d), H(key))); }
+int64_t identity_hash(Handle o) { return HPy_Hash(g_ctx, H(o)); }
+Handle id_of(Handle o) {
+    Handle t = tuple_from(&o, 1);
+    if (!t)
+        return {};
+    HPy r = HPy_CallTupleDict(g_ctx, H(borrowed(Builtin::id)), H(t), HPy_NULL);
+    close(t);
+    return W(r);
+}
 Handle dict_new() { return W(HPyDict_New(g_ctx)); }
 
 Handle getattr(Handle o, Handle name) { return C(HPy_GetAttr(g_ctx, H(o), H(name))); }

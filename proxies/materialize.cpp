@@ -305,7 +305,8 @@ PyObject *make_sized(Handle h, PyTypeObject *type, size_t size, Layout layout) {
     if (!o)
         return nullptr;
     if (layout == Layout::dict || layout == Layout::set) {
-        ptrdiff_t n = host::length(h);
+        bool exact = type == &PyDict_Type || type == &PySet_Type || type == &PyFrozenSet_Type;
+        ptrdiff_t n = exact ? host::exact_length(h) : host::length(h);
         if (n < 0) {
             Py_DECREF(o);
             return fail_from_host();
@@ -602,7 +603,7 @@ PyObject *from_host_as(Handle h, PyTypeObject *type, bool argument, int64_t str_
     int64_t id = 0, hash = 0;
     bool by_hash = type == &PyUnicode_Type || ti->hash_identity;
     if (by_hash) {
-        hash = str_hash != -1 ? str_hash : host::hash(h);
+        hash = str_hash != -1 ? str_hash : host::identity_hash(h);
         if (hash == -1 && host::err_occurred())
             return null_with_host_error();
     } else if (!value_compared(ti->layout)) {
@@ -837,7 +838,7 @@ Handle handle_of(PyObject *o) {
     if (transient) {
         // nothing to register
     } else if (type == &PyUnicode_Type || ti->hash_identity) {
-        int64_t hash = host::hash(m);
+        int64_t hash = host::identity_hash(m);
         if (hash == -1 && host::err_occurred()) {
             move_host_error_to_c();
             return {};

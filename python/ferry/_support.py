@@ -924,6 +924,17 @@ def dict_iter_at(d, n):
     return it
 
 
+def dict_keys(d):
+    """d's keys (a key iterator C began: dictobject.cpp)."""
+    return tuple(d)
+
+
+def dict_keys_kept(d, keys, _is=_operator.is_):
+    """Whether d's keys are still keys, in their order (a walk C made while
+    Python code ran: dictobject.cpp)."""
+    return len(d) == len(keys) and all(map(_is, d, keys))
+
+
 def list_scan(lst):
     """_scan of a list whose first item is a number; None when it is not (C
     reads the items one by one)."""

@@ -4,12 +4,14 @@ C side: tests/capi/ext/dict.c. Lookups that return NULL without an exception
 answer the sentinel _ferrytest.NULL.
 """
 import gc
+import sys
 import types
 import unittest
 import weakref
 
 import _ferrytest as ft
 
+ON_FERRY = sys.implementation.name == "pypy"
 NULL = ft.NULL
 BADCALL = "bad argument to internal function"
 KEYS = [0, -1, 2**64, "", "caf\xe9", "\u20ac", "\U0001f40d", b"b", (1, 2), None,
@@ -417,6 +419,45 @@ class TestKeyIterator(unittest.TestCase):
         d = {"a": 1}
         pairs, _ = ft.dict_iter_each(d, lambda k: d.clear(), 1)
         self.assertEqual(pairs, [("a", 1)])
+
+    def test_python_changes_the_keys_but_not_the_size(self):
+        d = {"a": 1, "b": 2, "c": 3}
+        def move_a(k):
+            if k == "a":
+                d["a"] = d.pop("a")   # (to the end)
+        with self.assertRaisesRegex(RuntimeError, "^dictionary keys changed during iteration$"):
+            ft.dict_iter_each(d, move_a, 10)
+        # One key replaced by another: CPython gives the new key in its place
+        # in the table; ferry walks the keys taken at the start and says so at
+        # the end (docs/lifetime.md).
+        d = {"a": 1, "b": 2, "c": 3}
+        def replace_b(k):
+            if k == "a":
+                del d["b"]
+                d["z"] = 26
+        if ON_FERRY:
+            with self.assertRaisesRegex(RuntimeError, "^dictionary keys changed during iteration$"):
+                ft.dict_iter_each(d, replace_b, 10)
+        else:
+            pairs, _ = ft.dict_iter_each(d, replace_b, 10)
+            self.assertEqual(pairs, [("a", 1), ("c", 3), ("z", 26)])
+
+    def test_lookups_between_steps(self):
+        # Lookups that run no Python code (str, int, float, bytes keys in an
+        # exact dict) and one that does (a key's __eq__ that changes the dict).
+        d = {"s": 1, 2: 2, 3.5: 3, b"b": 4}
+        pairs, _ = ft.dict_iter_each(d, d.__contains__, 10)
+        self.assertEqual(pairs, list(d.items()))
+        self.assertEqual(ft.dict_getitem_each(d, tuple(d)), list(d.values()))
+        class Grows:
+            def __hash__(self):
+                return 1
+            def __eq__(self, other):
+                d["grown"] = True
+                return False
+        d = {Grows(): "g", 1: "one", 2: "two"}
+        with self.assertRaisesRegex(RuntimeError, "^dictionary changed size during iteration$"):
+            ft.dict_iter_each(d, lambda k: None, 10)
 
     def test_changed_size_keeps_raising(self):
         d = {"a": 1, "b": 2}
