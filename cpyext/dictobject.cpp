@@ -14,6 +14,7 @@
 #include "gc_bridge/bridge.h"
 #include "gc_bridge/debug.h"
 #include "gc_bridge/stats.h"
+#include "gc_bridge/flat_map.h"
 #include "proxies/scan.h"
 #define FERRY_FAMILY "dictobject"
 
@@ -48,15 +49,35 @@ struct Borrowed {
 constexpr size_t kIndexed = 16;
 constexpr size_t kPruneMin = 64;
 std::vector<PyObject *> g_prune;   // dicts with prune_due
-std::unordered_map<PyObject *, Borrowed> g_borrowed;
-// The last dict's entry (PyDict_Next asks for it once per item); elements of
-// an unordered_map stay where they are until erased.
+// By dict. A dict crossing into a call and asked for an item there gets an
+// entry that goes when the call ends: the entries are kept for reuse
+// (g_spare), and the map allocates nothing per entry.
+FlatMap<Borrowed *> g_borrowed;
+std::vector<Borrowed *> g_spare;
+constexpr size_t kSpareMax = 32;
+// The last dict's entry (PyDict_Next asks for it once per item).
 PyObject *g_last_dict = nullptr;
 Borrowed *g_last_borrowed = nullptr;
 
+int64_t dict_key(PyObject *d) { return static_cast<int64_t>(reinterpret_cast<intptr_t>(d)); }
+
+Borrowed *borrowed_find(PyObject *d) {
+    Borrowed **b = g_borrowed.find(dict_key(d));
+    return b ? *b : nullptr;
+}
+
 Borrowed &borrowed_of(PyObject *d) {
     if (d != g_last_dict) {
-        g_last_borrowed = &g_borrowed[d];
+        auto [slot, added] = g_borrowed.insert(dict_key(d));
+        if (added) {
+            if (g_spare.empty()) {
+                *slot = new Borrowed;
+            } else {
+                *slot = g_spare.back();
+                g_spare.pop_back();
+            }
+        }
+        g_last_borrowed = *slot;
         g_last_dict = d;
     }
     return *g_last_borrowed;
@@ -168,13 +189,21 @@ bool plain_lookup(PyObject *d, PyObject *key) {
                                     PyFloat_CheckExact(key) || PyBytes_CheckExact(key));
 }
 
+// The key a dict's key iterator gave last, and its dict: ujson and its kind
+// look each one up at once, which then needs no `in` first (the key was
+// there; should it be gone since, the KeyError says so).
+PyObject *g_yielded_dict = nullptr;
+PyObject *g_yielded_key = nullptr;
+
 // Lookup for the GetItem family: NULL without error when the key is absent.
 PyObject *lookup(PyObject *d, PyObject *key, bool keep_errors) {
     Handle hd = handle_of(d), hk = hd ? handle_of(key) : Handle{};
     if (!hk)
         return nullptr;
     bool plain = plain_lookup(d, key);
-    int has = plain ? host::exact_contains(hd, hk) : host::contains(hd, hk);
+    int has = !plain                                            ? host::contains(hd, hk)
+              : key == g_yielded_key && d == g_yielded_dict ? 1
+                                                            : host::exact_contains(hd, hk);
     if (has <= 0) {
         if (has < 0)
             move_host_error_to_c();
@@ -217,9 +246,9 @@ void dict_borrowed_prune() {
     std::vector<PyObject *> due;
     due.swap(g_prune);
     for (PyObject *d : due) {
-        auto it = g_borrowed.find(d);   // (gone if the dict died since)
-        if (it != g_borrowed.end() && it->second.prune_due)
-            prune(d, it->second);
+        Borrowed *b = borrowed_find(d);   // (gone if the dict died since)
+        if (b && b->prune_due)
+            prune(d, *b);
     }
 }
 
@@ -228,15 +257,24 @@ void dict_release(PyObject *d) {
         g_dicts_watched = !g_watched.empty();
     if (d == g_last_dict)
         g_last_dict = nullptr;
-    auto it = g_borrowed.find(d);
-    if (it == g_borrowed.end())
+    Borrowed *b = borrowed_find(d);
+    if (!b)
         return;
-    Borrowed b = std::move(it->second);
-    g_borrowed.erase(it);
-    for (PyObject *r : b.refs)
+    g_borrowed.erase(dict_key(d));   // (before the releases, which may run code)
+    for (PyObject *r : b->refs)
         Py_DECREF(r);
-    for (PyObject *r : b.snapshot.items)
+    for (PyObject *r : b->snapshot.items)
         Py_XDECREF(r);
+    if (g_spare.size() < kSpareMax && b->refs.capacity() <= 4 * kPruneMin) {
+        b->refs.clear();
+        b->index.clear();
+        b->snapshot = Snapshot{};
+        b->prune_at = 0;
+        b->prune_due = false;
+        g_spare.push_back(b);
+    } else {
+        delete b;
+    }
 }
 
 } // namespace ferry
@@ -642,7 +680,10 @@ PyObject *dictiter_next(PyObject *o, bool *done) {
             PyErr_SetString(PyExc_RuntimeError, "dictionary keys changed during iteration");
         return nullptr;
     }
-    return from_host_steal(host::exact_item(Handle{it->di_keys}, it->di_pos++));
+    PyObject *key = from_host_steal(host::exact_item(Handle{it->di_keys}, it->di_pos++));
+    g_yielded_dict = it->di_dict;
+    g_yielded_key = key;
+    return key;
 }
 
 host::Handle dictiter_to_host(PyObject *o) {
