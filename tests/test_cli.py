@@ -48,6 +48,12 @@ class TestRun(unittest.TestCase):
         self.assertEqual(r.returncode, 2)
         self.assertIn('usage', r.stderr)
 
+    def test_help(self):
+        for args in (['--help'], ['-h'], ['run', '--help']):
+            r = pypy('-m', 'ferry', *args)
+            self.assertEqual(r.returncode, 0, r.stderr)
+            self.assertIn('pypy3 -m ferry run', r.stdout)
+
 
 class TestImportPrecedence(unittest.TestCase):
     """CPython's order: builtins first, then the first sys.path entry holding the name; within

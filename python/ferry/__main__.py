@@ -89,6 +89,9 @@ def without_pinning():
 
 
 def main(argv):
+    if argv[:1] in (['-h'], ['--help']) or argv[:2] in (['run', '-h'], ['run', '--help']):
+        print(USAGE)
+        return 0
     if argv and argv[0] == 'enable':
         return enable(argv[1:])
     if argv and argv[0] == 'disable':
