@@ -188,7 +188,8 @@ constexpr ptrdiff_t kScanMin = 16;
 
 // Re-reads a proxied list from the host.
 int list_read_items(PyObject *o, Handle h) {
-    ptrdiff_t n = host::length(h);
+    bool exact = PyList_CheckExact(o);   // (a subclass's len and items may run code)
+    ptrdiff_t n = exact ? host::exact_length(h) : host::length(h);
     if (n < 0)
         return minus_one_with_host_error();
     auto *l = reinterpret_cast<PyListObject *>(o);
@@ -216,7 +217,7 @@ int list_read_items(PyObject *o, Handle h) {
     } else {
         host::close(scan);
         for (ptrdiff_t i = 0; i < n; i++) {
-            Handle hi = host::getitem_i(h, i);
+            Handle hi = exact ? host::exact_item(h, i) : host::getitem_i(h, i);
             items[i] = hi ? item_for(i < old_n ? l->ob_item[i] : nullptr, hi) : nullptr;   // (scan.h)
             if (!items[i]) {
                 if (!hi)

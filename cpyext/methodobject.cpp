@@ -217,12 +217,12 @@ PyObject *call_fastcall_keywords(PyMethodDef *def, PyObject *self, PyTypeObject 
     Handle flat = host::call_helper(Helper::kw_flat, {kw});
     if (!flat)
         return null_with_host_error();
-    ptrdiff_t n = host::length(flat) / 2;
+    ptrdiff_t n = host::exact_length(flat) / 2;   // (kw_flat's tuple)
     std::vector<PyObject *> stack(argv, argv + nargs);
     PyObject *kwnames = PyTuple_New(n);
     bool ok = kwnames != nullptr;
     for (ptrdiff_t i = 0; ok && i < 2 * n; i++) {
-        PyObject *item = from_host_steal(host::getitem_i(flat, i));
+        PyObject *item = from_host_steal(host::exact_item(flat, i));
         ok = item != nullptr;
         if (ok && i < n)
             PyTuple_SET_ITEM(kwnames, i, item);

@@ -81,10 +81,10 @@ const char *bytes_data(Handle h, ptrdiff_t *size);         // valid while h live
 Handle tuple_from(const Handle *items, size_t n);
 Handle list_new();
 int list_append(Handle list, Handle item);
-// len() of an exact list, dict or set, s[i] of an exact list or tuple, and `k in d`
-// and d[k] of an exact dict whose key's hash and == are builtin (plain_key in
+// len() of an exact list, dict, set or tuple, s[i] of an exact list or tuple, and `k in d`
+// and d[k] of an exact dict whose key's hash and == are builtin (plain_lookup in
 // cpyext): no Python code runs (code_epoch stays).
-ptrdiff_t exact_length(Handle list_dict_or_set);
+ptrdiff_t exact_length(Handle exact_container);
 Handle exact_item(Handle list_or_tuple, ptrdiff_t i);
 int exact_contains(Handle dict, Handle key);
 Handle exact_getitem(Handle dict, Handle key);

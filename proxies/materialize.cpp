@@ -265,14 +265,15 @@ PyObject *make_unicode(Handle h, PyTypeObject *type) {
 }
 
 PyObject *make_tuple(Handle h, PyTypeObject *type) {
-    ptrdiff_t n = host::length(h);
+    bool exact = type == &PyTuple_Type;   // (a subclass's len and items may run code)
+    ptrdiff_t n = exact ? host::exact_length(h) : host::length(h);
     if (n < 0)
         return fail_from_host();
     PyObject *t = tuple_alloc(type, n);
     if (!t)
         return nullptr;
     for (ptrdiff_t i = 0; i < n; i++) {
-        PyObject *item = from_host_steal(host::getitem_i(h, i));
+        PyObject *item = from_host_steal(exact ? host::exact_item(h, i) : host::getitem_i(h, i));
         if (!item) {
             Py_DECREF(t);
             return nullptr;

@@ -50,8 +50,8 @@ Scan &Scan::operator=(Scan &&other) noexcept {
 }
 
 bool Scan::read(host::Handle packed) {
-    host::Handle parts[4] = {host::getitem_i(packed, 0), host::getitem_i(packed, 1),
-                             host::getitem_i(packed, 2), host::getitem_i(packed, 3)};
+    host::Handle parts[4] = {host::exact_item(packed, 0), host::exact_item(packed, 1),
+                             host::exact_item(packed, 2), host::exact_item(packed, 3)};
     host::close(packed);
     ptrdiff_t n = -1, ni = -1, nf = -1;
     const char *kinds = parts[0] ? host::bytes_data(parts[0], &n) : nullptr;
@@ -107,7 +107,7 @@ bool Scan::same(size_t i, PyObject *old) {
             PyErr_Clear();
             return false;
         }
-        host::Handle now = host::getitem_i(others_, other_at_[i]);
+        host::Handle now = host::exact_item(others_, other_at_[i]);
         bool is = now && host::is(known, now);
         if (!now)
             host::err_clear();
@@ -125,7 +125,7 @@ PyObject *Scan::item(size_t i, PyObject *old) {
     case true_: return Py_NewRef(Py_True);
     case false_: return Py_NewRef(Py_False);
     default: {
-        host::Handle h = host::getitem_i(others_, other_at_[i]);
+        host::Handle h = host::exact_item(others_, other_at_[i]);
         return h ? item_for(old, h, kinds_[i] == str ? ints_[i] : -1) : null_with_host_error();
     }
     }
