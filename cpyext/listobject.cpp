@@ -180,8 +180,10 @@ int list_refresh(PyObject *o, Handle h) {
 
 namespace {
 
-// Lists of numbers cross in one call (proxies/scan.h): 100 ints, one call
-// instead of six host calls each.
+// Lists of 16 items or more cross in one call (proxies/scan.h): numbers packed,
+// strs with their hash and other objects with their id(), each of which would
+// be a host call of its own (an id() costs one in C, ~150 ns, and ~20 ns in
+// the scan's loop).
 constexpr ptrdiff_t kScanMin = 16;
 
 } // namespace

@@ -451,10 +451,12 @@ void replace_managed(PyObject *o, Handle h_owned) {
 }
 
 namespace {
-PyObject *from_host_as(Handle h, PyTypeObject *type, bool argument, int64_t str_hash = -1);
+PyObject *from_host_as(Handle h, PyTypeObject *type, bool argument, int64_t str_hash = -1, int64_t known_id = 0);
 } // namespace
 
-PyObject *from_host(Handle h) {
+namespace {
+
+PyObject *from_host_known(Handle h, int64_t id) {
     bool argument = g_argument;
     g_argument = false;   // the items of a container are not arguments
     if (!h) {
@@ -468,8 +470,14 @@ PyObject *from_host(Handle h) {
     host::close(t);
     if (!type)
         return nullptr;
-    return from_host_as(h, type, argument);
+    return from_host_as(h, type, argument, -1, id);
 }
+
+} // namespace
+
+PyObject *from_host(Handle h) { return from_host_known(h, 0); }
+
+PyObject *from_host_with_id(Handle h, int64_t id) { return from_host_known(h, id); }
 
 PyObject *from_host_str(Handle h, int64_t hash) {
     g_argument = false;
@@ -516,10 +524,10 @@ PyObject *fill_made(PyObject *o, Handle h, TypeInfo *ti) {
 // one's handle is a weakref, which the hash buckets' handle comparison cannot
 // match), its handle its own (never a call's), made by its type's tp_alloc,
 // pinned.
-PyObject *from_host_hybrid(Handle h, TypeInfo *ti) {
+PyObject *from_host_hybrid(Handle h, TypeInfo *ti, int64_t known_id) {
     if ((ti->layout == Layout::list || ti->layout == Layout::tuple) && host::stack_exhausted())
         return nested_too_deep();
-    int64_t id = bridge::host_id(h);
+    int64_t id = known_id ? known_id : bridge::host_id(h);
     if (!id && PyErr_Occurred())
         return nullptr;
     PyObject *known = id ? bridge::identity_lookup(id) : nullptr;
@@ -541,7 +549,7 @@ PyObject *from_host_hybrid(Handle h, TypeInfo *ti) {
     return fill_made(o, h, ti);
 }
 
-PyObject *from_host_as(Handle h, PyTypeObject *type, bool argument, int64_t str_hash) {
+PyObject *from_host_as(Handle h, PyTypeObject *type, bool argument, int64_t str_hash, int64_t known_id) {
     if (type == &_PyNone_Type)
         Py_RETURN_NONE;
     if (type == &PyBool_Type) {
@@ -565,7 +573,7 @@ PyObject *from_host_as(Handle h, PyTypeObject *type, bool argument, int64_t str_
     }
     TypeInfo *ti = type_info(type);
     if (ti->hybrid) [[unlikely]]
-        return from_host_hybrid(h, ti);
+        return from_host_hybrid(h, ti, known_id);
     if (ti->is_native || ti->layout == Layout::capsule || ti->layout == Layout::moduledef) {
         auto *native = static_cast<PyObject *>(host::native_unwrap(h));
         if (native) {
@@ -608,7 +616,7 @@ PyObject *from_host_as(Handle h, PyTypeObject *type, bool argument, int64_t str_
         if (hash == -1 && host::err_occurred())
             return null_with_host_error();
     } else if (!value_compared(ti->layout)) {
-        id = bridge::host_id(h);
+        id = known_id ? known_id : bridge::host_id(h);
         if (!id && PyErr_Occurred())
             return nullptr;
     }

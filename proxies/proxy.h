@@ -124,6 +124,9 @@ PyObject *from_host(host::Handle h);          // new reference; h borrowed
 PyObject *from_host_steal(host::Handle h);    // new reference; consumes h (null h: host error)
 // from_host for an exact str whose hash is known (neither is asked).
 PyObject *from_host_str(host::Handle h, int64_t hash);
+// from_host for an object whose id() is known (not asked where its proxy is
+// found or registered by id).
+PyObject *from_host_with_id(host::Handle h, int64_t id);
 // An argument of a call from the host: a proxy made for it may borrow h
 // (valid until the call returns) instead of a duplicate (*borrowed: it did).
 // Before the call returns, keep_argument() must run on such a proxy, while

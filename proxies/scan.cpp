@@ -23,7 +23,7 @@ PyObject *float_proxy(double d) {
 
 } // namespace
 
-PyObject *item_for(PyObject *old, host::Handle h, int64_t str_hash) {
+PyObject *item_for(PyObject *old, host::Handle h, int64_t str_hash, int64_t id) {
     host::Handle known = old ? handle_of(old) : host::Handle{};
     if (known && host::is(known, h)) {
         host::close(h);
@@ -31,7 +31,7 @@ PyObject *item_for(PyObject *old, host::Handle h, int64_t str_hash) {
     }
     if (old && !known)
         PyErr_Clear();
-    PyObject *o = str_hash != -1 ? from_host_str(h, str_hash) : from_host(h);
+    PyObject *o = str_hash != -1 ? from_host_str(h, str_hash) : id ? from_host_with_id(h, id) : from_host(h);
     host::close(h);
     return o;
 }
@@ -126,7 +126,8 @@ PyObject *Scan::item(size_t i, PyObject *old) {
     case false_: return Py_NewRef(Py_False);
     default: {
         host::Handle h = host::exact_item(others_, other_at_[i]);
-        return h ? item_for(old, h, kinds_[i] == str ? ints_[i] : -1) : null_with_host_error();
+        return h ? item_for(old, h, kinds_[i] == str ? ints_[i] : -1, kinds_[i] == str ? 0 : ints_[i])
+                 : null_with_host_error();
     }
     }
 }

@@ -1,7 +1,8 @@
 // Containers cross into C in one host call (_support._scan): exact ints of
 // 64 bits, floats, None, True and False come packed as bytes; the other items
-// (exact strs marked as such, with their hash, so neither is asked) come in a
-// list of their own and cross one by one. Used for lists and PyDict_Next's snapshots.
+// (exact strs marked as such, with their hash, so neither is asked; the others
+// with their id(), which C would otherwise ask one host call each for) come in
+// a list of their own and cross one by one. Used for lists and PyDict_Next's snapshots.
 #pragma once
 #include <Python.h>
 
@@ -17,8 +18,8 @@ namespace ferry {
 // stands for the same managed object (C may hold it as a borrowed reference,
 // which CPython keeps valid while the container is unchanged), else a new
 // one. str_hash: when not -1, h is known to be an exact str of that hash (a
-// str's hash is never -1). h: consumed.
-PyObject *item_for(PyObject *old, host::Handle h, int64_t str_hash = -1);
+// str's hash is never -1); id: when not 0, h's id(). h: consumed.
+PyObject *item_for(PyObject *old, host::Handle h, int64_t str_hash = -1, int64_t id = 0);
 
 class Scan {
 public:

@@ -883,8 +883,8 @@ def _scan(items):
     """Items for C in one call (proxies/scan.h): (kinds, ints, floats, others),
     per item a kind byte (1: an exact int of 64 bits, in ints; 2: an exact
     float, in floats; 3 None, 4 True, 5 False; 6: an exact str, the next of
-    others, its hash in ints; 0: anything else, the next of others), ints and
-    floats 8 bytes per item."""
+    others, its hash in ints; 0: anything else, the next of others, its id()
+    in ints when it fits), ints and floats 8 bytes per item."""
     n = len(items)
     kinds = bytearray(n)
     ints = bytearray(8 * n)
@@ -910,6 +910,9 @@ def _scan(items):
         elif x is False:
             kinds[i] = 5
         else:
+            xid = id(x)   # (PyPy's ids of value objects may not fit: 0, C asks)
+            if _INT64_MIN <= xid <= _INT64_MAX:
+                _pack_q(ints, 8 * i, xid)
             others.append(x)
     return bytes(kinds), bytes(ints), bytes(floats), others
 
@@ -935,12 +938,8 @@ def dict_keys_kept(d, keys, _is=_operator.is_):
 
 
 def list_scan(lst):
-    """_scan of a list whose first item is a number; None when it is not (C
-    reads the items one by one)."""
-    items = list(lst)
-    if not items or (type(items[0]) is not int and type(items[0]) is not float):
-        return None
-    return _scan(items)
+    """_scan of a list's items (listobject.cpp: a list of 16 or more)."""
+    return _scan(list(lst))
 
 
 def dict_scan(d, _items=dict.items):
