@@ -235,6 +235,25 @@ class TestCythonStack(unittest.TestCase):
         self.assertEqual(lst, [1, 2, 101])
 
 
+class Thing:
+    pass
+
+
+class TestIdentity(unittest.TestCase):
+    """The objects a list holds keep their identity in C, short lists (read
+    item by item) and long ones (read in one host call, ids included)."""
+
+    def test_same_object_twice(self):
+        for n in (3, 40):
+            for obj, twin in (({"k": 1}, {"k": 1}), ([1, 2], [1, 2]), ((1, "x"), (1, "x".upper())),
+                              (Thing(), Thing()), ("".join(["str", "ing"]), None)):
+                lst = [obj] + [i for i in range(n - 2)] + [obj]
+                self.assertEqual(ft.list_identities(lst, 0, n - 1, obj), (True, True))
+                if twin is not None:   # (equal strs may or may not be one object)
+                    lst = [obj] + ["pad%d" % i for i in range(n - 2)] + [twin]
+                    self.assertEqual(ft.list_identities(lst, 0, n - 1, obj), (False, True))
+
+
 class TestNodeStack(unittest.TestCase):
     """lxml's parser node stack: a list made and kept in C, pushed to and
     popped as Cython does (in place while there is room, else PyList_Append

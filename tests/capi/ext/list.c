@@ -121,6 +121,24 @@ list_macros(PyObject *Py_UNUSED(m), PyObject *args)
     return Py_BuildValue("(nN)", PyList_GET_SIZE(l), old);
 }
 
+/* (PyList_GET_ITEM(l, i) is PyList_GET_ITEM(l, j), PyList_GET_ITEM(l, i) is o):
+ * the identity of the objects a list holds, as C sees them. */
+static PyObject *
+list_identities(PyObject *Py_UNUSED(m), PyObject *args)
+{
+    PyObject *l, *o;
+    Py_ssize_t i, j;
+    if (!PyArg_ParseTuple(args, "O!nnO", &PyList_Type, &l, &i, &j, &o)) {
+        return NULL;
+    }
+    if (i < 0 || j < 0 || i >= PyList_GET_SIZE(l) || j >= PyList_GET_SIZE(l)) {
+        PyErr_SetString(PyExc_IndexError, "test index out of range");
+        return NULL;
+    }
+    return Py_BuildValue("(OO)", PyList_GET_ITEM(l, i) == PyList_GET_ITEM(l, j) ? Py_True : Py_False,
+                         PyList_GET_ITEM(l, i) == o ? Py_True : Py_False);
+}
+
 static PyObject *
 list_getslice(PyObject *Py_UNUSED(m), PyObject *args)
 {
@@ -428,6 +446,7 @@ static PyMethodDef list_methods[] = {
     {"list_getitem", list_getitem, METH_VARARGS, NULL},
     {"list_setitem", list_setitem, METH_VARARGS, NULL},
     {"list_macros", list_macros, METH_VARARGS, NULL},
+    {"list_identities", list_identities, METH_VARARGS, NULL},
     {"list_getslice", list_getslice, METH_VARARGS, NULL},
     {"list_setslice", list_setslice, METH_VARARGS, NULL},
     {"list_setslice_fresh", list_setslice_fresh, METH_VARARGS, NULL},
