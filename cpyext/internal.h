@@ -143,6 +143,12 @@ host::Handle make_host_function(PyMethodDef *def, PyObject *self, PyObject *modu
 host::Handle call_method_def(PyMethodDef *def, PyObject *self, PyTypeObject *defining,
                              const host::Handle *argv, ptrdiff_t nargs, host::Handle kw,
                              PyObject *kwnames = nullptr);
+// def called from C with C's arguments (a method of `defining` bound to self).
+PyObject *call_method_def_c(PyMethodDef *def, PyObject *self, PyTypeObject *defining, PyObject *const *argv,
+                            Py_ssize_t nargs);
+// typeobject.cpp: the method getattr(o, name) binds, found in C without the
+// host, or null (ask the host; no error set).
+PyMethodDef *static_type_method(PyObject *o, const char *name, PyTypeObject **defining);
 // entry.cpp: a result as an owned handle; NULL moves the C error to the host.
 host::Handle to_host_result(PyObject *r);
 // entry.cpp: a host function calling def directly (host::direct_function):

@@ -305,6 +305,11 @@ char *utf8_attr(Handle h, const char *name) {
     return copy;
 }
 
+PyObject *call_method_def_c(PyMethodDef *def, PyObject *self, PyTypeObject *defining, PyObject *const *argv,
+                            Py_ssize_t nargs) {
+    return call_with_flags(def, self, defining, argv, nargs, nullptr);
+}
+
 // The positional arguments come as the host's handles (no tuple is made on
 // the host side nor, unless the convention asks for one, on the C side).
 Handle call_method_def(PyMethodDef *def, PyObject *self, PyTypeObject *defining,

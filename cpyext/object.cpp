@@ -678,6 +678,13 @@ PyObject *PyObject_VectorcallMethod(PyObject *name, PyObject *const *args, size_
         Py_DECREF(method);
         return r;
     }
+    PyTypeObject *defining = nullptr;
+    const char *s = PyUnicode_AsUTF8(name);
+    PyMethodDef *def = s ? static_type_method(args[0], s, &defining) : nullptr;
+    if (def)
+        return call_method_def_c(def, args[0], defining, args + 1, n - 1);
+    if (!s)
+        PyErr_Clear();   // (the host says what is wrong with the name)
     // The method as a handle: a bound method's proxy would cost an identity
     // lookup by id().
     Handle h = handle_of(args[0]);
@@ -720,6 +727,21 @@ PyObject *call_handle_with_format(Handle c, const char *format, va_list va, bool
     return r;
 }
 
+// def(self, *args) in C, args as call_handle_with_format takes them.
+PyObject *c_method_with_format(PyMethodDef *def, PyObject *self, PyTypeObject *defining, const char *format,
+                               va_list va, bool size_t_clean) {
+    if (!format || !*format)
+        return call_method_def_c(def, self, defining, nullptr, 0);
+    PyObject *args = size_t_clean ? _Py_VaBuildValue_SizeT(format, va) : Py_VaBuildValue(format, va);
+    if (!args)
+        return nullptr;
+    PyObject *r = PyTuple_Check(args) ? call_method_def_c(def, self, defining, &PyTuple_GET_ITEM(args, 0),
+                                                          PyTuple_GET_SIZE(args))
+                                      : call_method_def_c(def, self, defining, &args, 1);
+    Py_DECREF(args);
+    return r;
+}
+
 PyObject *call_with_format(PyObject *callable, const char *format, va_list va, bool size_t_clean) {
     Handle c = handle_of(callable);
     return c ? call_handle_with_format(c, format, va, size_t_clean) : nullptr;
@@ -741,6 +763,9 @@ PyObject *method_with_format(PyObject *o, const char *name, const char *format, 
         Py_DECREF(callable);
         return r;
     }
+    PyTypeObject *defining = nullptr;
+    if (PyMethodDef *def = static_type_method(o, name, &defining))
+        return c_method_with_format(def, o, defining, format, va, size_t_clean);
     Handle h = handle_of(o);
     Handle m = h ? host_getattr(o, h, nullptr, name) : Handle{};
     if (!m)

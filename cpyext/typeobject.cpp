@@ -2006,6 +2006,42 @@ PyObject *keep_lookup(PyTypeObject *type, PyObject *name, PyObject *v) {
 
 } // namespace
 
+// PyObject_CallMethod & co. on an instance of an extension's static type: the
+// PyMethodDef that getattr would bind, found in the types' tables as CPython's
+// type dicts hold them, so that C calls C (call_norm: three host calls, the
+// last one back into the layer). Only where no Python code can stand between:
+// static types (immutable in CPython), one base each up to object, the generic
+// getattr and no instance dict; not dunders (slot wrappers), class or static
+// methods, nor names a member or getset takes first.
+PyMethodDef *ferry::static_type_method(PyObject *o, const char *name, PyTypeObject **defining) {
+    PyTypeObject *t = Py_TYPE(o);
+    bool generic = t->tp_getattro == PyObject_GenericGetAttr ||
+                   t->tp_getattro == PyBaseObject_Type.tp_getattro;   // (object's, inherited)
+    if (!generic || t->tp_dictoffset || (name[0] == '_' && name[1] == '_'))
+        return nullptr;
+    for (; t && t != &PyBaseObject_Type; t = t->tp_base) {
+        TypeInfo *ti = type_info(t);
+        if ((t->tp_flags & Py_TPFLAGS_HEAPTYPE) || !ti || !ti->is_native ||
+            (t->tp_bases && PyTuple_GET_SIZE(t->tp_bases) > 1))
+            return nullptr;
+        for (PyMethodDef *m = t->tp_methods; m && m->ml_name; m++) {
+            if (std::strcmp(m->ml_name, name) == 0) {
+                if (m->ml_flags & (METH_CLASS | METH_STATIC))
+                    return nullptr;
+                *defining = t;
+                return m;
+            }
+        }
+        for (PyMemberDef *m = t->tp_members; m && m->name; m++)
+            if (std::strcmp(m->name, name) == 0)
+                return nullptr;
+        for (PyGetSetDef *g = t->tp_getset; g && g->name; g++)
+            if (std::strcmp(g->name, name) == 0)
+                return nullptr;
+    }
+    return nullptr;
+}
+
 // Borrowed, through the MRO's own dicts (the host's), never an exception.
 PyObject *_PyType_Lookup(PyTypeObject *type, PyObject *name) {
     FERRY_API;
