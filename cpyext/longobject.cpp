@@ -11,6 +11,7 @@
 #include <vector>
 
 #include "cpyext/internal.h"
+#include "gc_bridge/debug.h"
 #include "gc_bridge/stats.h"
 #define FERRY_FAMILY "longobject"
 
@@ -150,11 +151,38 @@ PyObject *small_int(long v) {
     return Py_NewRef(slot);
 }
 
+// Ints past the small ones that C made or met lately, by value: a loop's
+// counter, or a call's argument and result, cross again and again, and each
+// crossing allocated and freed a C object (add1(12345): two per call). They
+// are shared as the small ints are (no int is promised to be a fresh object),
+// each entry holding a reference; direct-mapped, the last one made wins.
+struct RecentInt {
+    uint64_t mag;
+    bool negative;
+    PyObject *o;
+};
+constexpr int kRecentBits = 6;
+RecentInt g_recent[1 << kRecentBits];
+
+PyObject *recent_int(uint64_t mag, bool negative) {
+    RecentInt &e = g_recent[((mag ^ (negative ? ~uint64_t(0) : 0)) * 0x9E3779B97F4A7C15ull) >> (64 - kRecentBits)];
+    if (e.o && e.mag == mag && e.negative == negative)
+        return Py_NewRef(e.o);
+    PyObject *o = long_from_u64(mag, negative, &PyLong_Type);
+    if (!o)
+        return nullptr;
+    PyObject *old = e.o;
+    e = {mag, negative, Py_NewRef(o)};
+    debug::layer_holds(o);
+    Py_XDECREF(old);
+    return o;
+}
+
 // An exact int for the API: the small-int cache first, as CPython does.
 PyObject *api_long(uint64_t mag, bool negative) {
     if (negative ? mag <= static_cast<uint64_t>(-kSmallMin) : mag <= static_cast<uint64_t>(kSmallMax))
         return small_int(negative ? -static_cast<long>(mag) : static_cast<long>(mag));
-    return long_from_u64(mag, negative, &PyLong_Type);
+    return recent_int(mag, negative);
 }
 
 // `o` as an int (borrowed when it is one, else a new reference from __index__).

@@ -644,6 +644,11 @@ PyObject *from_host_as(Handle h, PyTypeObject *type, bool argument, int64_t str_
         return nullptr;
     if (header_of(o)->flags & kImmortal)   // a cached small int or str
         return o;
+    if (ti->layout == Layout::long_ && Py_REFCNT(o) > 1) {   // a recent int (longobject.cpp): shared
+        if (!header_of(o)->managed)
+            header_of(o)->managed = host::dup(h);
+        return o;
+    }
     finish_proxy(o, argument ? h : host::dup(h), id, argument);
     if (by_hash)   // (looked up above)
         bridge::hash_identity_add(o, hash);

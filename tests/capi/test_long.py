@@ -118,6 +118,22 @@ class TestFromC(unittest.TestCase):
         self.assertIs(ft.bool_fromlong(LONG_MIN), True)
 
 
+class TestMany(unittest.TestCase):
+
+    def test_rounds_of_the_same_values(self):
+        # More values than ferry's table of recent ints, made and kept, then
+        # made again in the other order: each keeps its value.
+        for base in (1000, -(2**40), 2**62):
+            self.assertEqual(ft.long_rounds(base, 300, 3),
+                             [base + i for i in range(300)] + [base + i for i in reversed(range(300))]
+                             + [base + i for i in range(300)])
+
+    def test_passed_back_and_forth(self):
+        values = [12345, -12345, 2**63 - 1, -2**63, 10**6]
+        for _ in range(3):
+            self.assertEqual([ft.long_fromlong(v) for v in values], values)
+
+
 class TestFromString(unittest.TestCase):
 
     def test_decimal(self):

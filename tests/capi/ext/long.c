@@ -468,7 +468,41 @@ bool_type_sizes(PyObject *Py_UNUSED(m), PyObject *Py_UNUSED(ignored))
                          PyBool_Type.tp_itemsize, PyBool_Type.tp_basicsize);
 }
 
+/* Rounds of PyLong_FromLong(base + i) for i < n, every int kept to the end,
+ * then each read back: the list of them all, or an error naming the first
+ * that lost its value. (ferry shares recent ints, as the small ones.) */
+static PyObject *
+long_rounds(PyObject *Py_UNUSED(m), PyObject *args)
+{
+    long base, n, rounds;
+    if (!PyArg_ParseTuple(args, "lll", &base, &n, &rounds)) {
+        return NULL;
+    }
+    PyObject *all = PyList_New(0);
+    for (long r = 0; all != NULL && r < rounds; r++) {
+        for (long i = 0; i < n; i++) {
+            PyObject *v = PyLong_FromLong(base + (r % 2 ? n - 1 - i : i));
+            if (v == NULL || PyList_Append(all, v) < 0) {
+                Py_XDECREF(v);
+                Py_CLEAR(all);
+                break;
+            }
+            Py_DECREF(v);
+        }
+    }
+    for (Py_ssize_t k = 0; all != NULL && k < PyList_GET_SIZE(all); k++) {
+        long r = k / n, i = k % n;
+        long want = base + (r % 2 ? n - 1 - i : i);
+        if (PyLong_AsLong(PyList_GET_ITEM(all, k)) != want) {
+            PyErr_Format(PyExc_AssertionError, "int %zd is %ld", k, PyLong_AsLong(PyList_GET_ITEM(all, k)));
+            Py_CLEAR(all);
+        }
+    }
+    return all;
+}
+
 static PyMethodDef long_methods[] = {
+    {"long_rounds", long_rounds, METH_VARARGS, NULL},
     {"bool_type_sizes", bool_type_sizes, METH_NOARGS, NULL},
     {"long_fromlong", long_fromlong, METH_VARARGS, NULL},
     {"long_fromunsignedlong", long_fromunsignedlong, METH_VARARGS, NULL},
