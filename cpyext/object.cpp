@@ -191,6 +191,39 @@ Handle cached_name(const char *s) {   // borrowed (the layer's); null with the C
     return h;
 }
 
+// The host's "'Point' object has no attribute 'x'" for an instance of an
+// extension's type, as CPython's PyObject_GenericGetAttr says it: with the
+// type's tp_name ('_ferrytest.Point'), where the host's class has the short
+// name. Other AttributeErrors (a getter's own) stay as they are.
+[[gnu::cold]] void native_attribute_error(PyObject *o, PyObject *name_o, const char *name_s) {
+    PyObject *t, *v, *tb;
+    PyErr_Fetch(&t, &v, &tb);
+    PyObject *s = v ? PyObject_Str(v) : nullptr;
+    const char *text = s ? PyUnicode_AsUTF8(s) : nullptr;
+    const char *name = name_o ? PyUnicode_AsUTF8(name_o) : name_s;
+    const char *tp_name = Py_TYPE(o)->tp_name;
+    const char *dot = std::strrchr(tp_name, '.');
+    std::string host_says = std::string("'") + (dot ? dot + 1 : tp_name) + "' object has no attribute '" +
+                            (name ? name : "") + "'";
+    bool plain = text && name && dot && host_says == text;
+    Py_XDECREF(s);
+    PyErr_Clear();
+    if (!plain) {
+        PyErr_Restore(t, v, tb);
+        return;
+    }
+    Py_XDECREF(t);
+    Py_XDECREF(v);
+    Py_XDECREF(tb);
+    PyErr_Format(PyExc_AttributeError, "'%.50s' object has no attribute '%.400s'", tp_name, name);
+}
+
+void native_miss(PyObject *o, PyObject *name_o, const char *name_s) {
+    TypeInfo *ti = type_info(Py_TYPE(o));
+    if (ti && ti->is_native && PyErr_ExceptionMatches(PyExc_AttributeError)) [[unlikely]]
+        native_attribute_error(o, name_o, name_s);
+}
+
 Handle host_getattr(PyObject *o, Handle h, PyObject *name_o, const char *name_s) {
     if (PyList_CheckExact(o)) [[unlikely]]
         list_may_change(o);   // (a method C may call)
@@ -225,6 +258,7 @@ Handle host_getattr(PyObject *o, Handle h, PyObject *name_o, const char *name_s)
         } else if (host::type_check(r, host::borrowed(Builtin::AttributeMiss))) {
             restore_exception(host::getattr_s(r, "error"));
             host::close(r);
+            native_miss(o, name_o, name_s);
             return {};
         }
         return r;
@@ -234,6 +268,7 @@ Handle host_getattr(PyObject *o, Handle h, PyObject *name_o, const char *name_s)
         if (host::err_matches(host::borrowed(Builtin::AttributeError)))
             slot = {Py_TYPE(o), key};
         move_host_error_to_c();
+        native_miss(o, name_o, name_s);
     }
     return r;
 }
