@@ -1061,6 +1061,24 @@ Handle native_getset_list(PyTypeObject *t) {
 // own (so that its __base__ is the C type's base, and Python subclasses of it
 // can be instantiated), filled with the slots, methods, members and getsets
 // by _support.make_native_type.
+// Whether C put one of t's own methods' names into its tp_dict before the
+// class was built (an entry there wins over the method, as in CPython).
+bool dict_names_a_method(PyTypeObject *t) {
+    if (!PyDict_GET_SIZE(t->tp_dict))
+        return false;
+    Py_ssize_t pos = 0;
+    PyObject *key;
+    while (PyDict_Next(t->tp_dict, &pos, &key, nullptr)) {
+        const char *s = PyUnicode_Check(key) ? PyUnicode_AsUTF8(key) : nullptr;
+        for (PyMethodDef *m = t->tp_methods; s && m && m->ml_name; m++)
+            if (std::strcmp(m->ml_name, s) == 0)
+                return true;
+        if (!s)
+            PyErr_Clear();
+    }
+    return false;
+}
+
 bool build_native_class(PyTypeObject *t, TypeInfo *ti) {
     // The classes of its bases (tp_bases; a hybrid type has one), object left out.
     std::vector<Handle> bases;
@@ -1117,6 +1135,7 @@ bool build_native_class(PyTypeObject *t, TypeInfo *ti) {
         move_host_error_to_c();
         return false;
     }
+    ti->dict_written = t->tp_dict && dict_names_a_method(t);
     std::vector<Handle> args = {
         host::dup(cls), str_handle(name.c_str()), str_handle(module.c_str()), str_handle(t->tp_doc),
         host::long_from_unsigned(reinterpret_cast<uintptr_t>(t)), native_slot_list(t),
@@ -2012,7 +2031,9 @@ PyObject *keep_lookup(PyTypeObject *type, PyObject *name, PyObject *v) {
 // last one back into the layer). Only where no Python code can stand between:
 // static types (immutable in CPython), one base each up to object, the generic
 // getattr and no instance dict; not dunders (slot wrappers), class or static
-// methods, nor names a member or getset takes first.
+// methods, nor names a member or getset takes first, nor types whose tp_dict C
+// wrote a method's name into before PyType_Ready or changed since
+// (TypeInfo::dict_written).
 PyMethodDef *ferry::static_type_method(PyObject *o, const char *name, PyTypeObject **defining) {
     PyTypeObject *t = Py_TYPE(o);
     bool generic = t->tp_getattro == PyObject_GenericGetAttr ||
@@ -2021,7 +2042,7 @@ PyMethodDef *ferry::static_type_method(PyObject *o, const char *name, PyTypeObje
         return nullptr;
     for (; t && t != &PyBaseObject_Type; t = t->tp_base) {
         TypeInfo *ti = type_info(t);
-        if ((t->tp_flags & Py_TPFLAGS_HEAPTYPE) || !ti || !ti->is_native ||
+        if ((t->tp_flags & Py_TPFLAGS_HEAPTYPE) || !ti || !ti->is_native || ti->dict_written ||
             (t->tp_bases && PyTuple_GET_SIZE(t->tp_bases) > 1))
             return nullptr;
         for (PyMethodDef *m = t->tp_methods; m && m->ml_name; m++) {
@@ -2075,6 +2096,7 @@ void PyType_Modified(PyTypeObject *type) {
     TypeInfo *ti = type_info(type);
     if (!ti || !(ti->is_native || ti->hybrid) || !ti->host_type || !type->tp_dict)
         return;
+    ti->dict_written = true;   // (static_type_method no longer trusts tp_methods)
     PyObject *et, *ev, *etb;
     PyErr_Fetch(&et, &ev, &etb);
     Handle d = handle_of(type->tp_dict);

@@ -107,6 +107,8 @@ struct TypeInfo {
     uint32_t features = 0;        // which dunders the managed type has (TypeFeature)
     bool storage_based = false;   // its instances can be made (native_to_host: add_storage_base)
     bool plain_metaclass = false; // its metaclass is `type` itself (no __instancecheck__ of its own)
+    bool dict_written = false;    // a native type whose tp_dict C wrote a method's name into, or
+                                  // changed after its class was built (PyType_Modified)
 };
 TypeInfo *type_info(PyTypeObject *t);   // nullptr for a type never readied
 

@@ -423,6 +423,30 @@ class TestMethodsCalledFromC(unittest.TestCase):
         self.assertEqual(ft.object_callmethod(Sub(3), "add", "int"), 10)
 
 
+class TestMethodsReplacedInTypeDict(unittest.TestCase):
+    """A static type's tp_dict written by C under a method's name wins over
+    the method, for calls from C too."""
+
+    def test_before_ready(self):
+        s = ft.Shadowed()
+        self.assertEqual(s.value, 42)
+        with self.assertRaisesRegex(TypeError, "is not callable"):
+            ft.object_callmethod(s, "value", "null")
+        with self.assertRaisesRegex(TypeError, "is not callable"):
+            ft.object_callmethodnoargs(s, "value")
+
+    def test_after_ready(self):
+        s = ft.Shadowed()
+        if s.other != 7:   # (once per process)
+            self.assertEqual(ft.object_callmethodnoargs(s, "other"), 2)
+            ft.type_shadow_other()
+        self.assertEqual(s.other, 7)
+        with self.assertRaisesRegex(TypeError, "is not callable"):
+            ft.object_callmethodnoargs(s, "other")
+        with self.assertRaisesRegex(TypeError, "is not callable"):
+            ft.object_callmethod(s, "other", "null")
+
+
 class TestVarBox(unittest.TestCase):
 
     def test_newvar(self):

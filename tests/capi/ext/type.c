@@ -848,9 +848,68 @@ type_meta_view(PyObject *Py_UNUSED(m), PyObject *cls)
     return Py_BuildValue("(iil)", Py_IS_TYPE(cls, &Meta_Type), 1, ((MetaObject *)cls)->tag);
 }
 
+/* Shadowed: a static type whose tp_dict C writes a method's name into,
+ * before PyType_Ready ("value": 42 wins over the method) and after it
+ * (type_shadow_other: "other" = 7, then PyType_Modified). */
+static PyObject *
+shadowed_value(PyObject *self, PyObject *Py_UNUSED(unused))
+{
+    return PyLong_FromLong(1);
+}
+
+static PyObject *
+shadowed_other(PyObject *self, PyObject *Py_UNUSED(unused))
+{
+    return PyLong_FromLong(2);
+}
+
+static PyMethodDef shadowed_methods[] = {
+    {"value", shadowed_value, METH_NOARGS, NULL},
+    {"other", shadowed_other, METH_NOARGS, NULL},
+    {NULL, NULL, 0, NULL},
+};
+
+static PyTypeObject Shadowed_Type = {
+    PyVarObject_HEAD_INIT(NULL, 0)
+    .tp_name = "_ferrytest.Shadowed",
+    .tp_basicsize = sizeof(PyObject),
+    .tp_flags = Py_TPFLAGS_DEFAULT,
+    .tp_new = PyType_GenericNew,
+    .tp_methods = shadowed_methods,
+};
+
+static PyObject *
+type_shadow_other(PyObject *Py_UNUSED(m), PyObject *Py_UNUSED(args))
+{
+    PyObject *seven = PyLong_FromLong(7);
+    int r = seven ? PyDict_SetItemString(Shadowed_Type.tp_dict, "other", seven) : -1;
+    Py_XDECREF(seven);
+    if (r < 0) {
+        return NULL;
+    }
+    PyType_Modified(&Shadowed_Type);
+    Py_RETURN_NONE;
+}
+
+static PyMethodDef shadow_methods[] = {
+    {"type_shadow_other", type_shadow_other, METH_NOARGS, NULL},
+    {NULL, NULL, 0, NULL},
+};
+
 int
 ferrytest_init_type(PyObject *m)
 {
+    PyObject *answer = PyLong_FromLong(42);
+    Shadowed_Type.tp_dict = PyDict_New();
+    if (answer == NULL || Shadowed_Type.tp_dict == NULL
+        || PyDict_SetItemString(Shadowed_Type.tp_dict, "value", answer) < 0
+        || PyType_Ready(&Shadowed_Type) < 0
+        || PyModule_AddObjectRef(m, "Shadowed", (PyObject *)&Shadowed_Type) < 0
+        || PyModule_AddFunctions(m, shadow_methods) < 0) {
+        Py_XDECREF(answer);
+        return -1;
+    }
+    Py_DECREF(answer);
     Meta_Type.tp_base = &PyType_Type;
     if (PyType_Ready(&Point_Type) < 0
         || PyType_Ready(&VarBox_Type) < 0
