@@ -748,33 +748,23 @@ PyObject *not_callable(Handle attr, PyObject *callable) {
     return nullptr;
 }
 
-// c(*args) where args is Py_BuildValue's result: a tuple's items, else the
-// one value (none for an empty format).
-PyObject *call_handle_with_format(Handle c, const char *format, va_list va, bool size_t_clean) {
+// call(argv, n) with the arguments of a format: Py_BuildValue's result, a
+// tuple's items, else the one value (none for an empty format).
+template <typename Call>
+PyObject *with_format_args(const char *format, va_list va, bool size_t_clean, Call call) {
     if (!format || !*format)
-        return call_handle(c, nullptr, 0, nullptr);
+        return call(nullptr, 0);
     PyObject *args = size_t_clean ? _Py_VaBuildValue_SizeT(format, va) : Py_VaBuildValue(format, va);
     if (!args)
         return nullptr;
-    PyObject *r = PyTuple_Check(args) ? call_handle(c, &PyTuple_GET_ITEM(args, 0), PyTuple_GET_SIZE(args), nullptr)
-                                      : call_handle(c, &args, 1, nullptr);
+    PyObject *r = PyTuple_Check(args) ? call(&PyTuple_GET_ITEM(args, 0), PyTuple_GET_SIZE(args)) : call(&args, 1);
     Py_DECREF(args);
     return r;
 }
 
-// def(self, *args) in C, args as call_handle_with_format takes them.
-PyObject *c_method_with_format(PyMethodDef *def, PyObject *self, PyTypeObject *defining, const char *format,
-                               va_list va, bool size_t_clean) {
-    if (!format || !*format)
-        return call_method_def_c(def, self, defining, nullptr, 0);
-    PyObject *args = size_t_clean ? _Py_VaBuildValue_SizeT(format, va) : Py_VaBuildValue(format, va);
-    if (!args)
-        return nullptr;
-    PyObject *r = PyTuple_Check(args) ? call_method_def_c(def, self, defining, &PyTuple_GET_ITEM(args, 0),
-                                                          PyTuple_GET_SIZE(args))
-                                      : call_method_def_c(def, self, defining, &args, 1);
-    Py_DECREF(args);
-    return r;
+PyObject *call_handle_with_format(Handle c, const char *format, va_list va, bool size_t_clean) {
+    return with_format_args(format, va, size_t_clean,
+                            [&](PyObject *const *argv, Py_ssize_t n) { return call_handle(c, argv, n, nullptr); });
 }
 
 PyObject *call_with_format(PyObject *callable, const char *format, va_list va, bool size_t_clean) {
@@ -800,7 +790,9 @@ PyObject *method_with_format(PyObject *o, const char *name, const char *format, 
     }
     PyTypeObject *defining = nullptr;
     if (PyMethodDef *def = static_type_method(o, name, &defining))
-        return c_method_with_format(def, o, defining, format, va, size_t_clean);
+        return with_format_args(format, va, size_t_clean, [&](PyObject *const *argv, Py_ssize_t n) {
+            return call_method_def_c(def, o, defining, argv, n);
+        });
     Handle h = handle_of(o);
     Handle m = h ? host_getattr(o, h, nullptr, name) : Handle{};
     if (!m)
