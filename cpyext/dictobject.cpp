@@ -6,6 +6,7 @@
 #include <Python.h>
 
 #include <algorithm>
+#include <cstring>
 #include <unordered_map>
 #include <unordered_set>
 #include <vector>
@@ -161,6 +162,139 @@ bool check_dict(PyObject *d) {
     return true;
 }
 
+// ---------------------------------------------------------------- dicts C made
+//
+// A dict PyDict_New makes lives in C until it crosses (kPendingDict; its
+// storage hangs from the header's `padding`): ujson, simplejson and msgpack
+// build their results so, and each PyDict_SetItem on a host dict cost two host
+// calls and its key's crossing with an identity entry. Its keys are exact strs
+// and exact ints of 64 bits, whose equality C tells as CPython does (a str's
+// kind, length and bytes; an int's value); another key, or an API the storage
+// does not answer, first makes the host's dict from it (pending_settle), after
+// which it is a proxy like any other. Crossing as a call's result that nothing
+// else holds (result_handle's transient), the items only it holds cross
+// without identity entries and die with it.
+struct Pending {
+    struct Entry {
+        PyObject *key, *value;   // owned
+        uint64_t hash;
+    };
+    std::vector<Entry> entries;    // in insertion order, as the host's dict keeps them
+    std::vector<uint32_t> index;   // past kLinear entries: open addressing, entry + 1 (0: empty)
+};
+constexpr size_t kLinear = 8;
+
+inline bool is_pending(PyObject *d) { return header_of(d)->flags & kPendingDict; }
+inline Pending *pending_of(PyObject *d) { return reinterpret_cast<Pending *>(header_of(d)->padding); }
+
+// The storage's hash of a key it can hold; false for any other key.
+bool pending_hash(PyObject *k, uint64_t *hash) {
+    if (PyUnicode_CheckExact(k)) {
+        auto *p = static_cast<const unsigned char *>(PyUnicode_DATA(k));
+        size_t n = static_cast<size_t>(PyUnicode_GET_LENGTH(k)) * PyUnicode_KIND(k);
+        uint64_t x = 0xcbf29ce484222325ull;   // FNV-1a
+        for (size_t i = 0; i < n; i++)
+            x = (x ^ p[i]) * 0x100000001b3ull;
+        *hash = x;
+        return true;
+    }
+    if (PyLong_CheckExact(k)) {
+        int overflow = 0;
+        long long v = PyLong_AsLongLongAndOverflow(k, &overflow);
+        if (overflow)
+            return false;
+        uint64_t x = static_cast<uint64_t>(v) * 0x9e3779b97f4a7c15ull;
+        *hash = x ^ (x >> 29) ^ 1;   // (an int never equals a str: the hashes need not differ)
+        return true;
+    }
+    return false;
+}
+
+bool pending_equal(PyObject *a, PyObject *b) {
+    if (a == b)
+        return true;
+    bool str = PyUnicode_CheckExact(a);
+    if (str != PyUnicode_CheckExact(b))
+        return false;
+    if (str)   // (unicode_eq of Objects/unicodeobject.c)
+        return PyUnicode_GET_LENGTH(a) == PyUnicode_GET_LENGTH(b) && PyUnicode_KIND(a) == PyUnicode_KIND(b) &&
+               std::memcmp(PyUnicode_DATA(a), PyUnicode_DATA(b),
+                           static_cast<size_t>(PyUnicode_GET_LENGTH(a)) * PyUnicode_KIND(a)) == 0;
+    int o1 = 0, o2 = 0;
+    return PyLong_AsLongLongAndOverflow(a, &o1) == PyLong_AsLongLongAndOverflow(b, &o2);
+}
+
+void pending_reindex(Pending &p) {
+    size_t size = 32;
+    while (size < 2 * p.entries.size())
+        size *= 2;
+    p.index.assign(size, 0);
+    for (size_t e = 0; e < p.entries.size(); e++) {
+        size_t i = p.entries[e].hash & (size - 1);
+        while (p.index[i])
+            i = (i + 1) & (size - 1);
+        p.index[i] = static_cast<uint32_t>(e + 1);
+    }
+}
+
+// The entry of key (hash: pending_hash's), or null.
+Pending::Entry *pending_find(Pending &p, PyObject *key, uint64_t hash) {
+    if (p.index.empty()) {
+        for (Pending::Entry &e : p.entries)
+            if (e.hash == hash && pending_equal(e.key, key))
+                return &e;
+        return nullptr;
+    }
+    size_t mask = p.index.size() - 1;
+    for (size_t i = hash & mask; p.index[i]; i = (i + 1) & mask) {
+        Pending::Entry &e = p.entries[p.index[i] - 1];
+        if (e.hash == hash && pending_equal(e.key, key))
+            return &e;
+    }
+    return nullptr;
+}
+
+// d[key] = v in the storage (references taken); as CPython, a key already
+// there keeps its place and its first key object.
+void pending_set(PyObject *d, PyObject *key, uint64_t hash, PyObject *v) {
+    Pending *p = pending_of(d);
+    if (!p) {
+        p = new Pending;
+        header_of(d)->padding = reinterpret_cast<uint64_t>(p);
+    }
+    if (Pending::Entry *e = pending_find(*p, key, hash)) {
+        PyObject *old = e->value;
+        e->value = Py_NewRef(v);
+        Py_DECREF(old);
+    } else {
+        p->entries.push_back({Py_NewRef(key), Py_NewRef(v), hash});
+        if (p->entries.size() > kLinear && 2 * p->entries.size() > p->index.size())
+            pending_reindex(*p);
+        else if (!p->index.empty()) {
+            size_t mask = p->index.size() - 1, i = hash & mask;
+            while (p->index[i])
+                i = (i + 1) & mask;
+            p->index[i] = static_cast<uint32_t>(p->entries.size());
+        }
+        reinterpret_cast<PyDictObject *>(d)->ma_used = static_cast<Py_ssize_t>(p->entries.size());
+    }
+    dict_new_version(d);
+}
+
+// The value of key in a pending dict (borrowed: the storage holds it), or
+// null; *answered: false where the storage cannot tell (the key is of
+// another type), and the caller settles the dict.
+PyObject *pending_get(PyObject *d, PyObject *key, bool *answered) {
+    uint64_t hash;
+    *answered = pending_hash(key, &hash);
+    Pending *p = pending_of(d);
+    if (!*answered || !p)
+        return nullptr;
+    Pending::Entry *e = pending_find(*p, key, hash);
+    return e ? e->value : nullptr;
+}
+
+
 // ma_version_tag (Cython's CYTHON_USE_DICT_VERSIONS caches read it): one
 // global counter as CPython's pydict_global_version; a dict gets a fresh tag
 // when it is materialized, after each write the layer makes, each time it
@@ -197,6 +331,12 @@ PyObject *g_yielded_key = nullptr;
 
 // Lookup for the GetItem family: NULL without error when the key is absent.
 PyObject *lookup(PyObject *d, PyObject *key, bool keep_errors) {
+    if (is_pending(d)) {
+        bool answered;
+        PyObject *v = pending_get(d, key, &answered);
+        if (answered)
+            return v;
+    }
     Handle hd = handle_of(d), hk = hd ? handle_of(key) : Handle{};
     if (!hk)
         return nullptr;
@@ -252,7 +392,83 @@ void dict_borrowed_prune() {
     }
 }
 
+// The host's dict of a pending one, filled from its storage. Its handle is
+// the proxy's before the items cross, so that a dict that holds itself
+// crosses once. transient (result_handle's): nothing else holds d; the items
+// only it holds cross as transient too, and die with its storage now.
+// Otherwise C may still use the items as borrowed references (valid while the
+// dict holds them, in CPython): the proxy holds them as it holds
+// PyDict_GetItem's. On failure the dict stays pending (null, with the C or
+// the host's error).
+Handle dict_to_host(PyObject *d, bool transient) {
+    Header *hd = header_of(d);
+    Pending *p = pending_of(d);
+    Handle h = host::dict_new();
+    if (!h)
+        return h;   // (with the host's error: handle_of moves it)
+    hd->managed = h;
+    hd->flags &= ~kPendingDict;
+    hd->padding = 0;
+    for (size_t i = 0; p && i < p->entries.size(); i++) {
+        Pending::Entry &e = p->entries[i];
+        Handle k = handle_of_item(e.key, transient);
+        Handle v = k ? handle_of_item(e.value, transient) : Handle{};
+        if (!v || host::setitem(h, k, v) < 0) {
+            hd->managed = {};
+            hd->flags |= kPendingDict;
+            hd->padding = reinterpret_cast<uint64_t>(p);
+            host::close(h);
+            return {};
+        }
+    }
+    if (p) {
+        std::vector<Pending::Entry> entries = std::move(p->entries);
+        delete p;
+        for (Pending::Entry &e : entries) {
+            if (transient) {
+                Py_DECREF(e.key);
+                Py_DECREF(e.value);
+            } else {
+                ::keep_borrowed(d, e.key);
+                ::keep_borrowed(d, e.value);
+            }
+        }
+    }
+    return h;
+}
+
+void dict_visit(PyObject *d, visitproc visit, void *arg) {
+    if (is_pending(d)) {
+        if (Pending *p = pending_of(d))
+            for (Pending::Entry &e : p->entries) {
+                visit(e.key, arg);
+                visit(e.value, arg);
+            }
+        return;
+    }
+    if (Borrowed *b = borrowed_find(d)) {
+        for (PyObject *r : b->refs)
+            visit(r, arg);
+        for (PyObject *r : b->snapshot.items)
+            if (r)
+                visit(r, arg);
+    }
+}
+
 void dict_release(PyObject *d) {
+    if (is_pending(d)) {
+        Pending *p = pending_of(d);
+        header_of(d)->padding = 0;
+        header_of(d)->flags &= ~kPendingDict;
+        if (p) {
+            std::vector<Pending::Entry> entries = std::move(p->entries);
+            delete p;
+            for (Pending::Entry &e : entries) {
+                Py_DECREF(e.key);
+                Py_DECREF(e.value);
+            }
+        }
+    }
     if (g_watched.erase(d))
         g_dicts_watched = !g_watched.empty();
     if (d == g_last_dict)
@@ -279,7 +495,15 @@ void dict_release(PyObject *d) {
 
 } // namespace ferry
 
-PyObject *PyDict_New() { FERRY_API; return result(host::dict_new()); }
+PyObject *PyDict_New() {
+    FERRY_API;
+    PyObject *d = alloc_object(&PyDict_Type, sizeof(PyDictObject));
+    if (!d)
+        return nullptr;
+    header_of(d)->flags |= kPendingDict;   // (its storage: made by the first item)
+    dict_new_version(d);
+    return d;
+}
 
 PyObject *PyDict_GetItem(PyObject *d, PyObject *key) {
     FERRY_API;
@@ -347,7 +571,12 @@ int PyDict_SetItem(PyObject *d, PyObject *key, PyObject *v) {
             PyErr_BadInternalCall();
         return -1;
     }
-    if (forward_status(host::setitem, d, key, v) < 0)
+    uint64_t hash;
+    if (is_pending(d) && pending_hash(key, &hash)) {
+        pending_set(d, key, hash, v);
+        return 0;
+    }
+    if (forward_status(host::setitem, d, key, v) < 0)   // (a pending dict is made first)
         return -1;
     return update_size(d);
 }
@@ -396,6 +625,12 @@ int PyDict_Contains(PyObject *d, PyObject *key) {
     FERRY_API;
     if (!check_dict(d))
         return -1;
+    if (is_pending(d)) {
+        bool answered;
+        PyObject *v = pending_get(d, key, &answered);
+        if (answered)
+            return v != nullptr;
+    }
     return plain_lookup(d, key) ? forward_status(host::exact_contains, d, key)
                                 : forward_status(host::contains, d, key);
 }
@@ -411,6 +646,20 @@ void PyDict_Clear(PyObject *d) {
     FERRY_API;
     if (!d || !PyDict_Check(d))
         return;
+    if (is_pending(d)) {
+        if (Pending *p = pending_of(d)) {
+            std::vector<Pending::Entry> entries = std::move(p->entries);
+            p->entries.clear();
+            p->index.clear();
+            reinterpret_cast<PyDictObject *>(d)->ma_used = 0;
+            dict_new_version(d);
+            for (Pending::Entry &e : entries) {   // (may run code: the storage is empty first)
+                Py_DECREF(e.key);
+                Py_DECREF(e.value);
+            }
+        }
+        return;
+    }
     PyObject *r = PyObject_CallMethod(d, "clear", nullptr);
     if (!r)
         PyErr_Clear();
@@ -709,6 +958,17 @@ int PyDict_Next(PyObject *d, Py_ssize_t *pos, PyObject **key, PyObject **value) 
     FERRY_API;
     if (!d || !PyDict_Check(d))
         return 0;
+    if (is_pending(d)) {   // (the storage's order is the host's: a walk may go on after it settled)
+        Pending *p = pending_of(d);
+        if (!p || *pos < 0 || *pos >= static_cast<Py_ssize_t>(p->entries.size()))
+            return 0;
+        Pending::Entry &e = p->entries[(*pos)++];
+        if (key)
+            *key = e.key;
+        if (value)
+            *value = e.value;
+        return 1;
+    }
     PyObject *kv[2];
     if (!borrowed_next(d, pos, 2, kv))
         return 0;

@@ -66,7 +66,7 @@ PyObject *bytes_from_data(const char *s, Py_ssize_t n, PyTypeObject *type);
 PyObject *tuple_alloc(PyTypeObject *type, Py_ssize_t n);
 PyObject *list_alloc(PyTypeObject *type, Py_ssize_t n);
 int list_refresh(PyObject *list, host::Handle h);
-host::Handle list_to_host(PyObject *o);
+host::Handle list_to_host(PyObject *o, bool transient = false);
 void list_clear_items(PyObject *o);
 int refresh_container(PyObject *o, host::Handle h);
 // dictobject.cpp: a dict's (and a set's) borrowed references, released with
@@ -74,6 +74,12 @@ int refresh_container(PyObject *o, host::Handle h);
 // objects per entry (2: key and value, 1: a set's key) from a snapshot taken
 // when *pos is 0; each held while the container holds its object. 0 at the end.
 void dict_release(PyObject *o);
+// A dict PyDict_New made lives in C until it crosses (kPendingDict): its
+// managed dict then (build_managed; transient: result_handle's).
+host::Handle dict_to_host(PyObject *d, bool transient);
+// The references a dict's (or a set's) C side holds: a pending dict's items,
+// the borrowed references and PyDict_Next's items a proxy holds.
+void dict_visit(PyObject *d, visitproc visit, void *arg);
 int borrowed_next(PyObject *c, Py_ssize_t *pos, Py_ssize_t width, PyObject **items);
 int list_sync_to_host(PyObject *o);        // PyList_SET_ITEM writes -> host
 // A size C changed behind the API (Cython's list.pop() shrinks ob_size in

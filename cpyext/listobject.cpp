@@ -328,16 +328,16 @@ void lists_refresh() {
 // (Packing a list of numbers for one host call, as list_scan does the other
 // way for lists of anything, measured slower here: 5.7 us against 3.1 us for make_list(100), since
 // PyPy builds a list from packed bytes no faster than from handles.)
-Handle list_to_host(PyObject *o) {
+Handle list_to_host(PyObject *o, bool transient) {
     Handle l = host::list_new();
     for (Py_ssize_t i = 0; l && i < PyList_GET_SIZE(o); i++) {
-        Handle item = handle_of(PyList_GET_ITEM(o, i));
+        Handle item = handle_of_item(PyList_GET_ITEM(o, i), transient);
         if (!item || host::list_append(l, item) < 0) {
             host::close(l);
             return {};
         }
     }
-    if (l && !header_of(o)->managed) {
+    if (l && !transient && !header_of(o)->managed) {
         // About to become a proxy (materialize.cpp): from now on C's in-place
         // shortcuts must take the API.
         if (give_room(o, PyList_GET_SIZE(o)) < 0) {

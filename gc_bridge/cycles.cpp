@@ -106,6 +106,9 @@ struct Graph {
                 auto *l = reinterpret_cast<PyListObject *>(o);
                 for (Py_ssize_t k = 0; k < Py_SIZE(l); k++)
                     edge_to(l->ob_item[k]);
+            } else if (type_info(Py_TYPE(o))->layout == Layout::dict ||
+                       type_info(Py_TYPE(o))->layout == Layout::set) {
+                dict_visit(o, visit, this);
             }
             nodes[i].count = static_cast<uint32_t>(edges.size()) - nodes[i].first;
         }

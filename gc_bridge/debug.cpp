@@ -564,6 +564,11 @@ std::string leak_report(int max_lines) {
         Header *h = static_cast<Header *>(const_cast<void *>(p)) - 1;
         if (h->flags & kDictSlot)   // the instance dict _PyObject_GetDictPtr handed out
             scan.reach(*dict_slot_of(static_cast<PyObject *>(const_cast<void *>(p))));
+        if (h->flags & kPendingDict)   // a dict C made: its storage is the layer's memory
+            dict_visit(static_cast<PyObject *>(const_cast<void *>(p)), [](PyObject *o, void *arg) {
+                static_cast<Scan *>(arg)->reach(o);
+                return 0;
+            }, &scan);
     }
     std::map<std::string, long> sites;
     long total = 0;

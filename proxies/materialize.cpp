@@ -669,7 +669,9 @@ PyObject *from_host_steal(Handle h) {
 
 namespace {
 
-Handle build_managed(PyObject *o, TypeInfo *ti) {
+// transient: o is a result nothing else holds (result_handle), and so are
+// the items only it holds.
+Handle build_managed(PyObject *o, TypeInfo *ti, bool transient) {
     switch (ti->layout) {
     case Layout::long_: return long_to_host(o);
     case Layout::float_: return host::float_from(PyFloat_AS_DOUBLE(o));
@@ -679,13 +681,14 @@ Handle build_managed(PyObject *o, TypeInfo *ti) {
         Py_ssize_t n = PyTuple_GET_SIZE(o);
         std::vector<Handle> items(n);
         for (Py_ssize_t i = 0; i < n; i++) {
-            items[i] = handle_of(PyTuple_GET_ITEM(o, i));
+            items[i] = handle_of_item(PyTuple_GET_ITEM(o, i), transient);
             if (!items[i])
                 return {};
         }
         return host::tuple_from(items.data(), items.size());
     }
-    case Layout::list: return list_to_host(o);
+    case Layout::list: return list_to_host(o, transient);
+    case Layout::dict: return dict_to_host(o, transient);
     case Layout::complex_: return complex_to_host(o);
     case Layout::bytearray: return bytearray_to_host(o);
     case Layout::slice: return slice_to_host(o);
@@ -840,7 +843,7 @@ Handle handle_of(PyObject *o) {
             scope_keep(w);
         return w;
     }
-    Handle m = build_managed(o, ti);
+    Handle m = build_managed(o, ti, transient);
     if (!m) {
         if (!PyErr_Occurred())
             move_host_error_to_c();
@@ -868,6 +871,11 @@ Handle handle_of(PyObject *o) {
             bridge::identity_register(o, id);
     }
     return m;
+}
+
+Handle handle_of_item(PyObject *item, bool transient) {
+    g_transient = transient && item && Py_REFCNT(item) == 1;
+    return handle_of(item);
 }
 
 Handle new_handle(PyObject *o) {

@@ -80,6 +80,8 @@ enum HeaderFlags : uint32_t {
                               // which alone holds the proxy (bridge::pinned_sweep)
     kKept = 1u << 16,         // freed by C but kept a while (refcount 0), identity-mapped;
                               // `padding`: its place among the kept (materialize.cpp)
+    kPendingDict = 1u << 17,  // a dict C made that has not crossed: its items live in C
+                              // (`padding`: their storage; dictobject.cpp)
 };
 
 inline Header *header_of(PyObject *o) { return reinterpret_cast<Header *>(o) - 1; }
@@ -142,6 +144,9 @@ host::Handle new_handle(PyObject *o);         // owned
 // A result C is handing over for good: with no other reference to it, its
 // managed copy needs no identity entry (nobody in C can meet it again).
 host::Handle result_handle(PyObject *o);      // owned
+// handle_of for an item of a container crossing now: an item that only a
+// transient container holds is transient too.
+host::Handle handle_of_item(PyObject *item, bool transient);
 
 // The managed type of a type object, made on first need for native types.
 host::Handle type_handle(PyTypeObject *t);

@@ -372,6 +372,129 @@ class TestDict(unittest.TestCase):
 
 
 
+class StrKey(str):
+    pass
+
+
+class TestDictsMadeInC(unittest.TestCase):
+    """A dict PyDict_New made, written and read by C before it crosses (ferry
+    keeps such a dict in C until then: dictobject.cpp's pending dicts)."""
+
+    def script(self, *ops):
+        return ft.dict_script(list(ops))
+
+    def test_set_get_replace_keep_order_and_first_key(self):
+        k1 = "k" + str(1)
+        k1_again = "k" + "1"
+        log, d = self.script(("set", k1, 1), ("set", "k2", 2), ("set", 3, "three"),
+                             ("set", k1_again, 10), ("get", "k1"), ("get", 3), ("get", "nope"),
+                             ("has", "k2"), ("has", 4), ("size",), ("next",))
+        self.assertEqual(log, [None, None, None, None, 10, "three", NULL, 1, 0, (3, 3),
+                               [("k1", 10), ("k2", 2), (3, "three")]])
+        self.assertEqual(d, {"k1": 10, "k2": 2, 3: "three"})
+        self.assertEqual(list(d), ["k1", "k2", 3])
+        self.assertIs(next(iter(d)), k1)   # the first key object stays
+
+    def test_keys_of_every_kind(self):
+        # strs of each width, made apart, are one key; ints of 64 bits and
+        # beyond; keys C cannot compare (floats equal to ints, bools, a str
+        # subclass, tuples) after some it can.
+        wide = "\u20ac" + "x"
+        ops = [("set", "caf\xe9", 1), ("set", "".join(["caf", "\xe9"]), 2), ("set", wide, 3),
+               ("set", "\u20acx", 4), ("set", "\U0001f40d", 5), ("set", 2**63 - 1, 6),
+               ("set", -2**63, 7), ("set", 2**64, 8), ("set", 1, 9), ("set", 1.0, 10),
+               ("set", True, 11), ("set", StrKey("caf\xe9"), 12), ("set", (1, 2), 13),
+               ("get", 2**64), ("get", 1.0), ("get", "caf\xe9"), ("size",)]
+        log, d = self.script(*ops)
+        self.assertEqual(log[-4:], [8, 11, 12, (8, 8)])
+        self.assertEqual(d, {"caf\xe9": 12, "\u20acx": 4, "\U0001f40d": 5, 2**63 - 1: 6, -2**63: 7,
+                             2**64: 8, 1: 11, (1, 2): 13})
+        self.assertIs(type(list(d)[0]), str)
+        self.assertIs(type(list(d)[6]), int)
+
+    def test_many_keys(self):
+        ops = [("set", "k%d" % (i % 300), i) for i in range(900)]
+        ops += [("set", i, -i) for i in range(100)]
+        ops += [("get", "k7"), ("get", 99), ("has", "k300"), ("size",)]
+        log, d = self.script(*ops)
+        self.assertEqual(log[-4:], [607, -99, 0, (400, 400)])
+        expected = {"k%d" % i: 600 + i for i in range(300)}
+        expected.update({i: -i for i in range(100)})
+        self.assertEqual(d, expected)
+        self.assertEqual(list(d), list(expected))
+
+    def test_unhashable_key_and_delete(self):
+        log, d = self.script(("set", "a", 1), ("set", [1], 2), ("del", "a"), ("del", "a"),
+                             ("set", "b", 2), ("size",), ("next",))
+        self.assertEqual(log, [None, "TypeError", None, "KeyError", None, (1, 1), [("b", 2)]])
+        self.assertEqual(d, {"b": 2})
+
+    def test_clear_and_keys(self):
+        log, d = self.script(("set", "a", [1]), ("set", "b", 2), ("keys",), ("clear",), ("size",),
+                             ("set", "c", 3), ("get", "a"), ("next",))
+        self.assertEqual(log, [None, None, ["a", "b"], None, (0, 0), None, NULL, [("c", 3)]])
+        self.assertEqual(d, {"c": 3})
+
+    def test_crossing_halfway(self):
+        seen = []
+
+        def look(d):
+            seen.append(dict(d))
+            d["py"] = "added"
+            return len(d)
+
+        log, d = self.script(("set", "a", 1), ("set", 2, "b"), ("call", look), ("get", "py"),
+                             ("set", "c", 3), ("size",), ("next",), ("get", "a"))
+        self.assertEqual(seen, [{"a": 1, 2: "b"}])
+        self.assertEqual(log, [None, None, 3, "added", None, (4, 4),
+                               [("a", 1), (2, "b"), ("py", "added"), ("c", 3)], 1])
+        self.assertEqual(d, {"a": 1, 2: "b", "py": "added", "c": 3})
+
+    def test_next_goes_on_after_the_dict_crossed(self):
+        calls = []
+        log, d = self.script(("set", "a", 1), ("set", "b", 2), ("set", "c", 3), ("call", calls.append),
+                             ("next",))
+        self.assertEqual(log[-1], [("a", 1), ("b", 2), ("c", 3)])
+        self.assertIs(calls[0], d)
+
+    def test_borrowed_value_after_the_dict_crossed(self):
+        seen = []
+        d = ft.dict_borrowed_after_crossing(seen.append)
+        self.assertEqual(d, {"list": [1]})
+        self.assertIs(seen[0], d)
+        self.assertEqual(ft.dict_borrowed_after_crossing(None), {"list": [1]})
+
+    def test_shared_items_keep_their_identity(self):
+        for holds_itself in (False, True):
+            d, k, v = ft.dict_with_shared(holds_itself)
+            self.assertIs(next(iter(d)), k)
+            self.assertIs(d["shared"], v)
+            v.append(1)
+            self.assertEqual(d["shared"], [1])
+            if holds_itself:
+                self.assertIs(d["self"], d)
+                self.assertEqual(len(d), 2)
+
+    def test_nested_result(self):
+        d = ft.dict_decoded(50)
+        self.assertEqual(d["version"], 1)
+        self.assertEqual(len(d["items"]), 50)
+        for i, item in enumerate(d["items"]):
+            self.assertEqual(item, {"n": i * 1000003, "name": "item-%d" % i, "tags": ["a", "b\xe9"],
+                                    "sub": {"x": 1.5 + i, "none": None}})
+            self.assertEqual(list(item), ["n", "name", "tags", "sub"])
+        d["items"][3]["tags"].append("c")
+        self.assertEqual(d["items"][3]["tags"], ["a", "b\xe9", "c"])
+
+    def test_many_results(self):
+        # Items only the result holds cross without identity entries and die
+        # with it: many results, each whole.
+        for _ in range(200):
+            d = ft.dict_decoded(20)
+            self.assertEqual(d["items"][19]["name"], "item-19")
+        gc.collect()
+
+
 class TestKeyIterator(unittest.TestCase):
     """PyObject_GetIter of a dict and PyIter_Next on it (ujson walks dicts so)."""
 

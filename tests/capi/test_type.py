@@ -580,6 +580,19 @@ class TestGC(unittest.TestCase):
         ft.type_gcbox_c_cycle()
         self.assertEqual(deallocs()[2], before + 1)
 
+    def test_gc_cycle_through_a_dict_c_made(self):
+        # The dict lives in C (it never crossed): its items are edges too.
+        before = deallocs()[2]
+        ft.type_gcbox_dict_cycle(False)
+        self.assertEqual(deallocs()[2], before + 1)
+        b = ft.type_gcbox_dict_cycle(True)
+        self.assertIs(b.value["me"], b)
+        del b
+        self.assertEqual(deallocs()[2], before + 2)
+        b = ft.type_gcbox_dict_cycle(True)
+        del b
+        self.assertEqual(deallocs()[2], before + 3)
+
     def test_gc_is_tracked(self):
         b = ft.type_gcbox(None, None)
         self.assertTrue(ft.type_gc_is_tracked(b))

@@ -6,6 +6,8 @@
 #define PY_SSIZE_T_CLEAN
 #include <Python.h>
 
+#include <string.h>
+
 #include "ferrytest.h"
 
 static PyObject *
@@ -654,7 +656,189 @@ dict_iter_each(PyObject *Py_UNUSED(m), PyObject *args)
     return r;
 }
 
+
+/* dict_script(ops): a dict made by PyDict_New, then each op of the list in
+ * turn (a tuple: name and arguments); returns (log, d). Ops:
+ *   ("set", k, v) PyDict_SetItem      ("get", k) PyDict_GetItemWithError
+ *   ("has", k) PyDict_Contains        ("del", k) PyDict_DelItem
+ *   ("size",) PyDict_Size and the macro   ("next",) every PyDict_Next item
+ *   ("clear",) PyDict_Clear           ("call", f) f(d), the dict crossing
+ *   ("keys",) PyDict_Keys             ("setstr", "k", v) PyDict_SetItemString
+ * A failing op logs its exception's type name and the script goes on. */
+static PyObject *
+dict_script_op(PyObject *d, PyObject *op)
+{
+    const char *name = PyUnicode_AsUTF8(PyTuple_GET_ITEM(op, 0));
+    PyObject *a = PyTuple_GET_SIZE(op) > 1 ? PyTuple_GET_ITEM(op, 1) : NULL;
+    PyObject *b = PyTuple_GET_SIZE(op) > 2 ? PyTuple_GET_ITEM(op, 2) : NULL;
+    if (!strcmp(name, "set")) {
+        return PyDict_SetItem(d, a, b) < 0 ? NULL : Py_NewRef(Py_None);
+    }
+    if (!strcmp(name, "setstr")) {
+        return PyDict_SetItemString(d, PyUnicode_AsUTF8(a), b) < 0 ? NULL : Py_NewRef(Py_None);
+    }
+    if (!strcmp(name, "get")) {
+        PyObject *v = PyDict_GetItemWithError(d, a);
+        return v ? Py_NewRef(v) : PyErr_Occurred() ? NULL : Py_NewRef(ferrytest_null);
+    }
+    if (!strcmp(name, "has")) {
+        int r = PyDict_Contains(d, a);
+        return r < 0 ? NULL : PyLong_FromLong(r);
+    }
+    if (!strcmp(name, "del")) {
+        return PyDict_DelItem(d, a) < 0 ? NULL : Py_NewRef(Py_None);
+    }
+    if (!strcmp(name, "size")) {
+        return Py_BuildValue("(nn)", PyDict_Size(d), PyDict_GET_SIZE(d));
+    }
+    if (!strcmp(name, "next")) {
+        PyObject *items = PyList_New(0), *k, *v;
+        Py_ssize_t pos = 0;
+        while (items && PyDict_Next(d, &pos, &k, &v)) {
+            PyObject *pair = PyTuple_Pack(2, k, v);
+            if (pair == NULL || PyList_Append(items, pair) < 0) {
+                Py_CLEAR(items);
+            }
+            Py_XDECREF(pair);
+        }
+        return items;
+    }
+    if (!strcmp(name, "clear")) {
+        PyDict_Clear(d);
+        return Py_NewRef(Py_None);
+    }
+    if (!strcmp(name, "call")) {
+        return PyObject_CallOneArg(a, d);
+    }
+    if (!strcmp(name, "keys")) {
+        return PyDict_Keys(d);
+    }
+    PyErr_Format(PyExc_ValueError, "no op %s", name);
+    return NULL;
+}
+
+static PyObject *
+dict_script(PyObject *Py_UNUSED(m), PyObject *ops)
+{
+    if (!PyList_Check(ops)) {
+        PyErr_SetString(PyExc_TypeError, "test needs a list of ops");
+        return NULL;
+    }
+    PyObject *d = PyDict_New(), *log = PyList_New(0);
+    for (Py_ssize_t i = 0; d && log && i < PyList_GET_SIZE(ops); i++) {
+        PyObject *r = dict_script_op(d, PyList_GET_ITEM(ops, i));
+        if (r == NULL) {
+            PyObject *t, *v, *tb;
+            PyErr_Fetch(&t, &v, &tb);
+            r = PyUnicode_FromString(((PyTypeObject *)t)->tp_name);
+            Py_XDECREF(t);
+            Py_XDECREF(v);
+            Py_XDECREF(tb);
+        }
+        if (r == NULL || PyList_Append(log, r) < 0) {
+            Py_CLEAR(log);
+        }
+        Py_XDECREF(r);
+    }
+    PyObject *r = d && log ? PyTuple_Pack(2, log, d) : NULL;
+    Py_XDECREF(d);
+    Py_XDECREF(log);
+    return r;
+}
+
+/* A nested result made in C as a JSON decoder makes one: {"n": i, "name":
+ * "item-<i>", "tags": ["a", "b"], "sub": {"x": 1.5, "none": None}} per item
+ * of a list of count, all references dropped as they are stored. */
+static PyObject *
+dict_decoded(PyObject *Py_UNUSED(m), PyObject *arg)
+{
+    long count = PyLong_AsLong(arg);
+    if (count == -1 && PyErr_Occurred()) {
+        return NULL;
+    }
+    PyObject *list = PyList_New(0);
+    for (long i = 0; list && i < count; i++) {
+        PyObject *item = PyDict_New(), *sub = PyDict_New(), *tags = PyList_New(0);
+        PyObject *n = PyLong_FromLong(i * 1000003L), *name = PyUnicode_FromFormat("item-%ld", i);
+        PyObject *a = PyUnicode_FromString("a"), *b = PyUnicode_FromString("b\xc3\xa9");
+        PyObject *x = PyFloat_FromDouble(1.5 + i);
+        int bad = !item || !sub || !tags || !n || !name || !a || !b || !x ||
+                  PyList_Append(tags, a) < 0 || PyList_Append(tags, b) < 0 ||
+                  PyDict_SetItemString(sub, "x", x) < 0 || PyDict_SetItemString(sub, "none", Py_None) < 0 ||
+                  PyDict_SetItemString(item, "n", n) < 0 || PyDict_SetItemString(item, "name", name) < 0 ||
+                  PyDict_SetItemString(item, "tags", tags) < 0 || PyDict_SetItemString(item, "sub", sub) < 0 ||
+                  PyList_Append(list, item) < 0;
+        Py_XDECREF(item);
+        Py_XDECREF(sub);
+        Py_XDECREF(tags);
+        Py_XDECREF(n);
+        Py_XDECREF(name);
+        Py_XDECREF(a);
+        Py_XDECREF(b);
+        Py_XDECREF(x);
+        if (bad) {
+            Py_CLEAR(list);
+        }
+    }
+    if (list == NULL) {
+        return NULL;
+    }
+    PyObject *d = Py_BuildValue("{s:i,s:N}", "version", 1, "items", list);
+    return d;
+}
+
+/* A value stored and let go, then used as the borrowed reference the dict
+ * keeps valid: after the dict crossed (f(d)) and without f. Returns d. */
+static PyObject *
+dict_borrowed_after_crossing(PyObject *Py_UNUSED(m), PyObject *f)
+{
+    PyObject *d = PyDict_New(), *v = PyList_New(0), *one = PyLong_FromLong(1);
+    if (!d || !v || !one || PyDict_SetItemString(d, "list", v) < 0) {
+        goto fail;
+    }
+    Py_DECREF(v);   /* v is borrowed from d from here */
+    if (f != Py_None) {
+        PyObject *r = PyObject_CallOneArg(f, d);
+        if (r == NULL) {
+            v = NULL;
+            goto fail;
+        }
+        Py_DECREF(r);
+    }
+    if (PyList_Append(v, one) < 0) {
+        v = NULL;
+        goto fail;
+    }
+    Py_DECREF(one);
+    return d;
+fail:
+    Py_XDECREF(d);
+    Py_XDECREF(v);
+    Py_XDECREF(one);
+    return NULL;
+}
+
+/* (d, key, value): a dict made in C, its key and value also handed out
+ * themselves; `self` set: d also holds itself under "self". */
+static PyObject *
+dict_with_shared(PyObject *Py_UNUSED(m), PyObject *self)
+{
+    PyObject *d = PyDict_New(), *k = PyUnicode_FromString("shared"), *v = PyList_New(0);
+    if (!d || !k || !v || PyDict_SetItem(d, k, v) < 0 ||
+        (PyObject_IsTrue(self) && PyDict_SetItemString(d, "self", d) < 0)) {
+        Py_XDECREF(d);
+        Py_XDECREF(k);
+        Py_XDECREF(v);
+        return NULL;
+    }
+    return Py_BuildValue("(NNN)", d, k, v);
+}
+
 static PyMethodDef dict_methods[] = {
+    {"dict_script", dict_script, METH_O, NULL},
+    {"dict_decoded", dict_decoded, METH_O, NULL},
+    {"dict_borrowed_after_crossing", dict_borrowed_after_crossing, METH_O, NULL},
+    {"dict_with_shared", dict_with_shared, METH_O, NULL},
     {"dict_is_keyiterator", dict_is_keyiterator, METH_O, NULL},
     {"dict_iter_each", dict_iter_each, METH_VARARGS, NULL},
     {"dict_new", dict_new, METH_NOARGS, NULL},

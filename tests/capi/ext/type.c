@@ -622,6 +622,29 @@ type_gcbox_c_cycle(PyObject *Py_UNUSED(m), PyObject *Py_UNUSED(ignored))
     Py_RETURN_NONE;
 }
 
+/* A box whose C field holds a dict made in C that holds the box: returned
+ * (given) or dropped at once. */
+static PyObject *
+type_gcbox_dict_cycle(PyObject *Py_UNUSED(m), PyObject *give)
+{
+    GCBoxObject *b = PyObject_GC_New(GCBoxObject, &GCBox_Type);
+    if (b == NULL) {
+        return NULL;
+    }
+    Py_SET_SIZE(b, 0);
+    b->value = PyDict_New();
+    if (b->value == NULL || PyDict_SetItemString(b->value, "me", (PyObject *)b) < 0) {
+        Py_DECREF(b);
+        return NULL;
+    }
+    PyObject_GC_Track(b);
+    if (PyObject_IsTrue(give)) {
+        return (PyObject *)b;
+    }
+    Py_DECREF(b);
+    Py_RETURN_NONE;
+}
+
 /* PyObject_GC_IsTracked; gc_set_tracked(o, on): PyObject_GC_Track or UnTrack. */
 static PyObject *
 type_gc_is_tracked(PyObject *Py_UNUSED(m), PyObject *o)
@@ -731,6 +754,7 @@ static PyMethodDef type_methods[] = {
     {"type_varbox", type_varbox, METH_VARARGS, NULL},
     {"type_gcbox", type_gcbox, METH_VARARGS, NULL},
     {"type_gcbox_c_cycle", type_gcbox_c_cycle, METH_NOARGS, NULL},
+    {"type_gcbox_dict_cycle", type_gcbox_dict_cycle, METH_O, NULL},
     {"type_gc_is_tracked", type_gc_is_tracked, METH_O, NULL},
     {"type_gc_set_tracked", type_gc_set_tracked, METH_VARARGS, NULL},
     {"type_is_gc", type_is_gc, METH_O, NULL},
