@@ -483,6 +483,25 @@ PyObject *PyLong_FromUnicodeObject(PyObject *u, int base) {
         PyErr_SetString(PyExc_ValueError, "int() arg 2 must be >= 2 and <= 36");
         return nullptr;
     }
+    // An ASCII str is read here as longobject.c reads it (PyLong_FromString,
+    // then the whole text must have been used); others (digits and spaces of
+    // Unicode, NULs, texts long enough for the digits limit) go to the host.
+    if (PyUnicode_CheckExact(u) && PyUnicode_IS_ASCII(u) && PyUnicode_GET_LENGTH(u) <= 4300) {
+        auto *text = static_cast<const char *>(PyUnicode_DATA(u));
+        Py_ssize_t n = PyUnicode_GET_LENGTH(u);
+        if (!std::memchr(text, 0, static_cast<size_t>(n))) {
+            char *end = nullptr;
+            PyObject *r = PyLong_FromString(text, &end, base);
+            if (r && end == text + n)
+                return r;
+            Py_XDECREF(r);
+            if (!r && !PyErr_ExceptionMatches(PyExc_ValueError))
+                return nullptr;
+            PyErr_Clear();
+            PyErr_Format(PyExc_ValueError, "invalid literal for int() with base %d: %.200R", base, u);
+            return nullptr;
+        }
+    }
     host::Handle h = handle_of(u);
     if (!h)
         return nullptr;

@@ -104,6 +104,14 @@ PyObject *call_handle(Handle callable, PyObject *const *args, Py_ssize_t n, PyOb
 PyObject *vectorcall(PyObject *callable, PyObject *const *args, size_t nargsf,
                      PyObject *kwnames, PyObject *kwdict) {
     Py_ssize_t n = PyVectorcall_NARGS(nargsf);
+    // int(s) and float(s) of a str, as simplejson's parse_int and parse_float
+    // call them for every number: CPython's conversions are the layer's own.
+    if (n == 1 && !kwdict && (!kwnames || !PyTuple_GET_SIZE(kwnames)) && PyUnicode_CheckExact(args[0])) {
+        if (callable == reinterpret_cast<PyObject *>(&PyLong_Type))
+            return PyLong_FromUnicodeObject(args[0], 10);
+        if (callable == reinterpret_cast<PyObject *>(&PyFloat_Type))
+            return PyFloat_FromString(args[0]);
+    }
     if (!kwnames || !PyTuple_GET_SIZE(kwnames)) {
         Handle c = handle_of(callable);
         return c ? call_handle(c, args, n, kwdict) : nullptr;

@@ -4,6 +4,7 @@ conversions (Python/pystrtod.c).
 C side: tests/capi/ext/float.c.
 """
 import math
+import re
 import struct
 import sys
 import unittest
@@ -85,6 +86,18 @@ class TestFloat(unittest.TestCase):
         self.assertEqual(ft.float_fromstring("-inf"), -INF)
         self.assertTrue(math.isnan(ft.float_fromstring("nan")))
         self.assertTrue(same(ft.float_fromstring("-0"), -0.0))
+        self.assertEqual(ft.float_fromstring("\t+1.25e-2\n\x0b\x0c\r "), 0.0125)
+        self.assertEqual(ft.float_fromstring(" Infinity"), INF)
+        self.assertEqual(ft.float_fromstring("-iNF "), -INF)
+        self.assertTrue(math.isnan(ft.float_fromstring("-NaN")))
+        self.assertEqual(ft.float_fromstring("1e999"), INF)
+        self.assertTrue(same(ft.float_fromstring("-1e-999"), -0.0))
+        self.assertEqual(ft.float_fromstring(".5"), 0.5)
+        self.assertEqual(ft.float_fromstring("5."), 5.0)
+        self.assertEqual(ft.float_fromstring(b" 7.5e1 "), 75.0)
+        self.assertEqual(ft.float_fromstring("0.1"), 0.1)
+        self.assertEqual(ft.float_fromstring("2.2250738585072014e-308"), 2.2250738585072014e-308)
+        self.assertEqual(ft.float_fromstring("\uff11.\uff15"), 1.5)
 
     def test_fromstring_errors(self):
         with self.assertRaisesRegex(ValueError,
@@ -93,6 +106,11 @@ class TestFloat(unittest.TestCase):
         with self.assertRaisesRegex(ValueError,
                                     "^could not convert string to float: ''$"):
             ft.float_fromstring("")
+        for bad in ("   ", "1.5\x00", "1.5 x", "1e", "e5", "--1", "0x10", "in f", "nan(1)", "1__0",
+                    "_1", b"", b" ", b"1,5", "1.5\xa0x"):
+            with self.assertRaisesRegex(ValueError,
+                                        "^could not convert string to float: %s$" % re.escape(repr(bad))):
+                ft.float_fromstring(bad)
         with self.assertRaisesRegex(
                 TypeError,
                 r"^float\(\) argument must be a string or a real number, not 'int'$"):

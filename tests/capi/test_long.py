@@ -3,6 +3,7 @@
 C side: tests/capi/ext/long.c.
 """
 import math
+import re
 import sys
 import unittest
 
@@ -197,6 +198,20 @@ class TestFromString(unittest.TestCase):
             ft.long_fromunicodeobject("caf\xe9", 10)
         with self.assertRaises(ValueError):
             ft.long_fromunicodeobject("\U0001f40d", 10)
+        for text, base, value in [("0", 10, 0), ("+0012", 10, 12), ("1_000", 10, 1000), ("0x1F", 16, 31),
+                                  ("0x1f", 0, 31), ("0b101", 0, 5), ("0o17", 8, 15), ("z", 36, 35),
+                                  ("\t-98765432109876543210\n", 10, -98765432109876543210),
+                                  ("9" * 4300, 10, int("9" * 4300))]:
+            self.assertEqual(ft.long_fromunicodeobject(text, base), value, text)
+        for text, base in [("", 10), ("  ", 10), ("1 2", 10), ("1__0", 10), ("_1", 10), ("1_", 10),
+                           ("12\x00", 10), ("0x", 16), ("08", 0), ("2", 2), ("1.5", 10), ("x" * 300, 10)]:
+            with self.assertRaisesRegex(ValueError, "^invalid literal for int\\(\\) with base %d: %s$"
+                                        % (base, re.escape(repr(text)[:200]))):
+                ft.long_fromunicodeobject(text, base)
+        with self.assertRaisesRegex(ValueError, "^int\\(\\) arg 2 must be >= 2 and <= 36$"):
+            ft.long_fromunicodeobject("1", 37)
+        with self.assertRaisesRegex(ValueError, "Exceeds the limit"):
+            ft.long_fromunicodeobject("9" * 4301, 10)
 
 
 class TestAsLong(unittest.TestCase):

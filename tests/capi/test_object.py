@@ -951,6 +951,17 @@ class TestCalls(unittest.TestCase):
         self.assertEqual(ft.object_callnoargs(list), [])
         self.assertEqual(ft.object_callonearg(echo, (1, 2)), (((1, 2),), {}))
         self.assertEqual(ft.object_callonearg(len, "four"), 4)
+        # int(s) and float(s) of a str, called from C (simplejson's parse_int
+        # and parse_float).
+        self.assertEqual(ft.object_callonearg(int, " -12_3 "), -123)
+        self.assertEqual(ft.object_callonearg(float, "2.5e1"), 25.0)
+        self.assertEqual(ft.object_callonearg(int, "\uff11\uff12"), 12)
+        with self.assertRaisesRegex(ValueError, r"^invalid literal for int\(\) with base 10: '1\.5'$"):
+            ft.object_callonearg(int, "1.5")
+        with self.assertRaisesRegex(ValueError, r"^could not convert string to float: 'one'$"):
+            ft.object_callonearg(float, "one")
+        self.assertEqual(ft.object_callonearg(int, 2.75), 2)
+        self.assertIs(type(ft.object_callonearg(float, 2)), float)
         with self.assertRaisesRegex(TypeError, "'str' object is not callable"):
             ft.object_callnoargs("x")
 
