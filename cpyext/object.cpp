@@ -161,6 +161,32 @@ bool plain_builtin(PyTypeObject *t) {
            t == &PyByteArray_Type || t == &_PyNone_Type;
 }
 
+// Names a plain builtin lacks, once the host said so: they stay lacking
+// (neither such a class nor its instances can gain attributes), so C answers
+// (simplejson asks every list and dict for `_asdict`: 1.1 us a time).
+struct BuiltinMiss {
+    PyTypeObject *type = nullptr;
+    std::string name;
+};
+BuiltinMiss g_builtin_misses[32];
+
+BuiltinMiss &builtin_miss_slot(PyTypeObject *t, const char *name) {
+    uint64_t k = reinterpret_cast<uintptr_t>(t);
+    for (const char *p = name; *p; p++)
+        k = (k ^ static_cast<unsigned char>(*p)) * 0x100000001b3ull;
+    return g_builtin_misses[(k * 0x9e3779b97f4a7c15u) >> 59];
+}
+
+// The name's text for the record above (null if it has none).
+const char *miss_text(PyObject *name_o, const char *name_s) {
+    if (!name_o)
+        return name_s;
+    const char *text = PyUnicode_AsUTF8(name_o);
+    if (!text)
+        PyErr_Clear();
+    return text;
+}
+
 // An exception instance (owned handle) as the C error indicator.
 void restore_exception(Handle e) {
     PyObject *v = from_host_steal(e);
@@ -236,6 +262,18 @@ Handle host_getattr(PyObject *o, Handle h, PyObject *name_o, const char *name_s)
     if (PyList_CheckExact(o)) [[unlikely]]
         list_may_change(o);   // (a method C may call)
     const void *key = name_o ? static_cast<const void *>(name_o) : name_s;
+    const char *text = plain_builtin(Py_TYPE(o)) ? miss_text(name_o, name_s) : nullptr;
+    if (text) {
+        BuiltinMiss &known = builtin_miss_slot(Py_TYPE(o), text);
+        if (known.type == Py_TYPE(o) && known.name == text) {
+            if (name_o)
+                PyErr_Format(PyExc_AttributeError, "'%.50s' object has no attribute '%U'", Py_TYPE(o)->tp_name, name_o);
+            else
+                PyErr_Format(PyExc_AttributeError, "'%.50s' object has no attribute '%.400s'", Py_TYPE(o)->tp_name,
+                             name_s);
+            return {};
+        }
+    }
     Handle name = name_o ? handle_of(name_o) : cached_name(name_s);
     if (!name)
         return {};
@@ -249,6 +287,8 @@ Handle host_getattr(PyObject *o, Handle h, PyObject *name_o, const char *name_s)
             move_host_error_to_c();
         } else if (host::is(r, host::borrowed(Builtin::iter_done))) {
             host::close(r);
+            if (text)
+                builtin_miss_slot(Py_TYPE(o), text) = {Py_TYPE(o), text};
             if (name_o)
                 PyErr_Format(PyExc_AttributeError, "'%.50s' object has no attribute '%U'", Py_TYPE(o)->tp_name, name_o);
             else
@@ -481,6 +521,26 @@ namespace {
 PyObject *text_of(PyObject *o, const char *dunder) {
     if (!o)
         return PyUnicode_FromString("<NULL>");
+    // An exact float's or int's repr (its str too) is made here, as
+    // floatobject.c's float_repr and longobject.c's long_to_decimal_string
+    // make it: simplejson asks it for every number it writes.
+    if (PyFloat_CheckExact(o)) {
+        char *text = PyOS_double_to_string(PyFloat_AS_DOUBLE(o), 'r', 0, Py_DTSF_ADD_DOT_0, nullptr);
+        if (!text)
+            return nullptr;
+        PyObject *r = PyUnicode_FromString(text);
+        PyMem_Free(text);
+        return r;
+    }
+    if (PyLong_CheckExact(o)) {
+        int overflow = 0;
+        long long v = PyLong_AsLongLongAndOverflow(o, &overflow);
+        if (!overflow) {
+            char text[32];
+            std::snprintf(text, sizeof text, "%lld", v);
+            return PyUnicode_FromString(text);
+        }
+    }
     if (Py_EnterRecursiveCall(" while getting the repr of an object"))
         return nullptr;
     Handle n = name_handle(dunder);

@@ -92,6 +92,17 @@ class TestStrRepr(unittest.TestCase):
         self.assertEqual(ft.object_repr(-0.0), "-0.0")
         self.assertEqual(ft.object_repr(2**100), str(2**100))
 
+    def test_repr_of_numbers(self):
+        class F(float):
+            def __repr__(self):
+                return "F!"
+        numbers = [0.0, 1.0, -2.5, 0.1, 1e16, 1e-5, 123456789.125, 1e300, 5e-324, 2.0**63,
+                   float("inf"), float("-inf"), float("nan"), 0, -1, 7, 2**63 - 1, -2**63, 2**64,
+                   -2**100, True, F(1.5)]
+        for x in numbers:
+            self.assertEqual(ft.object_repr(x), repr(x))
+            self.assertEqual(ft.object_str(x), str(x))
+
     def test_print(self):
         self.assertEqual(ft.object_print("a\u20acb", 0), "'a\u20acb'".encode())
         self.assertEqual(ft.object_print("a\u20acb", 1), "a\u20acb".encode())
@@ -400,14 +411,20 @@ class TestAttributes(unittest.TestCase):
         # (markupsafe asks every str for __html__, simplejson every list for
         # _asdict) CPython's generic message each time, and what exists found.
         for o in ("s", 1, 1.5, True, None, [], (1,), {}, b"b", {1}, frozenset(), 1j, bytearray()):
-            for _ in range(3):
-                for f, n in ((ft.object_getattr, "zz"), (ft.object_getattrstring, b"zz")):
+            for _ in range(5):
+                for f, n in ((ft.object_getattr, "zz"), (ft.object_getattrstring, b"zz"),
+                             (ft.object_getattr, "z\u20ac"), (ft.object_getattrstring, "z\u20ac".encode())):
                     with self.assertRaises(AttributeError) as cm:
                         f(o, n)
-                    self.assertEqual(str(cm.exception), "'%s' object has no attribute 'zz'"
-                                     % type(o).__name__)
+                    self.assertEqual(str(cm.exception), "'%s' object has no attribute '%s'"
+                                     % (type(o).__name__, n if isinstance(n, str) else n.decode()))
         self.assertEqual(ft.object_getattr("ab", "upper")(), "AB")
         self.assertEqual(ft.object_getattrstring([3], b"count")(3), 1)
+        for name in ("zz", "z", "zzz", "_asdict", "for_json"):
+            for _ in range(5):
+                self.assertFalse(ft.object_hasattrstring([], name.encode()))
+            self.assertEqual(ft.object_getattr("ab", "upper")(), "AB")
+        self.assertEqual(ft.object_getattrstring([3], b"index")(3), 0)
 
     def test_getattr_nonascii_name(self):
         p = Plain()
