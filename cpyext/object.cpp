@@ -167,6 +167,7 @@ bool plain_builtin(PyTypeObject *t) {
 struct BuiltinMiss {
     PyTypeObject *type = nullptr;
     std::string name;
+    PyObject *message = nullptr;   // the error's, made once (owned)
 };
 BuiltinMiss g_builtin_misses[32];
 
@@ -263,14 +264,16 @@ Handle host_getattr(PyObject *o, Handle h, PyObject *name_o, const char *name_s)
         list_may_change(o);   // (a method C may call)
     const void *key = name_o ? static_cast<const void *>(name_o) : name_s;
     const char *text = plain_builtin(Py_TYPE(o)) ? miss_text(name_o, name_s) : nullptr;
+    if (text && std::strlen(text) > 400)
+        text = nullptr;   // (CPython's message cuts a C string's name there, not a str's)
     if (text) {
         BuiltinMiss &known = builtin_miss_slot(Py_TYPE(o), text);
         if (known.type == Py_TYPE(o) && known.name == text) {
-            if (name_o)
-                PyErr_Format(PyExc_AttributeError, "'%.50s' object has no attribute '%U'", Py_TYPE(o)->tp_name, name_o);
-            else
-                PyErr_Format(PyExc_AttributeError, "'%.50s' object has no attribute '%.400s'", Py_TYPE(o)->tp_name,
-                             name_s);
+            if (!known.message)
+                known.message = PyUnicode_FromFormat("'%.50s' object has no attribute '%s'", Py_TYPE(o)->tp_name,
+                                                     text);
+            if (known.message)
+                PyErr_SetObject(PyExc_AttributeError, known.message);
             return {};
         }
     }
@@ -287,8 +290,12 @@ Handle host_getattr(PyObject *o, Handle h, PyObject *name_o, const char *name_s)
             move_host_error_to_c();
         } else if (host::is(r, host::borrowed(Builtin::iter_done))) {
             host::close(r);
-            if (text)
-                builtin_miss_slot(Py_TYPE(o), text) = {Py_TYPE(o), text};
+            if (text) {
+                BuiltinMiss &known = builtin_miss_slot(Py_TYPE(o), text);
+                Py_CLEAR(known.message);
+                known.type = Py_TYPE(o);
+                known.name = text;
+            }
             if (name_o)
                 PyErr_Format(PyExc_AttributeError, "'%.50s' object has no attribute '%U'", Py_TYPE(o)->tp_name, name_o);
             else
