@@ -1217,8 +1217,10 @@ PyObject *native_new_instance(PyTypeObject *type, Handle cls, const Handle *argv
         }
         make = staticbase->tp_new;
     }
-    PyObject *a = args_tuple_from_host(argv, n);
-    PyObject *k = a ? kwargs_from_host(kw) : nullptr;
+    // PyType_GenericNew, the usual tp_new, looks at neither: they need not cross.
+    bool generic = make == PyType_GenericNew;
+    PyObject *a = generic ? PyTuple_New(0) : args_tuple_from_host(argv, n);
+    PyObject *k = a && !generic ? kwargs_from_host(kw) : nullptr;
     if (!a || (kw && !k && PyErr_Occurred())) {
         Py_XDECREF(a);
         return nullptr;
