@@ -294,6 +294,42 @@ PyObject *pending_get(PyObject *d, PyObject *key, bool *answered) {
     return e ? e->value : nullptr;
 }
 
+// del d[key] in the storage: 0, or -1 with CPython's KeyError.
+int pending_del(PyObject *d, PyObject *key, uint64_t hash) {
+    Pending *p = pending_of(d);
+    Pending::Entry *e = p ? pending_find(*p, key, hash) : nullptr;
+    if (!e) {
+        PyErr_SetObject(PyExc_KeyError, key);   // (a str or an int: _PyErr_SetKeyError's tuple not needed)
+        return -1;
+    }
+    Pending::Entry gone = *e;
+    p->entries.erase(p->entries.begin() + (e - p->entries.data()));
+    if (!p->index.empty())
+        pending_reindex(*p);
+    reinterpret_cast<PyDictObject *>(d)->ma_used = static_cast<Py_ssize_t>(p->entries.size());
+    dict_new_version(d);
+    Py_DECREF(gone.key);   // (may run code: the storage is whole first)
+    Py_DECREF(gone.value);
+    return 0;
+}
+
+// A new pending dict with d's items (copy), or a list of its keys, values or
+// (key, value) tuples: the storage read as it is.
+PyObject *pending_copy(PyObject *d) {
+    PyObject *c = PyDict_New();
+    Pending *p = pending_of(d);
+    if (!c || !p || p->entries.empty())
+        return c;
+    auto *q = new Pending(*p);
+    for (Pending::Entry &e : q->entries) {
+        Py_INCREF(e.key);
+        Py_INCREF(e.value);
+    }
+    header_of(c)->padding = reinterpret_cast<uint64_t>(q);
+    reinterpret_cast<PyDictObject *>(c)->ma_used = PyDict_GET_SIZE(d);
+    return c;
+}
+
 
 // ma_version_tag (Cython's CYTHON_USE_DICT_VERSIONS caches read it): one
 // global counter as CPython's pydict_global_version; a dict gets a fresh tag
@@ -606,6 +642,9 @@ int PyDict_DelItem(PyObject *d, PyObject *key) {
     FERRY_API;
     if (!check_dict(d))
         return -1;
+    uint64_t hash;
+    if (is_pending(d) && PyDict_GET_SIZE(d) <= 64 && pending_hash(key, &hash))   // (a big one: the host's)
+        return pending_del(d, key, hash);
     if (PyObject_DelItem(d, key) < 0)
         return -1;
     return update_size(d);
@@ -676,6 +715,22 @@ namespace {
 enum class Part { keys, values, items };
 
 PyObject *as_list(PyObject *d, Part part) {
+    if (d && PyDict_Check(d) && is_pending(d)) {
+        Pending *p = pending_of(d);
+        Py_ssize_t n = PyDict_GET_SIZE(d);
+        PyObject *list = PyList_New(n);
+        for (Py_ssize_t i = 0; list && i < n; i++) {
+            Pending::Entry &e = p->entries[i];
+            PyObject *item = part == Part::keys     ? Py_NewRef(e.key)
+                             : part == Part::values ? Py_NewRef(e.value)
+                                                    : PyTuple_Pack(2, e.key, e.value);
+            if (!item)
+                Py_CLEAR(list);
+            else
+                PyList_SET_ITEM(list, i, item);
+        }
+        return list;
+    }
     Scan scan;
     if (!check_dict(d) || !scan_dict(d, scan))
         return nullptr;
@@ -710,6 +765,8 @@ PyObject *PyDict_Copy(PyObject *d) {
     FERRY_API;
     if (!check_dict(d))
         return nullptr;
+    if (is_pending(d))
+        return pending_copy(d);
     return PyObject_CallMethod(d, "copy", nullptr);
 }
 
@@ -783,6 +840,14 @@ PyObject *PyDict_SetDefault(PyObject *d, PyObject *key, PyObject *deflt) {
     FERRY_API;
     if (!check_dict(d))
         return nullptr;
+    uint64_t hash;
+    if (is_pending(d) && pending_hash(key, &hash)) {
+        Pending *p = pending_of(d);
+        if (Pending::Entry *e = p ? pending_find(*p, key, hash) : nullptr)
+            return e->value;   // (borrowed: the storage holds it)
+        pending_set(d, key, hash, deflt);
+        return deflt;
+    }
     PyObject *r = PyObject_CallMethod(d, "setdefault", "OO", key, deflt);
     if (!r || update_size(d) < 0) {
         Py_XDECREF(r);

@@ -435,6 +435,30 @@ class TestDictsMadeInC(unittest.TestCase):
         self.assertEqual(log, [None, None, ["a", "b"], None, (0, 0), None, NULL, [("c", 3)]])
         self.assertEqual(d, {"c": 3})
 
+    def test_views_copy_setdefault_delete(self):
+        shared = []
+        log, d = self.script(("set", "a", shared), ("set", 2, "b"), ("setdefault", "a", 0),
+                             ("setdefault", "c", 3), ("values",), ("items",), ("copy",), ("del", 2),
+                             ("del", 2), ("del", 2.0), ("setstr", "é", 4), ("keys",), ("size",))
+        self.assertEqual(log, [None, None, [], 3, [[], "b", 3], [("a", []), (2, "b"), ("c", 3)],
+                               {"a": [], 2: "b", "c": 3, "in-copy": None}, None, "KeyError", "KeyError",
+                               None, ["a", "c", "é"], (3, 3)])
+        self.assertIs(log[2], shared)
+        self.assertIs(log[4][0], shared)
+        self.assertIs(log[6]["a"], shared)
+        self.assertEqual(d, {"a": [], "c": 3, "é": 4})
+        # Many keys, deleted in C: past 64 the host's dict takes over.
+        ops = [("set", i, i) for i in range(100)] + [("del", i) for i in range(0, 100, 3)]
+        ops += [("size",), ("next",)]
+        log, d = self.script(*ops)
+        self.assertEqual(log[-2], (66, 66))
+        self.assertEqual([k for k, v in log[-1]], [i for i in range(100) if i % 3])
+        ops = [("set", i, i) for i in range(30)] + [("del", i) for i in range(0, 30, 3)]
+        ops += [("get", 4), ("get", 3), ("has", 29), ("size",)]
+        log, d = self.script(*ops)
+        self.assertEqual(log[-4:], [4, NULL, 1, (20, 20)])
+        self.assertEqual(list(d), [i for i in range(30) if i % 3])
+
     def test_crossing_halfway(self):
         seen = []
 

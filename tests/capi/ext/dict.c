@@ -664,6 +664,8 @@ dict_iter_each(PyObject *Py_UNUSED(m), PyObject *args)
  *   ("size",) PyDict_Size and the macro   ("next",) every PyDict_Next item
  *   ("clear",) PyDict_Clear           ("call", f) f(d), the dict crossing
  *   ("keys",) PyDict_Keys             ("setstr", "k", v) PyDict_SetItemString
+ *   ("values",), ("items",)           ("copy",) PyDict_Copy, the copy then written
+ *   ("setdefault", k, v) PyDict_SetDefault
  * A failing op logs its exception's type name and the script goes on. */
 static PyObject *
 dict_script_op(PyObject *d, PyObject *op)
@@ -712,6 +714,23 @@ dict_script_op(PyObject *d, PyObject *op)
     }
     if (!strcmp(name, "keys")) {
         return PyDict_Keys(d);
+    }
+    if (!strcmp(name, "values")) {
+        return PyDict_Values(d);
+    }
+    if (!strcmp(name, "items")) {
+        return PyDict_Items(d);
+    }
+    if (!strcmp(name, "copy")) {   /* the copy, changed by C: d must not change */
+        PyObject *c = PyDict_Copy(d);
+        if (c != NULL && PyDict_SetItemString(c, "in-copy", Py_None) < 0) {
+            Py_CLEAR(c);
+        }
+        return c;
+    }
+    if (!strcmp(name, "setdefault")) {
+        PyObject *v = PyDict_SetDefault(d, a, b);
+        return v ? Py_NewRef(v) : NULL;
     }
     PyErr_Format(PyExc_ValueError, "no op %s", name);
     return NULL;
