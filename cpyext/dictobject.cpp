@@ -457,6 +457,11 @@ Handle dict_to_host(PyObject *d, bool transient) {
             return {};
         }
     }
+    // (Keys C told apart may be one on the host: strs of two kinds alike,
+    // unequal in CPython too; and C may have written the dict meanwhile.)
+    ptrdiff_t n = host::exact_length(h);
+    if (n >= 0)
+        reinterpret_cast<PyDictObject *>(d)->ma_used = n;
     if (p) {
         std::vector<Pending::Entry> entries = std::move(p->entries);
         delete p;
