@@ -224,6 +224,15 @@ bool pending_equal(PyObject *a, PyObject *b) {
     return PyLong_AsLongLongAndOverflow(a, &o1) == PyLong_AsLongLongAndOverflow(b, &o2);
 }
 
+// Drops the references of entries taken out of a storage (first: a release
+// may run code).
+void drop_entries(std::vector<Pending::Entry> entries) {
+    for (Pending::Entry &e : entries) {
+        Py_DECREF(e.key);
+        Py_DECREF(e.value);
+    }
+}
+
 void pending_reindex(Pending &p) {
     size_t size = 32;
     while (size < 2 * p.entries.size())
@@ -465,11 +474,10 @@ Handle dict_to_host(PyObject *d, bool transient) {
     if (p) {
         std::vector<Pending::Entry> entries = std::move(p->entries);
         delete p;
-        for (Pending::Entry &e : entries) {
-            if (transient) {
-                Py_DECREF(e.key);
-                Py_DECREF(e.value);
-            } else {
+        if (transient) {
+            drop_entries(std::move(entries));
+        } else {
+            for (Pending::Entry &e : entries) {
                 ::keep_borrowed(d, e.key);
                 ::keep_borrowed(d, e.value);
             }
@@ -504,10 +512,7 @@ void dict_release(PyObject *d) {
         if (p) {
             std::vector<Pending::Entry> entries = std::move(p->entries);
             delete p;
-            for (Pending::Entry &e : entries) {
-                Py_DECREF(e.key);
-                Py_DECREF(e.value);
-            }
+            drop_entries(std::move(entries));
         }
     }
     if (g_watched.erase(d))
@@ -697,10 +702,7 @@ void PyDict_Clear(PyObject *d) {
             p->index.clear();
             reinterpret_cast<PyDictObject *>(d)->ma_used = 0;
             dict_new_version(d);
-            for (Pending::Entry &e : entries) {   // (may run code: the storage is empty first)
-                Py_DECREF(e.key);
-                Py_DECREF(e.value);
-            }
+            drop_entries(std::move(entries));
         }
         return;
     }
