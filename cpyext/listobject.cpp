@@ -24,11 +24,11 @@
 #include <Python.h>
 
 #include <cstring>
-#include <unordered_map>
 #include <vector>
 
 #include "cpyext/forward.h"
 #include "gc_bridge/bridge.h"
+#include "gc_bridge/flat_map.h"
 #include "gc_bridge/stats.h"
 #include "proxies/scan.h"
 #define FERRY_FAMILY "listobject"
@@ -43,12 +43,46 @@ int list_read_items(PyObject *o, Handle h);
 int bytearray_refresh(PyObject *o, Handle h);
 
 namespace {
-// Items of each proxied list when C and host last agreed (not owned).
-std::unordered_map<PyObject *, std::vector<PyObject *>> g_list_synced;
+// Items of each proxied list when C and host last agreed (not owned). By
+// list, in a flat map whose records are reused (every list that crosses gets
+// one, and most die at the end of the call: a map node and a vector each were
+// a sixth of passing [1, 2] to a function of C).
+using Known = std::vector<PyObject *>;
+FlatMap<Known *> g_list_synced;
+std::vector<Known *> g_known_spare;
+constexpr size_t kKnownSpareMax = 64;
+
+int64_t list_key(PyObject *o) { return static_cast<int64_t>(reinterpret_cast<intptr_t>(o)); }
+
+Known *known_items(PyObject *o) {
+    Known **k = g_list_synced.find(list_key(o));
+    return k ? *k : nullptr;
+}
 
 void remember_items(PyObject *o) {
     auto *l = reinterpret_cast<PyListObject *>(o);
-    g_list_synced[o].assign(l->ob_item, l->ob_item + Py_SIZE(l));
+    auto [slot, added] = g_list_synced.insert(list_key(o));
+    if (added) {
+        if (g_known_spare.empty()) {
+            *slot = new Known;
+        } else {
+            *slot = g_known_spare.back();
+            g_known_spare.pop_back();
+        }
+    }
+    (*slot)->assign(l->ob_item, l->ob_item + Py_SIZE(l));
+}
+
+void forget_items(PyObject *o) {
+    Known *k = known_items(o);
+    if (!k)
+        return;
+    g_list_synced.erase(list_key(o));
+    k->clear();
+    if (g_known_spare.size() < kKnownSpareMax && k->capacity() <= 1024)
+        g_known_spare.push_back(k);
+    else
+        delete k;
 }
 
 // The item array resized to `cap` items. 0, or -1 with the C error set.
@@ -90,11 +124,11 @@ int list_sync_to_host(PyObject *o) {
     Header *hd = header_of(o);
     if (!hd->managed || (hd->flags & kWeakWrapper))
         return 0;
-    auto it = g_list_synced.find(o);
-    if (it == g_list_synced.end())
+    Known *k = known_items(o);   // (a record stays where it is while others come and go)
+    if (!k)
         return 0;
     auto *l = reinterpret_cast<PyListObject *>(o);
-    std::vector<PyObject *> &known = it->second;
+    Known &known = *k;
     Py_ssize_t n = Py_SIZE(l);
     if (static_cast<size_t>(n) != known.size()) {
         // The size changed behind the API's back: the host takes all items.
@@ -132,8 +166,8 @@ int list_sync_to_host(PyObject *o) {
 }
 
 int list_size_sync(PyObject *o) {
-    auto it = g_list_synced.find(o);
-    if (it == g_list_synced.end() || it->second.size() == static_cast<size_t>(Py_SIZE(o)))
+    Known *k = known_items(o);
+    if (!k || k->size() == static_cast<size_t>(Py_SIZE(o)))
         return 0;
     return list_sync_to_host(o);
 }
@@ -157,13 +191,13 @@ PyObject *list_alloc(PyTypeObject *type, Py_ssize_t n) {
 
 // At dealloc: C's last writes reach the host, then the items go.
 void list_clear_items(PyObject *o) {
-    if (g_list_synced.count(o)) {
+    if (known_items(o)) {
         PyObject *et, *ev, *tb;
         PyErr_Fetch(&et, &ev, &tb);
         if (list_sync_to_host(o) < 0)
             PyErr_WriteUnraisable(nullptr);
         PyErr_Restore(et, ev, tb);
-        g_list_synced.erase(o);
+        forget_items(o);
     }
     clear_items_only(o);
 }
@@ -196,10 +230,12 @@ int list_read_items(PyObject *o, Handle h) {
         return minus_one_with_host_error();
     auto *l = reinterpret_cast<PyListObject *>(o);
     Py_ssize_t old_n = Py_SIZE(l);
-    std::vector<PyObject *> items(n);
+    PyObject *small[kScanMin] = {};
+    std::vector<PyObject *> large(n >= kScanMin ? n : 0);
+    PyObject **items = n >= kScanMin ? large.data() : small;
     auto drop = [&] {
-        for (PyObject *x : items)
-            Py_XDECREF(x);
+        for (ptrdiff_t i = 0; i < n; i++)
+            Py_XDECREF(items[i]);
         return -1;
     };
     Handle scan = n >= kScanMin ? host::call_helper(Helper::list_scan, {h}) : Handle{};
@@ -230,8 +266,7 @@ int list_read_items(PyObject *o, Handle h) {
     // (Room for 2n: see the top of the file.)
     PyObject **fresh = static_cast<PyObject **>(PyMem_Malloc((n ? 2 * n : 1) * sizeof(PyObject *)));
     if (!fresh) {
-        for (PyObject *x : items)
-            Py_DECREF(x);
+        drop();
         PyErr_NoMemory();
         return -1;
     }
@@ -493,9 +528,9 @@ int PyList_SetItem(PyObject *o, Py_ssize_t i, PyObject *v) {
     }
     PyObject *old = PyList_GET_ITEM(o, i);
     PyList_SET_ITEM(o, i, v);
-    auto it = g_list_synced.find(o);
-    if (it != g_list_synced.end() && static_cast<size_t>(i) < it->second.size())
-        it->second[i] = v;
+    Known *k = known_items(o);
+    if (k && static_cast<size_t>(i) < k->size())
+        (*k)[i] = v;
     Py_XDECREF(old);
     return 0;
 }
@@ -562,9 +597,8 @@ int PyList_Append(PyObject *o, PyObject *v) {
         return -1;
     l->ob_item[Py_SIZE(l)] = Py_NewRef(v);
     Py_SET_SIZE(l, Py_SIZE(l) + 1);
-    auto it = g_list_synced.find(o);
-    if (it != g_list_synced.end())
-        it->second.push_back(v);
+    if (Known *k = known_items(o))
+        k->push_back(v);
     return 0;
 }
 
