@@ -575,9 +575,9 @@ Handle entry_refused() {
 
 } // namespace
 
-extern "C" __attribute__((visibility("default"))) Handle
-ferry_entry(void *ctx, int code, Handle self, const Handle *args, ptrdiff_t nargs, Handle kw) {
-    (void)self;
+namespace {
+
+Handle entry(void *ctx, int code, const Handle *args, ptrdiff_t nargs, Handle kw) {
     host::bind_context(ctx);
     if (code != code_init && !g_ready) {
         host::err_set_system_error("ferry: the layer is not initialized (ferry.install() first)");
@@ -616,4 +616,12 @@ ferry_entry(void *ctx, int code, Handle self, const Handle *args, ptrdiff_t narg
     }
     }
     return type_error("ferry: unknown entry code");
+}
+
+} // namespace
+
+extern "C" __attribute__((visibility("default"))) Handle
+ferry_entry(void *ctx, int code, Handle self, const Handle *args, ptrdiff_t nargs, Handle kw) {
+    (void)self;
+    return host::hand_over(entry(ctx, code, args, nargs, kw));
 }

@@ -11,6 +11,7 @@
 #include <cstring>
 #include <string>
 #include <initializer_list>
+#include <unordered_set>
 #include <utility>
 #include <vector>
 
@@ -35,15 +36,42 @@ const char *const kHelperNames[] = {
 #undef FERRY_HELPER
 };
 
+// FERRY_DEBUG_HANDLES=1: the handles the layer holds are known, so that
+// closing one it does not hold (a second time, or a call's argument) aborts
+// where it happens. Otherwise the host hands the freed handle out again, and
+// a later use of the stale one finds another object, or none: a crash in
+// HPy_Type, far from the cause.
+bool g_track_handles = false;
+std::unordered_set<intptr_t> *g_live_handles = nullptr;
+
+[[noreturn, gnu::cold]] void handle_misuse(const char *what, intptr_t h) {
+    std::fprintf(stderr, "ferry: fatal: %s (handle %ld)\n", what, static_cast<long>(h));
+    std::fflush(stderr);
+    std::abort();
+}
+[[gnu::cold]] void track_new(intptr_t h) {
+    if (h && !g_live_handles->insert(h).second)
+        handle_misuse("the host handed out a handle the layer holds already: one was closed twice before", h);
+}
+[[gnu::cold]] void track_close(intptr_t h) {
+    if (!g_live_handles->erase(h))
+        handle_misuse("closing a handle the layer does not hold (closed before, or a call's argument)", h);
+}
+
 inline HPy H(Handle h) { return HPy{h.raw}; }
-inline Handle W(HPy h) { return Handle{h._i}; }
+// A new handle from the host, the layer's to close.
+inline Handle W(HPy h) {
+    if (g_track_handles) [[unlikely]]
+        track_new(h._i);
+    return Handle{h._i};
+}
 // The result of a call into the host that may have run Python code
 // (counted when statistics are on).
 inline Handle C(HPy h) {
     ++code_epoch;
     if (stats::enabled) [[unlikely]]
         stats::host_call();
-    return Handle{h._i};
+    return W(h);
 }
 template <typename T> inline T Ci(T r) {
     ++code_epoch;
@@ -63,7 +91,18 @@ struct NativeObjectData {
 
 uint64_t code_epoch = 1;
 
-void bind_context(void *hpy_context) { g_ctx = static_cast<HPyContext *>(hpy_context); }
+void bind_context(void *hpy_context) {
+    g_ctx = static_cast<HPyContext *>(hpy_context);
+    static bool checked = false;
+    if (!checked) [[unlikely]] {
+        checked = true;
+        const char *track = std::getenv("FERRY_DEBUG_HANDLES");
+        if (track && *track && std::strcmp(track, "0") != 0) {
+            g_live_handles = new std::unordered_set<intptr_t>;
+            g_track_handles = true;
+        }
+    }
+}
 void *context() { return g_ctx; }
 
 bool bind_support(Handle support) {
@@ -91,9 +130,17 @@ bool bind_support(Handle support) {
 Handle borrowed(Builtin b) { return g_builtins[static_cast<int>(b)]; }
 
 Handle dup(Handle h) { return W(HPy_Dup(g_ctx, H(h))); }
+Handle hand_over(Handle h) {
+    if (g_track_handles && h) [[unlikely]]
+        g_live_handles->erase(h.raw);
+    return h;
+}
 void close(Handle h) {
-    if (h)
+    if (h) {
+        if (g_track_handles) [[unlikely]]
+            track_close(h.raw);
         HPy_Close(g_ctx, H(h));
+    }
 }
 bool is(Handle a, Handle b) { return HPy_Is(g_ctx, H(a), H(b)); }
 Handle type(Handle h) { return W(HPy_Type(g_ctx, H(h))); }
@@ -363,7 +410,7 @@ struct Direct {
 inline HPy call_direct(const Direct &d, HPyContext *ctx, const HPy *args, HPy_ssize_t nargs, HPy kw) {
     g_ctx = ctx;
     static_assert(sizeof(Handle) == sizeof(HPy));
-    return H(d.target(d.data, reinterpret_cast<const Handle *>(args), nargs, W(kw)));
+    return H(hand_over(d.target(d.data, reinterpret_cast<const Handle *>(args), nargs, Handle{kw._i})));
 }
 
 constexpr size_t kThunks = 1024;

@@ -51,6 +51,8 @@ bool bind_support(Handle support);
 extern uint64_t code_epoch;
 
 Handle dup(Handle h);
+// A handle the layer gives the host to keep (a result): no longer the layer's.
+Handle hand_over(Handle h);
 void close(Handle h);
 bool is(Handle a, Handle b);
 Handle type(Handle h);
