@@ -263,7 +263,9 @@ Handle host_getattr(PyObject *o, Handle h, PyObject *name_o, const char *name_s)
     if (PyList_CheckExact(o)) [[unlikely]]
         list_may_change(o);   // (a method C may call)
     const void *key = name_o ? static_cast<const void *>(name_o) : name_s;
-    const char *text = plain_builtin(Py_TYPE(o)) ? miss_text(name_o, name_s) : nullptr;
+    Miss &slot = miss_slot(Py_TYPE(o), key);
+    bool missed = slot.type == Py_TYPE(o) && slot.name == key;   // (by this type, this name's address)
+    const char *text = missed && plain_builtin(Py_TYPE(o)) ? miss_text(name_o, name_s) : nullptr;
     if (text && std::strlen(text) > 400)
         text = nullptr;   // (CPython's message cuts a C string's name there, not a str's)
     if (text) {
@@ -280,8 +282,7 @@ Handle host_getattr(PyObject *o, Handle h, PyObject *name_o, const char *name_s)
     Handle name = name_o ? handle_of(name_o) : cached_name(name_s);
     if (!name)
         return {};
-    Miss &slot = miss_slot(Py_TYPE(o), key);
-    if (slot.type == Py_TYPE(o) && slot.name == key && plain_builtin(Py_TYPE(o))) {
+    if (missed && plain_builtin(Py_TYPE(o))) {
         // No exception on the host: getattr with a default, and the error
         // made in C with CPython's message (PyObject_GenericGetAttr's).
         Handle r = host::call_with(host::borrowed(Builtin::getattr),
@@ -304,7 +305,7 @@ Handle host_getattr(PyObject *o, Handle h, PyObject *name_o, const char *name_s)
         }
         return r;
     }
-    if (slot.type == Py_TYPE(o) && slot.name == key) {
+    if (missed) {
         Handle n = host::dup(name);
         Handle r = n ? host::call_helper(Helper::getattr_or_miss, {h, n}) : Handle{};
         host::close(n);
