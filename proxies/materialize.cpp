@@ -608,9 +608,9 @@ PyObject *from_host_as(Handle h, PyTypeObject *type, bool argument, int64_t str_
         [[unlikely]]
         return nested_too_deep();
     // The identity map: by hash where the hash is cheap and safe to take
-    // (exact strs, types hashing by identity), else by id().
+    // (exact strs and bytes, types hashing by identity), else by id().
     int64_t id = 0, hash = 0;
-    bool by_hash = type == &PyUnicode_Type || ti->hash_identity;
+    bool by_hash = type == &PyUnicode_Type || type == &PyBytes_Type || ti->hash_identity;
     if (by_hash) {
         hash = str_hash != -1 ? str_hash : host::identity_hash(h);
         if (hash == -1 && host::err_occurred())
@@ -854,7 +854,7 @@ Handle handle_of(PyObject *o) {
     hd->managed = m;
     if (transient) {
         // nothing to register
-    } else if (type == &PyUnicode_Type || ti->hash_identity) {
+    } else if (type == &PyUnicode_Type || type == &PyBytes_Type || ti->hash_identity) {
         int64_t hash = host::identity_hash(m);
         if (hash == -1 && host::err_occurred()) {
             move_host_error_to_c();

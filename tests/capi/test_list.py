@@ -246,7 +246,8 @@ class TestIdentity(unittest.TestCase):
     def test_same_object_twice(self):
         for n in (3, 40):
             for obj, twin in (({"k": 1}, {"k": 1}), ([1, 2], [1, 2]), ((1, "x"), (1, "x".upper())),
-                              (Thing(), Thing()), ("".join(["str", "ing"]), None)):
+                              (Thing(), Thing()), ("".join(["str", "ing"]), None),
+                              (bytes(range(10)), bytes(range(10)))):
                 lst = [obj] + [i for i in range(n - 2)] + [obj]
                 self.assertEqual(ft.list_identities(lst, 0, n - 1, obj), (True, True))
                 if twin is not None:   # (equal strs may or may not be one object)
