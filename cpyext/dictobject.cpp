@@ -87,6 +87,11 @@ Borrowed &borrowed_of(PyObject *d) {
 // Each object once (a dict asked for every key would otherwise scan its
 // list once per key).
 PyObject *keep_borrowed(PyObject *dict, PyObject *v) {
+    // None, booleans, small ints, one-character strs never die: nothing to hold.
+    if (is_static_singleton(v) || (!PyType_Check(v) && (header_of(v)->flags & kImmortal))) {
+        Py_DECREF(v);
+        return v;
+    }
     Borrowed &b = borrowed_of(dict);
     std::vector<PyObject *> &refs = b.refs;
     bool held = false;
