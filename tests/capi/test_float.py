@@ -107,7 +107,7 @@ class TestFloat(unittest.TestCase):
                                     "^could not convert string to float: ''$"):
             ft.float_fromstring("")
         for bad in ("   ", "1.5\x00", "1.5 x", "1e", "e5", "--1", "0x10", "in f", "nan(1)", "1__0",
-                    "_1", b"", b" ", b"1,5", "1.5\xa0x"):
+                    "_1", b"", b" ", b"1,5", "1.5\xa0x", "\x1c1.5", "1.5\x1f"):
             with self.assertRaisesRegex(ValueError,
                                         "^could not convert string to float: %s$" % re.escape(repr(bad))):
                 ft.float_fromstring(bad)

@@ -204,7 +204,8 @@ class TestFromString(unittest.TestCase):
                                   ("9" * 4300, 10, int("9" * 4300))]:
             self.assertEqual(ft.long_fromunicodeobject(text, base), value, text)
         for text, base in [("", 10), ("  ", 10), ("1 2", 10), ("1__0", 10), ("_1", 10), ("1_", 10),
-                           ("12\x00", 10), ("0x", 16), ("08", 0), ("2", 2), ("1.5", 10), ("x" * 300, 10)]:
+                           ("12\x00", 10), ("0x", 16), ("08", 0), ("2", 2), ("1.5", 10), ("x" * 300, 10),
+                           ("\x1c5", 10), ("5\x1f", 10)]:
             with self.assertRaisesRegex(ValueError, "^invalid literal for int\\(\\) with base %d: %s$"
                                         % (base, re.escape(repr(text)[:200]))):
                 ft.long_fromunicodeobject(text, base)
