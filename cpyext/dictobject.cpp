@@ -88,7 +88,8 @@ Borrowed &borrowed_of(PyObject *d) {
 // list once per key).
 PyObject *keep_borrowed(PyObject *dict, PyObject *v) {
     // None, booleans, small ints, one-character strs never die: nothing to hold.
-    if (is_static_singleton(v) || (!PyType_Check(v) && (header_of(v)->flags & kImmortal))) {
+    if (is_static_singleton(v) ||
+        (!PyType_Check(v) && Py_TYPE(v) != &PyModuleDef_Type && (header_of(v)->flags & kImmortal))) {
         Py_DECREF(v);
         return v;
     }
