@@ -54,8 +54,7 @@ std::vector<PyObject *> g_prune;   // dicts with prune_due
 // entry that goes when the call ends: the entries are kept for reuse
 // (g_spare), and the map allocates nothing per entry.
 FlatMap<Borrowed *> g_borrowed;
-std::vector<Borrowed *> g_spare;
-constexpr size_t kSpareMax = 32;
+Spares<Borrowed> g_spare(32);
 // The last dict's entry (PyDict_Next asks for it once per item).
 PyObject *g_last_dict = nullptr;
 Borrowed *g_last_borrowed = nullptr;
@@ -70,14 +69,8 @@ Borrowed *borrowed_find(PyObject *d) {
 Borrowed &borrowed_of(PyObject *d) {
     if (d != g_last_dict) {
         auto [slot, added] = g_borrowed.insert(dict_key(d));
-        if (added) {
-            if (g_spare.empty()) {
-                *slot = new Borrowed;
-            } else {
-                *slot = g_spare.back();
-                g_spare.pop_back();
-            }
-        }
+        if (added)
+            *slot = g_spare.take();
         g_last_borrowed = *slot;
         g_last_dict = d;
     }
@@ -533,16 +526,12 @@ void dict_release(PyObject *d) {
         Py_DECREF(r);
     for (PyObject *r : b->snapshot.items)
         Py_XDECREF(r);
-    if (g_spare.size() < kSpareMax && b->refs.capacity() <= 4 * kPruneMin) {
-        b->refs.clear();
-        b->index.clear();
-        b->snapshot = Snapshot{};
-        b->prune_at = 0;
-        b->prune_due = false;
-        g_spare.push_back(b);
-    } else {
-        delete b;
-    }
+    b->refs.clear();   // (their capacity kept for the next dict)
+    b->index.clear();
+    b->snapshot = Snapshot{};
+    b->prune_at = 0;
+    b->prune_due = false;
+    g_spare.give(b, b->refs.capacity() <= 4 * kPruneMin);
 }
 
 } // namespace ferry

@@ -49,8 +49,7 @@ namespace {
 // a sixth of passing [1, 2] to a function of C).
 using Known = std::vector<PyObject *>;
 FlatMap<Known *> g_list_synced;
-std::vector<Known *> g_known_spare;
-constexpr size_t kKnownSpareMax = 64;
+Spares<Known> g_known_spare(64);
 
 int64_t list_key(PyObject *o) { return static_cast<int64_t>(reinterpret_cast<intptr_t>(o)); }
 
@@ -62,14 +61,8 @@ Known *known_items(PyObject *o) {
 void remember_items(PyObject *o) {
     auto *l = reinterpret_cast<PyListObject *>(o);
     auto [slot, added] = g_list_synced.insert(list_key(o));
-    if (added) {
-        if (g_known_spare.empty()) {
-            *slot = new Known;
-        } else {
-            *slot = g_known_spare.back();
-            g_known_spare.pop_back();
-        }
-    }
+    if (added)
+        *slot = g_known_spare.take();
     (*slot)->assign(l->ob_item, l->ob_item + Py_SIZE(l));
 }
 
@@ -79,10 +72,7 @@ void forget_items(PyObject *o) {
         return;
     g_list_synced.erase(list_key(o));
     k->clear();
-    if (g_known_spare.size() < kKnownSpareMax && k->capacity() <= 1024)
-        g_known_spare.push_back(k);
-    else
-        delete k;
+    g_known_spare.give(k, k->capacity() <= 1024);
 }
 
 // The item array resized to `cap` items. 0, or -1 with the C error set.

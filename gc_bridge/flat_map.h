@@ -92,4 +92,32 @@ private:
     size_t size_ = 0;
 };
 
+// The records a FlatMap<T *> holds per key, kept for reuse when their key
+// goes (up to `max`): a record per call then allocates nothing.
+template <typename T>
+class Spares {
+public:
+    explicit Spares(size_t max) : max_(max) {}
+
+    T *take() {
+        if (free_.empty())
+            return new T;
+        T *t = free_.back();
+        free_.pop_back();
+        return t;
+    }
+
+    // t, emptied by the caller; freed instead when it grew large.
+    void give(T *t, bool small) {
+        if (small && free_.size() < max_)
+            free_.push_back(t);
+        else
+            delete t;
+    }
+
+private:
+    std::vector<T *> free_;
+    size_t max_;
+};
+
 } // namespace ferry

@@ -171,6 +171,15 @@ PyVarObject *alloc_var_object(PyTypeObject *type, size_t size, Py_ssize_t ob_siz
     return o;
 }
 
+// Objects identity-mapped by their host hash (cheap and safe to take, and
+// told apart by handle within a hash), not by id(): exact strs and bytes,
+// and instances of types hashing by identity.
+namespace {
+bool hash_keyed(PyTypeObject *type, const TypeInfo *ti) {
+    return type == &PyUnicode_Type || type == &PyBytes_Type || ti->hash_identity;
+}
+} // namespace
+
 bool is_static_singleton(PyObject *o) {
     PyTypeObject *t = Py_TYPE(o);
     return t == &_PyNone_Type || t == &PyBool_Type || t == &_PyNotImplemented_Type ||
@@ -610,7 +619,7 @@ PyObject *from_host_as(Handle h, PyTypeObject *type, bool argument, int64_t str_
     // The identity map: by hash where the hash is cheap and safe to take
     // (exact strs and bytes, types hashing by identity), else by id().
     int64_t id = 0, hash = 0;
-    bool by_hash = type == &PyUnicode_Type || type == &PyBytes_Type || ti->hash_identity;
+    bool by_hash = hash_keyed(type, ti);
     if (by_hash) {
         hash = str_hash != -1 ? str_hash : host::identity_hash(h);
         if (hash == -1 && host::err_occurred())
@@ -854,7 +863,7 @@ Handle handle_of(PyObject *o) {
     hd->managed = m;
     if (transient) {
         // nothing to register
-    } else if (type == &PyUnicode_Type || type == &PyBytes_Type || ti->hash_identity) {
+    } else if (hash_keyed(type, ti)) {
         int64_t hash = host::identity_hash(m);
         if (hash == -1 && host::err_occurred()) {
             move_host_error_to_c();
