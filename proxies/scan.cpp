@@ -40,8 +40,7 @@ Scan &Scan::operator=(Scan &&other) noexcept {
     if (this != &other) {
         host::close(others_);
         kinds_ = std::move(other.kinds_);
-        ints_ = std::move(other.ints_);
-        floats_ = std::move(other.floats_);
+        words_ = std::move(other.words_);
         other_at_ = std::move(other.other_at_);
         others_ = other.others_;
         other.others_ = {};
@@ -50,29 +49,24 @@ Scan &Scan::operator=(Scan &&other) noexcept {
 }
 
 bool Scan::read(host::Handle packed) {
-    host::Handle parts[4] = {host::exact_item(packed, 0), host::exact_item(packed, 1),
-                             host::exact_item(packed, 2), host::exact_item(packed, 3)};
+    host::Handle parts[3] = {host::exact_item(packed, 0), host::exact_item(packed, 1), host::exact_item(packed, 2)};
     host::close(packed);
-    ptrdiff_t n = -1, ni = -1, nf = -1;
+    ptrdiff_t n = -1, nw = -1;
     const char *kinds = parts[0] ? host::bytes_data(parts[0], &n) : nullptr;
-    const char *ints = parts[1] ? host::bytes_data(parts[1], &ni) : nullptr;
-    const char *floats = parts[2] ? host::bytes_data(parts[2], &nf) : nullptr;
-    bool ok = kinds && ints && floats && parts[3] && ni == 8 * n && nf == 8 * n;
+    const char *words = parts[1] ? host::bytes_data(parts[1], &nw) : nullptr;
+    bool ok = kinds && words && parts[2] && nw == 8 * n;
     if (ok) {
         kinds_.assign(kinds, n);
-        ints_.resize(n);
-        floats_.resize(n);
-        if (n) {   // (an empty vector's data() may be null, which memcpy must not get)
-            std::memcpy(ints_.data(), ints, 8 * n);
-            std::memcpy(floats_.data(), floats, 8 * n);
-        }
+        words_.resize(n);
+        if (n)   // (an empty vector's data() may be null, which memcpy must not get)
+            std::memcpy(words_.data(), words, 8 * n);
         other_at_.resize(n);
         uint32_t next = 0;
         for (ptrdiff_t i = 0; i < n; i++)
             other_at_[i] = (kinds_[i] == other || kinds_[i] == str) ? next++ : 0;
         host::close(others_);
-        others_ = parts[3];
-        parts[3] = {};
+        others_ = parts[2];
+        parts[2] = {};
     } else if (!PyErr_Occurred()) {
         if (host::err_occurred())
             move_host_error_to_c();
@@ -84,6 +78,12 @@ bool Scan::read(host::Handle packed) {
     return ok;
 }
 
+double Scan::float_at(size_t i) const {
+    double d;
+    std::memcpy(&d, &words_[i], sizeof d);
+    return d;
+}
+
 bool Scan::same(size_t i, PyObject *old) {
     if (!old)
         return false;
@@ -93,11 +93,11 @@ bool Scan::same(size_t i, PyObject *old) {
             return false;
         int overflow = 0;
         long long v = PyLong_AsLongLongAndOverflow(old, &overflow);
-        return !overflow && v == ints_[i];
+        return !overflow && v == int_at(i);
     }
     case float_:
         return PyFloat_CheckExact(old) &&
-               std::memcmp(&reinterpret_cast<PyFloatObject *>(old)->ob_fval, &floats_[i], sizeof(double)) == 0;
+               std::memcmp(&reinterpret_cast<PyFloatObject *>(old)->ob_fval, &words_[i], sizeof(double)) == 0;
     case none: return old == Py_None;
     case true_: return old == Py_True;
     case false_: return old == Py_False;
@@ -119,14 +119,14 @@ bool Scan::same(size_t i, PyObject *old) {
 
 PyObject *Scan::item(size_t i, PyObject *old) {
     switch (kinds_[i]) {
-    case int_: return same(i, old) ? Py_NewRef(old) : api_long_from_int64(ints_[i]);
-    case float_: return same(i, old) ? Py_NewRef(old) : float_proxy(floats_[i]);
+    case int_: return same(i, old) ? Py_NewRef(old) : api_long_from_int64(int_at(i));
+    case float_: return same(i, old) ? Py_NewRef(old) : float_proxy(float_at(i));
     case none: return Py_NewRef(Py_None);
     case true_: return Py_NewRef(Py_True);
     case false_: return Py_NewRef(Py_False);
     default: {
         host::Handle h = host::exact_item(others_, other_at_[i]);
-        return h ? item_for(old, h, kinds_[i] == str ? ints_[i] : -1, kinds_[i] == str ? 0 : ints_[i])
+        return h ? item_for(old, h, kinds_[i] == str ? int_at(i) : -1, kinds_[i] == str ? 0 : int_at(i))
                  : null_with_host_error();
     }
     }

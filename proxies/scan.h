@@ -41,9 +41,11 @@ public:
 
 private:
     enum Kind : char { other = 0, int_ = 1, float_ = 2, none = 3, true_ = 4, false_ = 5, str = 6 };
+    int64_t int_at(size_t i) const { return words_[i]; }
+    double float_at(size_t i) const;
+
     std::string kinds_;
-    std::vector<int64_t> ints_;
-    std::vector<double> floats_;
+    std::vector<int64_t> words_;   // per item: an int, a float's bits, a str's hash or an id()
     std::vector<uint32_t> other_at_;   // per item: its index in others_
     host::Handle others_;              // owned
 };

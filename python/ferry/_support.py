@@ -879,42 +879,45 @@ _pack_q = _struct.Struct('q').pack_into
 _pack_d = _struct.Struct('d').pack_into
 
 
+def _scan_put(x, i, kinds, words, others):
+    """Item x at place i of a scan (_scan)."""
+    t = type(x)
+    if t is int and _INT64_MIN <= x <= _INT64_MAX:
+        kinds[i] = 1
+        _pack_q(words, 8 * i, x)
+    elif t is float:
+        kinds[i] = 2
+        _pack_d(words, 8 * i, x)
+    elif t is str:
+        kinds[i] = 6
+        _pack_q(words, 8 * i, hash(x))
+        others.append(x)
+    elif x is None:
+        kinds[i] = 3
+    elif x is True:
+        kinds[i] = 4
+    elif x is False:
+        kinds[i] = 5
+    else:
+        xid = id(x)   # (PyPy's ids of value objects may not fit: 0, C asks)
+        if _INT64_MIN <= xid <= _INT64_MAX:
+            _pack_q(words, 8 * i, xid)
+        others.append(x)
+
+
 def _scan(items):
-    """Items for C in one call (proxies/scan.h): (kinds, ints, floats, others),
-    per item a kind byte (1: an exact int of 64 bits, in ints; 2: an exact
-    float, in floats; 3 None, 4 True, 5 False; 6: an exact str, the next of
-    others, its hash in ints; 0: anything else, the next of others, its id()
-    in ints when it fits), ints and floats 8 bytes per item."""
+    """Items for C in one call (proxies/scan.h): (kinds, words, others), per
+    item a kind byte (1: an exact int of 64 bits, in words; 2: an exact float,
+    in words; 3 None, 4 True, 5 False; 6: an exact str, the next of others,
+    its hash in words; 0: anything else, the next of others, its id() in
+    words when it fits), words 8 bytes per item."""
     n = len(items)
     kinds = bytearray(n)
-    ints = bytearray(8 * n)
-    floats = bytearray(8 * n)
+    words = bytearray(8 * n)
     others = []
     for i in range(n):
-        x = items[i]
-        t = type(x)
-        if t is int and _INT64_MIN <= x <= _INT64_MAX:
-            kinds[i] = 1
-            _pack_q(ints, 8 * i, x)
-        elif t is float:
-            kinds[i] = 2
-            _pack_d(floats, 8 * i, x)
-        elif t is str:
-            kinds[i] = 6
-            _pack_q(ints, 8 * i, hash(x))
-            others.append(x)
-        elif x is None:
-            kinds[i] = 3
-        elif x is True:
-            kinds[i] = 4
-        elif x is False:
-            kinds[i] = 5
-        else:
-            xid = id(x)   # (PyPy's ids of value objects may not fit: 0, C asks)
-            if _INT64_MIN <= xid <= _INT64_MAX:
-                _pack_q(ints, 8 * i, xid)
-            others.append(x)
-    return bytes(kinds), bytes(ints), bytes(floats), others
+        _scan_put(items[i], i, kinds, words, others)
+    return bytes(kinds), bytes(words), others
 
 
 def dict_iter_at(d, n):
@@ -942,15 +945,21 @@ def list_scan(lst):
     return _scan(list(lst))
 
 
-def dict_scan(d, _items=dict.items):
+def dict_scan(d, _keys=dict.keys, _values=dict.values):
     """A dict's own items for C (PyDict_Next's snapshot, PyDict_Keys & co.):
-    _scan of [k0, v0, k1, v1, ...] (dict.items: not an overridden items()).
-    (The loop: PyPy's JIT makes it 7x faster than chain.from_iterable.)"""
-    flat = []
-    for k, v in _items(d):
-        flat.append(k)
-        flat.append(v)
-    return _scan(flat)
+    _scan of [k0, v0, k1, v1, ...] (dict.keys and dict.values: not overridden
+    ones). (Its keys and values taken apart: PyPy keeps a list of strs or of
+    ints unboxed, and one of both boxes each item: 3.6 -> 3.0 us for 100.)"""
+    keys = list(_keys(d))
+    values = list(_values(d))
+    n = len(keys)
+    kinds = bytearray(2 * n)
+    words = bytearray(16 * n)
+    others = []
+    for i in range(n):
+        _scan_put(keys[i], 2 * i, kinds, words, others)
+        _scan_put(values[i], 2 * i + 1, kinds, words, others)
+    return bytes(kinds), bytes(words), others
 
 
 def set_scan(s, _set_iter=set.__iter__, _frozenset_iter=frozenset.__iter__):
