@@ -1144,6 +1144,7 @@ bool build_native_class(PyTypeObject *t, TypeInfo *ti) {
         t->tp_dict ? host::dup(handle_of(t->tp_dict)) : host::dup(host::borrowed(Builtin::None)),
         ti->hybrid ? host::dup(base) : host::dup(host::borrowed(Builtin::None)),
         host::bool_from(t->tp_dictoffset != 0),
+        host::bool_from(solid_base(t) != &PyBaseObject_Type),
     };
     Handle packed = host::tuple_from(args.data(), args.size());   // null if any item is
     for (Handle h : args)

@@ -1189,7 +1189,7 @@ def make_native_type(spec):
     Python subclass of that, made here (with an instance __dict__ only when
     the C type has one: has_dict)."""
     (cls, name, module, doc, t, slots, methods, members, getsets, basetype, tp_dict,
-     hybrid_base, has_dict) = spec
+     hybrid_base, has_dict, has_fields) = spec
     if cls is None:
         cls = _hybrid_class(name, module, hybrid_base, has_dict)
     elif type(cls) is type:   # (not meta_class's: its storage is its base)
@@ -1227,6 +1227,10 @@ def make_native_type(spec):
         def __init_subclass__(sub, **kwargs):
             raise TypeError("type '%s' is not an acceptable base type" % qualified)
         ns['__init_subclass__'] = classmethod(__init_subclass__)
+    elif hybrid_base is None:
+        _NATIVE_FIELDS[cls] = has_fields
+        if '__init_subclass__' not in ns:
+            ns['__init_subclass__'] = classmethod(_native_init_subclass(cls))
     if hybrid_base is not None and '__repr__' in ns and '__str__' not in ns and \
             issubclass(cls, _STR_IS_REPR):
         ns['__str__'] = object.__str__   # (CPython's int, float, ... have no tp_str of their own)
@@ -1255,6 +1259,38 @@ def make_native_type(spec):
                 tp_dict[k] = v
         _TYPE_DICT_KEYS[cls] = set(tp_dict)
     return cls
+
+
+# The classes of types of C whose instances the layer makes (handle-ABI
+# storage), and whether the type has fields of its own (CPython's solid base
+# is not object).
+_NATIVE_FIELDS = _weakref.WeakKeyDictionary()
+_LAYOUT_BUILTINS = (int, float, complex, str, bytes, bytearray, tuple, list, dict, set, frozenset,
+                    BaseException, type)
+
+
+def _native_init_subclass(cls):
+    """__init_subclass__ of a class of a type of C: a Python class that
+    also derives from a builtin laid out otherwise (`class F(Point, float)`)
+    is refused as CPython refuses it; the host makes such a class, but not
+    its instances (whose storage the type of C reads: PyPy crashed)."""
+    def __init_subclass__(sub, **kwargs):
+        mro = sub.__mro__
+        builtins = [k for k in mro if k.__module__ == 'builtins' and k in _LAYOUT_BUILTINS or
+                    (_builtins.issubclass(k, BaseException) and k.__module__ == 'builtins')]
+        for k in mro:
+            fields = _NATIVE_FIELDS.get(k)
+            if fields is None:
+                continue
+            for b in builtins:
+                if b not in k.__mro__:
+                    if fields:
+                        raise TypeError("multiple bases have instance lay-out conflict")
+                    raise TypeError("ferry: a class based on the type of C '%s' and on '%s' "
+                                    "(laid out as the latter): not supported yet"
+                                    % (k.__name__, b.__name__))
+        super(cls, sub).__init_subclass__(**kwargs)
+    return __init_subclass__
 
 
 def _hide_attributes(cls, hidden):

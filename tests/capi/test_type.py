@@ -308,6 +308,34 @@ class TestPoint(unittest.TestCase):
         del s
         self.assertEqual(deallocs()[0], before + 1)
 
+    def test_subclass_with_a_builtin_laid_out_otherwise(self):
+        # CPython refuses such a class (the host made it, then crashed making
+        # or using its instances).
+        for bases in ((Point, float), (float, Point), (Point, ValueError), (Point, dict)):
+            with self.assertRaisesRegex(TypeError, "^multiple bases have instance lay-out conflict$"):
+                type("Both", bases, {})
+
+        class Sub(Point):
+            pass
+        with self.assertRaisesRegex(TypeError, "^multiple bases have instance lay-out conflict$"):
+            class Both(Sub, int):
+                pass
+
+    def test_subclass_init_subclass_goes_on(self):
+        seen = []
+
+        class Mixin:
+            def __init_subclass__(cls, **kwargs):
+                seen.append((cls.__name__, kwargs))
+
+        class Sub(Point, Mixin, flag=1):
+            pass
+        self.assertEqual(seen, [("Sub", {"flag": 1})])
+        self.assertEqual(Sub(3).i, 3)
+        with self.assertRaisesRegex(TypeError, "__init_subclass__"):
+            class Bad(Point, flag=1):
+                pass
+
 
 class TestFromC(unittest.TestCase):
 
