@@ -151,15 +151,27 @@ Handle entry_refused();
 Handle slot_call(int slot, PyTypeObject *t, const Handle *args, ptrdiff_t nargs, Handle kw);
 Handle member_access(Direct what, PyTypeObject *t, ptrdiff_t i, const Handle *args, ptrdiff_t nargs);
 
-// self for a method, slot or member of the C type t: for an instance of t's
-// managed class, its wrapper's native object (two host calls instead of
-// from_host's dispatch on the type), else what from_host makes of it.
-PyObject *self_from_host(Handle h, PyTypeObject *t) {
+// self for a method, slot or member `name` of the C type t: for an instance
+// of t's managed class, its wrapper's native object (two host calls instead
+// of from_host's dispatch on the type), else what from_host makes of it,
+// which must be an instance of t: CPython's TypeError otherwise (a slot
+// wrapper's words where `wrapper`), or C would read another layout as t's.
+PyObject *self_from_host(Handle h, PyTypeObject *t, const char *name, bool wrapper) {
     TypeInfo *ti = type_info(t);
     if (ti && ti->is_native && ti->host_type && host::type_check(h, ti->host_type))
         if (auto *o = static_cast<PyObject *>(host::native_unwrap(h)))
             return Py_NewRef(o);
-    return from_host(h);
+    PyObject *o = from_host(h);
+    if (o && !PyObject_TypeCheck(o, t)) [[unlikely]] {
+        if (wrapper)
+            PyErr_Format(PyExc_TypeError, "descriptor '%s' requires a '%.100s' object but received a '%.100s'",
+                         name, t->tp_name, Py_TYPE(o)->tp_name);
+        else
+            PyErr_Format(PyExc_TypeError, "descriptor '%s' for '%.100s' objects doesn't apply to a '%.100s' object",
+                         name, t->tp_name, Py_TYPE(o)->tp_name);
+        Py_CLEAR(o);
+    }
+    return o;
 }
 
 // method_call's calls with keywords, whose nkw names follow the positional
@@ -195,15 +207,8 @@ Handle method_call(const DirectDef *d, const Handle *args, ptrdiff_t nargs, Hand
     }
     PyObject *self = d->module;
     if (d->owner) {
-        self = self_from_host(args[0], d->owner);
+        self = self_from_host(args[0], d->owner, d->def->ml_name, false);
         if (!self) {
-            move_c_error_to_host();
-            return {};
-        }
-        if (!PyObject_TypeCheck(self, d->owner)) [[unlikely]] {
-            PyErr_Format(PyExc_TypeError, "descriptor '%s' for '%.100s' objects doesn't apply to a '%.100s' object",
-                         d->def->ml_name, d->owner->tp_name, Py_TYPE(self)->tp_name);
-            Py_DECREF(self);
             move_c_error_to_host();
             return {};
         }
@@ -423,13 +428,39 @@ PyObject *call_operator_slot(PyTypeObject *t, int id, PyObject *self, const Hand
     return r;
 }
 
+// The dunder a slot call came through (for its error message).
+const char *slot_dunder(int slot, const Handle *args, ptrdiff_t nargs) {
+    static const char *const names[] = {
+        nullptr, "__new__", "__init__", "__call__", "__repr__", "__str__", "__hash__", "__iter__",
+        "__next__", "__len__", "__getitem__", "__setitem__", "__delitem__", "__contains__", nullptr,
+        "__bool__", "__getattr__", "__setattr__", "__delattr__", "__get__", "__set__", "__delete__"};
+    int id = slot & ~kReflected;
+    if (id == static_cast<int>(NativeSlot::richcompare)) {
+        static const char *const ops[] = {"__lt__", "__le__", "__eq__", "__ne__", "__gt__", "__ge__"};
+        bool overflow = false;
+        long long op = nargs > 2 ? host::long_as(args[2], &overflow) : -1;
+        host::err_clear();
+        return op >= 0 && op < 6 ? ops[op] : "__eq__";
+    }
+    if (id > 0 && id < static_cast<int>(sizeof names / sizeof *names) && names[id])
+        return names[id];
+    int i = 0, op = id - static_cast<int>(NativeSlot::number_first);
+    bool reflected = slot & kReflected;
+#define X(field, name, rname, arity) \
+    if (i++ == op)                   \
+        return reflected && rname ? rname : name;
+    FERRY_NUMBER_SLOTS(X) FERRY_SEQUENCE_SLOTS(X)
+#undef X
+    return "?";
+}
+
 // args: slot id, type address, self (the class for __new__), then the slot's own.
 // slot (NativeSlot, an operator id, maybe | kReflected) of t; args: self (for
 // new: the class to instantiate), then the slot's arguments.
 Handle slot_call(int slot, PyTypeObject *t, const Handle *args, ptrdiff_t nargs, Handle kw) {
     if (slot == static_cast<int>(NativeSlot::new_))
         return to_host_result(native_new_instance(t, args[0], args + 1, nargs - 1, kw));
-    PyObject *self = self_from_host(args[0], t);
+    PyObject *self = self_from_host(args[0], t, slot_dunder(slot, args, nargs), true);
     if (!self) {
         move_c_error_to_host();
         return {};
@@ -452,7 +483,8 @@ Handle call_slot(const Handle *args, ptrdiff_t nargs, Handle kw) {
 
 // Member or getset i of t; args: self[, value]; a set without a value deletes.
 Handle member_access(Direct what, PyTypeObject *t, ptrdiff_t i, const Handle *args, ptrdiff_t nargs) {
-    PyObject *self = self_from_host(args[0], t);
+    bool member = what == Direct::get_member || what == Direct::set_member;
+    PyObject *self = self_from_host(args[0], t, member ? t->tp_members[i].name : t->tp_getset[i].name, false);
     PyObject *value = nargs > 1 && self ? from_host(args[1]) : nullptr;
     if (!self || (nargs > 1 && !value)) {
         Py_XDECREF(self);

@@ -579,7 +579,9 @@ Handle direct_function(Arity arity, const char *name, DirectTarget target, void 
 }
 
 void *native_unwrap(Handle h) {
-    return static_cast<NativeObjectData *>(HPy_AsStruct(g_ctx, H(h)))->native;
+    // (No storage: an instance object.__new__ made, which the host allows.)
+    auto *data = static_cast<NativeObjectData *>(HPy_AsStruct(g_ctx, H(h)));
+    return data ? data->native : nullptr;
 }
 
 void native_hold(Handle wrapper, Handle held) {

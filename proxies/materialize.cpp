@@ -589,6 +589,11 @@ PyObject *from_host_as(Handle h, PyTypeObject *type, bool argument, int64_t str_
             Py_INCREF(native);
             return native;
         }
+        if (ti->is_native) {   // CPython's object.__new__ refuses to make it
+            PyErr_Format(PyExc_TypeError, "object.__new__(%s) is not safe, use %s.__new__()",
+                         type->tp_name, type->tp_name);
+            return nullptr;
+        }
     }
     if (type == &_PyNotImplemented_Type)
         return Py_NewRef(Py_NotImplemented);
