@@ -1079,6 +1079,15 @@ bool dict_names_a_method(PyTypeObject *t) {
     return false;
 }
 
+// Whether CPython's object.__reduce_ex__ refuses t's instances unless their
+// class says how to pickle them (typeobject.c object_getstate_default with
+// `required`: C fields beyond a dict and a weakref list).
+bool pickle_refused(PyTypeObject *t) {
+    Py_ssize_t plain = sizeof(PyObject) + (t->tp_dictoffset ? sizeof(PyObject *) : 0) +
+                       (t->tp_weaklistoffset ? sizeof(PyObject *) : 0);
+    return t->tp_itemsize || t->tp_basicsize > plain;
+}
+
 bool build_native_class(PyTypeObject *t, TypeInfo *ti) {
     // The classes of its bases (tp_bases; a hybrid type has one), object left out.
     std::vector<Handle> bases;
@@ -1145,6 +1154,7 @@ bool build_native_class(PyTypeObject *t, TypeInfo *ti) {
         ti->hybrid ? host::dup(base) : host::dup(host::borrowed(Builtin::None)),
         host::bool_from(t->tp_dictoffset != 0),
         host::bool_from(solid_base(t) != &PyBaseObject_Type),
+        host::bool_from(pickle_refused(t)),
     };
     Handle packed = host::tuple_from(args.data(), args.size());   // null if any item is
     for (Handle h : args)

@@ -1189,7 +1189,7 @@ def make_native_type(spec):
     Python subclass of that, made here (with an instance __dict__ only when
     the C type has one: has_dict)."""
     (cls, name, module, doc, t, slots, methods, members, getsets, basetype, tp_dict,
-     hybrid_base, has_dict, has_fields) = spec
+     hybrid_base, has_dict, has_fields, pickle_refused) = spec
     if cls is None:
         cls = _hybrid_class(name, module, hybrid_base, has_dict)
     elif type(cls) is type:   # (not meta_class's: its storage is its base)
@@ -1231,6 +1231,9 @@ def make_native_type(spec):
         _NATIVE_FIELDS[cls] = has_fields
         if '__init_subclass__' not in ns:
             ns['__init_subclass__'] = classmethod(_native_init_subclass(cls))
+    if hybrid_base is None and pickle_refused and '__reduce_ex__' not in ns:
+        qualified = '%s.%s' % (module, name) if module != 'builtins' else name
+        ns['__reduce_ex__'] = _native_reduce_ex(cls, qualified)
     if hybrid_base is not None and '__repr__' in ns and '__str__' not in ns and \
             issubclass(cls, _STR_IS_REPR):
         ns['__str__'] = object.__str__   # (CPython's int, float, ... have no tp_str of their own)
@@ -1291,6 +1294,26 @@ def _native_init_subclass(cls):
                                     % (k.__name__, b.__name__))
         super(cls, sub).__init_subclass__(**kwargs)
     return __init_subclass__
+
+
+def _native_reduce_ex(cls, tp_name):
+    """__reduce_ex__ of a class of a type of C with fields (pickle_refused in
+    typeobject.cpp): CPython's object.__reduce_ex__ refuses to pickle (or
+    copy) its instances unless their class says how (__reduce__,
+    __getnewargs(_ex)__, __getstate__); the host's saved an instance's
+    __dict__ and lost its C fields (a copy of Point(1, 2) was Point(0, 0))."""
+    def __reduce_ex__(self, protocol):
+        t = type(self)
+        if t.__reduce__ is not object.__reduce__:
+            return self.__reduce__()
+        if protocol < 2 and t is cls or not (_builtins.hasattr(t, '__getnewargs_ex__') or
+                                            _builtins.hasattr(t, '__getnewargs__') or
+                                            _builtins.hasattr(t, '__getstate__')):
+            # (copyreg's words below protocol 2, object_getstate's from it)
+            raise TypeError("cannot pickle %r object" %
+                            (t.__name__ if protocol < 2 or t is not cls else tp_name))
+        return object.__reduce_ex__(self, protocol)
+    return __reduce_ex__
 
 
 def _hide_attributes(cls, hidden):

@@ -7,7 +7,9 @@ a static type of it (Described).
 
 C side: tests/capi/ext/type.c.
 """
+import copy
 import gc
+import pickle
 import unittest
 
 import _ferrytest as ft
@@ -320,6 +322,76 @@ class TestPoint(unittest.TestCase):
         with self.assertRaisesRegex(TypeError, "^multiple bases have instance lay-out conflict$"):
             class Both(Sub, int):
                 pass
+
+    def test_descriptors_refuse_another_self(self):
+        # C would read the other object's memory as a Point's.
+        other = "^descriptor '%s' for '_ferrytest.Point' objects doesn't apply to a 'float' object$"
+        wrapper = "^descriptor '%s' requires a '_ferrytest.Point' object but received a 'float'$"
+        cases = [
+            (other % "i", lambda: Point.i.__get__(1.5)),
+            (other % "i", lambda: Point.i.__set__(1.5, 2)),
+            (other % "tag", lambda: Point.tag.__get__(1.5)),
+            (other % "tag", lambda: Point.tag.__set__(1.5, "t")),
+            (other % "get_i", lambda: Point.get_i(1.5)),
+            (wrapper % "__init__", lambda: Point.__init__(1.5, 3)),
+            (wrapper % "__repr__", lambda: Point.__repr__(1.5)),
+            (wrapper % "__lt__", lambda: Point.__lt__(1.5, Point(1))),
+            (wrapper % "__call__", lambda: Point.__call__(1.5)),
+        ]
+        for message, call in cases:
+            with self.assertRaisesRegex(TypeError, message):
+                call()
+
+    def test_object_new_refused(self):
+        # CPython refuses object.__new__(Point); the host makes the object
+        # (without its C part), which C then refuses to use.
+        message = (r"^object\.__new__\(_ferrytest\.Point\) is not safe, "
+                   r"use _ferrytest\.Point\.__new__\(\)$")
+        with self.assertRaisesRegex(TypeError, message):
+            object.__new__(Point).get_i()
+        with self.assertRaisesRegex(TypeError, message):
+            repr(object.__new__(Point))
+
+    def test_pickle_refused(self):
+        # CPython's object.__reduce_ex__ refuses an object with C fields whose
+        # class does not say how to pickle it (the host's kept its __dict__
+        # and lost the fields).
+        p = Point(3, d=1.5)
+        for proto in range(pickle.HIGHEST_PROTOCOL + 1):
+            name = "Point" if proto < 2 else "_ferrytest.Point"
+            with self.assertRaisesRegex(TypeError, "^cannot pickle '%s' object$" % name):
+                pickle.dumps(p, proto)
+        for make in (copy.copy, copy.deepcopy):
+            with self.assertRaisesRegex(TypeError, "^cannot pickle '_ferrytest.Point' object$"):
+                make(p)
+        with self.assertRaisesRegex(TypeError, "^cannot pickle '_ferrytest.VarBox' object$"):
+            pickle.dumps(ft.type_varbox("new", (1, 2)), 2)
+
+        class Sub(Point):
+            pass
+        with self.assertRaisesRegex(TypeError, "^cannot pickle 'Sub' object$"):
+            copy.copy(Sub(1))
+
+    def test_pickle_said_by_the_class(self):
+        global PickledByReduce, PickledByArgs
+
+        class PickledByReduce(Point):
+            def __reduce__(self):
+                return (PickledByReduce, (self.i, self.d))
+
+        class PickledByArgs(Point):
+            def __getnewargs__(self):
+                return (self.i,)
+        try:
+            q = pickle.loads(pickle.dumps(PickledByReduce(4, d=2.5)))
+            self.assertEqual((type(q), q.i, q.d), (PickledByReduce, 4, 2.5))
+            self.assertEqual(copy.copy(PickledByReduce(5)).i, 5)
+            # __new__ gets the arguments; __init__ is not called (point_new
+            # leaves i at 0).
+            q = pickle.loads(pickle.dumps(PickledByArgs(6), 2))
+            self.assertEqual((type(q), q.i), (PickledByArgs, 0))
+        finally:
+            del PickledByReduce, PickledByArgs
 
     def test_subclass_init_subclass_goes_on(self):
         seen = []
