@@ -1206,6 +1206,8 @@ def make_native_type(spec):
             ns[dunder] = fn
     for mname, defaddr, flags, mdoc, direct, arity in methods:
         ns[mname] = _method(defaddr, flags, mname, mdoc, direct, arity)
+    for k, v in ns.items():   # (the slots' and methods': named as CPython's descriptors)
+        _name_function(v, k, '%s.%s' % (name, k))
     for mname, index, readonly, mdoc in members:
         ns[mname] = _member(t, index, readonly, mdoc)
     for gname, index, has_set, gdoc in getsets:
@@ -1314,6 +1316,15 @@ def _native_reduce_ex(cls, tp_name):
                             (t.__name__ if protocol < 2 or t is not cls else tp_name))
         return object.__reduce_ex__(self, protocol)
     return __reduce_ex__
+
+
+def _name_function(obj, name, qualname):
+    """A function the layer made for a type of C (maybe a classmethod or a
+    staticmethod) named as CPython names the descriptor it stands for."""
+    f = obj.__func__ if isinstance(obj, (staticmethod, classmethod)) else obj
+    if isinstance(f, _types.FunctionType):
+        f.__name__ = name
+        f.__qualname__ = qualname
 
 
 def _hide_attributes(cls, hidden):

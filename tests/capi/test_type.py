@@ -323,6 +323,11 @@ class TestPoint(unittest.TestCase):
             class Both(Sub, int):
                 pass
 
+    def test_descriptor_names(self):
+        for name in ("__new__", "__init__", "__repr__", "__lt__", "__call__", "get_i"):
+            attr = getattr(Point, name)
+            self.assertEqual((attr.__name__, attr.__qualname__), (name, "Point." + name))
+
     def test_descriptors_refuse_another_self(self):
         # C would read the other object's memory as a Point's.
         other = "^descriptor '%s' for '_ferrytest.Point' objects doesn't apply to a 'float' object$"
