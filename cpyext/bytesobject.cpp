@@ -56,9 +56,9 @@ PyObject *bytes_from_data(const char *s, Py_ssize_t n, PyTypeObject *type) {
         PyErr_SetString(PyExc_SystemError, "Negative size passed to PyBytes_FromStringAndSize");
         return nullptr;
     }
-    size_t head = kHeadSize;
-    if (type->tp_basicsize > 0 && static_cast<size_t>(type->tp_basicsize) > head)
-        head = type->tp_basicsize;
+    size_t head = kHeadSize;   // (tp_basicsize counts the NUL, as CPython's PyBytesObject_SIZE)
+    if (type->tp_basicsize > 1 && static_cast<size_t>(type->tp_basicsize) - 1 > head)
+        head = type->tp_basicsize - 1;
     if (static_cast<size_t>(n) > static_cast<size_t>(PY_SSIZE_T_MAX) - head - 1) {
         PyErr_SetString(PyExc_OverflowError, "byte string is too large");
         return nullptr;

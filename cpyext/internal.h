@@ -100,6 +100,8 @@ int bytearray_sync_to_host(PyObject *o);   // writes through PyByteArray_AS_STRI
 
 // complexobject.cpp, bytearrayobject.cpp, classobject.cpp, sliceobject.cpp, methodobject.cpp
 PyObject *complex_materialize(host::Handle h, PyTypeObject *type);
+// The builtin a hybrid type of C derives from (typeobject.cpp).
+PyTypeObject *hybrid_builtin(PyTypeObject *t);
 host::Handle complex_to_host(PyObject *o);
 PyObject *bytearray_materialize(host::Handle h, PyTypeObject *type);
 host::Handle bytearray_to_host(PyObject *o);

@@ -942,13 +942,18 @@ void add_operator_slots(std::vector<Handle> &v, PyTypeObject *t) {
     PyTypeObject *b = t->tp_base;
     PyNumberMethods *nb = t->tp_as_number, *bnb = b ? b->tp_as_number : nullptr;
     PySequenceMethods *sq = t->tp_as_sequence, *bsq = b ? b->tp_as_sequence : nullptr;
+    // (A hybrid's operators that are its builtin's: as in native_slot_list.)
+    PyTypeObject *builtin = type_info(t) ? type_info(t)->builtin : nullptr;
+    PyNumberMethods *inb = builtin ? builtin->tp_as_number : nullptr;
+    PySequenceMethods *isq = builtin ? builtin->tp_as_sequence : nullptr;
     auto add = [&](OperatorSlot id, const char *name, const char *rname, int arity) {
         std::vector<Handle> row = {int_handle(static_cast<int>(NativeSlot::number_first) + static_cast<int>(id)),
                                    str_handle(name), str_handle(rname), int_handle(arity)};
         v.push_back(tuple_of(row));
     };
 #define X(field, name, rname, arity)                                        \
-    if (nb && nb->field && !(bnb && bnb->field == nb->field))               \
+    if (nb && nb->field && !(bnb && bnb->field == nb->field) &&             \
+        !(inb && inb->field == nb->field))                                  \
         add(OperatorSlot::field, name, rname, arity);
     FERRY_NUMBER_SLOTS(X)
 #undef X
@@ -960,7 +965,8 @@ void add_operator_slots(std::vector<Handle> &v, PyTypeObject *t) {
         return found;
     };
 #define X(field, name, rname, arity)                                                    \
-    if (sq && sq->field && !(bsq && bsq->field == sq->field) && !has_number(name))      \
+    if (sq && sq->field && !(bsq && bsq->field == sq->field) && !has_number(name) &&   \
+        !(isq && isq->field == sq->field))                                              \
         add(OperatorSlot::field, name, rname, arity);
     FERRY_SEQUENCE_SLOTS(X)
 #undef X
@@ -972,8 +978,12 @@ Handle native_slot_list(PyTypeObject *t) {
     // With several bases, a slot that tp_base does not give came from
     // another base, unless it is object's (the host's forwarding slots).
     bool several = PyTuple_GET_SIZE(t->tp_bases) > 1;
+    // A hybrid's slot that is its builtin's (the builtin's line is not
+    // tp_base: numpy's float64) is the builtin's method on the host already.
+    PyTypeObject *builtin = type_info(t) ? type_info(t)->builtin : nullptr;
     auto own = [&](auto field) {
-        return field(t) && (!b || field(t) != field(b)) && !(several && field(t) == field(&PyBaseObject_Type));
+        return field(t) && (!b || field(t) != field(b)) && !(several && field(t) == field(&PyBaseObject_Type)) &&
+               !(builtin && field(t) == field(builtin));
     };
     // tp_new inherited from object (a heap type's object_new) is the type's
     // own on the host too: the host's object.__new__ makes no C object.
@@ -1099,7 +1109,6 @@ bool build_native_class(PyTypeObject *t, TypeInfo *ti) {
         if (!bases.back())
             return false;
     }
-    Handle base = bases.empty() ? Handle{} : bases[0];
     std::string full = t->tp_name;
     auto dot = full.rfind('.');
     std::string module = dot == std::string::npos ? "builtins" : full.substr(0, dot);
@@ -1151,7 +1160,7 @@ bool build_native_class(PyTypeObject *t, TypeInfo *ti) {
         native_method_list(t), native_member_list(t), native_getset_list(t),
         host::bool_from(t->tp_flags & Py_TPFLAGS_BASETYPE),
         t->tp_dict ? host::dup(handle_of(t->tp_dict)) : host::dup(host::borrowed(Builtin::None)),
-        ti->hybrid ? host::dup(base) : host::dup(host::borrowed(Builtin::None)),
+        ti->hybrid ? host::tuple_from(bases.data(), bases.size()) : host::dup(host::borrowed(Builtin::None)),
         host::bool_from(t->tp_dictoffset != 0),
         host::bool_from(solid_base(t) != &PyBaseObject_Type),
         host::bool_from(pickle_refused(t)),
@@ -1351,12 +1360,25 @@ PyObject *object_new(PyTypeObject *type, PyObject *args, PyObject *kwds) {
     return type->tp_alloc(type, 0);
 }
 
+} // namespace
+
+namespace ferry {
+PyTypeObject *hybrid_builtin(PyTypeObject *t) { return builtin_base(t); }
+} // namespace ferry
+
+namespace {
+
 // The builtin a type is based on: itself when static, else its nearest
-// static base.
+// static base (or the builtin a hybrid type of C records).
 PyTypeObject *builtin_base(PyTypeObject *t) {
-    while (t && !(type_info(t) && type_info(t)->is_static))
-        t = t->tp_base;
-    return t;
+    for (; t; t = t->tp_base) {
+        TypeInfo *ti = type_info(t);
+        if (ti && ti->is_static)
+            return t;
+        if (ti && ti->builtin)   // (numpy's float64(floating, float): not along tp_base)
+            return ti->builtin;
+    }
+    return nullptr;
 }
 
 // tp_new and tp_init of the builtins as C calls them (an extension's type
@@ -1440,10 +1462,24 @@ int ready_native_type(PyTypeObject *t) {
         Py_SET_TYPE(t, &PyType_Type);
     PyTypeObject *b = t->tp_base;
     PyTypeObject *builtin = nullptr;   // for a hybrid type: its builtin base
-    if (b) {
-        TypeInfo *bi = type_info(b);
-        if (bi->hybrid || (bi->is_static && b != &PyBaseObject_Type)) {
-            builtin = builtin_base(b);
+    // Several bases, one a builtin's line (numpy's float64(floating, float),
+    // str_(str, character)): laid out as the builtin, which CPython allows
+    // where the other bases, types of C, add no fields.
+    PyTypeObject *line = b;
+    if (t->tp_bases && PyTuple_Check(t->tp_bases) && PyTuple_GET_SIZE(t->tp_bases) > 1) {
+        for (Py_ssize_t i = 0; i < PyTuple_GET_SIZE(t->tp_bases); i++) {
+            auto *bi = reinterpret_cast<PyTypeObject *>(PyTuple_GET_ITEM(t->tp_bases, i));
+            if (!(bi->tp_flags & Py_TPFLAGS_READY) && PyType_Ready(bi) < 0)
+                return -1;
+            TypeInfo *ii = type_info(bi);
+            if (bi != &PyBaseObject_Type && ii && (ii->hybrid || ii->is_static))
+                line = bi;
+        }
+    }
+    if (line) {
+        TypeInfo *bi = type_info(line);
+        if (bi->hybrid || (bi->is_static && line != &PyBaseObject_Type)) {
+            builtin = builtin_base(line);
             bool fixed = false;
             if (!hybrid_base(builtin, &fixed)) {
                 PyErr_Format(PyExc_SystemError,
@@ -1451,17 +1487,19 @@ int ready_native_type(PyTypeObject *t) {
                              t->tp_name, builtin->tp_name);
                 return -1;
             }
-            if (!fixed && t->tp_basicsize && t->tp_basicsize != builtin->tp_basicsize) {
+            // (numpy's bytes_ says sizeof(PyBytesObject): CPython's size, padded)
+            Py_ssize_t padded = (builtin->tp_basicsize + sizeof(void *) - 1) & ~(sizeof(void *) - 1);
+            if (!fixed && t->tp_basicsize && t->tp_basicsize > padded) {
                 PyErr_Format(PyExc_SystemError,
                              "ferry: extension type '%s' adds fields to the variable-size builtin "
                              "'%s', not supported yet", t->tp_name, builtin->tp_name);
                 return -1;
             }
             // A GC builtin's subtype is a GC type (typeobject.c inherit_special).
-            if (PyType_IS_GC(b) && !PyType_IS_GC(t) && !t->tp_traverse && !t->tp_clear) {
+            if (PyType_IS_GC(line) && !PyType_IS_GC(t) && !t->tp_traverse && !t->tp_clear) {
                 t->tp_flags |= Py_TPFLAGS_HAVE_GC;
-                t->tp_traverse = b->tp_traverse;
-                t->tp_clear = b->tp_clear;
+                t->tp_traverse = line->tp_traverse;
+                t->tp_clear = line->tp_clear;
             }
         }
     }
@@ -1484,7 +1522,9 @@ int ready_native_type(PyTypeObject *t) {
         // (typeobject.c inherit_special, type_ready_set_new, type_ready_inherit).
         for (Py_ssize_t i = 0; i < n; i++) {
             auto *bi = reinterpret_cast<PyTypeObject *>(PyTuple_GET_ITEM(t->tp_bases, i));
-            if (bi != &PyBaseObject_Type && !type_info(bi)->is_native) {
+            if (bi == &PyBaseObject_Type || bi == line)
+                continue;
+            if (!type_info(bi)->is_native) {
                 PyErr_Format(PyExc_SystemError,
                              "ferry: extension type '%s' has several bases, '%s' among them, which is "
                              "not an extension type; not supported yet", t->tp_name, bi->tp_name);
@@ -1521,6 +1561,7 @@ int ready_native_type(PyTypeObject *t) {
     info->is_native = !builtin;
     info->layout = builtin ? type_info(builtin)->layout : Layout::native;
     info->hybrid = builtin;
+    info->builtin = builtin;
     t->tp_cache = reinterpret_cast<PyObject *>(info);
     t->tp_flags |= Py_TPFLAGS_READY;
     return 0;
@@ -1932,7 +1973,16 @@ PyObject *PyType_GenericAlloc(PyTypeObject *t, Py_ssize_t nitems) {
         }
         if (PyErr_Occurred())
             return nullptr;
-        // C asks for one: its builtin's part is made on the host first.
+        // C asks for one. A float or a complex gets its value from C after
+        // this (numpy's scalars): its managed object is made when it crosses
+        // (materialize.cpp hybrid_to_host). Other builtins' part is made on
+        // the host first.
+        if (ti->layout == Layout::float_ || ti->layout == Layout::complex_) {
+            PyObject *o = alloc_object(t, t->tp_basicsize);
+            if (o && (t->tp_flags & Py_TPFLAGS_HEAPTYPE))
+                Py_INCREF(t);
+            return o;
+        }
         PyObject *none = PyTuple_New(0);
         PyObject *o = none ? builtin_new(t, none, nullptr) : nullptr;
         Py_XDECREF(none);

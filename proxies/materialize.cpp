@@ -404,6 +404,20 @@ PyObject *hybrid_materialize(Handle h, TypeInfo *ti) {
     bool unused = g_pending_hybrid.ti;
     g_pending_hybrid = saved;
     if (o && unused) {
+        // A tp_alloc of its own (numpy's scalars: PyObject_Malloc and
+        // PyObject_Init): a float's or a complex's value is all there is to fill.
+        if (Py_TYPE(o) == t && ti->layout == Layout::float_) {
+            reinterpret_cast<PyFloatObject *>(o)->ob_fval = host::float_as(h);
+            return o;
+        }
+        if (Py_TYPE(o) == t && ti->layout == Layout::complex_) {
+            PyObject *c = complex_materialize(h, &PyComplex_Type);
+            if (!c)
+                return nullptr;   // (what it made is not ours to free)
+            reinterpret_cast<PyComplexObject *>(o)->cval = reinterpret_cast<PyComplexObject *>(c)->cval;
+            Py_DECREF(c);
+            return o;
+        }
         PyErr_Format(PyExc_SystemError, "ferry: tp_alloc of '%s' made its instance without "
                      "PyType_GenericAlloc", t->tp_name);
         return nullptr;   // (what it made is not ours to free)
@@ -809,6 +823,47 @@ Handle demoted_handle(PyObject *o) {
     return obj;
 }
 
+namespace {
+
+// A hybrid C made without its managed object: a float or a complex its
+// type's tp_alloc made and C then gave its value (numpy's scalars), whose
+// managed object is made now by the builtin's __new__ with its class and
+// that value, then held as one made on the host is (identity, pinned).
+Handle hybrid_to_host(PyObject *o, TypeInfo *ti) {
+    PyObject *args = ti->layout == Layout::float_ ? Py_BuildValue("(d)", PyFloat_AS_DOUBLE(o))
+                     : ti->layout == Layout::complex_
+                         ? Py_BuildValue("(D)", &reinterpret_cast<PyComplexObject *>(o)->cval)
+                         : nullptr;
+    if (!args) {
+        if (!PyErr_Occurred())
+            PyErr_Format(PyExc_SystemError, "ferry: a '%s' object has no managed counterpart",
+                         Py_TYPE(o)->tp_name);
+        return {};
+    }
+    PyTypeObject *b = hybrid_builtin(Py_TYPE(o));
+    Handle base = b ? type_handle(b) : Handle{};
+    Handle cls = base ? type_handle(Py_TYPE(o)) : Handle{};
+    Handle a = cls ? handle_of(args) : Handle{};
+    Handle m = a ? host::call_helper(Helper::builtin_new, {base, cls, a, host::borrowed(Builtin::None)})
+                 : Handle{};
+    Py_DECREF(args);
+    if (!m) {
+        if (!PyErr_Occurred())
+            move_host_error_to_c();
+        return {};
+    }
+    int64_t id = bridge::host_id(m);
+    if (!id && PyErr_Occurred()) {
+        host::close(m);
+        return {};
+    }
+    finish_proxy(o, m, id);
+    bridge::pin(o);
+    return m;
+}
+
+} // namespace
+
 Handle handle_of(PyObject *o) {
     bool transient = g_transient;
     g_transient = false;   // items of a container are not transient
@@ -857,6 +912,8 @@ Handle handle_of(PyObject *o) {
             scope_keep(w);
         return w;
     }
+    if (ti->hybrid)
+        return hybrid_to_host(o, ti);
     Handle m = build_managed(o, ti, transient);
     if (!m) {
         if (!PyErr_Occurred())

@@ -106,6 +106,7 @@ struct TypeInfo {
     bool from_spec = false;       // made by PyType_FromSpec & co. (a heap type of C)
     bool hash_identity = false;   // hashes by identity (object.__hash__): keyed by hash, not id()
     bool hybrid = false;          // an extension's type based on a builtin: instances are hybrids
+    PyTypeObject *builtin = nullptr;   // a hybrid type of C: that builtin (maybe not along tp_base)
     uint32_t features = 0;        // which dunders the managed type has (TypeFeature)
     bool storage_based = false;   // its instances can be made (native_to_host: add_storage_base)
     bool plain_metaclass = false; // its metaclass is `type` itself (no __instancecheck__ of its own)

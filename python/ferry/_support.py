@@ -1185,13 +1185,13 @@ def make_native_type(spec):
     """Fills cls, the managed class of an extension's type (made by the layer
     as a handle-ABI type of its own), with the type's slots, methods, members
     and getsets, and returns it. A type based on a builtin (a hybrid type)
-    comes with cls None and hybrid_base its base's class: its class is a
+    comes with cls None and hybrid_bases its bases' classes: its class is a
     Python subclass of that, made here (with an instance __dict__ only when
     the C type has one: has_dict)."""
     (cls, name, module, doc, t, slots, methods, members, getsets, basetype, tp_dict,
-     hybrid_base, has_dict, has_fields, pickle_refused) = spec
+     hybrid_bases, has_dict, has_fields, pickle_refused) = spec
     if cls is None:
-        cls = _hybrid_class(name, module, hybrid_base, has_dict)
+        cls = _hybrid_class(name, module, hybrid_bases, has_dict)
     elif type(cls) is type:   # (not meta_class's: its storage is its base)
         _STORAGE.add(cls)
     if doc is not None:   # without its "Name(sig)\n--\n\n" (typeobject.c type_dict_set_doc)
@@ -1229,14 +1229,14 @@ def make_native_type(spec):
         def __init_subclass__(sub, **kwargs):
             raise TypeError("type '%s' is not an acceptable base type" % qualified)
         ns['__init_subclass__'] = classmethod(__init_subclass__)
-    elif hybrid_base is None:
+    elif hybrid_bases is None:
         _NATIVE_FIELDS[cls] = has_fields
         if '__init_subclass__' not in ns:
             ns['__init_subclass__'] = classmethod(_native_init_subclass(cls))
-    if hybrid_base is None and pickle_refused and '__reduce_ex__' not in ns:
+    if hybrid_bases is None and pickle_refused and '__reduce_ex__' not in ns:
         qualified = '%s.%s' % (module, name) if module != 'builtins' else name
         ns['__reduce_ex__'] = _native_reduce_ex(cls, qualified)
-    if hybrid_base is not None and '__repr__' in ns and '__str__' not in ns and \
+    if hybrid_bases is not None and '__repr__' in ns and '__str__' not in ns and \
             issubclass(cls, _STR_IS_REPR):
         ns['__str__'] = object.__str__   # (CPython's int, float, ... have no tp_str of their own)
     # A member or getset named as one of type's own data descriptors
@@ -1270,6 +1270,8 @@ def make_native_type(spec):
 # storage), and whether the type has fields of its own (CPython's solid base
 # is not object).
 _NATIVE_FIELDS = _weakref.WeakKeyDictionary()
+_MAKING_HYBRID = False
+_HYBRIDS = _weakref.WeakSet()   # the classes _hybrid_class made with several bases
 _LAYOUT_BUILTINS = (int, float, complex, str, bytes, bytearray, tuple, list, dict, set, frozenset,
                     BaseException, type)
 
@@ -1280,15 +1282,18 @@ def _native_init_subclass(cls):
     is refused as CPython refuses it; the host makes such a class, but not
     its instances (whose storage the type of C reads: PyPy crashed)."""
     def __init_subclass__(sub, **kwargs):
+        if _MAKING_HYBRID:
+            return super(cls, sub).__init_subclass__(**kwargs)
         mro = sub.__mro__
         builtins = [k for k in mro if k.__module__ == 'builtins' and k in _LAYOUT_BUILTINS or
                     (_builtins.issubclass(k, BaseException) and k.__module__ == 'builtins')]
+        hybrids = [h for h in mro if h in _HYBRIDS]   # (their bases were checked)
         for k in mro:
             fields = _NATIVE_FIELDS.get(k)
             if fields is None:
                 continue
             for b in builtins:
-                if b not in k.__mro__:
+                if b not in k.__mro__ and not any(k in h.__mro__ and b in h.__mro__ for h in hybrids):
                     if fields:
                         raise TypeError("multiple bases have instance lay-out conflict")
                     raise TypeError("ferry: a class based on the type of C '%s' and on '%s' "
@@ -1352,17 +1357,20 @@ _HOLD = {}
 _IN_DICT = object()
 
 
-def _hybrid_class(name, module, base, has_dict):
+def _hybrid_class(name, module, bases, has_dict):
     """The managed class of a type of C based on a builtin (a hybrid type,
-    proxies/proxy.h): a Python subclass of its base's class with one hidden
-    slot (its descriptor is kept here, not in the class), and an instance
-    __dict__ only when the C type has one. When the base's instances have a
-    __dict__ already (exceptions), no slot: the class keeps its base's
-    layout, as the C type does when it adds no fields in CPython, so that a
-    Python class may also derive from another builtin of its own layout
-    (lxml's LxmlSyntaxError(LxmlError, SyntaxError), LxmlError a type of C
-    based on Exception); what the boundary collection gives such an object to
-    hold is kept in its __dict__ while the collection runs."""
+    proxies/proxy.h): a Python subclass of its bases' classes (the builtin's
+    line, and types of C without fields: numpy's float64(floating, float))
+    with one hidden slot (its descriptor is kept here, not in the class), and
+    an instance __dict__ only when the C type has one. When the base's
+    instances have a __dict__ already (exceptions), no slot: the class keeps
+    its base's layout, as the C type does when it adds no fields in CPython,
+    so that a Python class may also derive from another builtin of its own
+    layout (lxml's LxmlSyntaxError(LxmlError, SyntaxError), LxmlError a type
+    of C based on Exception); what the boundary collection gives such an
+    object to hold is kept in its __dict__ while the collection runs."""
+    global _MAKING_HYBRID
+    base = next(b for b in bases if b not in _NATIVE_FIELDS)   # (the builtin's line)
     if issubclass(base, type):   # a metaclass of C: its instances are types, no hybrids
         def __setattr__(cls, attr, value):
             _check_mutable(cls, attr)
@@ -1373,14 +1381,20 @@ def _hybrid_class(name, module, base, has_dict):
             base.__delattr__(cls, attr)
         return type(base)(name, (base,), {'__module__': module, '__setattr__': __setattr__,
                                           '__delattr__': __delattr__})
-    if any('__dict__' in vars(k) for k in base.__mro__):   # (the base has a __dict__)
-        cls = type(base)(name, (base,), {'__module__': module, '__slots__': ()})
-        _HOLD[cls] = _IN_DICT
-    else:
-        slots = ('_ferry_hold', '__dict__') if has_dict else ('_ferry_hold',)
-        cls = type(base)(name, (base,), {'__module__': module, '__slots__': slots})
-        _HOLD[cls] = vars(cls)['_ferry_hold']
-        _builtins.delattr(cls, '_ferry_hold')
+    _MAKING_HYBRID = True   # (the other bases' __init_subclass__ lets it be)
+    try:
+        if any('__dict__' in vars(k) for k in base.__mro__):   # (the base has a __dict__)
+            cls = type(base)(name, bases, {'__module__': module, '__slots__': ()})
+            _HOLD[cls] = _IN_DICT
+        else:
+            slots = ('_ferry_hold', '__dict__') if has_dict else ('_ferry_hold',)
+            cls = type(base)(name, bases, {'__module__': module, '__slots__': slots})
+            _HOLD[cls] = vars(cls)['_ferry_hold']
+            _builtins.delattr(cls, '_ferry_hold')
+    finally:
+        _MAKING_HYBRID = False
+    if len(bases) > 1:
+        _HYBRIDS.add(cls)
     _builtins.delattr(cls, '__slots__')
     return cls
 

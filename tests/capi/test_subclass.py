@@ -674,6 +674,74 @@ class TestCelsius(SubclassTestCase):
         self.assertEqual(f.__dict__, {"note": "boiling"})
 
 
+class TestDouble(SubclassTestCase):
+    # numpy's float64(floating, float): a type of C laid out as float, whose
+    # tp_base is a type of C without fields; its instances made by a tp_alloc
+    # of its own, the value set after.
+    uses = ("Double",)
+
+    def check(self, d, value, cls=None):
+        self.assertIs(type(d), cls or self.Double)
+        self.assertIsInstance(d, float)
+        self.assertIsInstance(d, ft.Floating)
+        self.assertEqual(d, value)
+        self.assertEqual(float(d), value)
+        self.assertEqual(d.half(), value / 2)
+        self.assertEqual(repr(d), "Floating(%r)" % value)
+        self.assertEqual(str(d), "Floating(%r)" % value)
+        self.assertEqual(ft.c_value(d), value)
+        self.assertEqual(ft.c_checks(d), checks("float"))
+
+    def test_bases(self):
+        Double = self.Double
+        self.assertEqual(Double.__mro__, (Double, ft.Floating, float, object))
+        self.assertEqual(Double.__bases__, (ft.Floating, float))
+
+    def test_made_from_python(self):
+        for value in (2.5, -0.0, 1e300):
+            self.check(self.Double(value), value)
+        self.check(self.Double(), 0.0)
+        with self.assertRaises(TypeError):
+            self.Double("1.5")
+
+    def test_made_in_c(self):
+        for value in (4.5, -3.25, float("inf")):
+            self.check(ft.double_make(value), value)
+        values = [ft.double_make(i) for i in range(500)]
+        collect()
+        self.assertEqual([float(d) for d in values], [float(i) for i in range(500)])
+        self.assertEqual(sum(d.half() for d in values), sum(range(500)) / 2)
+
+    def test_identity(self):
+        d = ft.double_make(7.5)
+        ft.keep(d)
+        self.assertIs(ft.kept(True), d)
+        self.assertTrue(ft.is_same(d, d))
+
+    def test_python_subclass(self):
+        class Sub(self.Double):
+            def twice(self):
+                return float(self) * 2
+        s = Sub(3.0)
+        self.check(s, 3.0, Sub)
+        self.assertEqual(s.twice(), 6.0)
+
+    def test_slots_from_tp_base_first(self):
+        # CPython fills the slots Double lacks from its MRO in order: from
+        # Floating (object's hash, no number or order slots) before float.
+        d = self.Double(2.5)
+        self.assertNotEqual(hash(d), hash(2.5))
+        with self.assertRaises(TypeError):
+            d + 1
+        with self.assertRaises(TypeError):
+            d < 3
+        self.assertIs(self.Double.__base__, ft.Floating)
+
+    def test_layout_conflict(self):
+        with self.assertRaises(TypeError):   # (the host's words for two builtins')
+            type("Both", (self.Double, int), {})
+
+
 class TestFlag(SubclassTestCase):
     uses = ("Flag",)
 

@@ -22,6 +22,11 @@
  *                        tp_init chains to Exception's
  *   SpecError            PyType_FromSpecWithBases((ValueError,)), a member
  *                        after PyBaseExceptionObject, a getset
+ *   Double(Floating, float)  numpy's float64: tp_base a type of C without
+ *                        fields (Floating), tp_bases with float too, laid out
+ *                        as float; tp_alloc of its own (PyObject_Malloc and
+ *                        PyObject_Init, as numpy's gentype_alloc) and a tp_new
+ *                        that allocates, then sets the value
  *
  * None of them is readied when the module is imported: subclass_type(name)
  * readies one (and publishes it on the module), subclass_types() all of them.
@@ -283,6 +288,128 @@ static PyTypeObject Celsius_Type = {
     .tp_base = &PyFloat_Type,
     .tp_new = celsius_new,
 };
+
+/* --- Floating and Double(Floating, float) ---------------------------------- */
+
+static PyObject *
+floating_repr(PyObject *self)
+{
+    if (!PyFloat_Check(self)) {
+        return PyUnicode_FromString("Floating()");
+    }
+    PyObject *value = PyFloat_Type.tp_repr(self);
+    if (value == NULL) {
+        return NULL;
+    }
+    PyObject *r = PyUnicode_FromFormat("Floating(%U)", value);
+    Py_DECREF(value);
+    return r;
+}
+
+/* Reads the value as numpy's generic methods read obval. */
+static PyObject *
+floating_half(PyObject *self, PyObject *Py_UNUSED(ignored))
+{
+    if (!PyFloat_Check(self)) {
+        PyErr_SetString(PyExc_TypeError, "not a float");
+        return NULL;
+    }
+    return PyFloat_FromDouble(PyFloat_AS_DOUBLE(self) / 2);
+}
+
+static PyMethodDef floating_methods[] = {
+    {"half", floating_half, METH_NOARGS, NULL},
+    {NULL, NULL, 0, NULL},
+};
+
+static PyTypeObject Floating_Type = {
+    PyVarObject_HEAD_INIT(NULL, 0)
+    .tp_name = "_ferrytest.Floating",
+    .tp_basicsize = sizeof(PyObject),
+    .tp_flags = Py_TPFLAGS_DEFAULT | Py_TPFLAGS_BASETYPE,
+    .tp_repr = floating_repr,
+    .tp_str = floating_repr,
+    .tp_methods = floating_methods,
+};
+
+static PyObject *
+double_alloc(PyTypeObject *type, Py_ssize_t Py_UNUSED(nitems))
+{
+    PyObject *o = PyObject_Malloc(type->tp_basicsize);
+    if (o == NULL) {
+        return PyErr_NoMemory();
+    }
+    memset(o, 0, type->tp_basicsize);
+    if (type->tp_flags & Py_TPFLAGS_HEAPTYPE) {
+        Py_INCREF(type);
+    }
+    return PyObject_Init(o, type);
+}
+
+static PyObject *
+double_make(PyTypeObject *type, double value)
+{
+    PyObject *o = type->tp_alloc(type, 0);
+    if (o != NULL) {
+        ((PyFloatObject *)o)->ob_fval = value;
+    }
+    return o;
+}
+
+static PyObject *
+double_new(PyTypeObject *type, PyObject *args, PyObject *Py_UNUSED(kwds))
+{
+    double value = 0.0;
+    if (!PyArg_ParseTuple(args, "|d:Double", &value)) {
+        return NULL;
+    }
+    return double_make(type, value);
+}
+
+static PyTypeObject Double_Type = {
+    PyVarObject_HEAD_INIT(NULL, 0)
+    .tp_name = "_ferrytest.Double",
+    .tp_basicsize = sizeof(PyFloatObject),
+    .tp_flags = Py_TPFLAGS_DEFAULT | Py_TPFLAGS_BASETYPE,
+    .tp_doc = "numpy's float64 in small.",
+    .tp_new = double_new,
+    .tp_alloc = double_alloc,
+    .tp_free = PyObject_Free,
+};
+
+/* Double's bases as numpy sets float64's before PyType_Ready. */
+static int
+ready_double(void)
+{
+    if (Double_Type.tp_bases == NULL) {
+        if (PyType_Ready(&Floating_Type) < 0) {
+            return -1;
+        }
+        Double_Type.tp_base = &Floating_Type;
+        Double_Type.tp_bases = PyTuple_Pack(2, &Floating_Type, &PyFloat_Type);
+        if (Double_Type.tp_bases == NULL) {
+            return -1;
+        }
+    }
+    if (PyType_Ready(&Double_Type) < 0) {
+        return -1;
+    }
+    return PyObject_SetAttrString(subclass_module, "Floating", (PyObject *)&Floating_Type);
+}
+
+/* double_make(x): a Double made in C (numpy's PyArrayScalar_New). */
+static PyObject *
+subclass_double_make(PyObject *Py_UNUSED(module), PyObject *arg)
+{
+    double value = PyFloat_AsDouble(arg);
+    if (value == -1.0 && PyErr_Occurred()) {
+        return NULL;
+    }
+    if (ready_double() < 0) {
+        return NULL;
+    }
+    return double_make(&Double_Type, value);
+}
 
 /* --- Flag(int) ------------------------------------------------------------ */
 
@@ -681,6 +808,12 @@ ready_type(const char *name)
     }
     else if (strcmp(name, "Binder") == 0) {
         t = &Binder_Type;
+    }
+    else if (strcmp(name, "Double") == 0) {
+        if (ready_double() < 0) {
+            return NULL;
+        }
+        t = &Double_Type;
     }
     else if (strcmp(name, "AppError") == 0) {
         if (AppError_Type.tp_base == NULL) {
@@ -1109,6 +1242,7 @@ static PyMethodDef subclass_methods[] = {
     {"keep", subclass_keep, METH_O, NULL},
     {"kept", subclass_kept, METH_VARARGS, NULL},
     {"c_push", subclass_c_push, METH_VARARGS, NULL},
+    {"double_make", subclass_double_make, METH_O, NULL},
     {"c_put", subclass_c_put, METH_VARARGS, NULL},
     {NULL, NULL, 0, NULL},
 };
