@@ -104,6 +104,7 @@ PyObject *load_extension(const std::string &name, const std::string &path, PyObj
     void *lib = dlopen(path.c_str(), RTLD_NOW | RTLD_LOCAL);
     if (!lib)
         return import_error(path + ": " + dlerror(), name, path);
+    note_static_segments(lib);
     auto init = reinterpret_cast<PyObject *(*)()>(dlsym(lib, init_name.c_str()));
     if (!init)
         return import_error(path + ": dynamic module does not define module export function (" +

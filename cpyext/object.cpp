@@ -772,9 +772,43 @@ PyObject *PyObject_VectorcallDict(PyObject *callable, PyObject *const *args, siz
     return vectorcall(callable, args, nargsf, nullptr, kwdict);
 }
 
+// tp_call of a type of C that has vectorcall (numpy's ufuncs): the function
+// at tp_vectorcall_offset, called with the tuple's items and the dict's
+// keywords as names and values after them (call.c's _PyVectorcall_Call). A
+// host object's proxy has none: its call is the host's. (Going to the host for
+// a native object came back through its tp_call, here: for ever.)
 PyObject *PyVectorcall_Call(PyObject *callable, PyObject *tuple, PyObject *dict) {
     FERRY_API;
-    return PyObject_Call(callable, tuple, dict);
+    TypeInfo *ti = type_info(Py_TYPE(callable));
+    Py_ssize_t offset = Py_TYPE(callable)->tp_vectorcall_offset;
+    vectorcallfunc func = nullptr;
+    if (offset > 0)
+        std::memcpy(&func, reinterpret_cast<char *>(callable) + offset, sizeof(func));
+    if (!func && !(ti && ti->is_native))
+        return PyObject_Call(callable, tuple, dict);
+    if (!func) {
+        PyErr_Format(PyExc_TypeError, "'%.200s' object does not support vectorcall", Py_TYPE(callable)->tp_name);
+        return nullptr;
+    }
+    Py_ssize_t nargs = PyTuple_GET_SIZE(tuple);
+    Py_ssize_t nkw = dict ? PyDict_GET_SIZE(dict) : 0;
+    if (!nkw)
+        return func(callable, reinterpret_cast<PyTupleObject *>(tuple)->ob_item, nargs, nullptr);
+    std::vector<PyObject *> stack(nargs + nkw);
+    for (Py_ssize_t i = 0; i < nargs; i++)
+        stack[i] = PyTuple_GET_ITEM(tuple, i);
+    PyObject *kwnames = PyTuple_New(nkw);
+    if (!kwnames)
+        return nullptr;
+    Py_ssize_t pos = 0, i = 0;
+    PyObject *key, *value;
+    while (PyDict_Next(dict, &pos, &key, &value)) {
+        PyTuple_SET_ITEM(kwnames, i, Py_NewRef(key));
+        stack[nargs + i++] = value;   // (borrowed from the dict, which the caller holds)
+    }
+    PyObject *r = func(callable, stack.data(), nargs, kwnames);
+    Py_DECREF(kwnames);
+    return r;
 }
 
 PyObject *PyObject_VectorcallMethod(PyObject *name, PyObject *const *args, size_t nargsf,

@@ -579,9 +579,15 @@ Handle direct_function(Arity arity, const char *name, DirectTarget target, void 
 }
 
 void *native_unwrap(Handle h) {
-    // (No storage: an instance object.__new__ made, which the host allows.)
+    // No storage: an instance object.__new__ made, which the host allows, or
+    // one of a builtin's layout (numpy's float64 also derives from a class
+    // of C), for which the host raises "not a valid HPy object".
     auto *data = static_cast<NativeObjectData *>(HPy_AsStruct(g_ctx, H(h)));
-    return data ? data->native : nullptr;
+    if (!data) {
+        HPyErr_Clear(g_ctx);
+        return nullptr;
+    }
+    return data->native;
 }
 
 void native_hold(Handle wrapper, Handle held) {

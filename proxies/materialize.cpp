@@ -70,7 +70,7 @@ void *alloc_block(size_t size) {
 }
 
 void free_block(void *p) {
-    if (!p)
+    if (!p || (maybe_static(p) && is_static_object(p))) [[unlikely]]   // (never the heap's)
         return;
     Header *h = static_cast<Header *>(p) - 1;
     if (h->flags & kRegistered)   // freed by a tp_free, not object_dealloc

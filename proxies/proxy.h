@@ -84,7 +84,25 @@ enum HeaderFlags : uint32_t {
                               // (`padding`: their storage; dictobject.cpp)
 };
 
-inline Header *header_of(PyObject *o) { return reinterpret_cast<Header *>(o) - 1; }
+// Objects an extension defines statically (numpy's builtin dtypes, its
+// np.True_ and np.False_) have no Header before them (what is there is the
+// extension's own data): theirs is kept aside, found by address within the
+// extensions' writable segments (static_objects.cpp). Two instructions on the
+// usual path: g_static_lo and g_static_span bound those segments.
+extern uintptr_t g_static_lo, g_static_span;
+inline bool maybe_static(const void *o) {
+    return reinterpret_cast<uintptr_t>(o) - g_static_lo < g_static_span;
+}
+bool is_static_object(const void *o);
+Header *static_header(PyObject *o);   // a static object's, else the usual one
+// After an extension is opened: its writable segments (lib: dlopen's handle).
+void note_static_segments(void *lib);
+
+inline Header *header_of(PyObject *o) {
+    if (maybe_static(o)) [[unlikely]]
+        return static_header(o);
+    return reinterpret_cast<Header *>(o) - 1;
+}
 
 // kNextMethod's handle (PyIter_Next's cache in `padding`), and its release.
 inline host::Handle next_method_handle(const Header *h) { return host::Handle{static_cast<intptr_t>(h->padding)}; }

@@ -1248,7 +1248,7 @@ def make_native_type(spec):
         try:
             setattr(cls, k, v)
         except (TypeError, AttributeError):
-            if not (k.startswith('__') and _lookup_or_missing(type(cls), k) is not _MISSING):
+            if _lookup_or_missing(type(cls), k) is _MISSING:
                 raise
             hidden[k] = v
     if hidden:

@@ -414,6 +414,56 @@ class TestPoint(unittest.TestCase):
                 pass
 
 
+class TestStaticObjects(unittest.TestCase):
+    # Objects C defines statically, of a type of C (numpy's builtin dtypes
+    # and its np.True_): no allocator made them, and the memory before one is
+    # another's (static_points[1] follows static_points[0]).
+
+    def test_identity_and_use(self):
+        a, b = ft.type_static_point(0), ft.type_static_point(1)
+        self.assertIs(type(b), Point)
+        self.assertIs(ft.type_static_point(1), b)
+        self.assertIsNot(a, b)
+        self.assertEqual((a.i, a.d, b.i, b.d), (11, 1.5, 22, 2.5))
+        self.assertEqual((a.get_i(), b.get_i()), (11, 22))
+        self.assertEqual(repr(b), "Point(i=22)")
+        self.assertEqual(ft.type_point_fields(b)[:2], (22, 2.5))
+        self.assertTrue(ft.type_static_points_intact())
+
+    def test_many_crossings(self):
+        held = [ft.type_static_point(k % 2) for k in range(2000)]
+        d = {ft.type_static_point(1): "one"}
+        self.assertEqual(d[ft.type_static_point(1)], "one")
+        self.assertEqual(sum(p.get_i() for p in held), 1000 * (11 + 22))
+        del held, d
+        gc.collect()
+        gc.collect()
+        self.assertEqual(ft.type_static_point(0).get_i(), 11)
+        self.assertTrue(ft.type_static_points_intact())
+
+    def test_attribute_written(self):
+        b = ft.type_static_point(1)
+        b.d = 7.25
+        self.assertEqual(ft.type_static_point(1).d, 7.25)
+        self.assertEqual(ft.type_point_fields(ft.type_static_point(1))[1], 7.25)
+        b.d = 2.5
+        self.assertTrue(ft.type_static_points_intact())
+
+
+class TestVectorcallType(unittest.TestCase):
+    # A type of C whose tp_call is PyVectorcall_Call (numpy's ufuncs).
+
+    def test_calls(self):
+        c = ft.Caller()
+        self.assertEqual(c(), ((), None, ()))
+        self.assertEqual(c(1, "a"), ((1, "a"), None, ()))
+        self.assertEqual(c(1, k=2), ((1,), ("k",), (2,)))
+        self.assertEqual(ft.vectorcall_call(c, (3,), {"x": 4, "y": 5}),
+                         ((3,), ("x", "y"), (4, 5)))
+        self.assertEqual(ft.vectorcall_call(c, (3,)), ((3,), None, ()))
+        self.assertEqual(c.calls(), 5)
+
+
 class TestFromC(unittest.TestCase):
 
     def test_object_new(self):

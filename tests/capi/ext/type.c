@@ -742,7 +742,110 @@ type_member_setone(PyObject *Py_UNUSED(m), PyObject *args)
 
 static PyObject *type_meta_view(PyObject *m, PyObject *cls);
 
+/* --- objects defined statically (numpy's builtin dtypes, np.True_) ------- */
+
+/* Two Points next to each other: the layer must not keep its records for the
+ * second in the memory before it, which is the first's. */
+static PointObject static_points[2] = {
+    {PyObject_HEAD_INIT(&Point_Type) .i = 11, .d = 1.5},
+    {PyObject_HEAD_INIT(&Point_Type) .i = 22, .d = 2.5},
+};
+
+/* static_point(k): the static Point k (a new reference, as any getter's). */
+static PyObject *
+type_static_point(PyObject *Py_UNUSED(module), PyObject *arg)
+{
+    long k = PyLong_AsLong(arg);
+    if (k < 0 || k > 1) {
+        if (!PyErr_Occurred()) {
+            PyErr_SetString(PyExc_IndexError, "0 or 1");
+        }
+        return NULL;
+    }
+    return Py_NewRef((PyObject *)&static_points[k]);
+}
+
+/* static_points_intact(): each static Point's fields as C left them, and
+ * refcounts that never reached zero. */
+static PyObject *
+type_static_points_intact(PyObject *Py_UNUSED(module), PyObject *Py_UNUSED(ignored))
+{
+    int ok = 1;
+    for (int k = 0; k < 2; k++) {
+        PointObject *p = &static_points[k];
+        ok &= Py_IS_TYPE((PyObject *)p, &Point_Type) && Py_REFCNT(p) >= 1 && p->ro == 0 &&
+              p->str == NULL && p->pos == 0;
+    }
+    ok &= static_points[0].i == 11 && static_points[1].i == 22;
+    return PyBool_FromLong(ok);
+}
+
+/* --- Caller: tp_call is PyVectorcall_Call (numpy's ufuncs) ---------------- */
+
+typedef struct {
+    PyObject_HEAD
+    vectorcallfunc vectorcall;
+    long calls;
+} CallerObject;
+
+/* (positional, keyword names, keyword values) as they came */
+static PyObject *
+caller_vectorcall(PyObject *self, PyObject *const *args, size_t nargsf, PyObject *kwnames)
+{
+    Py_ssize_t n = PyVectorcall_NARGS(nargsf);
+    Py_ssize_t nkw = kwnames ? PyTuple_GET_SIZE(kwnames) : 0;
+    ((CallerObject *)self)->calls++;
+    PyObject *pos = PyTuple_New(n);
+    PyObject *values = PyTuple_New(nkw);
+    if (pos == NULL || values == NULL) {
+        Py_XDECREF(pos);
+        Py_XDECREF(values);
+        return NULL;
+    }
+    for (Py_ssize_t i = 0; i < n; i++) {
+        PyTuple_SET_ITEM(pos, i, Py_NewRef(args[i]));
+    }
+    for (Py_ssize_t i = 0; i < nkw; i++) {
+        PyTuple_SET_ITEM(values, i, Py_NewRef(args[n + i]));
+    }
+    return Py_BuildValue("(NON)", pos, kwnames ? kwnames : Py_None, values);
+}
+
+static PyObject *
+caller_new(PyTypeObject *type, PyObject *Py_UNUSED(args), PyObject *Py_UNUSED(kwds))
+{
+    CallerObject *self = (CallerObject *)type->tp_alloc(type, 0);
+    if (self != NULL) {
+        self->vectorcall = caller_vectorcall;
+    }
+    return (PyObject *)self;
+}
+
+static PyObject *
+caller_calls(PyObject *self, PyObject *Py_UNUSED(ignored))
+{
+    return PyLong_FromLong(((CallerObject *)self)->calls);
+}
+
+static PyMethodDef caller_methods[] = {
+    {"calls", caller_calls, METH_NOARGS, NULL},
+    {NULL, NULL, 0, NULL},
+};
+
+static PyTypeObject Caller_Type = {
+    PyVarObject_HEAD_INIT(NULL, 0)
+    .tp_name = "_ferrytest.Caller",
+    .tp_basicsize = sizeof(CallerObject),
+    .tp_flags = Py_TPFLAGS_DEFAULT | Py_TPFLAGS_HAVE_VECTORCALL,
+    .tp_vectorcall_offset = offsetof(CallerObject, vectorcall),
+    .tp_call = PyVectorcall_Call,
+    .tp_new = caller_new,
+    .tp_methods = caller_methods,
+};
+
 static PyMethodDef type_methods[] = {
+    {"type_static_point", type_static_point, METH_O, NULL},
+    {"type_static_points_intact", type_static_points_intact, METH_NOARGS, NULL},
     {"type_deallocs", type_deallocs, METH_NOARGS, NULL},
     {"type_getflags", type_getflags, METH_O, NULL},
     {"type_bases_mro", type_bases_mro, METH_O, NULL},
@@ -938,6 +1041,7 @@ ferrytest_init_type(PyObject *m)
     if (PyType_Ready(&Point_Type) < 0
         || PyType_Ready(&VarBox_Type) < 0
         || PyType_Ready(&GCBox_Type) < 0
+        || PyType_Ready(&Caller_Type) < 0
         || PyType_Ready(&Meta_Type) < 0
         || PyType_Ready((PyTypeObject *)&Described_Type) < 0) {
         return -1;
@@ -948,7 +1052,8 @@ ferrytest_init_type(PyObject *m)
     }
     if (PyModule_AddObjectRef(m, "Point", (PyObject *)&Point_Type) < 0
         || PyModule_AddObjectRef(m, "VarBox", (PyObject *)&VarBox_Type) < 0
-        || PyModule_AddObjectRef(m, "GCBox", (PyObject *)&GCBox_Type) < 0) {
+        || PyModule_AddObjectRef(m, "GCBox", (PyObject *)&GCBox_Type) < 0
+        || PyModule_AddObjectRef(m, "Caller", (PyObject *)&Caller_Type) < 0) {
         return -1;
     }
     return PyModule_AddFunctions(m, type_methods);
