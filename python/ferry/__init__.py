@@ -64,3 +64,11 @@ def load(name, path, spec=None):
 def install():
     from . import _hook
     _hook.install()
+    # numpy asks whether each object it documents is written in Python (a
+    # function, a property, a class with Py_TPFLAGS_HEAPTYPE in __flags__)
+    # and warns if so: the layer's stand-ins for the methods and getsets of
+    # types of C are (docs/architecture.md), which made `import numpy` print
+    # a warning per documented name.
+    import warnings
+    warnings.filterwarnings('ignore', message='add_newdoc was used on a pure-python object',
+                            category=UserWarning)
