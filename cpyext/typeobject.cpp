@@ -946,6 +946,28 @@ void add_operator_slots(std::vector<Handle> &v, PyTypeObject *t) {
     PyTypeObject *builtin = type_info(t) ? type_info(t)->builtin : nullptr;
     PyNumberMethods *inb = builtin ? builtin->tp_as_number : nullptr;
     PySequenceMethods *isq = builtin ? builtin->tp_as_sequence : nullptr;
+    // Nor one a base of C after the builtin in the MRO gave it, where the
+    // builtin has that operator on the host (numpy's str_(str, character):
+    // CPython's str has nb_remainder, which ferry's table of it lacks, and
+    // '%s' % np.str_('x') called numpy's generic remainder).
+    auto builtin_first = [&](auto get, const char *name) {
+        if (!builtin || !t->tp_mro)
+            return false;
+        const void *mine = get(t);
+        for (Py_ssize_t i = 1; i < PyTuple_GET_SIZE(t->tp_mro); i++) {
+            auto *m = reinterpret_cast<PyTypeObject *>(PyTuple_GET_ITEM(t->tp_mro, i));
+            if (m == builtin) {
+                Handle f = host::getattr_s(type_handle(builtin), name);
+                if (!f)
+                    host::err_clear();
+                host::close(f);
+                return static_cast<bool>(f);
+            }
+            if (get(m) == mine)
+                return false;   // (a base of C before the builtin gave it)
+        }
+        return false;
+    };
     auto add = [&](OperatorSlot id, const char *name, const char *rname, int arity) {
         std::vector<Handle> row = {int_handle(static_cast<int>(NativeSlot::number_first) + static_cast<int>(id)),
                                    str_handle(name), str_handle(rname), int_handle(arity)};
@@ -953,7 +975,9 @@ void add_operator_slots(std::vector<Handle> &v, PyTypeObject *t) {
     };
 #define X(field, name, rname, arity)                                        \
     if (nb && nb->field && !(bnb && bnb->field == nb->field) &&             \
-        !(inb && inb->field == nb->field))                                  \
+        !(inb && inb->field == nb->field) &&                                \
+        !builtin_first([](PyTypeObject *x) -> const void * {                \
+            return x->tp_as_number ? (const void *)x->tp_as_number->field : nullptr; }, name)) \
         add(OperatorSlot::field, name, rname, arity);
     FERRY_NUMBER_SLOTS(X)
 #undef X
@@ -966,7 +990,9 @@ void add_operator_slots(std::vector<Handle> &v, PyTypeObject *t) {
     };
 #define X(field, name, rname, arity)                                                    \
     if (sq && sq->field && !(bsq && bsq->field == sq->field) && !has_number(name) &&   \
-        !(isq && isq->field == sq->field))                                              \
+        !(isq && isq->field == sq->field) &&                                            \
+        !builtin_first([](PyTypeObject *x) -> const void * {                            \
+            return x->tp_as_sequence ? (const void *)x->tp_as_sequence->field : nullptr; }, name)) \
         add(OperatorSlot::field, name, rname, arity);
     FERRY_SEQUENCE_SLOTS(X)
 #undef X

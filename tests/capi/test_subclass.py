@@ -742,6 +742,21 @@ class TestDouble(SubclassTestCase):
             type("Both", (self.Double, int), {})
 
 
+class TestText(SubclassTestCase):
+    # numpy's str_(str, character): tp_base str, then a type of C with a
+    # remainder of its own; str's comes first in the MRO.
+    uses = ("Text",)
+
+    def test_str_operators_first(self):
+        t = self.Text("ab")
+        self.assertEqual(self.Text.__mro__, (self.Text, str, ft.Character, object))
+        self.assertEqual(("%s" % t, t + "c", t * 2), ("ab", "abc", "abab"))
+        self.assertEqual(self.Text("<%s>") % 5, "<5>")
+        with self.assertRaisesRegex(TypeError, "not all arguments converted"):
+            t % 5
+        self.assertIsInstance(t, ft.Character)
+
+
 class TestFlag(SubclassTestCase):
     uses = ("Flag",)
 

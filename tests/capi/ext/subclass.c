@@ -377,6 +377,53 @@ static PyTypeObject Double_Type = {
     .tp_free = PyObject_Free,
 };
 
+/* Character: no fields, a remainder of its own (numpy's generic has one);
+ * Text(str, Character), tp_base str (numpy's str_): str's remainder comes
+ * first in its MRO. */
+static PyObject *
+character_remainder(PyObject *Py_UNUSED(a), PyObject *Py_UNUSED(b))
+{
+    return PyUnicode_FromString("Character's remainder");
+}
+
+static PyNumberMethods character_as_number = {
+    .nb_remainder = character_remainder,
+};
+
+static PyTypeObject Character_Type = {
+    PyVarObject_HEAD_INIT(NULL, 0)
+    .tp_name = "_ferrytest.Character",
+    .tp_basicsize = sizeof(PyObject),
+    .tp_flags = Py_TPFLAGS_DEFAULT | Py_TPFLAGS_BASETYPE,
+    .tp_as_number = &character_as_number,
+};
+
+static PyTypeObject Text_Type = {
+    PyVarObject_HEAD_INIT(NULL, 0)
+    .tp_name = "_ferrytest.Text",
+    .tp_basicsize = sizeof(PyUnicodeObject),
+    .tp_flags = Py_TPFLAGS_DEFAULT | Py_TPFLAGS_BASETYPE | Py_TPFLAGS_UNICODE_SUBCLASS,
+};
+
+static int
+ready_text(void)
+{
+    if (Text_Type.tp_bases == NULL) {
+        if (PyType_Ready(&Character_Type) < 0) {
+            return -1;
+        }
+        Text_Type.tp_base = &PyUnicode_Type;
+        Text_Type.tp_bases = PyTuple_Pack(2, &PyUnicode_Type, &Character_Type);
+        if (Text_Type.tp_bases == NULL) {
+            return -1;
+        }
+    }
+    if (PyType_Ready(&Text_Type) < 0) {
+        return -1;
+    }
+    return PyObject_SetAttrString(subclass_module, "Character", (PyObject *)&Character_Type);
+}
+
 /* Double's bases as numpy sets float64's before PyType_Ready. */
 static int
 ready_double(void)
@@ -814,6 +861,12 @@ ready_type(const char *name)
             return NULL;
         }
         t = &Double_Type;
+    }
+    else if (strcmp(name, "Text") == 0) {
+        if (ready_text() < 0) {
+            return NULL;
+        }
+        t = &Text_Type;
     }
     else if (strcmp(name, "AppError") == 0) {
         if (AppError_Type.tp_base == NULL) {
