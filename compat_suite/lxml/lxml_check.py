@@ -2,13 +2,13 @@
 libxml2): the same lines on CPython 3.11 and through ferry
 (compat_suite/run.py compare)."""
 import io
+import os
+import sys
 
 from lxml import etree, objectify
 
-
-def show(label, value):
-    print('%s: %r' % (label, value))
-
+sys.path.insert(0, os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
+from lines import show  # noqa: E402 (compat_suite/lines.py)
 
 XML = '''<?xml version="1.0"?>
 <library xmlns="http://example.com/lib" xmlns:x="http://example.com/extra">

@@ -4,24 +4,15 @@ import array
 import datetime
 import gc
 import io
+import os
+import sys
 
 import msgpack
 from msgpack import ExtType, Timestamp
 
+sys.path.insert(0, os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
+from lines import error, show  # noqa: E402 (compat_suite/lines.py)
 assert msgpack.Packer is msgpack._cmsgpack.Packer, 'the C extension is not in use'
-
-
-def show(label, value):
-    print('%s: %r' % (label, value))
-
-
-def error(label, f):
-    try:
-        f()
-    except Exception as e:
-        show(label, (type(e).__name__, str(e)))
-    else:
-        show(label, 'no error')
 
 
 value = {'int': [0, 1, -1, 127, 128, -32, -33, 2**16, 2**32, -2**63, 2**64 - 1],

@@ -3,28 +3,17 @@ friends): the same lines on CPython 3.11 and through ferry (compat_suite/run.py
 compare). numpy defines its builtin dtypes and np.True_/np.False_ statically,
 float64 as a type of C based on (floating, float), and calls its ufuncs
 through PyVectorcall_Call."""
+import gc
+import os
+import pickle
+import sys
 import warnings
 
+sys.path.insert(0, os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
+from lines import error, show  # noqa: E402 (compat_suite/lines.py)
+
 warnings.simplefilter('ignore')   # (add_newdoc's about the layer's methods: docs/architecture.md)
-
-import gc
-import pickle
-
-import numpy as np
-
-
-def show(label, value):
-    print('%s: %r' % (label, value))
-
-
-def error(label, f):
-    try:
-        f()
-    except Exception as e:
-        show(label, (type(e).__name__, str(e)))
-    else:
-        show(label, 'no error')
-
+import numpy as np  # noqa: E402
 
 a = np.arange(12, dtype=np.float64).reshape(3, 4)
 show('array', a)

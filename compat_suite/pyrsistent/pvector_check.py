@@ -1,17 +1,17 @@
 """Differential check of pyrsistent's C pvectorc: the same lines on CPython
 3.11 and through ferry (compat_suite/run.py compare)."""
 import gc
+import os
 import pickle
+import sys
 
 import pyrsistent
 import pvectorc
 
+sys.path.insert(0, os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
+from lines import show  # noqa: E402 (compat_suite/lines.py)
 assert pyrsistent.pvector is pvectorc.pvector, 'the C pvector is not in use'
 pvector, PVector = pvectorc.pvector, pvectorc.PVector
-
-
-def show(label, value):
-    print('%s: %r' % (label, value))
 
 
 v = pvector(range(10))

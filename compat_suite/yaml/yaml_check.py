@@ -2,24 +2,15 @@
 same lines on CPython 3.11 and through ferry (compat_suite/run.py compare)."""
 import gc
 import io
+import os
+import sys
 
 import yaml
 from yaml import CDumper, CLoader, CSafeDumper, CSafeLoader
 
+sys.path.insert(0, os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
+from lines import error, show  # noqa: E402 (compat_suite/lines.py)
 assert yaml.__with_libyaml__, 'the C binding is not in use'
-
-
-def show(label, value):
-    print('%s: %r' % (label, value))
-
-
-def error(label, f):
-    try:
-        f()
-    except yaml.YAMLError as e:
-        show(label, (type(e).__name__, str(e)))
-    else:
-        show(label, 'no error')
 
 
 DOC = """
@@ -107,17 +98,17 @@ text = yaml.dump([Point(1, 2), Point(3, 4)], Dumper=CDumper)
 show('custom dump', text)
 show('custom load', [vars(p) for p in yaml.load(text, Loader=CLoader)])
 
-error('scanner error', lambda: yaml.load('a: b: c', Loader=CLoader))
-error('parser error', lambda: yaml.load('[1, 2', Loader=CLoader))
-error('unknown tag', lambda: yaml.load('!nope 1', Loader=CSafeLoader))
-error('unknown alias', lambda: yaml.load('*x', Loader=CLoader))
-error('bad utf-8', lambda: yaml.load(b'a: \xff', Loader=CLoader))
+error('scanner error', lambda: yaml.load('a: b: c', Loader=CLoader), yaml.YAMLError)
+error('parser error', lambda: yaml.load('[1, 2', Loader=CLoader), yaml.YAMLError)
+error('unknown tag', lambda: yaml.load('!nope 1', Loader=CSafeLoader), yaml.YAMLError)
+error('unknown alias', lambda: yaml.load('*x', Loader=CLoader), yaml.YAMLError)
+error('bad utf-8', lambda: yaml.load(b'a: \xff', Loader=CLoader), yaml.YAMLError)
 class Opaque:
     def __repr__(self):
         return '<opaque>'
 
 
-error('unrepresentable', lambda: yaml.dump(Opaque(), Dumper=CSafeDumper))
+error('unrepresentable', lambda: yaml.dump(Opaque(), Dumper=CSafeDumper), yaml.YAMLError)
 
 big = {'k%d' % i: list(range(i % 7)) for i in range(2000)}
 text = yaml.dump(big, Dumper=CDumper)
