@@ -1999,12 +1999,18 @@ PyObject *PyType_GenericAlloc(PyTypeObject *t, Py_ssize_t nitems) {
         }
         if (PyErr_Occurred())
             return nullptr;
-        // C asks for one. A float or a complex gets its value from C after
-        // this (numpy's scalars): its managed object is made when it crosses
-        // (materialize.cpp hybrid_to_host). Other builtins' part is made on
-        // the host first.
+        // C asks for one. A float, a complex or bytes gets its value from C
+        // after this (numpy's scalars): its managed object is made when it
+        // crosses (materialize.cpp hybrid_to_host). Other builtins' part is
+        // made on the host first.
         if (ti->layout == Layout::float_ || ti->layout == Layout::complex_) {
             PyObject *o = alloc_object(t, t->tp_basicsize);
+            if (o && (t->tp_flags & Py_TPFLAGS_HEAPTYPE))
+                Py_INCREF(t);
+            return o;
+        }
+        if (ti->layout == Layout::bytes) {   // (numpy's bytes_: nitems bytes, written after)
+            PyObject *o = bytes_from_data(nullptr, nitems, t);
             if (o && (t->tp_flags & Py_TPFLAGS_HEAPTYPE))
                 Py_INCREF(t);
             return o;

@@ -825,15 +825,18 @@ Handle demoted_handle(PyObject *o) {
 
 namespace {
 
-// A hybrid C made without its managed object: a float or a complex its
-// type's tp_alloc made and C then gave its value (numpy's scalars), whose
+// A hybrid C made without its managed object: a float, a complex or bytes
+// its type's tp_alloc made and C then gave its value (numpy's scalars), whose
 // managed object is made now by the builtin's __new__ with its class and
 // that value, then held as one made on the host is (identity, pinned).
 Handle hybrid_to_host(PyObject *o, TypeInfo *ti) {
-    PyObject *args = ti->layout == Layout::float_ ? Py_BuildValue("(d)", PyFloat_AS_DOUBLE(o))
-                     : ti->layout == Layout::complex_
-                         ? Py_BuildValue("(D)", &reinterpret_cast<PyComplexObject *>(o)->cval)
-                         : nullptr;
+    PyObject *value = ti->layout == Layout::float_ ? PyFloat_FromDouble(PyFloat_AS_DOUBLE(o))
+                      : ti->layout == Layout::complex_
+                          ? PyComplex_FromCComplex(reinterpret_cast<PyComplexObject *>(o)->cval)
+                      : ti->layout == Layout::bytes ? PyBytes_FromStringAndSize(PyBytes_AS_STRING(o), Py_SIZE(o))
+                                                    : nullptr;
+    PyObject *args = value ? PyTuple_Pack(1, value) : nullptr;
+    Py_XDECREF(value);
     if (!args) {
         if (!PyErr_Occurred())
             PyErr_Format(PyExc_SystemError, "ferry: a '%s' object has no managed counterpart",

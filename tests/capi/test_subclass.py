@@ -983,6 +983,15 @@ class TestBlob(SubclassTestCase):
         self.assertEqual(ft.c_value(p), b"\x07data")
         self.assertEqual(p.__dict__, {"port": 80})
 
+    def test_made_by_tp_alloc_then_written(self):
+        # numpy's bytes_ scalars: tp_alloc(type, n), then the bytes written.
+        for data in (b"", b"ab", b"\x00xyz" * 100):
+            b = ft.blob_make(data)
+            self.assertIs(type(b), self.Blob)
+            self.assertEqual((b, len(b)), (data, len(data)))
+            self.assertEqual(ft.c_value(b), data)
+        self.assertEqual(ft.blob_make(b"xy").first(), ft.subclass_type("Blob")(b"xy").first())
+
 
 class TestAppError(SubclassTestCase):
     uses = ("AppError",)

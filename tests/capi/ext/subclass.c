@@ -565,6 +565,28 @@ static PyTypeObject Blob_Type = {
     .tp_base = &PyBytes_Type,
 };
 
+static PyObject *ready_type(const char *name);
+
+/* blob_make(data): a Blob made by its tp_alloc with room for the bytes, which
+ * are written after (numpy's bytes_ scalars). */
+static PyObject *
+subclass_blob_make(PyObject *Py_UNUSED(module), PyObject *arg)
+{
+    char *data;
+    Py_ssize_t n;
+    if (PyBytes_AsStringAndSize(arg, &data, &n) < 0) {
+        return NULL;
+    }
+    if (!(Blob_Type.tp_flags & Py_TPFLAGS_READY) && ready_type("Blob") == NULL) {
+        return NULL;
+    }
+    PyObject *o = Blob_Type.tp_alloc(&Blob_Type, n);
+    if (o != NULL) {
+        memcpy(PyBytes_AS_STRING(o), data, n);
+    }
+    return o;
+}
+
 /* --- AppError(Exception) -------------------------------------------------- */
 
 typedef struct {
@@ -1296,6 +1318,7 @@ static PyMethodDef subclass_methods[] = {
     {"kept", subclass_kept, METH_VARARGS, NULL},
     {"c_push", subclass_c_push, METH_VARARGS, NULL},
     {"double_make", subclass_double_make, METH_O, NULL},
+    {"blob_make", subclass_blob_make, METH_O, NULL},
     {"c_put", subclass_c_put, METH_VARARGS, NULL},
     {NULL, NULL, 0, NULL},
 };
