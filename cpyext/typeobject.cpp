@@ -1999,9 +1999,9 @@ PyObject *PyType_GenericAlloc(PyTypeObject *t, Py_ssize_t nitems) {
         }
         if (PyErr_Occurred())
             return nullptr;
-        // C asks for one. A float, a complex or bytes gets its value from C
-        // after this (numpy's scalars): its managed object is made when it
-        // crosses (materialize.cpp hybrid_to_host). Other builtins' part is
+        // C asks for one. A float, a complex, bytes or a tuple gets its value
+        // from C after this (numpy's scalars): its managed object is made when
+        // it crosses (materialize.cpp hybrid_to_host). Other builtins' part is
         // made on the host first.
         if (ti->layout == Layout::float_ || ti->layout == Layout::complex_) {
             PyObject *o = alloc_object(t, t->tp_basicsize);
@@ -2009,8 +2009,9 @@ PyObject *PyType_GenericAlloc(PyTypeObject *t, Py_ssize_t nitems) {
                 Py_INCREF(t);
             return o;
         }
-        if (ti->layout == Layout::bytes) {   // (numpy's bytes_: nitems bytes, written after)
-            PyObject *o = bytes_from_data(nullptr, nitems, t);
+        if (ti->layout == Layout::bytes || ti->layout == Layout::tuple) {
+            // (numpy's bytes_: nitems bytes, written after; a tuple's items so)
+            PyObject *o = ti->layout == Layout::bytes ? bytes_from_data(nullptr, nitems, t) : tuple_alloc(t, nitems);
             if (o && (t->tp_flags & Py_TPFLAGS_HEAPTYPE))
                 Py_INCREF(t);
             return o;

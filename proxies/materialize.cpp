@@ -825,8 +825,26 @@ Handle demoted_handle(PyObject *o) {
 
 namespace {
 
-// A hybrid C made without its managed object: a float, a complex or bytes
-// its type's tp_alloc made and C then gave its value (numpy's scalars), whose
+// A plain tuple of a tuple subtype's items (C filled them; an empty slot is
+// a SystemError, as CPython's tuple would crash on it).
+PyObject *tuple_items(PyObject *o) {
+    Py_ssize_t n = PyTuple_GET_SIZE(o);
+    PyObject *t = PyTuple_New(n);
+    for (Py_ssize_t i = 0; t && i < n; i++) {
+        PyObject *item = PyTuple_GET_ITEM(o, i);
+        if (!item) {
+            Py_DECREF(t);
+            PyErr_Format(PyExc_SystemError, "ferry: a '%s' object crossed with item %zd unset",
+                         Py_TYPE(o)->tp_name, i);
+            return nullptr;
+        }
+        PyTuple_SET_ITEM(t, i, Py_NewRef(item));
+    }
+    return t;
+}
+
+// A hybrid C made without its managed object: a float, a complex, bytes or
+// a tuple its type's tp_alloc made and C then filled (numpy's scalars), whose
 // managed object is made now by the builtin's __new__ with its class and
 // that value, then held as one made on the host is (identity, pinned).
 Handle hybrid_to_host(PyObject *o, TypeInfo *ti) {
@@ -834,6 +852,7 @@ Handle hybrid_to_host(PyObject *o, TypeInfo *ti) {
                       : ti->layout == Layout::complex_
                           ? PyComplex_FromCComplex(reinterpret_cast<PyComplexObject *>(o)->cval)
                       : ti->layout == Layout::bytes ? PyBytes_FromStringAndSize(PyBytes_AS_STRING(o), Py_SIZE(o))
+                      : ti->layout == Layout::tuple ? tuple_items(o)
                                                     : nullptr;
     PyObject *args = value ? PyTuple_Pack(1, value) : nullptr;
     Py_XDECREF(value);

@@ -742,6 +742,27 @@ class TestDouble(SubclassTestCase):
             type("Both", (self.Double, int), {})
 
 
+class TestPair(SubclassTestCase):
+    # A type of C based on tuple whose instances C makes by tp_alloc(type, 2)
+    # and then fills.
+    uses = ("Pair",)
+
+    def test_made_by_tp_alloc_then_filled(self):
+        o = object()
+        p = ft.pair_make(1, o)
+        self.assertIs(type(p), self.Pair)
+        self.assertEqual((len(p), p[0]), (2, 1))
+        self.assertIs(p[1], o)
+        self.assertEqual(p.swap(), (o, 1))
+        self.assertEqual(tuple(p), (1, o))
+        pairs = [ft.pair_make(i, str(i)) for i in range(300)]
+        self.assertEqual([tuple(q) for q in pairs], [(i, str(i)) for i in range(300)])
+
+    def test_made_from_python(self):
+        p = self.Pair((3, 4))
+        self.assertEqual((type(p), p, p.swap()), (self.Pair, (3, 4), (4, 3)))
+
+
 class TestText(SubclassTestCase):
     # numpy's str_(str, character): tp_base str, then a type of C with a
     # remainder of its own; str's comes first in the MRO.

@@ -565,7 +565,44 @@ static PyTypeObject Blob_Type = {
     .tp_base = &PyBytes_Type,
 };
 
+/* Pair(tuple): no fields; made in C by tp_alloc(type, 2) and its items set
+ * after, as C code in the wild makes its tuple subtypes' instances. */
+static PyObject *
+pair_swap(PyObject *self, PyObject *Py_UNUSED(ignored))
+{
+    return PyTuple_Pack(2, PyTuple_GET_ITEM(self, 1), PyTuple_GET_ITEM(self, 0));
+}
+
+static PyMethodDef pair_methods[] = {
+    {"swap", pair_swap, METH_NOARGS, NULL},
+    {NULL, NULL, 0, NULL},
+};
+
+static PyTypeObject Pair_Type = {
+    PyVarObject_HEAD_INIT(NULL, 0)
+    .tp_name = "_ferrytest.Pair",
+    .tp_flags = Py_TPFLAGS_DEFAULT | Py_TPFLAGS_BASETYPE,
+    .tp_methods = pair_methods,
+    .tp_base = &PyTuple_Type,
+};
+
 static PyObject *ready_type(const char *name);
+
+/* pair_make(a, b): a Pair made by its tp_alloc, the items set after. */
+static PyObject *
+subclass_pair_make(PyObject *Py_UNUSED(module), PyObject *args)
+{
+    PyObject *a, *b;
+    if (!PyArg_ParseTuple(args, "OO", &a, &b) || ready_type("Pair") == NULL) {
+        return NULL;
+    }
+    PyObject *o = Pair_Type.tp_alloc(&Pair_Type, 2);
+    if (o != NULL) {
+        PyTuple_SET_ITEM(o, 0, Py_NewRef(a));
+        PyTuple_SET_ITEM(o, 1, Py_NewRef(b));
+    }
+    return o;
+}
 
 /* blob_make(data): a Blob made by its tp_alloc with room for the bytes, which
  * are written after (numpy's bytes_ scalars). */
@@ -883,6 +920,9 @@ ready_type(const char *name)
             return NULL;
         }
         t = &Double_Type;
+    }
+    else if (strcmp(name, "Pair") == 0) {
+        t = &Pair_Type;
     }
     else if (strcmp(name, "Text") == 0) {
         if (ready_text() < 0) {
@@ -1319,6 +1359,7 @@ static PyMethodDef subclass_methods[] = {
     {"c_push", subclass_c_push, METH_VARARGS, NULL},
     {"double_make", subclass_double_make, METH_O, NULL},
     {"blob_make", subclass_blob_make, METH_O, NULL},
+    {"pair_make", subclass_pair_make, METH_VARARGS, NULL},
     {"c_put", subclass_c_put, METH_VARARGS, NULL},
     {NULL, NULL, 0, NULL},
 };
