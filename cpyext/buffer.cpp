@@ -468,8 +468,35 @@ int PyBuffer_IsContiguous(const Py_buffer *view, char order) {
     return 1;
 }
 
-// A memoryview over C memory. The host cannot see C memory, so a read-only
-// view gets a copy; a writable view is not supported yet and says so.
+namespace ferry {
+
+// A memoryview C makes: the host's, and in its C struct (PyMemoryViewObject,
+// which C reads with PyMemoryView_GET_BUFFER: numpy's np.asarray of one) a
+// buffer of o, as CPython's holds: o's own memory when o is a type of C's,
+// else a copy of the host's. Released with the proxy (memoryview_release).
+PyObject *memoryview_of(PyObject *o) {
+    PyObject *mv = PyObject_CallOneArg(reinterpret_cast<PyObject *>(&PyMemoryView_Type), o);
+    if (!mv || Py_TYPE(mv) != &PyMemoryView_Type)
+        return mv;
+    Py_buffer &view = reinterpret_cast<PyMemoryViewObject *>(mv)->view;
+    if (view.obj)   // (the same memoryview met again)
+        return mv;
+    if (PyObject_GetBuffer(o, &view, PyBUF_FULL_RO) < 0) {
+        Py_DECREF(mv);
+        return nullptr;
+    }
+    return mv;
+}
+
+void memoryview_release(PyObject *mv) {
+    Py_buffer &view = reinterpret_cast<PyMemoryViewObject *>(mv)->view;
+    if (view.obj)
+        PyBuffer_Release(&view);
+}
+
+} // namespace ferry
+
+// A memoryview of an object's buffer (memoryview_of).
 PyObject *PyMemoryView_FromObject(PyObject *o) {
     FERRY_API;
     if (!PyObject_CheckBuffer(o)) {
@@ -477,7 +504,7 @@ PyObject *PyMemoryView_FromObject(PyObject *o) {
                      Py_TYPE(o)->tp_name);
         return nullptr;
     }
-    return PyObject_CallOneArg(reinterpret_cast<PyObject *>(&PyMemoryView_Type), o);
+    return memoryview_of(o);
 }
 
 PyObject *PyMemoryView_FromMemory(char *mem, Py_ssize_t size, int flags) {
@@ -490,7 +517,7 @@ PyObject *PyMemoryView_FromMemory(char *mem, Py_ssize_t size, int flags) {
     PyObject *b = PyBytes_FromStringAndSize(mem, size);
     if (!b)
         return nullptr;
-    PyObject *r = PyObject_CallOneArg(reinterpret_cast<PyObject *>(&PyMemoryView_Type), b);
+    PyObject *r = memoryview_of(b);
     Py_DECREF(b);
     return r;
 }

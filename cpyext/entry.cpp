@@ -365,7 +365,9 @@ PyObject *call_native_slot(NativeSlot slot, PyTypeObject *t, PyObject *self, Han
     case NativeSlot::descr_set:
     case NativeSlot::descr_delete: return set_or_delete(slot == NativeSlot::descr_set, t->tp_descr_set);
     case NativeSlot::new_:
-    case NativeSlot::number_first: break;   // __new__ and operators are dispatched before
+    case NativeSlot::number_first:
+    case NativeSlot::not_iterable:
+    case NativeSlot::sequence_iterable: break;   // __new__ and operators are dispatched before (the last two: no method)
     }
     PyErr_Format(PyExc_SystemError, "ferry: unknown slot %d", static_cast<int>(slot));
     return nullptr;

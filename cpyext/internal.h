@@ -100,6 +100,9 @@ int bytearray_sync_to_host(PyObject *o);   // writes through PyByteArray_AS_STRI
 
 // complexobject.cpp, bytearrayobject.cpp, classobject.cpp, sliceobject.cpp, methodobject.cpp
 PyObject *complex_materialize(host::Handle h, PyTypeObject *type);
+// A memoryview C makes, with its C struct's buffer; its release (buffer.cpp).
+PyObject *memoryview_of(PyObject *o);
+void memoryview_release(PyObject *mv);
 // The builtin a hybrid type of C derives from (typeobject.cpp).
 PyTypeObject *hybrid_builtin(PyTypeObject *t);
 host::Handle complex_to_host(PyObject *o);

@@ -10,6 +10,12 @@ enum class NativeSlot : int {
     len = 9, getitem = 10, setitem = 11, delitem = 12, contains = 13, richcompare = 14,
     bool_ = 15, getattr = 16, setattr = 17, delattr = 18, descr_get = 19, descr_set = 20,
     descr_delete = 21,
+    // Not a slot: mp_subscript without sq_item or tp_iter, which CPython's
+    // iter() does not take for a sequence (the class's __iter__ is None).
+    not_iterable = 22,
+    // Not a slot either: sq_item without tp_iter, iterable as a sequence
+    // even where a base's class says it is not (numpy's void under generic).
+    sequence_iterable = 23,
     // Operators (python/ferry/_support.py builds them from the names the layer
     // sends): number slots from 100 in the order of FERRY_NUMBER_SLOTS, then
     // the sequence operators.

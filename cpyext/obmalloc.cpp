@@ -1,5 +1,7 @@
-// Memory interfaces: PyMem_* and PyObject_* blocks carry the layer's Header
-// (extensions mix them with object memory), PyMem_Raw* are plain mimalloc.
+// Memory interfaces: every block carries the layer's Header, since extensions
+// make objects in any of them (numpy's iterators: PyMem_RawMalloc, then
+// PyObject_Init). PyMem_Raw* may run without the GIL: their blocks come
+// straight from mimalloc (thread-safe), not through the layer's free list.
 // Mirrors Objects/obmalloc.c.
 #define PY_SSIZE_T_CLEAN
 #include <Python.h>
@@ -52,7 +54,8 @@ void *PyMem_RawMalloc(size_t size) {
     FERRY_API;
     if (size > kMax)
         return nullptr;
-    return heap::malloc(at_least_one(size));
+    auto *h = static_cast<Header *>(heap::zalloc_aligned(sizeof(Header) + at_least_one(size), 16));
+    return h ? h + 1 : nullptr;   // (size_class 0: free_block gives it back to mimalloc)
 }
 
 void *PyMem_RawCalloc(size_t nelem, size_t elsize) {
@@ -60,19 +63,32 @@ void *PyMem_RawCalloc(size_t nelem, size_t elsize) {
     size_t size = 0;
     if (!array_size(nelem, elsize, &size))
         return nullptr;
-    if (size == 0)
-        nelem = elsize = 1;
-    return heap::calloc(nelem, elsize);
+    return PyMem_RawMalloc(size);   // (zeroed)
 }
 
 void *PyMem_RawRealloc(void *ptr, size_t new_size) {
     FERRY_API;
     if (new_size > kMax)
         return nullptr;
-    return heap::realloc(ptr, at_least_one(new_size));
+    if (!ptr)
+        return PyMem_RawMalloc(new_size);
+    auto *h = static_cast<Header *>(
+        heap::realloc_aligned(static_cast<Header *>(ptr) - 1, sizeof(Header) + at_least_one(new_size), 16));
+    return h ? h + 1 : nullptr;
 }
 
-void PyMem_RawFree(void *ptr) { FERRY_API; heap::free(ptr); }
+// A block an object lived in has the layer's records to drop (with the GIL,
+// in its dealloc); a plain buffer goes straight back.
+void PyMem_RawFree(void *ptr) {
+    FERRY_API;
+    if (!ptr)
+        return;
+    Header *h = static_cast<Header *>(ptr) - 1;
+    if (h->flags || h->managed)
+        free_block(ptr);
+    else
+        heap::free(h);
+}
 
 void *PyMem_Malloc(size_t size) { FERRY_API; return layer_malloc(size); }
 void *PyMem_Calloc(size_t nelem, size_t elsize) { FERRY_API; return layer_calloc(nelem, elsize); }

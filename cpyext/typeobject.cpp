@@ -1035,6 +1035,8 @@ Handle native_slot_list(PyTypeObject *t) {
     auto mp_sub = [](PyTypeObject *x) { return x->tp_as_mapping ? (void *)x->tp_as_mapping->mp_subscript : nullptr; };
     auto sq_item = [](PyTypeObject *x) { return x->tp_as_sequence ? (void *)x->tp_as_sequence->sq_item : nullptr; };
     add_slot(v, own(mp_sub) || own(sq_item), NativeSlot::getitem);
+    add_slot(v, own(mp_sub) && !sq_item(t) && !t->tp_iter, NativeSlot::not_iterable);
+    add_slot(v, sq_item(t) && !t->tp_iter, NativeSlot::sequence_iterable);
     auto mp_ass = [](PyTypeObject *x) { return x->tp_as_mapping ? (void *)x->tp_as_mapping->mp_ass_subscript : nullptr; };
     auto sq_ass = [](PyTypeObject *x) { return x->tp_as_sequence ? (void *)x->tp_as_sequence->sq_ass_item : nullptr; };
     add_slot(v, own(mp_ass) || own(sq_ass), NativeSlot::setitem);

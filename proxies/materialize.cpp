@@ -1091,6 +1091,8 @@ void free_proxy(PyObject *o) {
     case Layout::generic:   // (a hybrid exception's args: hybrid_materialize)
         if (ti && ti->hybrid && PyType_FastSubclass(Py_TYPE(o), Py_TPFLAGS_BASE_EXC_SUBCLASS))
             Py_CLEAR(reinterpret_cast<PyBaseExceptionObject *>(o)->args);
+        else if (Py_TYPE(o) == &PyMemoryView_Type)
+            memoryview_release(o);
         break;
     default: break;
     }

@@ -1034,6 +1034,21 @@ _SLOT_ITER, _SLOT_NEXT, _SLOT_LEN, _SLOT_GETITEM, _SLOT_SETITEM = 7, 8, 9, 10, 1
 _SLOT_DELITEM, _SLOT_CONTAINS, _SLOT_RICHCMP, _SLOT_BOOL = 12, 13, 14, 15
 _SLOT_GETATTR, _SLOT_SETATTR, _SLOT_DELATTR = 16, 17, 18
 _SLOT_DESCR_GET, _SLOT_DESCR_SET, _SLOT_DESCR_DELETE = 19, 20, 21
+_SLOT_NOT_ITERABLE = 22   # (a mapping's __getitem__ alone: iter() refuses, as CPython's)
+_SLOT_SEQUENCE_ITERABLE = 23   # (sq_item without tp_iter: iter() walks the items)
+
+
+def _sequence_iter(self):
+    """iter() of a sequence of C without tp_iter whose base's class is not
+    iterable: its items until IndexError (CPython's sequence iterator)."""
+    i = 0
+    while True:
+        try:
+            item = self[i]
+        except (IndexError, StopIteration):
+            return
+        yield item
+        i += 1
 _RICHCMP = (('__lt__', 0), ('__le__', 1), ('__eq__', 2), ('__ne__', 3), ('__gt__', 4), ('__ge__', 5))
 
 
@@ -1201,6 +1216,13 @@ def make_native_type(spec):
     for sid in slots:
         if isinstance(sid, tuple):   # an operator: (id, dunder, reflected dunder, arity)
             ns.update(_operator_methods(t, *sid))
+            continue
+        if sid == _SLOT_NOT_ITERABLE:   # (the host would iterate through __getitem__)
+            ns['__iter__'] = None
+            continue
+        if sid == _SLOT_SEQUENCE_ITERABLE:
+            if any(vars(k).get('__iter__', 0) is None for k in cls.__mro__[1:]):
+                ns['__iter__'] = lambda self: _sequence_iter(self)   # (named per class below)
             continue
         for dunder, fn in dunders(sid):
             ns[dunder] = fn

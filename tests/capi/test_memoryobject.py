@@ -64,6 +64,21 @@ class TestMemoryView(unittest.TestCase):
             ft.memoryview_fromobject(1)
 
 
+class TestMemoryViewStruct(unittest.TestCase):
+    # A memoryview C makes, read with PyMemoryView_GET_BUFFER (numpy's
+    # np.asarray of one, matplotlib's savefig through it).
+
+    def test_of_bytes(self):
+        self.assertEqual(ft.memoryview_view(b"abc"),
+                         (3, 1, (3,), 1, 1, "B", b"abc", True, True, False))
+
+    def test_of_a_type_of_c(self):
+        p = ft.Pixels()
+        self.assertEqual(ft.memoryview_view(p),
+                         (6, 2, (2, 3), 1, 0, "B", bytes([0, 10, 20, 30, 40, 50]), True, True, True))
+        self.assertEqual(ft.memoryview_fromobject(p).tolist(), [[0, 10, 20], [30, 40, 50]])
+
+
 class TestBuffer(unittest.TestCase):
 
     def test_iscontiguous(self):

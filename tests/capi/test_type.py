@@ -450,6 +450,22 @@ class TestStaticObjects(unittest.TestCase):
         self.assertTrue(ft.type_static_points_intact())
 
 
+class TestObjectInRawMemory(unittest.TestCase):
+    # PyMem_RawMalloc, then PyObject_Init (numpy's iterators).
+
+    def test_use_and_death(self):
+        before = deallocs()[0]
+        points = [ft.type_raw_point(i) for i in range(200)]
+        self.assertEqual([p.get_i() for p in points], list(range(200)))
+        self.assertIs(type(points[7]), Point)
+        self.assertEqual(repr(points[3]), "Point(i=3)")
+        self.assertEqual(ft.type_point_fields(points[5])[0], 5)
+        del points
+        for _ in range(3):
+            gc.collect()
+        self.assertEqual(deallocs()[0], before + 200)
+
+
 class TestVectorcallType(unittest.TestCase):
     # A type of C whose tp_call is PyVectorcall_Call (numpy's ufuncs).
 

@@ -765,6 +765,25 @@ type_static_point(PyObject *Py_UNUSED(module), PyObject *arg)
     return Py_NewRef((PyObject *)&static_points[k]);
 }
 
+/* raw_point(i): a Point in memory from PyMem_RawMalloc, made an object by
+ * PyObject_Init (numpy's iterators are made so). */
+static PyObject *
+type_raw_point(PyObject *Py_UNUSED(module), PyObject *arg)
+{
+    long i = PyLong_AsLong(arg);
+    if (i == -1 && PyErr_Occurred()) {
+        return NULL;
+    }
+    PointObject *p = PyMem_RawMalloc(sizeof(PointObject));
+    if (p == NULL) {
+        return PyErr_NoMemory();
+    }
+    memset(p, 0, sizeof(PointObject));
+    PyObject_Init((PyObject *)p, &Point_Type);
+    p->i = (int)i;
+    return (PyObject *)p;
+}
+
 /* static_points_intact(): each static Point's fields as C left them, and
  * refcounts that never reached zero. */
 static PyObject *
@@ -845,6 +864,7 @@ static PyTypeObject Caller_Type = {
 
 static PyMethodDef type_methods[] = {
     {"type_static_point", type_static_point, METH_O, NULL},
+    {"type_raw_point", type_raw_point, METH_O, NULL},
     {"type_static_points_intact", type_static_points_intact, METH_NOARGS, NULL},
     {"type_deallocs", type_deallocs, METH_NOARGS, NULL},
     {"type_getflags", type_getflags, METH_O, NULL},
