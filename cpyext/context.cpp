@@ -30,6 +30,20 @@ bool is_contextvar(PyObject *o) {
     return true;
 }
 
+// ContextVar.get and ContextVar.set of the host, called with the variable
+// as their first argument: no bound method is made and met in C at each call
+// (numpy reads its error state from a ContextVar at every operation, which
+// cost 5 us of a scalar multiplication).
+ferry::host::Handle contextvar_method(const char *name, ferry::host::Handle &slot) {
+    if (!slot) {
+        ferry::host::Handle t = ferry::handle_of(contextvar_type());
+        slot = t ? ferry::host::getattr_s(t, name) : ferry::host::Handle{};
+        if (!slot)
+            ferry::move_host_error_to_c();
+    }
+    return slot;
+}
+
 } // namespace
 
 PyObject *PyContextVar_New(const char *name, PyObject *def) {
@@ -59,11 +73,14 @@ int PyContextVar_Get(PyObject *var, PyObject *def, PyObject **val) {
     if (!is_contextvar(var))
         return -1;   // (*val untouched, as CPython leaves it)
     *val = nullptr;
-    PyObject *get = PyObject_GetAttrString(var, "get");
-    if (!get)
+    static ferry::host::Handle get_slot;
+    ferry::host::Handle get = contextvar_method("get", get_slot);
+    ferry::host::Handle v = get ? ferry::handle_of(var) : ferry::host::Handle{};
+    ferry::host::Handle d = v && def ? ferry::handle_of(def) : ferry::host::Handle{};
+    if (!v || (def && !d))
         return -1;
-    PyObject *r = PyObject_CallFunctionObjArgs(get, def, nullptr);   // def NULL: no argument
-    Py_DECREF(get);
+    PyObject *r = ferry::from_host_steal(def ? ferry::host::call_with(get, {v, d})
+                                             : ferry::host::call_with(get, {v}));   // def NULL: no argument
     if (!r) {
         if (def || !PyErr_ExceptionMatches(PyExc_LookupError))
             return -1;
@@ -78,10 +95,11 @@ PyObject *PyContextVar_Set(PyObject *var, PyObject *value) {
     FERRY_API;
     if (!is_contextvar(var))
         return nullptr;
-    PyObject *set = PyObject_GetAttrString(var, "set");
-    if (!set)
+    static ferry::host::Handle set_slot;
+    ferry::host::Handle set = contextvar_method("set", set_slot);
+    ferry::host::Handle v = set ? ferry::handle_of(var) : ferry::host::Handle{};
+    ferry::host::Handle x = v ? ferry::handle_of(value) : ferry::host::Handle{};
+    if (!x)
         return nullptr;
-    PyObject *token = PyObject_CallFunctionObjArgs(set, value, nullptr);
-    Py_DECREF(set);
-    return token;
+    return ferry::from_host_steal(ferry::host::call_with(set, {v, x}));
 }
