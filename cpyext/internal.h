@@ -4,6 +4,8 @@
 #pragma once
 #include <Python.h>
 
+#include <vector>
+
 #include <initializer_list>
 #include <string>
 #include "structmember.h"
@@ -103,8 +105,14 @@ PyObject *complex_materialize(host::Handle h, PyTypeObject *type);
 // A memoryview C makes, with its C struct's buffer; its release (buffer.cpp).
 PyObject *memoryview_of(PyObject *o);
 void memoryview_release(PyObject *mv);
-// The builtin a hybrid type of C derives from (typeobject.cpp).
-PyTypeObject *hybrid_builtin(PyTypeObject *t);
+// argv's nargs items, then kwargs' values, in stack, and a new tuple of
+// kwargs' names: the vectorcall convention (methodobject.cpp); null with
+// the error set.
+PyObject *kwargs_to_stack(PyObject *const *argv, Py_ssize_t nargs, PyObject *kwargs,
+                          std::vector<PyObject *> &stack);
+// The managed object the builtin's __new__ makes with type's class, as C
+// calls its base's tp_new (typeobject.cpp); null with the host's error.
+host::Handle builtin_new_managed(PyTypeObject *type, PyObject *args, PyObject *kwds);
 host::Handle complex_to_host(PyObject *o);
 PyObject *bytearray_materialize(host::Handle h, PyTypeObject *type);
 host::Handle bytearray_to_host(PyObject *o);

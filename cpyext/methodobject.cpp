@@ -187,21 +187,12 @@ PyObject *call_with_flags(PyMethodDef *def, PyObject *self, PyTypeObject *defini
     case METH_METHOD | METH_FASTCALL | METH_KEYWORDS: {
         if (!has_kw)
             return fastcall_keywords(def, self, defining, argv, nargs, nullptr);
-        std::vector<PyObject *> stack(argv, argv + nargs);
-        PyObject *kwnames = nullptr;
-        if (has_kw) {
-            kwnames = PyTuple_New(PyDict_GET_SIZE(kwargs));
-            Py_ssize_t pos = 0, i = 0;
-            PyObject *k, *v;
-            while (kwnames && PyDict_Next(kwargs, &pos, &k, &v)) {
-                PyTuple_SET_ITEM(kwnames, i++, Py_NewRef(k));
-                stack.push_back(v);
-            }
-            if (!kwnames)
-                return nullptr;
-        }
+        std::vector<PyObject *> stack;
+        PyObject *kwnames = kwargs_to_stack(argv, nargs, kwargs, stack);
+        if (!kwnames)
+            return nullptr;
         PyObject *r = fastcall_keywords(def, self, defining, stack.data(), nargs, kwnames);
-        Py_XDECREF(kwnames);
+        Py_DECREF(kwnames);
         return r;
     }
     default:
@@ -293,6 +284,19 @@ bool is_synthesized(const PyMethodDef *def) {
 } // namespace
 
 namespace ferry {
+
+PyObject *kwargs_to_stack(PyObject *const *argv, Py_ssize_t nargs, PyObject *kwargs,
+                          std::vector<PyObject *> &stack) {
+    stack.assign(argv, argv + nargs);
+    PyObject *kwnames = PyTuple_New(PyDict_GET_SIZE(kwargs));
+    Py_ssize_t pos = 0, i = 0;
+    PyObject *k, *v;
+    while (kwnames && PyDict_Next(kwargs, &pos, &k, &v)) {
+        PyTuple_SET_ITEM(kwnames, i++, Py_NewRef(k));
+        stack.push_back(v);   // (borrowed from the dict, which the caller holds)
+    }
+    return kwnames;
+}
 
 char *utf8_attr(Handle h, const char *name) {
     Handle v = host::getattr_s(h, name);

@@ -791,21 +791,13 @@ PyObject *PyVectorcall_Call(PyObject *callable, PyObject *tuple, PyObject *dict)
         return nullptr;
     }
     Py_ssize_t nargs = PyTuple_GET_SIZE(tuple);
-    Py_ssize_t nkw = dict ? PyDict_GET_SIZE(dict) : 0;
-    if (!nkw)
-        return func(callable, reinterpret_cast<PyTupleObject *>(tuple)->ob_item, nargs, nullptr);
-    std::vector<PyObject *> stack(nargs + nkw);
-    for (Py_ssize_t i = 0; i < nargs; i++)
-        stack[i] = PyTuple_GET_ITEM(tuple, i);
-    PyObject *kwnames = PyTuple_New(nkw);
+    PyObject *const *argv = reinterpret_cast<PyTupleObject *>(tuple)->ob_item;
+    if (!dict || !PyDict_GET_SIZE(dict))
+        return func(callable, argv, nargs, nullptr);
+    std::vector<PyObject *> stack;
+    PyObject *kwnames = kwargs_to_stack(argv, nargs, dict, stack);
     if (!kwnames)
         return nullptr;
-    Py_ssize_t pos = 0, i = 0;
-    PyObject *key, *value;
-    while (PyDict_Next(dict, &pos, &key, &value)) {
-        PyTuple_SET_ITEM(kwnames, i, Py_NewRef(key));
-        stack[nargs + i++] = value;   // (borrowed from the dict, which the caller holds)
-    }
     PyObject *r = func(callable, stack.data(), nargs, kwnames);
     Py_DECREF(kwnames);
     return r;

@@ -48,22 +48,23 @@ void *layer_realloc(void *p, size_t size) {
     return realloc_block(p, at_least_one(size));
 }
 
+// A Raw block, zeroed (size_class 0: free_block gives it back to mimalloc).
+void *raw_alloc(size_t size) {
+    auto *h = static_cast<Header *>(heap::zalloc_aligned(sizeof(Header) + at_least_one(size), 16));
+    return h ? h + 1 : nullptr;
+}
+
 } // namespace
 
 void *PyMem_RawMalloc(size_t size) {
     FERRY_API;
-    if (size > kMax)
-        return nullptr;
-    auto *h = static_cast<Header *>(heap::zalloc_aligned(sizeof(Header) + at_least_one(size), 16));
-    return h ? h + 1 : nullptr;   // (size_class 0: free_block gives it back to mimalloc)
+    return size > kMax ? nullptr : raw_alloc(size);
 }
 
 void *PyMem_RawCalloc(size_t nelem, size_t elsize) {
     FERRY_API;
     size_t size = 0;
-    if (!array_size(nelem, elsize, &size))
-        return nullptr;
-    return PyMem_RawMalloc(size);   // (zeroed)
+    return array_size(nelem, elsize, &size) ? raw_alloc(size) : nullptr;
 }
 
 void *PyMem_RawRealloc(void *ptr, size_t new_size) {
@@ -71,7 +72,7 @@ void *PyMem_RawRealloc(void *ptr, size_t new_size) {
     if (new_size > kMax)
         return nullptr;
     if (!ptr)
-        return PyMem_RawMalloc(new_size);
+        return raw_alloc(new_size);
     auto *h = static_cast<Header *>(
         heap::realloc_aligned(static_cast<Header *>(ptr) - 1, sizeof(Header) + at_least_one(new_size), 16));
     return h ? h + 1 : nullptr;

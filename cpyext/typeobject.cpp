@@ -1388,14 +1388,6 @@ PyObject *object_new(PyTypeObject *type, PyObject *args, PyObject *kwds) {
     return type->tp_alloc(type, 0);
 }
 
-} // namespace
-
-namespace ferry {
-PyTypeObject *hybrid_builtin(PyTypeObject *t) { return builtin_base(t); }
-} // namespace ferry
-
-namespace {
-
 // The builtin a type is based on: itself when static, else its nearest
 // static base (or the builtin a hybrid type of C records).
 PyTypeObject *builtin_base(PyTypeObject *t) {
@@ -1413,15 +1405,30 @@ PyTypeObject *builtin_base(PyTypeObject *t) {
 // calling its base's): the builtin's own __new__ and __init__ on the host,
 // with the class asked for. An extension type's instance made so is a hybrid.
 PyObject *builtin_new(PyTypeObject *type, PyObject *args, PyObject *kwds) {
+    return from_host_steal(builtin_new_managed(type, args, kwds));
+}
+
+} // namespace
+
+namespace ferry {
+
+// The managed object the builtin's __new__ makes with type's class (args,
+// kwds: C objects, or null), as C calls its base's tp_new; null with the
+// host's error.
+Handle builtin_new_managed(PyTypeObject *type, PyObject *args, PyObject *kwds) {
     PyTypeObject *b = builtin_base(type);
     Handle base = b ? type_handle(b) : Handle{};
     Handle cls = base ? type_handle(type) : Handle{};
     Handle a = cls && args ? handle_of(args) : host::borrowed(Builtin::None);
     Handle k = a && kwds ? handle_of(kwds) : host::borrowed(Builtin::None);
     if (!cls || !a || !k)
-        return nullptr;
-    return from_host_steal(host::call_helper(Helper::builtin_new, {base, cls, a, k}));
+        return {};
+    return host::call_helper(Helper::builtin_new, {base, cls, a, k});
 }
+
+} // namespace ferry
+
+namespace {
 
 int builtin_init(PyObject *self, PyObject *args, PyObject *kwds) {
     if (PyExceptionInstance_Check(self) && kwds && PyDict_Check(kwds) && PyDict_GET_SIZE(kwds)) {
@@ -2005,15 +2012,11 @@ PyObject *PyType_GenericAlloc(PyTypeObject *t, Py_ssize_t nitems) {
         // from C after this (numpy's scalars): its managed object is made when
         // it crosses (materialize.cpp hybrid_to_host). Other builtins' part is
         // made on the host first.
-        if (ti->layout == Layout::float_ || ti->layout == Layout::complex_) {
-            PyObject *o = alloc_object(t, t->tp_basicsize);
-            if (o && (t->tp_flags & Py_TPFLAGS_HEAPTYPE))
-                Py_INCREF(t);
-            return o;
-        }
-        if (ti->layout == Layout::bytes || ti->layout == Layout::tuple) {
-            // (numpy's bytes_: nitems bytes, written after; a tuple's items so)
-            PyObject *o = ti->layout == Layout::bytes ? bytes_from_data(nullptr, nitems, t) : tuple_alloc(t, nitems);
+        Layout l = ti->layout;
+        if (l == Layout::float_ || l == Layout::complex_ || l == Layout::bytes || l == Layout::tuple) {
+            PyObject *o = l == Layout::bytes   ? bytes_from_data(nullptr, nitems, t)
+                          : l == Layout::tuple ? tuple_alloc(t, nitems)
+                                               : alloc_object(t, t->tp_basicsize);
             if (o && (t->tp_flags & Py_TPFLAGS_HEAPTYPE))
                 Py_INCREF(t);
             return o;

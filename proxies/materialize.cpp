@@ -70,7 +70,7 @@ void *alloc_block(size_t size) {
 }
 
 void free_block(void *p) {
-    if (!p || (maybe_static(p) && is_static_object(p))) [[unlikely]]   // (never the heap's)
+    if (!p || is_static_object(p)) [[unlikely]]   // (never the heap's)
         return;
     Header *h = static_cast<Header *>(p) - 1;
     if (h->flags & kRegistered)   // freed by a tp_free, not object_dealloc
@@ -862,12 +862,7 @@ Handle hybrid_to_host(PyObject *o, TypeInfo *ti) {
                          Py_TYPE(o)->tp_name);
         return {};
     }
-    PyTypeObject *b = hybrid_builtin(Py_TYPE(o));
-    Handle base = b ? type_handle(b) : Handle{};
-    Handle cls = base ? type_handle(Py_TYPE(o)) : Handle{};
-    Handle a = cls ? handle_of(args) : Handle{};
-    Handle m = a ? host::call_helper(Helper::builtin_new, {base, cls, a, host::borrowed(Builtin::None)})
-                 : Handle{};
+    Handle m = builtin_new_managed(Py_TYPE(o), args, nullptr);
     Py_DECREF(args);
     if (!m) {
         if (!PyErr_Occurred())

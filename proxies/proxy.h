@@ -93,7 +93,8 @@ extern uintptr_t g_static_lo, g_static_span;
 inline bool maybe_static(const void *o) {
     return reinterpret_cast<uintptr_t>(o) - g_static_lo < g_static_span;
 }
-bool is_static_object(const void *o);
+bool in_static_segments(const void *o);   // (the exact check, where maybe_static says so)
+inline bool is_static_object(const void *o) { return maybe_static(o) && in_static_segments(o); }
 Header *static_header(PyObject *o);   // a static object's, else the usual one
 // After an extension is opened: its writable segments (lib: dlopen's handle).
 void note_static_segments(void *lib);

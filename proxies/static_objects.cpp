@@ -26,24 +26,20 @@ struct Range {
 std::vector<Range> g_ranges;          // the extensions' writable segments
 FlatMap<Header *> g_static_headers;   // by address; never freed (as the objects)
 
-bool in_ranges(uintptr_t a) {
+} // namespace
+
+bool in_static_segments(const void *o) {
+    auto a = reinterpret_cast<uintptr_t>(o);
     for (const Range &r : g_ranges)
         if (a >= r.lo && a < r.hi)
             return true;
     return false;
 }
 
-} // namespace
-
-bool is_static_object(const void *o) {
-    return maybe_static(o) && in_ranges(reinterpret_cast<uintptr_t>(o));
-}
-
 Header *static_header(PyObject *o) {
-    auto a = reinterpret_cast<uintptr_t>(o);
-    if (!in_ranges(a))   // (the heap's, between two extensions' segments)
+    if (!in_static_segments(o))   // (the heap's, between two extensions' segments)
         return reinterpret_cast<Header *>(o) - 1;
-    auto [slot, added] = g_static_headers.insert(static_cast<int64_t>(a));
+    auto [slot, added] = g_static_headers.insert(static_cast<int64_t>(reinterpret_cast<uintptr_t>(o)));
     if (added)
         *slot = new Header{};
     return *slot;
@@ -53,24 +49,19 @@ void note_static_segments(void *lib) {
     link_map *lm = nullptr;
     if (dlinfo(lib, RTLD_DI_LINKMAP, &lm) != 0 || !lm)
         return;
-    struct Search {
-        ElfW(Addr) base;
-        bool found;
-    } search{lm->l_addr, false};
+    ElfW(Addr) base = lm->l_addr;
     dl_iterate_phdr(
         [](dl_phdr_info *info, size_t, void *data) {
-            auto *s = static_cast<Search *>(data);
-            if (info->dlpi_addr != s->base)
+            if (info->dlpi_addr != *static_cast<ElfW(Addr) *>(data))
                 return 0;
             for (ElfW(Half) i = 0; i < info->dlpi_phnum; i++) {
                 const ElfW(Phdr) &ph = info->dlpi_phdr[i];
                 if (ph.p_type == PT_LOAD && (ph.p_flags & PF_W) && ph.p_memsz)
                     g_ranges.push_back({info->dlpi_addr + ph.p_vaddr, info->dlpi_addr + ph.p_vaddr + ph.p_memsz});
             }
-            s->found = true;
             return 1;
         },
-        &search);
+        &base);
     if (g_ranges.empty())
         return;
     uintptr_t lo = g_ranges[0].lo, hi = g_ranges[0].hi;

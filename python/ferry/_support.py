@@ -1307,8 +1307,7 @@ def _native_init_subclass(cls):
         if _MAKING_HYBRID:
             return super(cls, sub).__init_subclass__(**kwargs)
         mro = sub.__mro__
-        builtins = [k for k in mro if k.__module__ == 'builtins' and k in _LAYOUT_BUILTINS or
-                    (_builtins.issubclass(k, BaseException) and k.__module__ == 'builtins')]
+        builtins = [k for k in mro if k.__module__ == 'builtins' and _builtins.issubclass(k, _LAYOUT_BUILTINS)]
         hybrids = [h for h in mro if h in _HYBRIDS]   # (their bases were checked)
         for k in mro:
             fields = _NATIVE_FIELDS.get(k)

@@ -478,6 +478,9 @@ class TestVectorcallType(unittest.TestCase):
                          ((3,), ("x", "y"), (4, 5)))
         self.assertEqual(ft.vectorcall_call(c, (3,)), ((3,), None, ()))
         self.assertEqual(c.calls(), 5)
+        c.forget()
+        with self.assertRaisesRegex(TypeError, "^'_ferrytest.Caller' object does not support vectorcall$"):
+            c()
 
 
 class TestFromC(unittest.TestCase):

@@ -846,8 +846,17 @@ caller_calls(PyObject *self, PyObject *Py_UNUSED(ignored))
     return PyLong_FromLong(((CallerObject *)self)->calls);
 }
 
+/* forget(): the vectorcall function cleared (PyVectorcall_Call refuses). */
+static PyObject *
+caller_forget(PyObject *self, PyObject *Py_UNUSED(ignored))
+{
+    ((CallerObject *)self)->vectorcall = NULL;
+    Py_RETURN_NONE;
+}
+
 static PyMethodDef caller_methods[] = {
     {"calls", caller_calls, METH_NOARGS, NULL},
+    {"forget", caller_forget, METH_NOARGS, NULL},
     {NULL, NULL, 0, NULL},
 };
 
