@@ -92,6 +92,20 @@ class TestConventions(unittest.TestCase):
         r = ft.meth_fastcall_keywords(**{"\xe9": 1})
         self.assertEqual(r, (ft, (), ("\xe9",), (1,)))
 
+    def test_fastcall_keywords_names_change(self):
+        # One call site, other names (same count, other order, other count)
+        # from one call to the next: C sees each call's own.
+        f = ft.meth_fastcall_keywords
+        cases = [{"b": 2, "c": 3}, {"c": 3, "b": 2}, {"b": 2, "d": 3}, {"b": 2},
+                 {"b": 2, "c": 3}, {"x" * 40: 1, "b": 2}, {"b": 2, "c": 3}]
+        for _ in range(3):
+            for kw in cases:
+                self.assertEqual(f(1, **kw), (ft, (1,), tuple(kw), tuple(kw.values())))
+        # names made anew at each call (not the interned ones of a call site)
+        for i in range(50):
+            name = "k%d" % (i % 3)
+            self.assertEqual(f(**{name: i}), (ft, (), (name,), (i,)))
+
     def test_vectorcall_into_fastcall(self):
         self.assertEqual(ft.object_vectorcall(ft.meth_fastcall_keywords, (1, 2, 3),
                                               ("k",)),
