@@ -617,7 +617,7 @@ PyObject *from_host_as(Handle h, PyTypeObject *type, bool argument, int64_t str_
     if (ti->layout == Layout::float_ && type == &PyFloat_Type) {
         double v = host::float_as(h);
         if (PyObject *known = bridge::float_identity_lookup(v))
-            return Py_NewRef(known);
+            return found_again(known);
         PyObject *o = materialize(h, ti);
         if (o) {
             finish_proxy(o, argument ? h : host::dup(h), 0, argument);
@@ -660,9 +660,7 @@ PyObject *from_host_as(Handle h, PyTypeObject *type, bool argument, int64_t str_
     if (known) {
         if (stats::enabled) [[unlikely]]
             stats::identity_hit();
-        if (header_of(known)->flags & kKept)
-            unkeep(known);
-        Py_INCREF(known);
+        found_again(known);
         if (header_of(known)->flags & kDemoted) [[unlikely]]   // (cycles.cpp)
             replace_managed(known, host::dup(h));
         return refresh_known(known, h, ti);
@@ -992,14 +990,25 @@ Handle moduledef_handle(PyObject *def) {
 
 namespace {
 
-// Proxies of exact strs that C freed are kept a while, still in the identity
-// map and holding their managed str: the same str crossing again (a dict's
-// keys at each PyDict_Next walk, an argument at each call) finds its proxy
-// instead of a new copy. The oldest is freed when a place is needed, and all
-// before the host collects (keep_flush). Not in debug or stress mode, whose
-// reports and drops are about the objects C frees.
+// Proxies of exact strs and floats that C freed are kept a while, still in
+// the identity map and holding their managed object: the same str or float
+// crossing again (a dict's keys at each PyDict_Next walk, an argument at each
+// call: Point(1.5, 2.5) made four float proxies) finds its proxy instead of a
+// new copy. The oldest is freed when a place is needed, and all before the
+// host collects (keep_flush). Not in debug or stress mode, whose reports and
+// drops are about the objects C frees.
 constexpr size_t kKeptMax = 256;
 constexpr Py_ssize_t kKeptLength = 256;   // longer strs are not worth holding
+
+bool keepable(PyObject *o, const Header *h) {
+    uint32_t identity = Py_TYPE(o) == &PyUnicode_Type ? uint32_t(kHashIdentity)
+                        : Py_TYPE(o) == &PyFloat_Type ? uint32_t(kFloatIdentity)
+                                                      : 0;
+    return identity && (h->flags & identity) &&
+           !(h->flags & ~(kRegistered | identity | kBorrowedHandle)) && h->managed &&
+           (identity != kHashIdentity || PyUnicode_GET_LENGTH(o) <= kKeptLength) && !debug::enabled &&
+           !debug::stress;
+}
 PyObject *g_kept[kKeptMax];
 size_t g_kept_next = 0;
 
@@ -1014,9 +1023,7 @@ void free_kept(size_t i) {
 
 bool keep(PyObject *o) {
     Header *h = header_of(o);
-    constexpr uint32_t kMay = kRegistered | kHashIdentity | kBorrowedHandle;
-    if (Py_TYPE(o) != &PyUnicode_Type || (h->flags & ~kMay) || !(h->flags & kHashIdentity) ||
-        !h->managed || PyUnicode_GET_LENGTH(o) > kKeptLength || debug::enabled || debug::stress)
+    if (!keepable(o, h))
         return false;
     if (h->flags & kBorrowedHandle) {   // the call's handle: its own from now on
         h->managed = host::dup(h->managed);

@@ -184,10 +184,17 @@ void renew_object(PyObject *o);
 
 // Called by tp_dealloc of every layer-owned layout.
 void object_dealloc(PyObject *o);
-// Proxies of small exact strs C freed are kept a while (kKept, identity-mapped):
+// Proxies of small exact strs and of floats C freed are kept a while (kKept,
+// identity-mapped):
 // unkeep when one is found again, keep_flush before the host collects,
 // drop_kept to free one now (the identity map wants its place).
 void unkeep(PyObject *o);
+// A new reference to a proxy found in an identity map (unkept if kept).
+inline PyObject *found_again(PyObject *known) {
+    if (header_of(known)->flags & kKept)
+        unkeep(known);
+    return Py_NewRef(known);
+}
 void keep_flush();
 void drop_kept(PyObject *o);
 

@@ -14,7 +14,7 @@ namespace {
 // one (its managed copy is made when it crosses back).
 PyObject *float_proxy(double d) {
     if (PyObject *known = bridge::float_identity_lookup(d))
-        return Py_NewRef(known);
+        return found_again(known);
     PyObject *o = PyFloat_FromDouble(d);
     if (o)
         bridge::float_identity_register(o, d);

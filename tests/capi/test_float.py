@@ -76,6 +76,24 @@ class TestFloat(unittest.TestCase):
             pass
         self.assertEqual(ft.float_as_double_macro(F(1.25)), 1.25)
 
+    def test_crossing_again(self):
+        # The same values cross again and again (ferry keeps a while the
+        # proxies of floats C let go, more of them than it keeps): each is
+        # read as it is, 0.0 and -0.0 and nans of other bits apart.
+        nan2 = struct.unpack("<d", struct.pack("<Q", 0x7ff8000000000001))[0]
+        values = EDGES + [NAN, nan2] + [i / 7 for i in range(600)]
+        bits = lambda x: struct.pack("<d", x)
+        for _ in range(3):
+            for v in values:
+                self.assertEqual(bits(ft.float_as_double_macro(v)), bits(v), v)
+        # One found again and then held by C outlives the call, and is let go.
+        for v in (1.5, -0.0, 2 / 7):
+            ft.float_as_double_macro(v)
+            ft.keep(v)
+            for w in values:
+                ft.float_as_double_macro(w)
+            self.assertEqual(bits(ft.kept(True)), bits(v))
+
     def test_fromstring(self):
         self.assertEqual(ft.float_fromstring("1.5"), 1.5)
         self.assertEqual(ft.float_fromstring(" -2e3 "), -2000.0)
