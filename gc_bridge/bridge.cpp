@@ -32,7 +32,100 @@ FlatMap<Bucket> g_hash_identity;
 FlatMap<int64_t> g_crowded_hash;   // id -> hash, for each kCrowded object
 std::vector<host::Handle> g_scope_handles;
 
+// Exact dicts and lists in g_identity: while they are few, each one, so that
+// a lookup of one of those types compares handles instead of asking id()
+// (container_lookup); and the proxies made without an id() (identity_defer).
+constexpr int kFew = 4;
+struct Few {
+    PyObject *objects[kFew];
+    int n = 0;
+    bool many = false;   // more than kFew since the count was last 0
+    size_t count = 0;
+};
+Few g_few[2];
+std::vector<PyObject *> g_deferred;
+constexpr size_t kDeferredMax = 8;
+
+int container_index(PyTypeObject *t) { return t == &PyDict_Type ? 0 : t == &PyList_Type ? 1 : -1; }
+
+void few_add(PyObject *o) {
+    int i = container_index(Py_TYPE(o));
+    if (i < 0)
+        return;
+    Few &f = g_few[i];
+    f.count++;
+    if (f.many)
+        return;
+    if (f.n < kFew)
+        f.objects[f.n++] = o;
+    else
+        f.many = true;
+}
+
+void few_remove(PyObject *o) {
+    int i = container_index(Py_TYPE(o));
+    if (i < 0)
+        return;
+    Few &f = g_few[i];
+    f.count--;
+    for (int k = 0; k < f.n; k++)
+        if (f.objects[k] == o) {
+            f.objects[k] = f.objects[--f.n];
+            break;
+        }
+    if (f.count == 0) {
+        f.n = 0;
+        f.many = false;
+    }
+}
+
+void deferred_drop(PyObject *o) {
+    auto it = std::find(g_deferred.begin(), g_deferred.end(), o);
+    if (it != g_deferred.end()) {
+        *it = g_deferred.back();
+        g_deferred.pop_back();
+    }
+    header_of(o)->flags &= ~kDeferredId;
+}
+
 } // namespace
+
+PyObject *container_lookup(host::Handle h, PyTypeObject *t, bool *settled) {
+    *settled = false;
+    for (PyObject *o : g_deferred)
+        if (Py_TYPE(o) == t && host::is(header_of(o)->managed, h))
+            return o;
+    int i = container_index(t);
+    if (i < 0 || g_few[i].many)
+        return nullptr;
+    Few &f = g_few[i];
+    for (int k = 0; k < f.n; k++) {
+        Header *hd = header_of(f.objects[k]);
+        if (hd->flags & (kDemoted | kLoose | kWeakWrapper)) [[unlikely]]   // (managed: not the object)
+            return nullptr;
+        if (host::is(hd->managed, h)) {
+            *settled = true;
+            return f.objects[k];
+        }
+    }
+    *settled = true;
+    return nullptr;
+}
+
+bool identity_deferrable() { return g_deferred.size() < kDeferredMax; }
+
+void identity_defer(PyObject *o) {
+    g_deferred.push_back(o);
+    header_of(o)->flags |= kDeferredId;
+}
+
+void identity_settle(PyObject *o) {
+    deferred_drop(o);
+    if (int64_t id = host_id(header_of(o)->managed))
+        identity_register(o, id);
+    else
+        PyErr_Clear();   // (no 64-bit id: not identity-mapped, as from_host leaves it)
+}
 
 PyObject *identity_lookup(int64_t id) {
     PyObject **o = g_identity.find(id);
@@ -49,6 +142,7 @@ void identity_register(PyObject *o, int64_t id) {
     Header *h = header_of(o);
     h->identity = id;
     h->flags |= kRegistered;
+    few_add(o);
 }
 
 PyObject *float_identity_lookup(double v) {
@@ -131,6 +225,8 @@ void hash_identity_add(PyObject *o, int64_t hash) {
 
 void identity_forget(PyObject *o) {
     Header *h = header_of(o);
+    if (h->flags & kDeferredId) [[unlikely]]
+        deferred_drop(o);
     if (!(h->flags & kRegistered))
         return;
     if (h->flags & kHashIdentity) {
@@ -147,8 +243,11 @@ void identity_forget(PyObject *o) {
     } else {
         FlatMap<PyObject *> &map = h->flags & kFloatIdentity ? g_float_identity : g_identity;
         PyObject **found = map.find(h->identity);
-        if (found && *found == o)
+        if (found && *found == o) {
             map.erase(h->identity);
+            if (&map == &g_identity)
+                few_remove(o);
+        }
     }
     if (h->flags & kCrowded) {   // its bucket may stop asking id()
         if (int64_t *hash = g_crowded_hash.find(h->identity)) {

@@ -103,7 +103,7 @@ void renew_object(PyObject *o) {
     Header *h = header_of(o);
     if (h->flags & kKept)   // (a kept str is the layer's: C cannot hold one)
         unkeep(o);
-    if (h->flags & kRegistered)
+    if (h->flags & (kRegistered | kDeferredId))
         bridge::identity_forget(o);
     if (h->flags & kDictSlot)
         dict_slot_release(o);
@@ -463,6 +463,8 @@ void keep_argument(PyObject *o) {
         hd->managed = host::dup(hd->managed);   // C keeps it beyond the call
         hd->flags &= ~kBorrowedHandle;
     }
+    if (Py_REFCNT(o) > 1 && (hd->flags & kDeferredId))
+        bridge::identity_settle(o);
 }
 
 void replace_managed(PyObject *o, Handle h_owned) {
@@ -639,18 +641,25 @@ PyObject *from_host_as(Handle h, PyTypeObject *type, bool argument, int64_t str_
     // (exact strs and bytes, types hashing by identity), else by id().
     int64_t id = 0, hash = 0;
     bool by_hash = hash_keyed(type, ti);
+    PyObject *known = nullptr;
+    bool defer = false;
     if (by_hash) {
         hash = str_hash != -1 ? str_hash : host::identity_hash(h);
         if (hash == -1 && host::err_occurred())
             return null_with_host_error();
+        known = bridge::hash_identity_lookup(h, hash);
     } else if (!value_compared(ti->layout)) {
-        id = known_id ? known_id : bridge::host_id(h);
-        if (!id && PyErr_Occurred())
-            return nullptr;
+        bool settled = false;
+        known = bridge::container_lookup(h, type, &settled);
+        defer = !known && settled && argument && bridge::identity_deferrable();
+        if (!known && !defer) {
+            id = known_id ? known_id : bridge::host_id(h);
+            if (!id && PyErr_Occurred())
+                return nullptr;
+            if (!settled)
+                known = id ? bridge::identity_lookup(id) : nullptr;
+        }
     }
-    PyObject *known = by_hash ? bridge::hash_identity_lookup(h, hash)
-                      : id    ? bridge::identity_lookup(id)
-                              : nullptr;
     // A loose hybrid whose managed object died before its link reported
     // holds the id() a new object has now (a dict of keywords, say).
     if (known && (header_of(known)->flags & kLoose) && !bridge::loose_of(known, h)) [[unlikely]] {
@@ -678,6 +687,8 @@ PyObject *from_host_as(Handle h, PyTypeObject *type, bool argument, int64_t str_
     finish_proxy(o, argument ? h : host::dup(h), id, argument);
     if (by_hash)   // (looked up above)
         bridge::hash_identity_add(o, hash);
+    if (defer)
+        bridge::identity_defer(o);
     return fill_made(o, h, ti);
 }
 

@@ -82,6 +82,8 @@ enum HeaderFlags : uint32_t {
                               // `padding`: its place among the kept (materialize.cpp)
     kPendingDict = 1u << 17,  // a dict C made that has not crossed: its items live in C
                               // (`padding`: their storage; dictobject.cpp)
+    kDeferredId = 1u << 18,   // an argument's dict or list not in the identity map yet
+                              // (bridge::identity_defer)
 };
 
 // Objects an extension defines statically (numpy's builtin dtypes, its

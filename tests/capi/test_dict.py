@@ -499,6 +499,31 @@ class TestDictsMadeInC(unittest.TestCase):
                 self.assertIs(d["self"], d)
                 self.assertEqual(len(d), 2)
 
+    def test_argument_identity(self):
+        # A dict or list crossing as an argument is one object in C however
+        # it arrives in the call: twice as an argument, as an item of another
+        # argument, as what a Python function C calls returns; and again
+        # after C kept it.
+        for make in (dict, list):
+            x = make()
+            self.assertTrue(ft.object_is(x, x))
+            self.assertFalse(ft.object_is(x, make()))
+            self.assertEqual(ft.dict_identity_paths(x, [x], lambda: x), (True, 1))
+            self.assertEqual(ft.dict_identity_paths(x, {"k": x}, None), (True, -1))
+            self.assertEqual(ft.dict_identity_paths(x, [make()], make), (False, 0))
+            holder = [x]
+            self.assertEqual(ft.dict_identity_paths(x, holder, lambda: holder[0]), (True, 1))
+            ft.keep(x)
+            self.assertTrue(ft.is_same(x, ft.kept()))
+            self.assertEqual(ft.dict_identity_paths(x, [x], lambda: x), (True, 1))
+            self.assertIs(ft.kept(True), x)
+            self.assertEqual(ft.dict_identity_paths(x, [x], lambda: x), (True, 1))
+        # many at once, past the few told apart without id()
+        xs = [make() for make in (dict, list) * 10]
+        self.assertTrue(ft.object_is(xs[-1], xs[-1]))
+        self.assertEqual(ft.dict_identity_paths(xs[3], xs, None), (False, -1))
+        self.assertEqual(ft.dict_identity_paths(xs[0], xs, None), (True, -1))
+
     def test_nested_result(self):
         d = ft.dict_decoded(50)
         self.assertEqual(d["version"], 1)

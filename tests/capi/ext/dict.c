@@ -837,6 +837,37 @@ fail:
     return NULL;
 }
 
+/* (x, holder, f): whether C meets x as one object however it arrives: as
+ * holder's first item (a list) or first value (a dict), and as what f()
+ * returns (f None: not asked). */
+static PyObject *
+dict_identity_paths(PyObject *Py_UNUSED(m), PyObject *args)
+{
+    PyObject *x, *holder, *f;
+    if (!PyArg_ParseTuple(args, "OOO", &x, &holder, &f)) {
+        return NULL;
+    }
+    PyObject *item = NULL;
+    if (PyList_Check(holder) && PyList_GET_SIZE(holder) > 0) {
+        item = PyList_GET_ITEM(holder, 0);
+    }
+    else if (PyDict_Check(holder)) {
+        Py_ssize_t pos = 0;
+        PyObject *k;
+        PyDict_Next(holder, &pos, &k, &item);
+    }
+    int via_call = -1;
+    if (f != Py_None) {
+        PyObject *r = PyObject_CallNoArgs(f);
+        if (r == NULL) {
+            return NULL;
+        }
+        via_call = r == x;
+        Py_DECREF(r);
+    }
+    return Py_BuildValue("(Oi)", item == NULL ? Py_None : item == x ? Py_True : Py_False, via_call);
+}
+
 /* (d, key, value): a dict made in C, its key and value also handed out
  * themselves; `self` set: d also holds itself under "self". */
 static PyObject *
@@ -858,6 +889,7 @@ static PyMethodDef dict_methods[] = {
     {"dict_decoded", dict_decoded, METH_O, NULL},
     {"dict_borrowed_after_crossing", dict_borrowed_after_crossing, METH_O, NULL},
     {"dict_with_shared", dict_with_shared, METH_O, NULL},
+    {"dict_identity_paths", dict_identity_paths, METH_VARARGS, NULL},
     {"dict_is_keyiterator", dict_is_keyiterator, METH_O, NULL},
     {"dict_iter_each", dict_iter_each, METH_VARARGS, NULL},
     {"dict_new", dict_new, METH_NOARGS, NULL},
