@@ -110,6 +110,9 @@ void memoryview_release(PyObject *mv);
 // the error set.
 PyObject *kwargs_to_stack(PyObject *const *argv, Py_ssize_t nargs, PyObject *kwargs,
                           std::vector<PyObject *> &stack);
+// r when a call's result and the error indicator agree, else CPython's
+// SystemError naming the callable (`what`); methodobject.cpp.
+PyObject *bad_call_result(const char *what, PyObject *r);
 // The managed object the builtin's __new__ makes with type's class, as C
 // calls its base's tp_new (typeobject.cpp); null with the host's error.
 host::Handle builtin_new_managed(PyTypeObject *type, PyObject *args, PyObject *kwds);

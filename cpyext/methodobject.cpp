@@ -228,43 +228,13 @@ PyObject *call_fastcall_keywords(PyMethodDef *def, PyObject *self, PyTypeObject 
     return r;
 }
 
-// Objects/call.c's _Py_CheckFunctionResult (the slow path: kept off the
-// stack frames of the call, which nest when C calls back into Python).
 [[gnu::noinline, gnu::cold]] PyObject *bad_result(PyMethodDef *def, PyObject *self, PyObject *r) {
-    if (!r) {
-        if (!PyErr_Occurred())
-            PyErr_Format(PyExc_SystemError, "%s returned NULL without setting an exception",
-                         function_repr(def, self).c_str());
-        return nullptr;
-    }
-    if (!PyErr_Occurred())
-        return r;
-    Py_DECREF(r);
-    PyObject *t, *v, *tb;
-    PyErr_Fetch(&t, &v, &tb);
-    PyErr_NormalizeException(&t, &v, &tb);
-    if (tb && v)
-        PyException_SetTraceback(v, tb);
-    PyErr_Format(PyExc_SystemError, "%s returned a result with an exception set",
-                 function_repr(def, self).c_str());
-    PyObject *t2, *v2, *tb2;
-    PyErr_Fetch(&t2, &v2, &tb2);
-    PyErr_NormalizeException(&t2, &v2, &tb2);
-    if (v2 && v) {
-        PyException_SetCause(v2, Py_NewRef(v));
-        PyException_SetContext(v2, Py_NewRef(v));
-    }
-    Py_XDECREF(t);
-    Py_XDECREF(v);
-    Py_XDECREF(tb);
-    PyErr_Restore(t2, v2, tb2);
-    return nullptr;
+    return bad_call_result(function_repr(def, self).c_str(), r);
 }
 
 inline PyObject *check_result(PyMethodDef *def, PyObject *self, PyObject *r) {
     return (r != nullptr) == !PyErr_Occurred() ? r : bad_result(def, self, r);
 }
-
 // A host builtin seen from C (PyPy's own functions and builtin methods, e.g.
 // len or [].append, whose type is mapped to PyCFunction_Type) has no
 // PyMethodDef: it gets a synthesized one whose function only raises.
@@ -284,6 +254,39 @@ bool is_synthesized(const PyMethodDef *def) {
 } // namespace
 
 namespace ferry {
+
+// Objects/call.c's _Py_CheckFunctionResult, the slow path (kept off the
+// stack frames of the call, which nest when C calls back into Python): what
+// names the callable.
+[[gnu::noinline, gnu::cold]] PyObject *bad_call_result(const char *what, PyObject *r) {
+    if (!r) {
+        if (!PyErr_Occurred())
+            PyErr_Format(PyExc_SystemError, "%s returned NULL without setting an exception", what);
+        return nullptr;
+    }
+    if (!PyErr_Occurred())
+        return r;
+    Py_DECREF(r);
+    PyObject *t, *v, *tb;
+    PyErr_Fetch(&t, &v, &tb);
+    PyErr_NormalizeException(&t, &v, &tb);
+    if (tb && v)
+        PyException_SetTraceback(v, tb);
+    PyErr_Format(PyExc_SystemError, "%s returned a result with an exception set",
+                 what);
+    PyObject *t2, *v2, *tb2;
+    PyErr_Fetch(&t2, &v2, &tb2);
+    PyErr_NormalizeException(&t2, &v2, &tb2);
+    if (v2 && v) {
+        PyException_SetCause(v2, Py_NewRef(v));
+        PyException_SetContext(v2, Py_NewRef(v));
+    }
+    Py_XDECREF(t);
+    Py_XDECREF(v);
+    Py_XDECREF(tb);
+    PyErr_Restore(t2, v2, tb2);
+    return nullptr;
+}
 
 PyObject *kwargs_to_stack(PyObject *const *argv, Py_ssize_t nargs, PyObject *kwargs,
                           std::vector<PyObject *> &stack) {

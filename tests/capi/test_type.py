@@ -483,6 +483,52 @@ class TestVectorcallType(unittest.TestCase):
             c()
 
 
+class TestCalledFromC(unittest.TestCase):
+    # Instances of static types of C called by C (numpy calls its ufuncs so),
+    # through every calling API: the type's own call, as in CPython, its
+    # keywords as a dict for tp_call and as names for vectorcall.
+
+    def test_tp_call(self):
+        p = Point(4)
+        self.assertEqual(ft.object_call(p, (1, 2)), (4, (1, 2), None))
+        self.assertEqual(ft.object_call(p, (1,), {"k": 2}), (4, (1,), {"k": 2}))
+        self.assertEqual(ft.object_callobject(p, ()), (4, (), None))
+        self.assertEqual(ft.object_callnoargs(p), (4, (), None))
+        self.assertEqual(ft.object_callonearg(p, "x"), (4, ("x",), None))
+        self.assertEqual(ft.object_callfunction(p, "ints"), (4, (1, 2, 3), None))
+        self.assertEqual(ft.object_callfunction(p, "tuple"), (4, (4, 5), None))
+        self.assertEqual(ft.object_callfunction(p, "null"), (4, (), None))
+        self.assertEqual(ft.object_callfunctionobjargs(p, 1, 2), (4, (1, 2), None))
+        self.assertEqual(ft.object_vectorcall(p, (1, 2, 3), ("a", "b")), (4, (1,), {"a": 2, "b": 3}))
+        self.assertEqual(ft.object_vectorcalldict(p, (1,), {"z": 0}), (4, (1,), {"z": 0}))
+
+    def test_vectorcall(self):
+        c = ft.Caller()
+        self.assertEqual(ft.object_call(c, (1,), {"k": 2}), ((1,), ("k",), (2,)))
+        self.assertEqual(ft.object_callnoargs(c), ((), None, ()))
+        self.assertEqual(ft.object_callfunctionobjargs(c, 1, 2), ((1, 2), None, ()))
+        self.assertEqual(ft.object_callfunction(c, "int"), ((7,), None, ()))
+        self.assertEqual(ft.object_vectorcall(c, (1, 2), ("a",)), ((1,), ("a",), (2,)))
+        self.assertEqual(ft.object_vectorcalldict(c, (), {"x": 1}), ((), ("x",), (1,)))
+        self.assertEqual(c.calls(), 6)
+        c.forget()   # (tp_call is PyVectorcall_Call, which refuses)
+        with self.assertRaisesRegex(TypeError, "^'_ferrytest.Caller' object does not support vectorcall$"):
+            ft.object_callnoargs(c)
+
+    def test_python_subclass_call(self):
+        # A Python class's own __call__ is what C calls.
+        class Sub(Point):
+            def __call__(self, *args, **kw):
+                return ("sub", args, kw)
+        s = Sub(1)
+        self.assertEqual(ft.object_callonearg(s, 5), ("sub", (5,), {}))
+        self.assertEqual(ft.object_call(s, (), {"k": 1}), ("sub", (), {"k": 1}))
+
+    def test_not_callable(self):
+        with self.assertRaisesRegex(TypeError, "'_ferrytest.Reducible' object is not callable"):
+            ft.object_callnoargs(ft.Reducible())
+
+
 class TestFromC(unittest.TestCase):
 
     def test_object_new(self):
