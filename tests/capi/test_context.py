@@ -85,6 +85,60 @@ class TestGetSet(unittest.TestCase):
 
         contextvars.copy_context().run(body)
 
+    def test_every_change_seen_by_c(self):
+        # C asks again and again while Python changes the value every way it
+        # can.
+        v = contextvars.ContextVar("again", default=0)
+        get = lambda: ft.contextvar_get(v)[1]
+
+        def body():
+            for i in range(3):
+                self.assertEqual(get(), i)
+                v.set(i + 1)
+            self.assertEqual(get(), 3)
+            token = v.set("s")
+            self.assertEqual(get(), "s")
+            v.reset(token)
+            self.assertEqual(get(), 3)
+            ft.contextvar_set(v, 2.5)
+            self.assertEqual(get(), 2.5)
+            inner = contextvars.copy_context()
+            self.assertEqual(inner.run(get), 2.5)
+            self.assertEqual(inner.run(lambda: (v.set(b"in"), get())[1]), b"in")
+            self.assertEqual(get(), 2.5)   # (left the inner context)
+            self.assertEqual(contextvars.Context().run(get), 0)   # the variable's default
+            self.assertEqual(ft.contextvar_get(v, "d"), (0, 2.5))
+            # a value Python changes in place
+            v.set([1])
+            self.assertEqual(get(), [1])
+            v.get().append(2)
+            self.assertEqual(get(), [1, 2])
+
+        contextvars.copy_context().run(body)
+        self.assertEqual(get(), 0)
+        self.assertEqual(contextvars.Context().run(ft.contextvar_get, v, "d"), (0, "d"))
+
+    def test_threads_have_their_own(self):
+        import threading
+        v = contextvars.ContextVar("t")
+        seen = []
+
+        def in_thread():
+            seen.append(ft.contextvar_get(v))
+            v.set("thread")
+            seen.append(ft.contextvar_get(v))
+
+        def body():
+            v.set("main")
+            self.assertEqual(ft.contextvar_get(v), (0, "main"))
+            t = threading.Thread(target=in_thread)
+            t.start()
+            t.join()
+            self.assertEqual(ft.contextvar_get(v), (0, "main"))
+
+        contextvars.copy_context().run(body)
+        self.assertEqual(seen, [(0, NULL), (0, "thread")])
+
     def test_not_a_var(self):
         class Sub:
             pass
