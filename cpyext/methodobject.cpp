@@ -228,6 +228,8 @@ PyObject *call_fastcall_keywords(PyMethodDef *def, PyObject *self, PyTypeObject 
     return r;
 }
 
+// Objects/call.c's _Py_CheckFunctionResult for a function of a PyMethodDef
+// (bad_call_result: the slow path).
 [[gnu::noinline, gnu::cold]] PyObject *bad_result(PyMethodDef *def, PyObject *self, PyObject *r) {
     return bad_call_result(function_repr(def, self).c_str(), r);
 }
@@ -235,6 +237,7 @@ PyObject *call_fastcall_keywords(PyMethodDef *def, PyObject *self, PyTypeObject 
 inline PyObject *check_result(PyMethodDef *def, PyObject *self, PyObject *r) {
     return (r != nullptr) == !PyErr_Occurred() ? r : bad_result(def, self, r);
 }
+
 // A host builtin seen from C (PyPy's own functions and builtin methods, e.g.
 // len or [].append, whose type is mapped to PyCFunction_Type) has no
 // PyMethodDef: it gets a synthesized one whose function only raises.
@@ -249,7 +252,6 @@ bool is_synthesized(const PyMethodDef *def) {
     return def && def->ml_meth ==
                       reinterpret_cast<PyCFunction>(reinterpret_cast<void (*)()>(host_builtin_has_no_c_function));
 }
-
 
 } // namespace
 

@@ -1020,6 +1020,7 @@ bool keepable(PyObject *o, const Header *h) {
            (identity != kHashIdentity || PyUnicode_GET_LENGTH(o) <= kKeptLength) && !debug::enabled &&
            !debug::stress;
 }
+
 PyObject *g_kept[kKeptMax];
 size_t g_kept_next = 0;
 
