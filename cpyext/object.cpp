@@ -101,6 +101,39 @@ PyObject *call_handle(Handle callable, PyObject *const *args, Py_ssize_t n, PyOb
     return r;
 }
 
+// The keywords of a vectorcall (names in kwnames, values after the n
+// arguments) as a new dict; null with the error set.
+PyObject *kwnames_dict(PyObject *kwnames, PyObject *const *args, Py_ssize_t n) {
+    PyObject *kw = PyDict_New();
+    for (Py_ssize_t i = 0; kw && i < PyTuple_GET_SIZE(kwnames); i++)
+        if (PyDict_SetItem(kw, PyTuple_GET_ITEM(kwnames, i), args[n + i]) < 0)
+            Py_CLEAR(kw);
+    return kw;
+}
+
+// The function at the type's tp_vectorcall_offset in callable, or null.
+vectorcallfunc vectorcall_function(PyObject *callable) {
+    vectorcallfunc func = nullptr;
+    if (Py_ssize_t offset = Py_TYPE(callable)->tp_vectorcall_offset; offset > 0)
+        std::memcpy(&func, reinterpret_cast<char *>(callable) + offset, sizeof(func));
+    return func;
+}
+
+// func called with argv and a dict's keywords as names and values after
+// them (call.c's _PyVectorcall_Call).
+PyObject *vectorcall_with_dict(vectorcallfunc func, PyObject *callable, PyObject *const *argv,
+                               Py_ssize_t nargs, PyObject *dict) {
+    if (!dict || !PyDict_GET_SIZE(dict))
+        return func(callable, argv, nargs, nullptr);
+    std::vector<PyObject *> stack;
+    PyObject *kwnames = kwargs_to_stack(argv, nargs, dict, stack);
+    if (!kwnames)
+        return nullptr;
+    PyObject *r = func(callable, stack.data(), nargs, kwnames);
+    Py_DECREF(kwnames);
+    return r;
+}
+
 // A callable whose type is an immutable type of C (numpy's ufuncs, static):
 // its call is the type's own C function, as CPython's PyObject_Call makes it,
 // with no host in between, whose call of its class's __call__ came back to
@@ -141,35 +174,23 @@ PyObject *c_call(PyObject *callable, PyObject *const *args, Py_ssize_t n, PyObje
     PyTypeObject *t = Py_TYPE(callable);
     if (!t->tp_call)
         return not_callable_c(callable);
-    vectorcallfunc func = nullptr;
-    if ((t->tp_flags & Py_TPFLAGS_HAVE_VECTORCALL) && t->tp_vectorcall_offset > 0)
-        std::memcpy(&func, reinterpret_cast<char *>(callable) + t->tp_vectorcall_offset, sizeof(func));
+    vectorcallfunc func = (t->tp_flags & Py_TPFLAGS_HAVE_VECTORCALL) ? vectorcall_function(callable) : nullptr;
     PyObject *r = nullptr;
-    if (func && !(kwdict && PyDict_GET_SIZE(kwdict))) {
+    if (func && kwnames) {
         r = func(callable, args, n, kwnames);
     } else if (func) {
-        std::vector<PyObject *> stack;
-        PyObject *names = kwargs_to_stack(args, n, kwdict, stack);
-        if (!names)
-            return nullptr;
-        r = func(callable, stack.data(), n, names);
-        Py_DECREF(names);
+        r = vectorcall_with_dict(func, callable, args, n, kwdict);
     } else {
         PyObject *tuple = PyTuple_New(n);
         if (!tuple)
             return nullptr;
         for (Py_ssize_t i = 0; i < n; i++)
             PyTuple_SET_ITEM(tuple, i, Py_NewRef(args[i]));
-        PyObject *kw = kwdict ? Py_NewRef(kwdict) : nullptr;
-        if (kwnames && PyTuple_GET_SIZE(kwnames)) {
-            kw = PyDict_New();
-            for (Py_ssize_t i = 0; kw && i < PyTuple_GET_SIZE(kwnames); i++)
-                if (PyDict_SetItem(kw, PyTuple_GET_ITEM(kwnames, i), args[n + i]) < 0)
-                    Py_CLEAR(kw);
-            if (!kw) {
-                Py_DECREF(tuple);
-                return nullptr;
-            }
+        bool named = kwnames && PyTuple_GET_SIZE(kwnames);
+        PyObject *kw = named ? kwnames_dict(kwnames, args, n) : Py_XNewRef(kwdict);
+        if (named && !kw) {
+            Py_DECREF(tuple);
+            return nullptr;
         }
         if (Py_EnterRecursiveCall(" while calling a Python object") == 0) {
             r = t->tp_call(callable, tuple, kw);
@@ -198,10 +219,7 @@ PyObject *vectorcall(PyObject *callable, PyObject *const *args, size_t nargsf,
         Handle c = handle_of(callable);
         return c ? call_handle(c, args, n, kwdict) : nullptr;
     }
-    PyObject *kw = PyDict_New();
-    for (Py_ssize_t i = 0; kw && i < PyTuple_GET_SIZE(kwnames); i++)
-        if (PyDict_SetItem(kw, PyTuple_GET_ITEM(kwnames, i), args[n + i]) < 0)
-            Py_CLEAR(kw);
+    PyObject *kw = kwnames_dict(kwnames, args, n);
     if (!kw)
         return nullptr;
     Handle c = handle_of(callable);
@@ -865,27 +883,15 @@ PyObject *PyObject_VectorcallDict(PyObject *callable, PyObject *const *args, siz
 PyObject *PyVectorcall_Call(PyObject *callable, PyObject *tuple, PyObject *dict) {
     FERRY_API;
     TypeInfo *ti = type_info(Py_TYPE(callable));
-    Py_ssize_t offset = Py_TYPE(callable)->tp_vectorcall_offset;
-    vectorcallfunc func = nullptr;
-    if (offset > 0)
-        std::memcpy(&func, reinterpret_cast<char *>(callable) + offset, sizeof(func));
+    vectorcallfunc func = vectorcall_function(callable);
     if (!func && !(ti && ti->is_native))
         return PyObject_Call(callable, tuple, dict);
     if (!func) {
         PyErr_Format(PyExc_TypeError, "'%.200s' object does not support vectorcall", Py_TYPE(callable)->tp_name);
         return nullptr;
     }
-    Py_ssize_t nargs = PyTuple_GET_SIZE(tuple);
-    PyObject *const *argv = reinterpret_cast<PyTupleObject *>(tuple)->ob_item;
-    if (!dict || !PyDict_GET_SIZE(dict))
-        return func(callable, argv, nargs, nullptr);
-    std::vector<PyObject *> stack;
-    PyObject *kwnames = kwargs_to_stack(argv, nargs, dict, stack);
-    if (!kwnames)
-        return nullptr;
-    PyObject *r = func(callable, stack.data(), nargs, kwnames);
-    Py_DECREF(kwnames);
-    return r;
+    return vectorcall_with_dict(func, callable, reinterpret_cast<PyTupleObject *>(tuple)->ob_item,
+                                PyTuple_GET_SIZE(tuple), dict);
 }
 
 PyObject *PyObject_VectorcallMethod(PyObject *name, PyObject *const *args, size_t nargsf,

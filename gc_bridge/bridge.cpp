@@ -32,14 +32,14 @@ FlatMap<Bucket> g_hash_identity;
 FlatMap<int64_t> g_crowded_hash;   // id -> hash, for each kCrowded object
 std::vector<host::Handle> g_scope_handles;
 
-// Exact dicts and lists in g_identity: while they are few, each one, so that
-// a lookup of one of those types compares handles instead of asking id()
-// (container_lookup); and the proxies made without an id() (identity_defer).
+// Exact dicts and lists in g_identity: how many, and up to kFew of them, so
+// that while all are known (n == count) a lookup of one of those types
+// compares handles instead of asking id() (container_lookup); and the
+// proxies made without an id() (identity_defer).
 constexpr int kFew = 4;
 struct Few {
     PyObject *objects[kFew];
     int n = 0;
-    bool many = false;   // more than kFew since the count was last 0
     size_t count = 0;
 };
 Few g_few[2];
@@ -54,12 +54,8 @@ void few_add(PyObject *o) {
         return;
     Few &f = g_few[i];
     f.count++;
-    if (f.many)
-        return;
     if (f.n < kFew)
         f.objects[f.n++] = o;
-    else
-        f.many = true;
 }
 
 void few_remove(PyObject *o) {
@@ -73,10 +69,6 @@ void few_remove(PyObject *o) {
             f.objects[k] = f.objects[--f.n];
             break;
         }
-    if (f.count == 0) {
-        f.n = 0;
-        f.many = false;
-    }
 }
 
 void deferred_drop(PyObject *o) {
@@ -96,12 +88,12 @@ PyObject *container_lookup(host::Handle h, PyTypeObject *t, bool *settled) {
         if (Py_TYPE(o) == t && host::is(header_of(o)->managed, h))
             return o;
     int i = container_index(t);
-    if (i < 0 || g_few[i].many)
+    if (i < 0 || g_few[i].count != static_cast<size_t>(g_few[i].n))
         return nullptr;
     Few &f = g_few[i];
     for (int k = 0; k < f.n; k++) {
         Header *hd = header_of(f.objects[k]);
-        if (hd->flags & (kDemoted | kLoose | kWeakWrapper)) [[unlikely]]   // (managed: not the object)
+        if (hd->flags & kDemoted) [[unlikely]]   // (managed: a weakref to a cell, cycles.cpp)
             return nullptr;
         if (host::is(hd->managed, h)) {
             *settled = true;

@@ -1049,6 +1049,8 @@ def _sequence_iter(self):
             return
         yield item
         i += 1
+
+
 _RICHCMP = (('__lt__', 0), ('__le__', 1), ('__eq__', 2), ('__ne__', 3), ('__gt__', 4), ('__ge__', 5))
 
 
