@@ -405,43 +405,40 @@ static PyTypeObject Text_Type = {
     .tp_flags = Py_TPFLAGS_DEFAULT | Py_TPFLAGS_BASETYPE | Py_TPFLAGS_UNICODE_SUBCLASS,
 };
 
+/* t readied with the bases (first, second), set before PyType_Ready as
+ * numpy sets float64's and str_'s (tp_base: first); `mixin`, the one of them
+ * that is a type of C without fields, is readied first and also exposed by
+ * the module as `name`. */
+static int
+ready_with_bases(PyTypeObject *t, PyTypeObject *first, PyTypeObject *second,
+                 PyTypeObject *mixin, const char *name)
+{
+    if (t->tp_bases == NULL) {
+        if (PyType_Ready(mixin) < 0) {
+            return -1;
+        }
+        t->tp_base = first;
+        t->tp_bases = PyTuple_Pack(2, first, second);
+        if (t->tp_bases == NULL) {
+            return -1;
+        }
+    }
+    if (PyType_Ready(t) < 0) {
+        return -1;
+    }
+    return PyObject_SetAttrString(subclass_module, name, (PyObject *)mixin);
+}
+
 static int
 ready_text(void)
 {
-    if (Text_Type.tp_bases == NULL) {
-        if (PyType_Ready(&Character_Type) < 0) {
-            return -1;
-        }
-        Text_Type.tp_base = &PyUnicode_Type;
-        Text_Type.tp_bases = PyTuple_Pack(2, &PyUnicode_Type, &Character_Type);
-        if (Text_Type.tp_bases == NULL) {
-            return -1;
-        }
-    }
-    if (PyType_Ready(&Text_Type) < 0) {
-        return -1;
-    }
-    return PyObject_SetAttrString(subclass_module, "Character", (PyObject *)&Character_Type);
+    return ready_with_bases(&Text_Type, &PyUnicode_Type, &Character_Type, &Character_Type, "Character");
 }
 
-/* Double's bases as numpy sets float64's before PyType_Ready. */
 static int
 ready_double(void)
 {
-    if (Double_Type.tp_bases == NULL) {
-        if (PyType_Ready(&Floating_Type) < 0) {
-            return -1;
-        }
-        Double_Type.tp_base = &Floating_Type;
-        Double_Type.tp_bases = PyTuple_Pack(2, &Floating_Type, &PyFloat_Type);
-        if (Double_Type.tp_bases == NULL) {
-            return -1;
-        }
-    }
-    if (PyType_Ready(&Double_Type) < 0) {
-        return -1;
-    }
-    return PyObject_SetAttrString(subclass_module, "Floating", (PyObject *)&Floating_Type);
+    return ready_with_bases(&Double_Type, &Floating_Type, &PyFloat_Type, &Floating_Type, "Floating");
 }
 
 /* double_make(x): a Double made in C (numpy's PyArrayScalar_New). */
