@@ -145,7 +145,7 @@ bool scan_dict(PyObject *d, Scan &scan) {
     Handle hd = handle_of(d);
     if (!hd)
         return false;
-    Handle packed = host::call_helper(PyAnySet_Check(d) ? Helper::set_scan : Helper::dict_scan, {hd});
+    Handle packed = host::call_scan(PyAnySet_Check(d) ? Helper::set_scan : Helper::dict_scan, hd);
     if (!packed) {
         move_host_error_to_c();
         return false;
@@ -367,11 +367,45 @@ bool plain_lookup(PyObject *d, PyObject *key) {
                                     PyFloat_CheckExact(key) || PyBytes_CheckExact(key));
 }
 
-// The key a dict's key iterator gave last, and its dict: ujson and its kind
-// look each one up at once, which then needs no `in` first (the key was
-// there; should it be gone since, the KeyError says so).
-PyObject *g_yielded_dict = nullptr;
-PyObject *g_yielded_key = nullptr;
+// PyObject_GetIter of a dict (dictobject.c's dict_keyiterator, whose struct
+// is private): the host's items taken in one call (dict_scan: numbers packed,
+// strs with their hash), each key made a proxy when reached, instead of a host
+// `next()` per key (ujson walks every dict so: a 3-key dict's keys cost
+// 1.4 us, 0.4 from a tuple of its keys). ujson and its kind look each key up
+// at once: the value is then the scan's, where nothing can have changed it
+// since (no Python code ran, C wrote nothing to the dict: g_yielded). Where
+// Python code ran since the last step (host::code_epoch), the dict's size is
+// compared with the one at the start, as CPython does at each step ("changed
+// size during iteration"). Where code ran at all during the walk, the last
+// step compares the keys with those given: a dict that changed them but kept
+// its size raises "dictionary keys changed during iteration" then (CPython
+// would have given some of the new keys, in its table's order, or raised so).
+// When the iterator crosses, a host iterator that has given as many keys
+// takes over.
+struct DictIter {
+    PyObject_HEAD
+    PyObject *di_dict;     // null once exhausted
+    Py_ssize_t di_used;    // the size at the start; -1 once it changed
+    Py_ssize_t di_pos;
+    Scan *items;           // (owned) the items at the start: null for an empty dict
+    uint64_t seen;         // host::code_epoch when the size was last right
+    uint64_t start;        // host::code_epoch when the items were taken
+    bool plain_keys;       // every key an exact str, an int of 64 bits, a float or a singleton
+};
+static_assert(sizeof(DictIter) <= sizeof(PyObject) + 7 * sizeof(void *), "static_types.def's size");
+
+// The key the last step gave (held: its address stays its own), where its
+// value is the scan's item `at`: while no Python code ran since the scan and
+// the dict has its version of then (C wrote nothing to it), and only where
+// the dict's keys are all plain: a lookup in it then runs no code (one of a
+// Python class of the same hash would have its __eq__ asked).
+struct Yielded {
+    PyObject *key = nullptr;   // (owned)
+    DictIter *it = nullptr;
+    size_t at = 0;
+    uint64_t epoch = 0;
+    uint64_t version = 0;
+} g_yielded;
 
 // Lookup for the GetItem family: NULL without error when the key is absent.
 PyObject *lookup(PyObject *d, PyObject *key, bool keep_errors) {
@@ -385,9 +419,12 @@ PyObject *lookup(PyObject *d, PyObject *key, bool keep_errors) {
     if (!hk)
         return nullptr;
     bool plain = plain_lookup(d, key);
-    int has = !plain                                            ? host::contains(hd, hk)
-              : key == g_yielded_key && d == g_yielded_dict ? 1
-                                                            : host::exact_contains(hd, hk);
+    if (key == g_yielded.key && d == g_yielded.it->di_dict && g_yielded.epoch == host::code_epoch &&
+        g_yielded.version == reinterpret_cast<PyDictObject *>(d)->ma_version_tag) {
+        PyObject *v = g_yielded.it->items->item(g_yielded.at, nullptr);
+        return v ? keep_borrowed(d, v) : nullptr;
+    }
+    int has = plain ? host::exact_contains(hd, hk) : host::contains(hd, hk);
     if (has <= 0) {
         if (has < 0)
             move_host_error_to_c();
@@ -921,27 +958,6 @@ int borrowed_next(PyObject *c, Py_ssize_t *pos, Py_ssize_t width, PyObject **ite
 
 namespace {
 
-// PyObject_GetIter of a dict (dictobject.c's dict_keyiterator, whose struct
-// is private): the host's keys taken in one call (`tuple(d)`), each made a
-// proxy when reached, instead of a host `next()` per key (ujson walks every
-// dict so: a 3-key dict's keys cost 1.4 us, now 0.4). Where Python code ran
-// since the last step (host::code_epoch), the dict's size is compared with
-// the one at the start, as CPython does at each step ("changed size during
-// iteration"). Where code ran at all during the walk, the last step compares
-// the keys with those given: a dict that changed them but kept its size
-// raises "dictionary keys changed during iteration" then (CPython would have
-// given some of the new keys, in its table's order, or raised so). When the
-// iterator crosses, a host iterator that has given as many keys takes over.
-struct DictIter {
-    PyObject_HEAD
-    PyObject *di_dict;     // null once exhausted
-    Py_ssize_t di_used;    // the size at the start; -1 once it changed
-    Py_ssize_t di_pos;
-    intptr_t di_keys;      // (a Handle, owned) the keys at the start
-    uint64_t seen;         // host::code_epoch when the size was last right
-    uint64_t start;        // host::code_epoch when the keys were taken
-};
-static_assert(sizeof(DictIter) <= sizeof(PyObject) + 6 * sizeof(void *), "static_types.def's size");
 
 } // namespace
 
@@ -950,19 +966,29 @@ namespace ferry {
 PyObject *dictiter_new(PyObject *d) {
     Handle hd = handle_of(d);
     ptrdiff_t n = hd ? host::exact_length(hd) : -1;
-    Handle keys = n > 0 ? host::call_helper(Helper::dict_keys, {hd}) : Handle{};   // (none of an empty dict)
-    if (n > 0)
-        n = keys ? host::exact_length(keys) : -1;
-    auto *it = n >= 0 ? reinterpret_cast<DictIter *>(alloc_object(&PyDictIterKey_Type, sizeof(DictIter)))
-                      : nullptr;
+    if (n < 0)
+        return hd ? null_with_host_error() : nullptr;
+    Scan *items = nullptr;
+    if (n > 0) {   // (no scan of an empty dict)
+        items = new Scan;
+        if (!scan_dict(d, *items)) {
+            delete items;
+            return nullptr;
+        }
+        n = static_cast<ptrdiff_t>(items->size() / 2);
+    }
+    auto *it = reinterpret_cast<DictIter *>(alloc_object(&PyDictIterKey_Type, sizeof(DictIter)));
     if (!it) {
-        host::close(keys);
-        return n < 0 && hd ? null_with_host_error() : nullptr;
+        delete items;
+        return nullptr;
     }
     it->di_dict = Py_NewRef(d);
     it->di_used = n;
-    it->di_keys = keys.raw;
+    it->items = items;
     it->seen = it->start = host::code_epoch;
+    it->plain_keys = PyDict_CheckExact(d);
+    for (size_t i = 0; it->plain_keys && i < 2 * static_cast<size_t>(n); i += 2)
+        it->plain_keys = items->builtin(i);
     return reinterpret_cast<PyObject *>(it);
 }
 
@@ -985,7 +1011,7 @@ PyObject *dictiter_next(PyObject *o, bool *done) {
     if (it->di_pos >= it->di_used) {
         int kept = 1;
         if (it->start != host::code_epoch && it->di_used > 0) {
-            Handle r = host::call_helper(Helper::dict_keys_kept, {handle_of(it->di_dict), Handle{it->di_keys}});
+            Handle r = host::call_helper(Helper::dict_keys_kept, {handle_of(it->di_dict), it->items->packed()});
             kept = r ? host::is_true(r) : -1;
             host::close(r);
         }
@@ -996,9 +1022,14 @@ PyObject *dictiter_next(PyObject *o, bool *done) {
             PyErr_SetString(PyExc_RuntimeError, "dictionary keys changed during iteration");
         return nullptr;
     }
-    PyObject *key = from_host_steal(host::exact_item(Handle{it->di_keys}, it->di_pos++));
-    g_yielded_dict = it->di_dict;
-    g_yielded_key = key;
+    size_t at = 2 * static_cast<size_t>(it->di_pos++);
+    PyObject *key = it->items->item(at, nullptr);
+    if (key && it->plain_keys && it->start == host::code_epoch) {
+        PyObject *last = g_yielded.key;
+        g_yielded = {Py_NewRef(key), it, at + 1, host::code_epoch,
+                     reinterpret_cast<PyDictObject *>(it->di_dict)->ma_version_tag};
+        Py_XDECREF(last);
+    }
     return key;
 }
 
@@ -1013,10 +1044,14 @@ host::Handle dictiter_to_host(PyObject *o) {
 
 void dictiter_release(PyObject *o) {
     auto *it = reinterpret_cast<DictIter *>(o);
+    if (g_yielded.it == it) {
+        PyObject *last = g_yielded.key;
+        g_yielded = {};
+        Py_DECREF(last);
+    }
     Py_CLEAR(it->di_dict);
-    if (it->di_keys)
-        host::close(Handle{it->di_keys});
-    it->di_keys = 0;
+    delete it->items;
+    it->items = nullptr;
 }
 
 } // namespace ferry

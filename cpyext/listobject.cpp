@@ -228,7 +228,7 @@ int list_read_items(PyObject *o, Handle h) {
             Py_XDECREF(items[i]);
         return -1;
     };
-    Handle scan = n >= kScanMin ? host::call_helper(Helper::list_scan, {h}) : Handle{};
+    Handle scan = n >= kScanMin ? host::call_scan(Helper::list_scan, h) : Handle{};
     if (n >= kScanMin && !scan)
         return minus_one_with_host_error();
     if (scan) {

@@ -307,6 +307,16 @@ Handle call_with(Handle callable, std::initializer_list<Handle> args) {
 Handle call_helper(Helper which, std::initializer_list<Handle> args) {
     return call_with(g_helpers[static_cast<int>(which)], args);
 }
+Handle call_scan(Helper which, Handle container) {
+    Handle t = tuple_from(&container, 1);
+    if (!t)
+        return {};
+    Handle r = W(HPy_CallTupleDict(g_ctx, H(g_helpers[static_cast<int>(which)]), H(t), HPy_NULL));
+    close(t);
+    if (stats::enabled) [[unlikely]]
+        stats::host_call();
+    return r;
+}
 Handle repr(Handle o) { return C(HPy_Repr(g_ctx, H(o))); }
 Handle str(Handle o) { return C(HPy_Str(g_ctx, H(o))); }
 Handle ascii(Handle o) { return C(HPy_ASCII(g_ctx, H(o))); }

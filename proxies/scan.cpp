@@ -49,32 +49,32 @@ Scan &Scan::operator=(Scan &&other) noexcept {
 }
 
 bool Scan::read(host::Handle packed) {
-    host::Handle parts[3] = {host::exact_item(packed, 0), host::exact_item(packed, 1), host::exact_item(packed, 2)};
-    host::close(packed);
-    ptrdiff_t n = -1, nw = -1;
-    const char *kinds = parts[0] ? host::bytes_data(parts[0], &n) : nullptr;
-    const char *words = parts[1] ? host::bytes_data(parts[1], &nw) : nullptr;
-    bool ok = kinds && words && parts[2] && nw == 8 * n;
+    host::Handle buf = host::exact_item(packed, 0);
+    ptrdiff_t nb = -1;
+    const char *data = buf ? host::bytes_data(buf, &nb) : nullptr;
+    bool ok = data && nb % 9 == 0;
     if (ok) {
-        kinds_.assign(kinds, n);
+        size_t n = static_cast<size_t>(nb / 9);
         words_.resize(n);
         if (n)   // (an empty vector's data() may be null, which memcpy must not get)
-            std::memcpy(words_.data(), words, 8 * n);
+            std::memcpy(words_.data(), data, 8 * n);
+        kinds_.assign(data + 8 * n, n);
         other_at_.resize(n);
-        uint32_t next = 0;
-        for (ptrdiff_t i = 0; i < n; i++)
+        uint32_t next = 1;   // (others follow the packed bytes)
+        for (size_t i = 0; i < n; i++)
             other_at_[i] = (kinds_[i] == other || kinds_[i] == str) ? next++ : 0;
         host::close(others_);
-        others_ = parts[2];
-        parts[2] = {};
-    } else if (!PyErr_Occurred()) {
-        if (host::err_occurred())
-            move_host_error_to_c();
-        else
-            PyErr_SetString(PyExc_SystemError, "ferry: a malformed scan of a container");
+        others_ = packed;
+    } else {
+        host::close(packed);
+        if (!PyErr_Occurred()) {
+            if (host::err_occurred())
+                move_host_error_to_c();
+            else
+                PyErr_SetString(PyExc_SystemError, "ferry: a malformed scan of a container");
+        }
     }
-    for (host::Handle p : parts)
-        host::close(p);
+    host::close(buf);
     return ok;
 }
 

@@ -33,6 +33,11 @@ public:
     // Takes _scan's result (owned): false with the C error set.
     bool read(host::Handle packed);
     size_t size() const { return kinds_.size(); }
+    // Whether item i is an exact str, an int of 64 bits, a float, None, True
+    // or False (their hash and == are builtin).
+    bool builtin(size_t i) const { return kinds_[i] != other; }
+    // _scan's result (borrowed), for a helper that reads it again.
+    host::Handle packed() const { return others_; }
     // Whether old (a proxy of a previous read, or null) stands for item i: a
     // number of the same value, the same singleton, the same managed object.
     bool same(size_t i, PyObject *old);
@@ -47,7 +52,7 @@ private:
     std::string kinds_;
     std::vector<int64_t> words_;   // per item: an int, a float's bits, a str's hash or an id()
     std::vector<uint32_t> other_at_;   // per item: its index in others_
-    host::Handle others_;              // owned
+    host::Handle others_;              // owned: _scan's list, [packed, *others]
 };
 
 } // namespace ferry
