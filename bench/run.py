@@ -21,6 +21,14 @@ a few seconds: one process per configuration, tiny timings, numbers
 meaningless; it fails (exit 1) only if a configuration cannot run at all.
 A benchmark that fails or crashes under a configuration is reported as an
 error and the run goes on.
+
+PyPy sizes its nursery from the "cache size" of /proc/cpuinfo (half of it,
+taken for the L2 cache). Where that line says something else than the L2
+cache of /sys (a virtual machine may show its host's L3 there: 480 MB, and
+PyPy took a nursery of 240 MB, which made every PyPy configuration 10-60%
+slower, cpyext's add1 2.5x), every PyPy configuration gets
+PYPY_GC_NURSERY as PyPy would have chosen it from the L2 cache of /sys; the
+results say so. A PYPY_GC_NURSERY of the caller's is kept.
 """
 import argparse
 import datetime
@@ -50,12 +58,61 @@ COLOURS = {'cpython': '#4C72B0', 'cpyext': '#DD8452', 'ferry': '#55A868', 'pypy'
 # ---------------------------------------------------------------------------
 # Running the workers
 
+def sys_l2_cache():
+    """The smallest L2 cache of the CPUs in /sys, in bytes (None if unknown)."""
+    sizes = []
+    base = '/sys/devices/system/cpu'
+    for cpu in sorted(os.listdir(base)) if os.path.isdir(base) else []:
+        cache = os.path.join(base, cpu, 'cache')
+        if not re.fullmatch(r'cpu\d+', cpu) or not os.path.isdir(cache):
+            continue
+        for index in os.listdir(cache):
+            try:
+                with open(os.path.join(cache, index, 'level')) as f:
+                    level = f.read().strip()
+                with open(os.path.join(cache, index, 'type')) as f:
+                    kind = f.read().strip()
+                with open(os.path.join(cache, index, 'size')) as f:
+                    size = f.read().strip()
+            except OSError:
+                continue
+            m = re.fullmatch(r'(\d+)K', size)
+            if level == '2' and kind in ('Unified', 'Data') and m:
+                sizes.append(int(m.group(1)) * 1024)
+    return min(sizes) if sizes else None
+
+
+def cpuinfo_cache():
+    """The smallest "cache size" of /proc/cpuinfo, in bytes, as PyPy reads it."""
+    try:
+        with open('/proc/cpuinfo') as f:
+            sizes = [int(m.group(1)) * 1024
+                     for m in re.finditer(r'^cache size\s*:\s*(\d+)\s*[kK]', f.read(), re.M)]
+    except OSError:
+        return None
+    return min(sizes) if sizes else None
+
+
+def pypy_nursery():
+    """PYPY_GC_NURSERY for the PyPy configurations: None where PyPy finds the
+    L2 cache itself (or the caller set it), else what PyPy's rule
+    (rpython/memory/gc/env.py) gives for the L2 cache of /sys: half of it
+    past 2 MB, else 1 MB."""
+    if 'PYPY_GC_NURSERY' in os.environ:
+        return None
+    l2, seen = sys_l2_cache(), cpuinfo_cache()
+    if not l2 or seen == l2:
+        return None
+    return str(l2 // 2 if l2 > 2 * 1024 * 1024 else 1024 * 1024)
+
+
 class Setup:
     def __init__(self, builddir, benchdir):
         self.builddir = os.path.abspath(builddir)
         self.benchdir = os.path.abspath(benchdir)
         self.cpython_ext = os.path.join(self.benchdir, 'cpython')
         self.pypy_ext = os.path.join(self.benchdir, 'pypy')
+        self.nursery = pypy_nursery()
         self.pypy_suffix = subprocess.run(
             [PYPY, '-c', 'import importlib.machinery as m; print(m.EXTENSION_SUFFIXES[0])'],
             capture_output=True, text=True).stdout.strip()
@@ -73,6 +130,8 @@ class Setup:
         env = dict(os.environ)
         for var in ('PYTHONPATH', 'FERRY_LIBDIR', 'PYTHONSTARTUP', 'PYTHONHOME'):
             env.pop(var, None)
+        if config != 'cpython' and self.nursery:
+            env['PYPY_GC_NURSERY'] = self.nursery
         if config == 'cpython':
             cmd = [CPYTHON, script, '--ext-dir', self.cpython_ext]
         elif config == 'cpyext':
@@ -309,6 +368,12 @@ def write_markdown(path, specs, results, meta, args):
            % (meta['nproc'], meta['kernel'], meta['cpython'].split()[0], meta['pypy'],
               meta['git']), '',
            '```', meta['lscpu'], '```', '']
+    if meta.get('pypy_gc_nursery'):
+        out += ['PyPy\'s nursery: PYPY_GC_NURSERY=%s for every PyPy configuration, as PyPy sizes '
+                'it for an L2 cache of %d KB (/sys); /proc/cpuinfo, where PyPy looks, says '
+                '"cache size: %d KB" (bench/run.py).'
+                % (meta['pypy_gc_nursery'], meta['l2_cache'] // 1024,
+                   meta['cpuinfo_cache'] // 1024), '']
     out.append('| ' + ' | '.join(HEAD) + ' |')
     out.append('|' + '|'.join(['---'] + ['---:'] * (len(HEAD) - 1)) + '|')
     group = None
@@ -439,6 +504,8 @@ def main():
     specs = [s for s in worker.BENCHMARKS if not args.only or re.search(args.only, s['name'])]
     setup = Setup(args.builddir, args.benchdir or os.path.join(args.builddir, 'bench'))
     meta = machine()
+    meta['pypy_gc_nursery'] = setup.nursery
+    meta['l2_cache'], meta['cpuinfo_cache'] = sys_l2_cache(), cpuinfo_cache()
     meta['command'] = ' '.join(['python3.11', 'bench/run.py'] + sys.argv[1:])
     meta['method'] = ('quick smoke run, numbers meaningless' if args.quick else
                       '%d processes x %d repeats of ~%gs, after %gs of warm-up on PyPy'
