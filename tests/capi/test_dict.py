@@ -631,6 +631,26 @@ class TestKeyIterator(unittest.TestCase):
         with self.assertRaisesRegex(RuntimeError, "^dictionary changed size during iteration$"):
             ft.dict_iter_each(d, lambda k: None, 10)
 
+    def test_values_of_keys_looked_up_at_their_step(self):
+        # ujson's walk: each key looked up right after its step. Values of
+        # every kind; C writing the dict between the step and the lookup; an
+        # equal key made anew; a second walk of the same dict in between.
+        obj = object()
+        d = {"s": "str", 1: 2, 2.5: 3.5, None: True, "f": False, "n": None, "o": obj,
+             "big": 1 << 70, "l": [1], ("t",): "tuple key", "u\u20ac": "\u20ac"}
+        pairs = ft.dict_walk_lookups(d, 0, None)
+        self.assertEqual(pairs, list(d.items()))
+        self.assertIs(dict(pairs)["o"], obj)
+        self.assertIs(dict(pairs)["l"], d["l"])
+        for op in (2, 3):
+            self.assertEqual(ft.dict_walk_lookups(d, op, None), list(d.items()))
+        pairs = ft.dict_walk_lookups(d, 1, "new")
+        self.assertEqual(pairs, [(k, "new") for k in d])
+        self.assertEqual(set(d.values()), {"new"})
+        big = {"k%d" % i: i for i in range(200)}
+        self.assertEqual(ft.dict_walk_lookups(big, 0, None), list(big.items()))
+        self.assertEqual(ft.dict_walk_lookups({}, 0, None), [])
+
     def test_changed_size_keeps_raising(self):
         d = {"a": 1, "b": 2}
         it = iter(d)

@@ -80,6 +80,56 @@ dict_getitem_each(PyObject *Py_UNUSED(m), PyObject *args)
     return r;
 }
 
+/* dict_walk_lookups(d, op, value): iterates d with PyObject_GetIter and
+ * PyIter_Next, and after each step, before looking the key up with
+ * PyDict_GetItem (as ujson does), does op in C: 0 nothing, 1
+ * PyDict_SetItem(d, key, value), 2 PyDict_GetItem of an equal key made
+ * anew (a str key copied), 3 a step of a second walk of d first (its key
+ * looked up too). Returns [(key, value), ...] (None for a missing one). */
+static PyObject *
+dict_walk_lookups(PyObject *Py_UNUSED(m), PyObject *args)
+{
+    PyObject *d, *value;
+    int op;
+    if (!PyArg_ParseTuple(args, "O!iO", &PyDict_Type, &d, &op, &value)) {
+        return NULL;
+    }
+    PyObject *it = PyObject_GetIter(d);
+    PyObject *other = op == 3 && it != NULL ? PyObject_GetIter(d) : NULL;
+    PyObject *pairs = it != NULL && (op != 3 || other != NULL) ? PyList_New(0) : NULL;
+    PyObject *key;
+    while (pairs != NULL && (key = PyIter_Next(it)) != NULL) {
+        PyObject *lookup = Py_NewRef(key);
+        int ok = 0;
+        if (op == 1) {
+            ok = PyDict_SetItem(d, key, value);
+        } else if (op == 2 && PyUnicode_Check(key)) {
+            Py_SETREF(lookup, PyUnicode_FromString(PyUnicode_AsUTF8(key)));
+            ok = lookup != NULL ? 0 : -1;
+        } else if (op == 3) {
+            PyObject *k2 = PyIter_Next(other);
+            if (k2 != NULL) {
+                ok = PyDict_GetItem(d, k2) != NULL ? 0 : -1;
+                Py_DECREF(k2);
+            }
+        }
+        PyObject *v = ok == 0 ? PyDict_GetItem(d, lookup) : NULL;
+        PyObject *pair = ok == 0 ? PyTuple_Pack(2, key, v ? v : Py_None) : NULL;
+        if (pair == NULL || PyList_Append(pairs, pair) < 0) {
+            Py_CLEAR(pairs);
+        }
+        Py_XDECREF(pair);
+        Py_XDECREF(lookup);
+        Py_DECREF(key);
+    }
+    Py_XDECREF(other);
+    Py_XDECREF(it);
+    if (pairs != NULL && PyErr_Occurred()) {
+        Py_CLEAR(pairs);
+    }
+    return pairs;
+}
+
 /* A memo dict the module keeps, used as simplejson's scanner uses its own:
  * each (key, value) of the tuple set, looked up (a borrowed value, compared
  * with the one set), then the memo cleared. True when every lookup found it. */
@@ -896,6 +946,7 @@ static PyMethodDef dict_methods[] = {
     {"dict_build", dict_build, METH_O, NULL},
     {"dict_getitem", dict_getitem, METH_VARARGS, NULL},
     {"dict_getitem_each", dict_getitem_each, METH_VARARGS, NULL},
+    {"dict_walk_lookups", dict_walk_lookups, METH_VARARGS, NULL},
     {"dict_getitemwitherror", dict_getitemwitherror, METH_VARARGS, NULL},
     {"dict_memo_round", dict_memo_round, METH_O, NULL},
     {"dict_getitemstring", dict_getitemstring, METH_VARARGS, NULL},
