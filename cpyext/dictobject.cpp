@@ -407,6 +407,10 @@ struct Yielded {
     uint64_t version = 0;
 } g_yielded;
 
+// The scans of key iterators, kept for the next (a walk of each dict ujson
+// meets would otherwise allocate and free three blocks).
+Spares<Scan> g_spare_scans(8);
+
 // Lookup for the GetItem family: NULL without error when the key is absent.
 PyObject *lookup(PyObject *d, PyObject *key, bool keep_errors) {
     if (is_pending(d)) {
@@ -970,16 +974,20 @@ PyObject *dictiter_new(PyObject *d) {
         return hd ? null_with_host_error() : nullptr;
     Scan *items = nullptr;
     if (n > 0) {   // (no scan of an empty dict)
-        items = new Scan;
+        items = g_spare_scans.take();
         if (!scan_dict(d, *items)) {
-            delete items;
+            items->clear();
+            g_spare_scans.give(items, true);
             return nullptr;
         }
         n = static_cast<ptrdiff_t>(items->size() / 2);
     }
     auto *it = reinterpret_cast<DictIter *>(alloc_object(&PyDictIterKey_Type, sizeof(DictIter)));
     if (!it) {
-        delete items;
+        if (items) {
+            items->clear();
+            g_spare_scans.give(items, true);
+        }
         return nullptr;
     }
     it->di_dict = Py_NewRef(d);
@@ -1050,8 +1058,11 @@ void dictiter_release(PyObject *o) {
         Py_DECREF(last);
     }
     Py_CLEAR(it->di_dict);
-    delete it->items;
-    it->items = nullptr;
+    if (Scan *items = it->items) {
+        it->items = nullptr;
+        items->clear();
+        g_spare_scans.give(items, items->capacity() <= 1024);
+    }
 }
 
 } // namespace ferry

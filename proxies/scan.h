@@ -29,10 +29,19 @@ public:
     Scan(Scan &&other) noexcept { *this = std::move(other); }
     Scan &operator=(Scan &&other) noexcept;
     ~Scan() { host::close(others_); }
+    // Empty again, its storage kept for the next read.
+    void clear() {
+        host::close(others_);
+        others_ = {};
+        kinds_.clear();
+        words_.clear();
+        other_at_.clear();
+    }
 
     // Takes _scan's result (owned): false with the C error set.
     bool read(host::Handle packed);
     size_t size() const { return kinds_.size(); }
+    size_t capacity() const { return words_.capacity(); }
     // Whether item i is an exact str, an int of 64 bits, a float, None, True
     // or False (their hash and == are builtin).
     bool builtin(size_t i) const { return kinds_[i] != other; }
