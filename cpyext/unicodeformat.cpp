@@ -617,6 +617,15 @@ PyObject* encode_utf8(PyObject* unicode, const char* errors) {
     const int kind = PyUnicode_KIND(unicode);
     const void* data = PyUnicode_DATA(unicode);
     const Py_ssize_t length = PyUnicode_GET_LENGTH(unicode);
+    // ASCII is its own UTF-8, and so is the UTF-8 a str keeps once asked for
+    // it (ujson encodes every key so, and the text it is given).
+    if (PyUnicode_IS_ASCII(unicode)) {
+        return PyBytes_FromStringAndSize(static_cast<const char*>(data), length);
+    }
+    const auto* compact = reinterpret_cast<const PyCompactUnicodeObject*>(unicode);
+    if (compact->utf8 != nullptr) {
+        return PyBytes_FromStringAndSize(compact->utf8, compact->utf8_length);
+    }
     Py_ssize_t size = 0;
     for (Py_ssize_t i = 0; i < length; ++i) {
         const Py_UCS4 c = PyUnicode_READ(kind, data, i);
@@ -647,6 +656,9 @@ PyObject* encode_narrow(PyObject* unicode, Py_UCS4 limit, const char* func,
     const int kind = PyUnicode_KIND(unicode);
     const void* data = PyUnicode_DATA(unicode);
     const Py_ssize_t length = PyUnicode_GET_LENGTH(unicode);
+    if (PyUnicode_IS_ASCII(unicode)) {   // (below either limit)
+        return PyBytes_FromStringAndSize(static_cast<const char*>(data), length);
+    }
     for (Py_ssize_t i = 0; i < length; ++i) {
         if (PyUnicode_READ(kind, data, i) >= limit) {
             return python_encode(func, unicode, errors);

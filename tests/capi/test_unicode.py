@@ -266,6 +266,7 @@ class TestUTF8(unittest.TestCase):
     def test_asutf8string(self):
         for s in SAMPLES:
             self.assertEqual(ft.unicode_asutf8string(s), s.encode())
+            self.assertEqual(ft.unicode_asutf8string_cached(s + "!"), (s.encode() + b"!",) * 2)
         with self.assertRaisesRegex(TypeError, BADARG):
             ft.unicode_asutf8string(1)
         with self.assertRaises(UnicodeEncodeError):

@@ -373,6 +373,22 @@ unicode_asutf8string(PyObject *Py_UNUSED(m), PyObject *s)
     return PyUnicode_AsUTF8String(s);
 }
 
+/* PyUnicode_AsUTF8String after PyUnicode_AsUTF8 (the str keeps its UTF-8),
+ * and PyUnicode_AsEncodedString(s, "utf-8") after it. */
+static PyObject *
+unicode_asutf8string_cached(PyObject *Py_UNUSED(m), PyObject *s)
+{
+    if (PyUnicode_AsUTF8(s) == NULL) {
+        return NULL;
+    }
+    PyObject *a = PyUnicode_AsUTF8String(s);
+    PyObject *b = a != NULL ? PyUnicode_AsEncodedString(s, "utf-8", "strict") : NULL;
+    PyObject *r = b != NULL ? PyTuple_Pack(2, a, b) : NULL;
+    Py_XDECREF(a);
+    Py_XDECREF(b);
+    return r;
+}
+
 static PyObject *
 unicode_asasciistring(PyObject *Py_UNUSED(m), PyObject *s)
 {
@@ -1381,6 +1397,7 @@ static PyMethodDef unicode_methods[] = {
     {"unicode_asutf8andsize", unicode_asutf8andsize, METH_VARARGS, NULL},
     {"unicode_asutf8_stable", unicode_asutf8_stable, METH_O, NULL},
     {"unicode_asutf8string", unicode_asutf8string, METH_O, NULL},
+    {"unicode_asutf8string_cached", unicode_asutf8string_cached, METH_O, NULL},
     {"unicode_asasciistring", unicode_asasciistring, METH_O, NULL},
     {"unicode_aslatin1string", unicode_aslatin1string, METH_O, NULL},
     {"unicode_asencodedstring", unicode_asencodedstring, METH_VARARGS, NULL},
