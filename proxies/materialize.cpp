@@ -1005,28 +1005,39 @@ Handle moduledef_handle(PyObject *def) {
 
 namespace {
 
-// Proxies of exact strs and floats that C freed are kept a while, still in
-// the identity map and holding their managed object: the same str or float
-// crossing again (a dict's keys at each PyDict_Next walk, an argument at each
-// call: Point(1.5, 2.5) made four float proxies) finds its proxy instead of a
-// new copy. The oldest is freed when a place is needed, and all before the
-// host collects (keep_flush). Not in debug or stress mode, whose reports and
-// drops are about the objects C frees.
+// Proxies of exact strs, bytes and floats that C freed are kept a while,
+// still in the identity map and holding their managed object: the same
+// object crossing again (a dict's keys at each PyDict_Next walk, an argument
+// at each call: Point(1.5, 2.5) made four float proxies; xxhash of the same
+// 1 MB copied it at each call) finds its proxy instead of a new copy. None of
+// them has a finalizer or takes a weakref, so holding them a while shows
+// nowhere. The oldest is freed when a place is needed (or its bytes, past
+// kKeptBudget), and all before the host collects (keep_flush). Not in debug
+// or stress mode, whose reports and drops are about the objects C frees.
 constexpr size_t kKeptMax = 256;
-constexpr Py_ssize_t kKeptLength = 256;   // longer strs are not worth holding
+constexpr Py_ssize_t kKeptLength = 256;          // longer strs are not worth holding
+constexpr Py_ssize_t kKeptBytesMax = 4 << 20;    // nor bytes past this
+constexpr Py_ssize_t kKeptBudget = 16 << 20;     // all kept bytes' data together
+
+uint32_t kept_identity(PyObject *o) {
+    PyTypeObject *t = Py_TYPE(o);
+    return t == &PyUnicode_Type || t == &PyBytes_Type ? uint32_t(kHashIdentity)
+           : t == &PyFloat_Type                      ? uint32_t(kFloatIdentity)
+                                                     : 0;
+}
 
 bool keepable(PyObject *o, const Header *h) {
-    uint32_t identity = Py_TYPE(o) == &PyUnicode_Type ? uint32_t(kHashIdentity)
-                        : Py_TYPE(o) == &PyFloat_Type ? uint32_t(kFloatIdentity)
-                                                      : 0;
+    uint32_t identity = kept_identity(o);
     return identity && (h->flags & identity) &&
            !(h->flags & ~(kRegistered | identity | kBorrowedHandle)) && h->managed &&
-           (identity != kHashIdentity || PyUnicode_GET_LENGTH(o) <= kKeptLength) && !debug::enabled &&
+           (Py_TYPE(o) != &PyUnicode_Type || PyUnicode_GET_LENGTH(o) <= kKeptLength) &&
+           (Py_TYPE(o) != &PyBytes_Type || Py_SIZE(o) <= kKeptBytesMax) && !debug::enabled &&
            !debug::stress;
 }
 
 PyObject *g_kept[kKeptMax];
 size_t g_kept_next = 0;
+Py_ssize_t g_kept_bytes = 0;   // the data of the kept bytes
 
 void free_proxy(PyObject *o);
 
@@ -1046,6 +1057,11 @@ bool keep(PyObject *o) {
         h->flags &= ~kBorrowedHandle;
     }
     free_kept(g_kept_next);   // the oldest
+    if (Py_TYPE(o) == &PyBytes_Type) {
+        for (size_t i = 1; i < kKeptMax && g_kept_bytes + Py_SIZE(o) > kKeptBudget; i++)
+            free_kept((g_kept_next + i) % kKeptMax);   // the next oldest, until it fits
+        g_kept_bytes += Py_SIZE(o);
+    }
     g_kept[g_kept_next] = o;
     h->flags |= kKept;
     h->padding = g_kept_next;
@@ -1060,6 +1076,8 @@ void unkeep(PyObject *o) {
     g_kept[h->padding] = nullptr;
     h->padding = 0;
     h->flags &= ~kKept;
+    if (Py_TYPE(o) == &PyBytes_Type)
+        g_kept_bytes -= Py_SIZE(o);
 }
 
 void keep_flush() {

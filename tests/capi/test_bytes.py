@@ -51,6 +51,26 @@ class TestBytes(unittest.TestCase):
         with self.assertRaises(ValueError):
             ft.bytes_fromobject([256])
 
+    def test_crossing_again(self):
+        # The same bytes cross again and again (ferry keeps a while the
+        # proxies of bytes C let go, up to a budget of their data): each is
+        # read as it is, large ones and more of them than fit the budget too.
+        values = [bytes([i % 251 + 1]) * n for i, n in enumerate(
+            [0, 1, 7, 64, 1000, 70000, 1 << 20, (1 << 20) + 1, 5 << 20])]
+        values += [b"%d" % i for i in range(600)]
+        values += [bytes([i + 1]) * (1 << 20) for i in range(20)]
+        for _ in range(3):
+            for v in values:
+                self.assertEqual(ft.bytes_macros(v), (len(v), v))
+                self.assertIs(ft.bytes_fromobject(v), v)
+        # One found again and then held by C outlives the call, and is let go.
+        for v in (b"abc", values[6], values[-1]):
+            ft.bytes_macros(v)
+            ft.keep(v)
+            for w in values[:40]:
+                ft.bytes_macros(w)
+            self.assertIs(ft.kept(True), v)
+
     def test_asstring(self):
         self.assertEqual(ft.bytes_asstring(b"abc"), b"abc")
         self.assertEqual(ft.bytes_asstring(b"a\0b"), b"a")   # C string view
