@@ -1009,15 +1009,24 @@ namespace {
 // still in the identity map and holding their managed object: the same
 // object crossing again (a dict's keys at each PyDict_Next walk, an argument
 // at each call: Point(1.5, 2.5) made four float proxies; xxhash of the same
-// 1 MB copied it at each call) finds its proxy instead of a new copy. None of
+// 1 MB copied it at each call; markupsafe.escape of the same 10k characters
+// decoded them at each call) finds its proxy instead of a new copy. None of
 // them has a finalizer or takes a weakref, so holding them a while shows
-// nowhere. The oldest is freed when a place is needed (or its bytes, past
+// nowhere. The oldest is freed when a place is needed (or its data, past
 // kKeptBudget), and all before the host collects (keep_flush). Not in debug
 // or stress mode, whose reports and drops are about the objects C frees.
 constexpr size_t kKeptMax = 256;
-constexpr Py_ssize_t kKeptLength = 256;          // longer strs are not worth holding
-constexpr Py_ssize_t kKeptBytesMax = 4 << 20;    // nor bytes past this
-constexpr Py_ssize_t kKeptBudget = 16 << 20;     // all kept bytes' data together
+constexpr Py_ssize_t kKeptDataMax = 4 << 20;   // a str's or bytes' data past this: not kept
+constexpr Py_ssize_t kKeptBudget = 16 << 20;   // the kept ones' data together
+
+// The data a kept proxy holds (its characters or bytes; a float: none).
+Py_ssize_t kept_data(PyObject *o) {
+    if (Py_TYPE(o) == &PyBytes_Type)
+        return Py_SIZE(o);
+    if (Py_TYPE(o) == &PyUnicode_Type)
+        return PyUnicode_GET_LENGTH(o) * PyUnicode_KIND(o);
+    return 0;
+}
 
 uint32_t kept_identity(PyObject *o) {
     PyTypeObject *t = Py_TYPE(o);
@@ -1030,14 +1039,12 @@ bool keepable(PyObject *o, const Header *h) {
     uint32_t identity = kept_identity(o);
     return identity && (h->flags & identity) &&
            !(h->flags & ~(kRegistered | identity | kBorrowedHandle)) && h->managed &&
-           (Py_TYPE(o) != &PyUnicode_Type || PyUnicode_GET_LENGTH(o) <= kKeptLength) &&
-           (Py_TYPE(o) != &PyBytes_Type || Py_SIZE(o) <= kKeptBytesMax) && !debug::enabled &&
-           !debug::stress;
+           kept_data(o) <= kKeptDataMax && !debug::enabled && !debug::stress;
 }
 
 PyObject *g_kept[kKeptMax];
 size_t g_kept_next = 0;
-Py_ssize_t g_kept_bytes = 0;   // the data of the kept bytes
+Py_ssize_t g_kept_data = 0;   // kept_data of the kept ones
 
 void free_proxy(PyObject *o);
 
@@ -1057,11 +1064,10 @@ bool keep(PyObject *o) {
         h->flags &= ~kBorrowedHandle;
     }
     free_kept(g_kept_next);   // the oldest
-    if (Py_TYPE(o) == &PyBytes_Type) {
-        for (size_t i = 1; i < kKeptMax && g_kept_bytes + Py_SIZE(o) > kKeptBudget; i++)
-            free_kept((g_kept_next + i) % kKeptMax);   // the next oldest, until it fits
-        g_kept_bytes += Py_SIZE(o);
-    }
+    Py_ssize_t data = kept_data(o);
+    for (size_t i = 1; i < kKeptMax && g_kept_data + data > kKeptBudget; i++)
+        free_kept((g_kept_next + i) % kKeptMax);   // the next oldest, until it fits
+    g_kept_data += data;
     g_kept[g_kept_next] = o;
     h->flags |= kKept;
     h->padding = g_kept_next;
@@ -1076,8 +1082,7 @@ void unkeep(PyObject *o) {
     g_kept[h->padding] = nullptr;
     h->padding = 0;
     h->flags &= ~kKept;
-    if (Py_TYPE(o) == &PyBytes_Type)
-        g_kept_bytes -= Py_SIZE(o);
+    g_kept_data -= kept_data(o);
 }
 
 void keep_flush() {

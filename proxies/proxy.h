@@ -186,7 +186,7 @@ void renew_object(PyObject *o);
 
 // Called by tp_dealloc of every layer-owned layout.
 void object_dealloc(PyObject *o);
-// Proxies of small exact strs, of bytes and of floats C freed are kept a while (kKept,
+// Proxies of exact strs, bytes and floats C freed are kept a while (kKept,
 // identity-mapped): unkeep when one is found again, keep_flush before the
 // host collects, drop_kept to free one now (the identity map wants its place).
 void unkeep(PyObject *o);

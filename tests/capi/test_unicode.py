@@ -217,6 +217,18 @@ class TestRead(unittest.TestCase):
         with self.assertRaisesRegex(TypeError, BADARG):
             ft.unicode_getlength(b"abc")
 
+    def test_crossing_again(self):
+        # Long strs of every kind cross again and again (ferry keeps a while
+        # the proxies of strs C let go, up to a budget of their data): each is
+        # read as it is, its UTF-8 too, more of them than fit the budget.
+        values = [(base * (n // len(base) + 1))[:n] for base in SAMPLES[1:]
+                  for n in (300, 10000, 1 << 20)]
+        values += ["%d" % i * 1000 for i in range(40)]
+        for _ in range(3):
+            for v in values:
+                self.assertEqual(ft.unicode_substring(v, 0, len(v)), v)
+                self.assertEqual(ft.unicode_asutf8string(v), v.encode())
+
     def test_substring(self):
         for s in SAMPLES:
             for start, end in ((0, len(s)), (1, 3), (2, 2), (0, 100), (5, 1)):
