@@ -964,20 +964,22 @@ def list_scan(lst):
     return _scan(list(lst))
 
 
-def dict_scan(d, _keys=dict.keys, _values=dict.values):
+def dict_scan(d, _items=dict.items):
     """A dict's own items for C (PyDict_Next's snapshot, its key iterator,
-    PyDict_Keys & co.): _scan of [k0, v0, k1, v1, ...] (dict.keys and
-    dict.values: not overridden ones). (Its keys and values taken apart: PyPy
-    keeps a list of strs or of ints unboxed, and one of both boxes each item:
-    3.6 -> 3.0 us for 100.)"""
-    keys = list(_keys(d))
-    values = list(_values(d))
-    n = 2 * len(keys)
+    PyDict_Keys & co.): _scan of [k0, v0, k1, v1, ...] (dict.items: not an
+    overridden one). Its items taken at once, by one call that runs no Python
+    code: a finalizer run between taking its keys and its values could have
+    paired them wrongly. (And faster than keys and values apart: 100 str keys
+    with int values 3.0 -> 1.5 us, 3 items 180 -> 120 ns.)"""
+    items = list(_items(d))
+    n = 2 * len(items)
     buf = bytearray(9 * n)
     others = [None]
-    for i in range(len(keys)):
-        _scan_put(keys[i], 2 * i, n, buf, others)
-        _scan_put(values[i], 2 * i + 1, n, buf, others)
+    i = 0
+    for k, v in items:
+        _scan_put(k, i, n, buf, others)
+        _scan_put(v, i + 1, n, buf, others)
+        i += 2
     others[0] = bytes(buf)
     return others
 
