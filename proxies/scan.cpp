@@ -52,9 +52,11 @@ bool Scan::read(host::Handle packed) {
     host::Handle buf = host::exact_item(packed, 0);
     ptrdiff_t nb = -1;
     const char *data = buf ? host::bytes_data(buf, &nb) : nullptr;
-    bool ok = data && nb % 9 == 0;
+    bool ok = data && nb % 9 == 1;
     if (ok) {
         size_t n = static_cast<size_t>(nb / 9);
+        if (data[9 * n])   // the host collected meanwhile: finalizers may have run
+            ++host::code_epoch;
         words_.resize(n);
         if (n)   // (an empty vector's data() may be null, which memcpy must not get)
             std::memcpy(words_.data(), data, 8 * n);

@@ -651,6 +651,23 @@ class TestKeyIterator(unittest.TestCase):
         self.assertEqual(ft.dict_walk_lookups(big, 0, None), list(big.items()))
         self.assertEqual(ft.dict_walk_lookups({}, 0, None), [])
 
+    def test_finalizers_during_walks(self):
+        # Python finalizers that write the dict may run while C walks it
+        # (on PyPy whenever the host collects, which its scan may make it
+        # do): each value C gets is the key's, before or after the write.
+        d = {"k%d" % i: i for i in range(300)}
+        class Changer:
+            def __del__(self):
+                d["k5"] = -5
+        for _ in range(100):
+            for _ in range(50):
+                Changer()
+            pairs = ft.dict_walk_lookups(d, 0, None)
+            self.assertEqual(len(pairs), 300)
+            for k, v in pairs:
+                self.assertIn(v, (int(k[1:]), -int(k[1:])), k)
+            d["k5"] = 5
+
     def test_changed_size_keeps_raising(self):
         d = {"a": 1, "b": 2}
         it = iter(d)
