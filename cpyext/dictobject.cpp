@@ -223,8 +223,6 @@ bool pending_equal(PyObject *a, PyObject *b) {
     return PyLong_AsLongLongAndOverflow(a, &o1) == PyLong_AsLongLongAndOverflow(b, &o2);
 }
 
-// Drops the references of entries taken out of a storage (first: a release
-// may run code).
 // The storages of settled dicts and their entries' arrays, kept for the
 // next: ujson.loads makes a dict per object, whose storage was allocated and
 // its array grown 1, 2, 4, 8, then all freed (5% of its time).
