@@ -27,7 +27,8 @@ taken for the L2 cache). Where that line says something else than the L2
 cache of /sys (a virtual machine may show its host's L3 there: 480 MB, and
 PyPy took a nursery of 240 MB, which made every PyPy configuration 10-60%
 slower, cpyext's add1 2.5x), every PyPy configuration gets
-PYPY_GC_NURSERY as PyPy would have chosen it from the L2 cache of /sys; the
+PYPY_GC_NURSERY as PyPy would have chosen it from the L2 cache of /sys
+(python/ferry/_nursery.py, which `pypy3 -m ferry run` applies too); the
 results say so. A PYPY_GC_NURSERY of the caller's is kept.
 """
 import argparse
@@ -45,6 +46,8 @@ HERE = os.path.dirname(os.path.abspath(__file__))
 ROOT = os.path.dirname(HERE)
 sys.path.insert(0, HERE)
 import worker  # noqa: E402  (the table of cases)
+sys.path.insert(0, os.path.join(ROOT, 'python'))
+from ferry import _nursery  # noqa: E402  (pure Python: PyPy's nursery where it misreads the L2 cache)
 
 CPYTHON = '/usr/bin/python3.11'
 PYPY = 'pypy3'
@@ -58,61 +61,13 @@ COLOURS = {'cpython': '#4C72B0', 'cpyext': '#DD8452', 'ferry': '#55A868', 'pypy'
 # ---------------------------------------------------------------------------
 # Running the workers
 
-def sys_l2_cache():
-    """The smallest L2 cache of the CPUs in /sys, in bytes (None if unknown)."""
-    sizes = []
-    base = '/sys/devices/system/cpu'
-    for cpu in sorted(os.listdir(base)) if os.path.isdir(base) else []:
-        cache = os.path.join(base, cpu, 'cache')
-        if not re.fullmatch(r'cpu\d+', cpu) or not os.path.isdir(cache):
-            continue
-        for index in os.listdir(cache):
-            try:
-                with open(os.path.join(cache, index, 'level')) as f:
-                    level = f.read().strip()
-                with open(os.path.join(cache, index, 'type')) as f:
-                    kind = f.read().strip()
-                with open(os.path.join(cache, index, 'size')) as f:
-                    size = f.read().strip()
-            except OSError:
-                continue
-            m = re.fullmatch(r'(\d+)K', size)
-            if level == '2' and kind in ('Unified', 'Data') and m:
-                sizes.append(int(m.group(1)) * 1024)
-    return min(sizes) if sizes else None
-
-
-def cpuinfo_cache():
-    """The smallest "cache size" of /proc/cpuinfo, in bytes, as PyPy reads it."""
-    try:
-        with open('/proc/cpuinfo') as f:
-            sizes = [int(m.group(1)) * 1024
-                     for m in re.finditer(r'^cache size\s*:\s*(\d+)\s*[kK]', f.read(), re.M)]
-    except OSError:
-        return None
-    return min(sizes) if sizes else None
-
-
-def pypy_nursery():
-    """PYPY_GC_NURSERY for the PyPy configurations: None where PyPy finds the
-    L2 cache itself (or the caller set it), else what PyPy's rule
-    (rpython/memory/gc/env.py) gives for the L2 cache of /sys: half of it
-    past 2 MB, else 1 MB."""
-    if 'PYPY_GC_NURSERY' in os.environ:
-        return None
-    l2, seen = sys_l2_cache(), cpuinfo_cache()
-    if not l2 or seen == l2:
-        return None
-    return str(l2 // 2 if l2 > 2 * 1024 * 1024 else 1024 * 1024)
-
-
 class Setup:
     def __init__(self, builddir, benchdir):
         self.builddir = os.path.abspath(builddir)
         self.benchdir = os.path.abspath(benchdir)
         self.cpython_ext = os.path.join(self.benchdir, 'cpython')
         self.pypy_ext = os.path.join(self.benchdir, 'pypy')
-        self.nursery = pypy_nursery()
+        self.nursery = _nursery.corrected_nursery()
         self.pypy_suffix = subprocess.run(
             [PYPY, '-c', 'import importlib.machinery as m; print(m.EXTENSION_SUFFIXES[0])'],
             capture_output=True, text=True).stdout.strip()
@@ -505,7 +460,7 @@ def main():
     setup = Setup(args.builddir, args.benchdir or os.path.join(args.builddir, 'bench'))
     meta = machine()
     meta['pypy_gc_nursery'] = setup.nursery
-    meta['l2_cache'], meta['cpuinfo_cache'] = sys_l2_cache(), cpuinfo_cache()
+    meta['l2_cache'], meta['cpuinfo_cache'] = _nursery.sys_l2_cache(), _nursery.cpuinfo_cache()
     meta['command'] = ' '.join(['python3.11', 'bench/run.py'] + sys.argv[1:])
     meta['method'] = ('quick smoke run, numbers meaningless' if args.quick else
                       '%d processes x %d repeats of ~%gs, after %gs of warm-up on PyPy'

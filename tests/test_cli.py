@@ -43,6 +43,24 @@ class TestRun(unittest.TestCase):
             os.unlink(f.name)
         self.assertEqual(r.stdout.split(), ['550d7456', 'brotli'], r.stderr)
 
+    def test_host_settings(self):
+        # `ferry run` switches PyPy's pinning off and sizes its nursery from
+        # the L2 cache where PyPy misreads it; a caller's settings are kept.
+        sys.path.insert(0, os.path.join(ROOT, 'python'))
+        from ferry import _nursery
+        show = 'import os; print(os.environ.get("PYPY_GC_MAX_PINNED"), os.environ.get("PYPY_GC_NURSERY"))'
+        env = {k: v for k, v in ENV.items() if k not in ('PYPY_GC_MAX_PINNED', 'PYPY_GC_NURSERY')}
+        r = pypy('-m', 'ferry', 'run', '-c', show, env=env)
+        self.assertEqual(r.stdout.split(), ['0', str(_nursery.corrected_nursery(env))], r.stderr)
+        r = pypy('-m', 'ferry', 'run', '-c', show,
+                 env=dict(env, PYPY_GC_MAX_PINNED='5', PYPY_GC_NURSERY='64k'))
+        self.assertEqual(r.stdout.split(), ['5', '64k'], r.stderr)
+        l2 = _nursery.sys_l2_cache()
+        if l2 and _nursery.cpuinfo_cache() != l2:
+            self.assertEqual(_nursery.corrected_nursery({}),
+                             str(l2 // 2 if l2 > 2 << 20 else 1 << 20))
+        self.assertIsNone(_nursery.corrected_nursery({'PYPY_GC_NURSERY': '4M'}))
+
     def test_usage(self):
         r = pypy('-m', 'ferry', 'frobnicate')
         self.assertEqual(r.returncode, 2)

@@ -71,18 +71,29 @@ def disable(argv):
     return 0
 
 
-def without_pinning():
-    """Re-executes this command with PyPy's object pinning switched off.
+def host_settings():
+    """Re-executes this command with PyPy's collector set as ferry needs it.
 
-    PyPy 7.3.11's collector was seen freeing a live object while strings
-    were pinned (the handle ABI pins a young str or bytes whose characters C
-    reads): under a small nursery, a 70 KB bytes object was found freed and
-    its memory reused, in about 1 run in 80, and in none of 250 unpinned.
-    Unpinned, such reads are copies.
+    Object pinning switched off: PyPy 7.3.11's collector was seen freeing a
+    live object while strings were pinned (the handle ABI pins a young str or
+    bytes whose characters C reads): under a small nursery, a 70 KB bytes
+    object was found freed and its memory reused, in about 1 run in 80, and
+    in none of 250 unpinned. Unpinned, such reads are copies.
+    The nursery sized from the L2 cache where PyPy misreads it (_nursery.py:
+    on this project's machine PyPy took 240 MB, and ran 10-60% slower).
     See docs/architecture.md, "Findings about the host"."""
-    if sys.implementation.name != 'pypy' or 'PYPY_GC_MAX_PINNED' in os.environ:
+    if sys.implementation.name != 'pypy':
         return
-    os.environ['PYPY_GC_MAX_PINNED'] = '0'
+    settings = {}
+    if 'PYPY_GC_MAX_PINNED' not in os.environ:
+        settings['PYPY_GC_MAX_PINNED'] = '0'
+    from ferry import _nursery
+    nursery = _nursery.corrected_nursery()
+    if nursery:
+        settings['PYPY_GC_NURSERY'] = nursery
+    if not settings:
+        return
+    os.environ.update(settings)
     sys.stdout.flush()
     sys.stderr.flush()
     os.execv(sys.executable, [sys.executable, '-m', 'ferry'] + sys.argv[1:])
@@ -98,7 +109,7 @@ def main(argv):
         return disable(argv[1:])
     if not argv or argv[0] != 'run':
         return usage()
-    without_pinning()
+    host_settings()
     values = {'--stats-json': None}
     sites, flags, argv = take_options(argv[1:], ('--stats',), values)
     if not argv:
