@@ -286,7 +286,17 @@ int slot_descr_set(PyObject *self, PyObject *obj, PyObject *value) {
     Py_DECREF(r);
     return 0;
 }
-void slot_dealloc(PyObject *o) { object_dealloc(o); }
+// A container frees its items in its dealloc, one level deeper each: as
+// CPython's list_dealloc & co., the trashcan sets aside what is met past 50
+// levels, so that a long chain does not overflow the stack (a list C made
+// 100000 deep crashed when it died).
+void slot_dealloc(PyObject *o) {
+    Py_TRASHCAN_BEGIN_CONDITION(o, PyType_HasFeature(Py_TYPE(o), Py_TPFLAGS_LIST_SUBCLASS |
+                                                                     Py_TPFLAGS_TUPLE_SUBCLASS |
+                                                                     Py_TPFLAGS_DICT_SUBCLASS))
+    object_dealloc(o);
+    Py_TRASHCAN_END
+}
 
 void fill_forwarding_slots(PyTypeObject *t, TypeRecord *r) {
     const TypeInfo &ti = r->info;

@@ -709,6 +709,15 @@ namespace {
 // transient: o is a result nothing else holds (result_handle), and so are
 // the items only it holds.
 Handle build_managed(PyObject *o, TypeInfo *ti, bool transient) {
+    // Containers C made cross with their items, so a deeply nested one
+    // recurses here, and a tuple that holds itself (which no host tuple can
+    // be) would recurse forever: stop before PyPy's C-stack limit.
+    if ((ti->layout == Layout::tuple || ti->layout == Layout::list || ti->layout == Layout::dict) &&
+        host::stack_exhausted()) [[unlikely]] {
+        PyErr_SetString(PyExc_RecursionError,
+                        "maximum recursion depth exceeded while bringing a nested object to the host");
+        return {};
+    }
     switch (ti->layout) {
     case Layout::long_: return long_to_host(o);
     case Layout::float_: return host::float_from(PyFloat_AS_DOUBLE(o));

@@ -403,6 +403,7 @@ class _FetchSentinel:
 
 FETCH_SENTINEL = _FetchSentinel()
 BUILTINS['FETCH_SENTINEL'] = FETCH_SENTINEL
+BUILTINS['list_extend'] = list.extend
 _fetched = []
 _previous_hook = _sys.unraisablehook
 

@@ -358,6 +358,32 @@ class TestListExtendPrivate(unittest.TestCase):
         ft.list_extend_private(l, l)
         self.assertEqual(l, [1, 2, 1, 2])
 
+    def test_made_in_c_deeply_nested(self):
+        # A list C made 1000 deep crosses; one far deeper: CPython's crosses,
+        # ferry's brings it over by recursion and stops with RecursionError
+        # before the host's stack limit, and frees it without a deep
+        # recursion (the trashcan).
+        l = ft.list_nested(1000)
+        for _ in range(1000):
+            self.assertEqual(len(l), 1)
+            l = l[0]
+        self.assertEqual(l, [])
+        for depth in (100000, 1000000):
+            if sys.implementation.name == "pypy":
+                with self.assertRaisesRegex(RecursionError, "bringing a nested object to the host"):
+                    ft.list_nested(depth)
+            else:
+                self.assertEqual(len(ft.list_nested(depth)), 1)
+
+    def test_made_in_c_holding_itself(self):
+        # A list C made that holds itself crosses once, short and long.
+        for n in (0, 3, 20):
+            l = ft.list_self(n)
+            self.assertEqual(len(l), n + 1)
+            self.assertIs(l[-1], l)
+            self.assertEqual(l[:n], list(range(n)))
+            self.assertTrue(repr(l).endswith("[...]]"))
+
     def test_extend_new_list(self):
         self.assertEqual(ft.list_extend_new(range(3)), (None, ['first', 0, 1, 2]))
         self.assertEqual(ft.list_extend_new([]), (None, ['first']))

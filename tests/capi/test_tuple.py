@@ -14,6 +14,16 @@ ITEMS = [1, "two", None, 2**100, (3,), [4]]
 
 class TestTuple(unittest.TestCase):
 
+    def test_made_in_c_holding_itself(self):
+        # CPython can make a tuple that holds itself; no host tuple can be
+        # one, so ferry says so (RecursionError) instead of recursing forever.
+        if sys.implementation.name == "pypy":
+            with self.assertRaisesRegex(RecursionError, "bringing a nested object to the host"):
+                ft.tuple_self()
+        else:
+            t = ft.tuple_self()
+            self.assertIs(t[0], t)
+
     def test_new_set_item_macro(self):
         t = ft.tuple_new_fill(ITEMS)
         self.assertEqual(t, tuple(ITEMS))

@@ -432,10 +432,34 @@ list_node_stack_ops(PyObject *Py_UNUSED(m), PyObject *args)
     return out;
 }
 
+/* list_self(n): a list made in C that holds itself after n ints, crossing
+ * the first time as it is. */
+static PyObject *
+list_self(PyObject *Py_UNUSED(m), PyObject *arg)
+{
+    long n = PyLong_AsLong(arg);
+    if (n == -1 && PyErr_Occurred()) {
+        return NULL;
+    }
+    PyObject *l = PyList_New(0);
+    for (long i = 0; l != NULL && i < n; i++) {
+        PyObject *v = PyLong_FromLong(i);
+        if (v == NULL || PyList_Append(l, v) < 0) {
+            Py_CLEAR(l);
+        }
+        Py_XDECREF(v);
+    }
+    if (l != NULL && PyList_Append(l, l) < 0) {
+        Py_CLEAR(l);
+    }
+    return l;
+}
+
 static PyMethodDef list_methods[] = {
     {"list_ass_slice_via_slot", list_ass_slice_via_slot, METH_VARARGS, NULL},
     {"list_new_fill", list_new_fill, METH_O, NULL},
     {"list_new", list_new, METH_VARARGS, NULL},
+    {"list_self", list_self, METH_O, NULL},
     {"list_append", list_append, METH_VARARGS, NULL},
     {"list_cython_stack", list_cython_stack, METH_VARARGS, NULL},
     {"list_node_stack_reset", list_node_stack_reset, METH_NOARGS, NULL},
