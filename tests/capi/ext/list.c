@@ -432,6 +432,27 @@ list_node_stack_ops(PyObject *Py_UNUSED(m), PyObject *args)
     return out;
 }
 
+/* list_nested(depth): [[[...]]] made in C, depth lists deep. */
+static PyObject *
+list_nested(PyObject *Py_UNUSED(m), PyObject *arg)
+{
+    long depth = PyLong_AsLong(arg);
+    if (depth == -1 && PyErr_Occurred()) {
+        return NULL;
+    }
+    PyObject *inner = PyList_New(0);
+    for (long i = 0; inner != NULL && i < depth; i++) {
+        PyObject *outer = PyList_New(1);
+        if (outer == NULL) {
+            Py_CLEAR(inner);
+            break;
+        }
+        PyList_SET_ITEM(outer, 0, inner);
+        inner = outer;
+    }
+    return inner;
+}
+
 /* list_self(n): a list made in C that holds itself after n ints, crossing
  * the first time as it is. */
 static PyObject *
@@ -460,6 +481,7 @@ static PyMethodDef list_methods[] = {
     {"list_new_fill", list_new_fill, METH_O, NULL},
     {"list_new", list_new, METH_VARARGS, NULL},
     {"list_self", list_self, METH_O, NULL},
+    {"list_nested", list_nested, METH_O, NULL},
     {"list_append", list_append, METH_VARARGS, NULL},
     {"list_cython_stack", list_cython_stack, METH_VARARGS, NULL},
     {"list_node_stack_reset", list_node_stack_reset, METH_NOARGS, NULL},

@@ -203,33 +203,11 @@ tuple_self(PyObject *Py_UNUSED(m), PyObject *Py_UNUSED(ignored))
     return t;
 }
 
-/* list_nested(depth): [[[...]]] made in C, depth lists deep. */
-static PyObject *
-list_nested(PyObject *Py_UNUSED(m), PyObject *arg)
-{
-    long depth = PyLong_AsLong(arg);
-    if (depth == -1 && PyErr_Occurred()) {
-        return NULL;
-    }
-    PyObject *inner = PyList_New(0);
-    for (long i = 0; inner != NULL && i < depth; i++) {
-        PyObject *outer = PyList_New(1);
-        if (outer == NULL) {
-            Py_CLEAR(inner);
-            break;
-        }
-        PyList_SET_ITEM(outer, 0, inner);
-        inner = outer;
-    }
-    return inner;
-}
-
 static PyMethodDef tuple_methods[] = {
     {"tuple_new_fill", tuple_new_fill, METH_O, NULL},
     {"tuple_new_setitem", tuple_new_setitem, METH_O, NULL},
     {"tuple_new", tuple_new, METH_VARARGS, NULL},
     {"tuple_self", tuple_self, METH_NOARGS, NULL},
-    {"list_nested", list_nested, METH_O, NULL},
     {"tuple_setitem_index", tuple_setitem_index, METH_VARARGS, NULL},
     {"tuple_setitem_shared", tuple_setitem_shared, METH_O, NULL},
     {"tuple_pack", tuple_pack, METH_VARARGS, NULL},
