@@ -504,6 +504,11 @@ PyObject *from_host(Handle h) { return from_host_known(h, 0); }
 
 PyObject *from_host_with_id(Handle h, int64_t id) { return from_host_known(h, id); }
 
+PyObject *from_host_exact(Handle h, PyTypeObject *type, int64_t id) {
+    g_argument = false;
+    return from_host_as(h, type, false, -1, id);
+}
+
 PyObject *from_host_str(Handle h, int64_t hash) {
     g_argument = false;
     return from_host_as(h, &PyUnicode_Type, false, hash);

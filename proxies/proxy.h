@@ -153,6 +153,9 @@ PyObject *from_host_str(host::Handle h, int64_t hash);
 // from_host for an object whose id() is known (not asked where its proxy is
 // found or registered by id).
 PyObject *from_host_with_id(host::Handle h, int64_t id);
+// from_host for an object known to be exactly of type (a builtin's), whose
+// id() is known (0: not): its type is not asked.
+PyObject *from_host_exact(host::Handle h, PyTypeObject *type, int64_t id);
 // An argument of a call from the host: a proxy made for it may borrow h
 // (valid until the call returns) instead of a duplicate (*borrowed: it did).
 // Before the call returns, keep_argument() must run on such a proxy, while

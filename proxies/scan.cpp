@@ -23,7 +23,7 @@ PyObject *float_proxy(double d) {
 
 } // namespace
 
-PyObject *item_for(PyObject *old, host::Handle h, int64_t str_hash, int64_t id) {
+PyObject *item_for(PyObject *old, host::Handle h, int64_t str_hash, int64_t id, PyTypeObject *exact) {
     host::Handle known = old ? handle_of(old) : host::Handle{};
     if (known && host::is(known, h)) {
         host::close(h);
@@ -31,7 +31,10 @@ PyObject *item_for(PyObject *old, host::Handle h, int64_t str_hash, int64_t id) 
     }
     if (old && !known)
         PyErr_Clear();
-    PyObject *o = str_hash != -1 ? from_host_str(h, str_hash) : id ? from_host_with_id(h, id) : from_host(h);
+    PyObject *o = str_hash != -1 ? from_host_str(h, str_hash)
+                  : exact        ? from_host_exact(h, exact, id)
+                  : id           ? from_host_with_id(h, id)
+                                 : from_host(h);
     host::close(h);
     return o;
 }
@@ -64,7 +67,7 @@ bool Scan::read(host::Handle packed) {
         other_at_.resize(n);
         uint32_t next = 1;   // (others follow the packed bytes)
         for (size_t i = 0; i < n; i++)
-            other_at_[i] = (kinds_[i] == other || kinds_[i] == str) ? next++ : 0;
+            other_at_[i] = held(kinds_[i]) ? next++ : 0;
         host::close(others_);
         others_ = packed;
     } else {
@@ -128,7 +131,11 @@ PyObject *Scan::item(size_t i, PyObject *old) {
     case false_: return Py_NewRef(Py_False);
     default: {
         host::Handle h = host::exact_item(others_, other_at_[i]);
-        return h ? item_for(old, h, kinds_[i] == str ? int_at(i) : -1, kinds_[i] == str ? 0 : int_at(i))
+        PyTypeObject *exact = kinds_[i] == dict    ? &PyDict_Type
+                              : kinds_[i] == list  ? &PyList_Type
+                              : kinds_[i] == tuple ? &PyTuple_Type
+                                                   : nullptr;
+        return h ? item_for(old, h, kinds_[i] == str ? int_at(i) : -1, kinds_[i] == str ? 0 : int_at(i), exact)
                  : null_with_host_error();
     }
     }

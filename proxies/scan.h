@@ -18,8 +18,10 @@ namespace ferry {
 // stands for the same managed object (C may hold it as a borrowed reference,
 // which CPython keeps valid while the container is unchanged), else a new
 // one. str_hash: when not -1, h is known to be an exact str of that hash (a
-// str's hash is never -1); id: when not 0, h's id(). h: consumed.
-PyObject *item_for(PyObject *old, host::Handle h, int64_t str_hash = -1, int64_t id = 0);
+// str's hash is never -1); id: when not 0, h's id(); exact: when not null, h
+// is known to be exactly of that type. h: consumed.
+PyObject *item_for(PyObject *old, host::Handle h, int64_t str_hash = -1, int64_t id = 0,
+                   PyTypeObject *exact = nullptr);
 
 class Scan {
 public:
@@ -44,7 +46,7 @@ public:
     size_t capacity() const { return words_.capacity(); }
     // Whether item i is an exact str, an int of 64 bits, a float, None, True
     // or False (their hash and == are builtin).
-    bool builtin(size_t i) const { return kinds_[i] != other; }
+    bool builtin(size_t i) const { return kinds_[i] != other && kinds_[i] <= str; }
     // _scan's result (borrowed), for a helper that reads it again.
     host::Handle packed() const { return others_; }
     // Whether old (a proxy of a previous read, or null) stands for item i: a
@@ -54,7 +56,12 @@ public:
     PyObject *item(size_t i, PyObject *old);
 
 private:
-    enum Kind : char { other = 0, int_ = 1, float_ = 2, none = 3, true_ = 4, false_ = 5, str = 6 };
+    enum Kind : char {
+        other = 0, int_ = 1, float_ = 2, none = 3, true_ = 4, false_ = 5, str = 6,
+        dict = 7, list = 8, tuple = 9,   // exact ones: their type is not asked
+    };
+    // Whether an item of this kind is one of others_ (its index: other_at_).
+    static bool held(char kind) { return kind == other || kind >= str; }
     int64_t int_at(size_t i) const { return words_[i]; }
     double float_at(size_t i) const;
 

@@ -905,6 +905,12 @@ def _scan_put(x, i, n, buf, others):
     elif x is False:
         buf[8 * n + i] = 5
     else:
+        if t is dict:
+            buf[8 * n + i] = 7
+        elif t is list:
+            buf[8 * n + i] = 8
+        elif t is tuple:
+            buf[8 * n + i] = 9
         xid = id(x)   # (PyPy's ids of value objects may not fit: 0, C asks)
         if _INT64_MIN <= xid <= _INT64_MAX:
             _pack_q(buf, 8 * i, xid)
@@ -930,8 +936,8 @@ def _scan(items):
     packed 9 bytes per item: first 8 each (a word), then 1 each (a kind: 1: an
     exact int of 64 bits, in its word; 2: an exact float, in its word; 3 None,
     4 True, 5 False; 6: an exact str, the next of others, its hash in its
-    word; 0: anything else, the next of others, its id() in its word when it
-    fits); then one byte, 1 if the host collected meanwhile (_scan_canary).
+    word; 7, 8, 9: an exact dict, list or tuple, and 0: anything else, the
+    next of others, its id() in its word when it fits); then one byte, 1 if the host collected meanwhile (_scan_canary).
     (One bytes object and one list: C reads the scan in two host calls.)"""
     c = _scan_begin()
     n = len(items)
@@ -962,7 +968,7 @@ def dict_keys_kept(d, scan, _is=_operator.is_):
     j = 1
     for i in range(n):
         kind = buf[8 * n + i]
-        if kind == 0 or kind == 6:
+        if kind == 0 or kind >= 6:
             x = scan[j]
             j += 1
         elif kind == 1:
