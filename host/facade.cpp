@@ -296,26 +296,31 @@ int contains(Handle o, Handle key) { return Ci(HPy_Contains(g_ctx, H(o), H(key))
 Handle call(Handle callable, Handle args, Handle kw) {
     return C(HPy_CallTupleDict(g_ctx, H(callable), H(args), H(kw)));
 }
-Handle call_with(Handle callable, std::initializer_list<Handle> args) {
-    Handle t = tuple_from(args.begin(), args.size());
+namespace {
+// callable(*args); runs_code: whether it counts as Python code that ran
+// (code_epoch).
+Handle call_args(Handle callable, const Handle *args, size_t n, bool runs_code) {
+    Handle t = tuple_from(args, n);
     if (!t)
         return {};
-    Handle r = call(callable, t, Handle{});
+    HPy r = HPy_CallTupleDict(g_ctx, H(callable), H(t), HPy_NULL);
     close(t);
-    return r;
+    if (runs_code)
+        return C(r);
+    if (stats::enabled) [[unlikely]]
+        stats::host_call();
+    return W(r);
+}
+} // namespace
+
+Handle call_with(Handle callable, std::initializer_list<Handle> args) {
+    return call_args(callable, args.begin(), args.size(), true);
 }
 Handle call_helper(Helper which, std::initializer_list<Handle> args) {
     return call_with(g_helpers[static_cast<int>(which)], args);
 }
 Handle call_scan(Helper which, Handle container) {
-    Handle t = tuple_from(&container, 1);
-    if (!t)
-        return {};
-    Handle r = W(HPy_CallTupleDict(g_ctx, H(g_helpers[static_cast<int>(which)]), H(t), HPy_NULL));
-    close(t);
-    if (stats::enabled) [[unlikely]]
-        stats::host_call();
-    return r;
+    return call_args(g_helpers[static_cast<int>(which)], &container, 1, false);
 }
 Handle repr(Handle o) { return C(HPy_Repr(g_ctx, H(o))); }
 Handle str(Handle o) { return C(HPy_Str(g_ctx, H(o))); }
