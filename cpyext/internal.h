@@ -33,6 +33,10 @@ PyObject *call_module(const char *module, const char *func, std::initializer_lis
 
 // errors.cpp: the host's handled exception (sys.exc_info()) as C last saw it
 // in the call from the host numbered `entry`; `value` owned, Py_None for none.
+// pystate.cpp: whether more than one thread ever used the C API (each may run
+// Python code while another holds a copy of a container).
+bool several_threads();
+
 // Per thread, one per depth of calls (pystate.cpp): null past kDepthSlots.
 struct HandledSeen {
     uint64_t entry = 0;

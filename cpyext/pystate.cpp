@@ -119,7 +119,10 @@ inline ThreadRecord *this_record() { return t_record; }
 // are not freed when the thread exits: the layer cannot run code at the exit
 // of a thread (thread-exit hooks of its namespace's libc do not run for the
 // host's threads).
+std::atomic<int> g_records{0};   // made and not dropped
+
 ThreadRecord *new_record() {
+    g_records.fetch_add(1, std::memory_order_relaxed);
     ThreadRecord *r = new ThreadRecord;
     init_record(r);
     t_record = r;
@@ -128,6 +131,7 @@ ThreadRecord *new_record() {
 }
 
 void drop_record(ThreadRecord *r) {
+    g_records.fetch_sub(1, std::memory_order_relaxed);
     t_record = nullptr;
     ferry::debug::root_range_gone(r);
     delete r;
@@ -165,6 +169,8 @@ ThreadRecord *record_of(PyThreadState *ts) {
 } // namespace
 
 namespace ferry {
+bool several_threads() { return g_records.load(std::memory_order_relaxed) > 1; }
+
 PyThreadState *current_tstate() {
     if (ThreadRecord *r = t_record) [[likely]]
         return &r->ts;

@@ -112,8 +112,8 @@ Handle call_helper(Helper h, std::initializer_list<Handle> args);
 // A scan (list_scan, dict_scan, set_scan): the layer's own Python code over a
 // builtin container, which calls no method of the program's objects, so
 // code_epoch stays (what C took from a container before stays current) unless
-// the host collected meanwhile, when Python finalizers may have run: the scan
-// says so, and Scan::read moves code_epoch.
+// other Python code may have run meanwhile (finalizers, as the host collected;
+// other threads): the scan says so, and Scan::read moves code_epoch.
 Handle call_scan(Helper h, Handle container);
 Handle repr(Handle o);
 Handle str(Handle o);

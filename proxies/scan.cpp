@@ -58,7 +58,9 @@ bool Scan::read(host::Handle packed) {
     bool ok = data && nb % 9 == 1;
     if (ok) {
         size_t n = static_cast<size_t>(nb / 9);
-        if (data[9 * n])   // the host collected meanwhile: finalizers may have run
+        // Other Python code may have run meanwhile (finalizers, as the host
+        // collected; other threads): C's copies of containers may be stale.
+        if (data[9 * n] || several_threads())
             ++host::code_epoch;
         words_.resize(n);
         if (n)   // (an empty vector's data() may be null, which memcpy must not get)

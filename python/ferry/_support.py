@@ -10,6 +10,7 @@ import struct as _struct
 import sys as _sys
 import types as _types
 import weakref as _weakref
+import _thread
 
 import _ferry_host
 from __pypy__ import identity_dict as _identity_dict
@@ -920,8 +921,13 @@ def _scan_put(x, i, n, buf, others):
 # A young object that dies at the host's next collection: a scan that finds
 # it dead at its end ran while the host collected, and so maybe while Python
 # finalizers ran, which may have changed any container (C then treats its
-# copies as stale: host::code_epoch, scan.cpp).
+# copies as stale: host::code_epoch, scan.cpp). So may other threads, which
+# the host may switch to during a scan.
 _scan_canary = [None]
+
+
+def _scan_others_ran(canary, _count=_thread._count):
+    return canary() is None or _count() > 0
 
 
 def _scan_begin():
@@ -937,7 +943,8 @@ def _scan(items):
     exact int of 64 bits, in its word; 2: an exact float, in its word; 3 None,
     4 True, 5 False; 6: an exact str, the next of others, its hash in its
     word; 7, 8, 9: an exact dict, list or tuple, and 0: anything else, the
-    next of others, its id() in its word when it fits); then one byte, 1 if the host collected meanwhile (_scan_canary).
+    next of others, its id() in its word when it fits); then one byte, 1 if
+    other Python code may have run meanwhile (_scan_canary).
     (One bytes object and one list: C reads the scan in two host calls.)"""
     c = _scan_begin()
     n = len(items)
@@ -945,7 +952,7 @@ def _scan(items):
     others = [None]
     for i in range(n):
         _scan_put(items[i], i, n, buf, others)
-    buf[9 * n] = c() is None
+    buf[9 * n] = _scan_others_ran(c)
     others[0] = bytes(buf)
     return others
 
@@ -1004,7 +1011,7 @@ def dict_scan(d, _items=dict.items):
         _scan_put(k, i, n, buf, others)
         _scan_put(v, i + 1, n, buf, others)
         i += 2
-    buf[9 * n] = c() is None
+    buf[9 * n] = _scan_others_ran(c)
     others[0] = bytes(buf)
     return others
 

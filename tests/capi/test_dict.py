@@ -5,6 +5,7 @@ answer the sentinel _ferrytest.NULL.
 """
 import gc
 import sys
+import threading
 import types
 import unittest
 import weakref
@@ -667,6 +668,28 @@ class TestKeyIterator(unittest.TestCase):
             for k, v in pairs:
                 self.assertIn(v, (int(k[1:]), -int(k[1:])), k)
             d["k5"] = 5
+
+    def test_another_thread_writes_during_walks(self):
+        # Another thread writes the dict while C walks it (the host may
+        # switch threads during C's calls into it): each value C gets is the
+        # key's, before or after a write.
+        d = {"k%d" % i: i for i in range(300)}
+        done = threading.Event()
+        def writer():
+            while not done.is_set():
+                d["k5"] = -5
+                d["k5"] = 5
+        t = threading.Thread(target=writer)
+        t.start()
+        try:
+            for _ in range(100):
+                pairs = ft.dict_walk_lookups(d, 0, None)
+                self.assertEqual(len(pairs), 300)
+                for k, v in pairs:
+                    self.assertIn(v, (int(k[1:]), -int(k[1:])), k)
+        finally:
+            done.set()
+            t.join()
 
     def test_changed_size_keeps_raising(self):
         d = {"a": 1, "b": 2}
